@@ -1,0 +1,18 @@
+-- One row: the date every "as of" figure of this build answers for. The var as_of_date
+-- when given (Dagster passes it; tests pin it), else the latest date in the data, so the
+-- same exports always give the same warehouse (no clock in a model).
+{% set as_of = var('as_of_date') %}
+
+select
+{%- if as_of %}
+    cast('{{ as_of }}' as date) as as_of_date
+{%- else %}
+    max(data_date) as as_of_date
+from (
+    select max(issue_date) as data_date from {{ ref('stg_invoicing__documents') }}
+    union all
+    select max(receipt_date) from {{ ref('stg_invoicing__receipts') }}
+    union all
+    select max(withholding_date) from {{ ref('stg_invoicing__withholdings') }}
+) as data_dates
+{%- endif %}

@@ -1,0 +1,82 @@
+-- One row per amount that reduces a receivable document: money of a receipt allocated
+-- to it, a withholding the client applied, a credit note that corrects it. installment_no
+-- is set only when an allocation names an instalment the document has; otherwise the
+-- amount pays the open instalments oldest due date first (see the aging_items macro).
+-- A reduction dated before its document counts from the document's issue date.
+with receivable_documents as (
+    select document_id, issue_date
+    from {{ ref('stg_invoicing__documents') }}
+    where not is_void and document_type in ('invoice', 'debit_note')
+),
+
+installments as (
+    select document_id, installment_no
+    from {{ ref('int_receivable_items') }}
+    where item_type = 'installment'
+),
+
+allocated_receipts as (
+    select
+        'receipt' as reduction_type,
+        allocations.allocation_id as reduction_id,
+        allocations.receipt_id,
+        allocations.document_id,
+        installments.installment_no,
+        receipts.receipt_date as reduction_date,
+        allocations.allocated_amount as reduction_amount
+    from {{ ref('stg_invoicing__allocations') }} as allocations
+    inner join {{ ref('stg_invoicing__receipts') }} as receipts
+        on receipts.receipt_id = allocations.receipt_id
+    left join installments
+        on installments.document_id = allocations.document_id
+        and installments.installment_no = allocations.installment_no
+),
+
+withholdings as (
+    select
+        'withholding' as reduction_type,
+        withholding_id as reduction_id,
+        cast(null as varchar) as receipt_id,
+        document_id,
+        cast(null as integer) as installment_no,
+        withholding_date as reduction_date,
+        withholding_amount as reduction_amount
+    from {{ ref('stg_invoicing__withholdings') }}
+),
+
+credit_notes as (
+    select
+        'credit_note' as reduction_type,
+        document_id as reduction_id,
+        cast(null as varchar) as receipt_id,
+        related_document_id as document_id,
+        cast(null as integer) as installment_no,
+        issue_date as reduction_date,
+        total_amount as reduction_amount
+    from {{ ref('stg_invoicing__documents') }}
+    where document_type = 'credit_note' and not is_void
+),
+
+reductions as (
+    select * from allocated_receipts
+    union all
+    select * from withholdings
+    union all
+    select * from credit_notes
+)
+
+select
+    reductions.reduction_type,
+    reductions.reduction_id,
+    reductions.receipt_id,
+    reductions.document_id,
+    reductions.installment_no,
+    reductions.reduction_date,
+    case
+        when reductions.reduction_date < receivable_documents.issue_date then receivable_documents.issue_date
+        else reductions.reduction_date
+    end as effective_date,
+    reductions.reduction_amount
+from reductions
+inner join receivable_documents
+    on receivable_documents.document_id = reductions.document_id

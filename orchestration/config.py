@@ -1,0 +1,62 @@
+"""Where cartera keeps its files and what it reports in: one documented place.
+
+Every setting has a default and a `CARTERA_*` environment variable that overrides it.
+Settings are read when a run starts (`load_settings()`), never at import time.
+
+| variable | default | meaning |
+|---|---|---|
+| CARTERA_HOME | ./data | holds inbox/, quarantine/, build/ and the published database |
+| CARTERA_INBOX | $CARTERA_HOME/inbox | where export files are dropped |
+| CARTERA_QUARANTINE | $CARTERA_HOME/quarantine | rejected files and their reports |
+| CARTERA_REPORTING_CURRENCY | EUR | currency of aging and KPIs |
+| CARTERA_AS_OF_DATE | (latest data date) | the date every "as of" figure answers for |
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DATABASE_FILE_NAME = "cartera.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    inbox: Path
+    quarantine: Path
+    reporting_currency: str = "EUR"
+    as_of_date: date | None = None
+
+    @property
+    def build_db(self) -> Path:
+        # Same file name as the published copy: DuckDB names the catalog after the file,
+        # and dbt's views and the ar_aging_at macro refer to it by that name.
+        return self.home / "build" / DATABASE_FILE_NAME
+
+    @property
+    def published_db(self) -> Path:
+        return self.home / DATABASE_FILE_NAME
+
+    def dbt_vars(self) -> dict[str, str]:
+        dbt_vars = {"reporting_currency": self.reporting_currency}
+        if self.as_of_date is not None:
+            dbt_vars["as_of_date"] = self.as_of_date.isoformat()
+        return dbt_vars
+
+    def make_dirs(self) -> None:
+        for folder in (self.inbox, self.quarantine, self.build_db.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(home: Path | str | None = None) -> Settings:
+    env = os.environ
+    root = Path(home or env.get("CARTERA_HOME") or "data").resolve()
+    as_of = env.get("CARTERA_AS_OF_DATE")
+    return Settings(
+        home=root,
+        inbox=Path(env.get("CARTERA_INBOX") or root / "inbox").resolve(),
+        quarantine=Path(env.get("CARTERA_QUARANTINE") or root / "quarantine").resolve(),
+        reporting_currency=(env.get("CARTERA_REPORTING_CURRENCY") or "EUR").upper(),
+        as_of_date=date.fromisoformat(as_of) if as_of else None,
+    )

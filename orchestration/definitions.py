@@ -1,0 +1,25 @@
+"""The one Definitions: `dagster dev -m orchestration.definitions` shows the lineage from
+export file to published warehouse."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.automation import daily_refresh, inbox_sensor, refresh_job
+from orchestration.dbt_assets import cartera_dbt_assets
+from orchestration.dbt_project import dbt_project
+from orchestration.ingest.assets import raw_assets
+from orchestration.publish import published_warehouse
+from orchestration.resources import WarehouseResource
+
+defs = dg.Definitions(
+    assets=[*raw_assets, cartera_dbt_assets, published_warehouse],
+    jobs=[refresh_job],
+    schedules=[daily_refresh],
+    sensors=[inbox_sensor],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+    # One writer to DuckDB: steps run one after another in the run's process.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,157 @@
+"""Loads the inbox's export files of one entity into raw.<entity>, whole or not at all.
+
+A file is loaded in one transaction together with its registry row, so a crash leaves
+either both or neither. A file with any invalid row goes to the quarantine folder beside
+a report naming file, line, column, value and reason; the entity's other files still
+load. A file whose sha256 was loaded before loads nothing.
+"""
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.config import Settings
+from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
+from orchestration.readers import ExportError, check_installments_sum, detect_entity, read_export
+from orchestration.readers.contract import CONTRACT
+
+LOADED = "loaded"
+DUPLICATE = "duplicate"
+QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file_name: str
+    status: str
+    rows: int = 0
+    report_path: Path | None = None
+    message: str = ""
+
+
+def inbox_files(settings: Settings, entity: str) -> list[Path]:
+    """The entity's files in the inbox, in name order: dated exports load oldest first,
+    so a later file's version of a row wins."""
+    if not settings.inbox.is_dir():
+        return []
+    return sorted(
+        path for path in settings.inbox.iterdir() if path.is_file() and detect_entity(path.name) == entity
+    )
+
+
+def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str) -> list[FileOutcome]:
+    ensure_raw_schema(conn)
+    return [_ingest_file(conn, settings, entity, path) for path in inbox_files(settings, entity)]
+
+
+def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str, path: Path) -> FileOutcome:
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if _already_loaded(conn, sha256):
+        return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
+    try:
+        rows = read_export(entity, path.name, data)
+        if entity == "installments":
+            problems = check_installments_sum(rows, _document_totals(conn), path.name)
+            if problems:
+                raise ExportError(path.name, problems)
+    except ExportError as error:
+        return _quarantine(conn, settings, entity, path, sha256, len(data), error)
+    _load(conn, entity, path.name, sha256, len(data), rows)
+    return FileOutcome(path.name, LOADED, rows=len(rows))
+
+
+def _already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    found = conn.execute(
+        "select count(*) from raw.file_registry where sha256 = ? and status = ?", [sha256, LOADED]
+    ).fetchall()[0]
+    return found[0] > 0
+
+
+def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
+    # Same "latest export wins" order as stg_invoicing__documents: the check must see the
+    # totals the warehouse will use.
+    return dict(
+        conn.execute(
+            """
+            select document_id, total
+            from (
+                select
+                    document_id,
+                    total,
+                    row_number() over (
+                        partition by document_id
+                        order by updated_at desc, _file_id desc, _line_number desc
+                    ) as version_rank
+                from raw.documents
+            ) as ranked
+            where version_rank = 1
+            """
+        ).fetchall()
+    )
+
+
+def _next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
+    return conn.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
+
+
+def _load(
+    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, sha256: str, size: int, rows: list[dict]
+) -> None:
+    loaded_at = datetime.now()
+    conn.execute("begin transaction")
+    try:
+        file_id = _next_file_id(conn)
+        lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
+        schema = arrow_schema(CONTRACT[entity])
+        batch = pa.Table.from_pylist([{**row, **lineage} for row in rows], schema=schema)
+        conn.register("incoming_rows", batch)
+        columns = ", ".join(f'"{name}"' for name in schema.names)
+        conn.execute(f"insert into raw.{entity} ({columns}) select {columns} from incoming_rows")
+        conn.unregister("incoming_rows")
+        _register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
+def _quarantine(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    entity: str,
+    path: Path,
+    sha256: str,
+    size: int,
+    error: ExportError,
+) -> FileOutcome:
+    settings.quarantine.mkdir(parents=True, exist_ok=True)
+    report_path = settings.quarantine / f"{path.name}.report.txt"
+    report_path.write_text(error.report() + "\n", encoding="utf-8")
+    shutil.move(str(path), settings.quarantine / path.name)
+    _register(conn, _next_file_id(conn), path.name, entity, sha256, size, None, QUARANTINED, str(error), datetime.now())
+    return FileOutcome(path.name, QUARANTINED, report_path=report_path, message=str(error))
+
+
+def _register(
+    conn: duckdb.DuckDBPyConnection,
+    file_id: int,
+    file_name: str,
+    entity: str,
+    sha256: str,
+    size: int,
+    rows: int | None,
+    status: str,
+    message: str | None,
+    seen_at: datetime,
+) -> None:
+    conn.execute(
+        "insert into raw.file_registry values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file_id, file_name, entity, sha256, size, rows, status, message, seen_at],
+    )

@@ -1,0 +1,76 @@
+"""The raw schema, derived from the export contract: one table per entity with the
+contract's columns typed for DuckDB, plus lineage, and the file registry."""
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.readers.contract import CONTRACT, Entity, Kind
+
+_SQL_TYPES = {
+    Kind.TEXT: "VARCHAR",
+    Kind.CURRENCY: "VARCHAR",
+    Kind.COUNTRY: "VARCHAR",
+    Kind.CHOICE: "VARCHAR",
+    Kind.INTEGER: "BIGINT",
+    Kind.MONEY: "DECIMAL(18, 2)",
+    Kind.DECIMAL: "DECIMAL(18, 6)",
+    Kind.DATE: "DATE",
+    Kind.TIMESTAMP: "TIMESTAMP",
+    Kind.BOOLEAN: "BOOLEAN",
+}
+
+_ARROW_TYPES = {
+    Kind.TEXT: pa.string(),
+    Kind.CURRENCY: pa.string(),
+    Kind.COUNTRY: pa.string(),
+    Kind.CHOICE: pa.string(),
+    Kind.INTEGER: pa.int64(),
+    Kind.MONEY: pa.decimal128(18, 2),
+    Kind.DECIMAL: pa.decimal128(18, 6),
+    Kind.DATE: pa.date32(),
+    Kind.TIMESTAMP: pa.timestamp("us"),
+    Kind.BOOLEAN: pa.bool_(),
+}
+
+LINEAGE_COLUMNS = (
+    ("_file_id", "BIGINT", pa.int64()),
+    ("_source_file", "VARCHAR", pa.string()),
+    ("_sha256", "VARCHAR", pa.string()),
+    ("_line_number", "BIGINT", pa.int64()),
+    ("_loaded_at", "TIMESTAMP", pa.timestamp("us")),
+)
+
+REGISTRY_DDL = """
+create table if not exists raw.file_registry (
+    file_id BIGINT primary key,
+    file_name VARCHAR not null,
+    entity VARCHAR not null,
+    sha256 VARCHAR not null,
+    size_bytes BIGINT not null,
+    row_count BIGINT,
+    status VARCHAR not null,
+    message VARCHAR,
+    seen_at TIMESTAMP not null
+)
+"""
+
+
+def arrow_schema(entity: Entity) -> pa.Schema:
+    fields = [pa.field(column.name, _ARROW_TYPES[column.kind]) for column in entity.columns]
+    fields += [pa.field(name, arrow_type) for name, _, arrow_type in LINEAGE_COLUMNS]
+    return pa.schema(fields)
+
+
+def _table_ddl(entity: Entity) -> str:
+    columns = [f'"{column.name}" {_SQL_TYPES[column.kind]}' for column in entity.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type, _ in LINEAGE_COLUMNS]
+    return f"create table if not exists raw.{entity.name} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Creates every raw table, loaded or not, so dbt always finds its sources."""
+    conn.execute("create schema if not exists raw")
+    conn.execute("create sequence if not exists raw.file_id_seq start 1")
+    conn.execute(REGISTRY_DDL)
+    for entity in CONTRACT.values():
+        conn.execute(_table_ddl(entity))

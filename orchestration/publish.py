@@ -1,0 +1,54 @@
+"""Publishing: the dashboards' database is an immutable copy of a checked build.
+
+The build database is checkpointed (no .wal beside it), copied to a temporary name in
+the published folder, synced, and renamed over the published name. A reader that had
+the old file open keeps its consistent old snapshot; new readers see the new one.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.dbt_assets import cartera_dbt_assets
+from orchestration.resources import WarehouseResource
+
+REQUIRED_TABLE = "marts.ar_aging"
+
+
+def publish(build_db: Path, published_db: Path) -> Path:
+    with duckdb.connect(str(build_db)) as conn:
+        conn.execute("checkpoint")
+    temporary = published_db.with_name(f".{published_db.name}.publishing")
+    shutil.copyfile(build_db, temporary)
+    _fsync(temporary)
+    with duckdb.connect(str(temporary), read_only=True) as conn:
+        # A copy that cannot answer the dashboards' first query is not published.
+        conn.execute(f"select count(*) from {REQUIRED_TABLE}").fetchall()[0]
+    os.replace(temporary, published_db)
+    _fsync(published_db.parent)
+    return published_db
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dg.asset(
+    key=["published", "warehouse"],
+    group_name="serving",
+    deps=list(cartera_dbt_assets.keys),
+    description="The read-only copy of the checked warehouse that the dashboards open.",
+)
+def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    settings = warehouse.settings()
+    published = publish(settings.build_db, settings.published_db)
+    return dg.MaterializeResult(
+        metadata={"path": dg.MetadataValue.path(str(published)), "size_bytes": published.stat().st_size}
+    )
