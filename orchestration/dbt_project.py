@@ -1,11 +1,20 @@
 """The dbt project as Dagster sees it. Its manifest must exist before the dbt assets are
 defined: `dagster dev` parses on load; `cartera refresh` and the tests call `prepare()`."""
 
+import os
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+# dagster-dbt runs the `dbt` executable found on PATH; make it the one installed beside
+# this interpreter, so `cartera` works from a venv that was never activated.
+_VENV_BIN = str(Path(sys.executable).parent)
+if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_VENV_BIN, os.environ.get("PATH", "")])
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()

@@ -22,12 +22,15 @@ def publish(build_db: Path, published_db: Path) -> Path:
     with duckdb.connect(str(build_db)) as conn:
         conn.execute("checkpoint")
     temporary = published_db.with_name(f".{published_db.name}.publishing")
-    shutil.copyfile(build_db, temporary)
-    _fsync(temporary)
-    with duckdb.connect(str(temporary), read_only=True) as conn:
-        # A copy that cannot answer the dashboards' first query is not published.
-        conn.execute(f"select count(*) from {REQUIRED_TABLE}").fetchall()[0]
-    os.replace(temporary, published_db)
+    try:
+        shutil.copyfile(build_db, temporary)
+        _fsync(temporary)
+        with duckdb.connect(str(temporary), read_only=True) as conn:
+            # A copy that cannot answer the dashboards' first query is not published.
+            conn.execute(f"select count(*) from {REQUIRED_TABLE}").fetchall()
+        os.replace(temporary, published_db)
+    finally:
+        temporary.unlink(missing_ok=True)
     _fsync(published_db.parent)
     return published_db
 

@@ -1,0 +1,48 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+INSTALLED := $(VENV)/.installed
+CARTERA_HOME ?= $(CURDIR)/data
+PORT ?= 8501
+
+# dagster-dbt runs the `dbt` executable of this venv; nothing phones home.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DAGSTER_DISABLE_TELEMETRY := true
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: install demo refresh serve test bench clean
+
+$(INSTALLED): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# Demo exports -> inbox -> Dagster (ingest, dbt build, checks, publish) -> dashboards.
+demo: install
+	mkdir -p $(CARTERA_HOME)/inbox
+	cp seeds/demo/*.csv $(CARTERA_HOME)/inbox/
+	$(BIN)/cartera refresh --home $(CARTERA_HOME)
+	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
+
+refresh: install
+	$(BIN)/cartera refresh --home $(CARTERA_HOME)
+
+serve: install
+	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+# Regenerates requirements.lock from pyproject.toml (needs the package index).
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache

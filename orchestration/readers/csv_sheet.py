@@ -1,0 +1,28 @@
+import csv
+import io
+
+from .sheet import Sheet, SheetRow, UnreadableFile, split_header
+from .text_decoding import decode_export_text
+
+
+def read_csv_sheet(data: bytes) -> Sheet:
+    text = decode_export_text(data)
+    delimiter = _detect_delimiter(text)
+    # strict mode turns a quote that is never closed into an error instead of letting
+    # one field silently swallow the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[SheetRow] = []
+    row_start = 1
+    try:
+        for cells in reader:
+            rows.append(SheetRow(row_start, cells))
+            row_start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(f"malformed CSV quoting ({exc})", row_start) from None
+    return split_header(rows, decimal_separator="," if delimiter == ";" else ".")
+
+
+def _detect_delimiter(text: str) -> str:
+    """The header names no column with "," or ";", so whichever it holds more is the delimiter."""
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
+    return ";" if first_line.count(";") > first_line.count(",") else ","

@@ -1,0 +1,38 @@
+"""Runs the real `cartera refresh` (Dagster job: ingest, dbt build, checks, publish) as a
+newcomer would, on a throw-away CARTERA_HOME."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CARTERA = Path(sys.executable).parent / "cartera"
+
+
+def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARTERA_")}
+    env["DAGSTER_HOME"] = str(home / "dagster")
+    return subprocess.run(
+        [str(CARTERA), "refresh", "--home", str(home), *extra],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
+    )
+
+
+def fill_inbox(home: Path, source: Path) -> None:
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.csv")):
+        shutil.copy(path, inbox)
+
+
+def assert_succeeded(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+@pytest.fixture(scope="session")
+def refresh():
+    return run_refresh

@@ -1,0 +1,132 @@
+"""The aging of a small hand-made fixture, end to end through `cartera refresh`.
+
+Fixture (tests/fixtures/aging_inbox), as of 2025-06-30, reporting currency EUR:
+
+Client C1 (EUR)
+- D1 invoice of 1,210.00 issued 2025-03-01 in three instalments:
+  #1 400.00 due 2025-03-31, #2 400.00 due 2025-04-30, #3 410.00 due 2025-05-30.
+- R1 receipt 500.00 on 2025-04-05: 400.00 allocated to instalment #1, 100.00 to D1
+  without instalment.
+- CN1 credit note of 121.00 on 2025-04-15 correcting D1.
+- W1 IRPF withholding of 60.00 on 2025-06-05 on D1.
+- D2 invoice of 605.00 issued 2025-06-10, due 2025-07-10, no instalment rows.
+- R2 receipt 300.00 on 2025-06-20, not allocated: unapplied cash.
+
+D1: #1 is paid by its named allocation. Money without an instalment goes oldest due
+first: 100.00 + 121.00 + 60.00 = 281.00 to #2, leaving #2 = 400.00 - 281.00 = 119.00 and
+#3 = 410.00.
+- #2 due 2025-04-30: 31 (May) + 30 (June) = 61 days past due -> 61-90.
+- #3 due 2025-05-30: 1 (May 31) + 30 (June) = 31 days past due -> 31-60.
+- D2 due 2025-07-10 -> not due: 605.00.
+C1 open balance = 605.00 + 410.00 + 119.00 = 1,134.00
+  = invoices 1,210.00 + 605.00 - credit note 121.00 - withholding 60.00 - applied 500.00.
+Unapplied cash 300.00; net balance 1,134.00 - 300.00 = 834.00. Overdue 410.00 + 119.00 = 529.00.
+
+Client C2
+- D3 invoice of 1,100.00 USD issued 2025-01-10, due 2025-02-09. ECB rate that day
+  1.1000 USD per EUR: 1,100.00 / 1.1 = 1,000.00 EUR. Days past due:
+  19 (Feb) + 31 + 30 + 31 + 30 = 141 -> over 120.
+- CN2 unlinked credit note of 50.00 EUR issued 2025-06-01: a negative item aged from
+  its date, 29 days -> 1-30: -50.00.
+- D4 is void: counts for nothing.
+C2 open balance = 1,000.00 - 50.00 = 950.00, all overdue.
+
+At the 2025-05-31 month end (ar_aging_monthly, and ar_aging_at for that date): W1 and R2
+and D2 and CN2 are later. C1: #2 = 400.00 - 100.00 - 121.00 = 179.00 (31 days -> 31-60),
+#3 = 410.00 (1 day -> 1-30): 589.00. C2: D3 1,000.00 (111 days -> 91-120).
+"""
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import assert_succeeded, fill_inbox
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
+BUCKETS = ["not_due_amount", "days_1_30_amount", "days_31_60_amount", "days_61_90_amount", "days_91_120_amount", "days_over_120_amount"]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, refresh):
+    home = tmp_path_factory.mktemp("aging_fixture")
+    fill_inbox(home, FIXTURE)
+    assert_succeeded(refresh(home, "--as-of", "2025-06-30"))
+    return home
+
+
+@pytest.fixture
+def published(home):
+    with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
+        yield conn
+
+
+def aging_rows(conn, relation: str, *params) -> dict:
+    columns = ", ".join(BUCKETS + ["open_balance_amount", "overdue_amount", "unapplied_cash_amount", "net_balance_amount"])
+    rows = conn.execute(f"select client_id, {columns} from {relation} order by client_id", list(params)).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_aging_as_of_the_build_date(published):
+    assert aging_rows(published, "marts.ar_aging") == {
+        #       not due   1-30      31-60      61-90      91-120   >120        open         overdue     unapplied  net
+        "C1": (D("605.00"), D("0.00"), D("410.00"), D("119.00"), D("0.00"), D("0.00"), D("1134.00"), D("529.00"), D("300.00"), D("834.00")),
+        "C2": (D("0.00"), D("-50.00"), D("0.00"), D("0.00"), D("0.00"), D("1000.00"), D("950.00"), D("950.00"), D("0.00"), D("950.00")),
+    }
+
+
+def test_aging_at_a_month_end_from_the_same_definition(published):
+    expected = {
+        "C1": (D("0.00"), D("410.00"), D("179.00"), D("0.00"), D("0.00"), D("0.00"), D("589.00"), D("589.00"), D("0.00"), D("589.00")),
+        "C2": (D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("1000.00"), D("0.00"), D("1000.00"), D("1000.00"), D("0.00"), D("1000.00")),
+    }
+    assert aging_rows(published, "marts.ar_aging_monthly where as_of_date = ?", "2025-05-31") == expected
+    assert aging_rows(published, "marts.ar_aging_at(cast(? as date))", "2025-05-31") == expected
+
+
+def test_installments_carry_their_own_outstanding_and_days_past_due(published):
+    rows = published.execute(
+        "select installment_key, outstanding_amount, days_past_due from marts.fct_installments "
+        "where document_id = 'D1' order by installment_no"
+    ).fetchall()
+    assert rows == [("D1|1", D("0.00"), 0), ("D1|2", D("119.00"), 61), ("D1|3", D("410.00"), 31)]
+
+
+def test_documents_paid_withheld_credited_and_outstanding(published):
+    rows = published.execute(
+        "select document_id, total_amount, paid_amount, withheld_amount, credited_amount, outstanding_amount, "
+        "total_reporting_amount, last_payment_date from marts.fct_documents order by document_id"
+    ).fetchall()
+    assert [row[:7] for row in rows] == [
+        ("CN1", D("121.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("121.00")),
+        ("CN2", D("50.00"), D("0.00"), D("0.00"), D("0.00"), D("-50.00"), D("50.00")),
+        ("D1", D("1210.00"), D("500.00"), D("60.00"), D("121.00"), D("529.00"), D("1210.00")),
+        ("D2", D("605.00"), D("0.00"), D("0.00"), D("0.00"), D("605.00"), D("605.00")),
+        ("D3", D("1100.00"), D("0.00"), D("0.00"), D("0.00"), D("1100.00"), D("1000.00")),
+    ]
+    assert str(rows[2][7]) == "2025-04-05"
+
+
+def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
+    published.close()
+    assert_succeeded(refresh(home, "--as-of", "2025-06-30"))
+    with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.documents").fetchall() == [(6,)]
+        assert conn.execute("select count(*) from raw.file_registry where status = 'loaded'").fetchall() == [(7,)]
+        assert aging_rows(conn, "marts.ar_aging")["C1"][6] == D("1134.00")
+
+
+def test_a_failing_check_stops_the_publish(tmp_path, refresh):
+    """An allocation of a receipt that does not exist loads (the file is well formed) but
+    fails the relationships test in dbt build, so nothing is published."""
+    fill_inbox(tmp_path, FIXTURE)
+    (tmp_path / "inbox" / "allocations_2.csv").write_text(
+        "receipt_id,document_id,installment_no,amount\nR9,D2,,605.00\n", encoding="utf-8"
+    )
+
+    result = refresh(tmp_path, "--as-of", "2025-06-30")
+
+    assert result.returncode != 0
+    assert "FAILED" in result.stdout and "cartera_dbt_assets" in result.stdout
+    assert not (tmp_path / "cartera.duckdb").exists()

@@ -1,0 +1,71 @@
+"""Publishing swaps in a checked copy atomically; readers never see a half-built file."""
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from orchestration.publish import publish
+
+
+def build(path, open_balance: str) -> None:
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema if not exists marts")
+        conn.execute(
+            "create or replace table marts.ar_aging as select 'C1' as client_id, cast(? as decimal(18, 2)) as open_balance_amount",
+            [open_balance],
+        )
+
+
+def read_balance(conn) -> Decimal:
+    return conn.execute("select open_balance_amount from marts.ar_aging").fetchall()[0][0]
+
+
+def test_publish_checkpoints_copies_and_renames(tmp_path):
+    build_db = tmp_path / "build" / "cartera.duckdb"
+    build_db.parent.mkdir()
+    build(build_db, "100.00")
+
+    published = publish(build_db, tmp_path / "cartera.duckdb")
+
+    assert published == tmp_path / "cartera.duckdb"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "cartera.duckdb"]
+    assert not build_db.with_name("cartera.duckdb.wal").exists()
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert read_balance(conn) == Decimal("100.00")
+
+
+def test_open_reader_keeps_its_snapshot_and_new_readers_see_the_new_copy(tmp_path):
+    build_db = tmp_path / "build" / "cartera.duckdb"
+    build_db.parent.mkdir()
+    published = tmp_path / "cartera.duckdb"
+    build(build_db, "100.00")
+    publish(build_db, published)
+    reader = duckdb.connect(str(published), read_only=True)
+    inode_before = published.stat().st_ino
+
+    build(build_db, "250.50")
+    publish(build_db, published)
+
+    assert published.stat().st_ino != inode_before
+    assert read_balance(reader) == Decimal("100.00")
+    reader.close()
+    with duckdb.connect(str(published), read_only=True) as fresh:
+        assert read_balance(fresh) == Decimal("250.50")
+
+
+def test_a_copy_without_the_marts_is_not_published(tmp_path):
+    build_db = tmp_path / "build" / "cartera.duckdb"
+    build_db.parent.mkdir()
+    published = tmp_path / "cartera.duckdb"
+    build(build_db, "100.00")
+    publish(build_db, published)
+    with duckdb.connect(str(build_db)) as conn:
+        conn.execute("drop table marts.ar_aging")
+
+    with pytest.raises(duckdb.CatalogException):
+        publish(build_db, published)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "cartera.duckdb"]
+    with duckdb.connect(str(published), read_only=True) as conn:
+        assert read_balance(conn) == Decimal("100.00")
