@@ -1,0 +1,99 @@
+"""Plotly figures from query results: pure functions of a DataFrame and a language.
+
+Bucket names come from each bucket's bounds (min_days, max_days), never from its column
+name, and bucket colours run from green (not due) to red (oldest) in bucket order.
+"""
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from dashboards import formatting
+from dashboards.i18n import translate
+
+_GREEN_TO_RED = "RdYlGn_r"
+_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
+
+
+def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
+    """Stacked bars, one per month end, one trace per bucket (trace name = bucket label).
+
+    `history`: month_end, bucket_order, min_days, max_days, amount, as `queries.aging_history`.
+    """
+    labels = _bucket_labels(history, language)
+    colours = bucket_colours(len(labels))
+    figure = go.Figure()
+    for colour, (bucket_order, label) in zip(colours, labels.items()):
+        rows = history[history["bucket_order"] == bucket_order].sort_values("month_end")
+        amounts = list(rows["amount"])
+        figure.add_bar(
+            name=label,
+            x=[formatting.month(month_end, language) for month_end in rows["month_end"]],
+            y=[float(amount) for amount in amounts],
+            marker_color=colour,
+            customdata=[
+                [label, formatting.money(amount, currency_code, language)] for amount in amounts
+            ],
+            hovertemplate=_HOVER,
+        )
+    figure.update_layout(barmode="stack", legend_title_text=translate(language, "chart.bucket"))
+    return _money_axes(figure, currency_code, language, translate(language, "chart.month_end"))
+
+
+def current_aging(aging: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
+    """One bar per bucket, in bucket order, coloured green to red.
+
+    `aging`: bucket_order, min_days, max_days, amount, as `queries.current_aging`.
+    """
+    aging = aging.sort_values("bucket_order")
+    labels = list(_bucket_labels(aging, language).values())
+    amounts = list(aging["amount"])
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[float(amount) for amount in amounts],
+            marker_color=bucket_colours(len(labels)),
+            customdata=[
+                [label, formatting.money(amount, currency_code, language)]
+                for label, amount in zip(labels, amounts)
+            ],
+            hovertemplate=_HOVER,
+        )
+    )
+    figure.update_layout(showlegend=False)
+    return _money_axes(figure, currency_code, language, translate(language, "chart.bucket"))
+
+
+def bucket_colours(count: int) -> Sequence[str]:
+    """`count` colours from green to red (one green for a single bucket)."""
+    if count == 1:
+        return sample_colorscale(_GREEN_TO_RED, [0.0])
+    return sample_colorscale(_GREEN_TO_RED, [index / (count - 1) for index in range(count)])
+
+
+def _bucket_labels(frame: pd.DataFrame, language: str) -> dict[int, str]:
+    """Bucket order -> translated label, in bucket order."""
+    buckets = frame[["bucket_order", "min_days", "max_days"]].drop_duplicates("bucket_order")
+    return {
+        bucket.bucket_order: formatting.bucket_label(
+            _days(bucket.min_days), _days(bucket.max_days), language
+        )
+        for bucket in buckets.sort_values("bucket_order").itertuples()
+    }
+
+
+def _days(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _money_axes(figure: go.Figure, currency_code: str, language: str, x_title: str) -> go.Figure:
+    currency = formatting.currency_symbol(currency_code, language)
+    figure.update_layout(
+        separators=formatting.plotly_separators(language),
+        xaxis_title=x_title,
+        yaxis_title=translate(language, "chart.amount", currency=currency),
+        yaxis_tickformat=",.0f",
+    )
+    return figure

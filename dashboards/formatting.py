@@ -1,0 +1,80 @@
+"""Locale-aware text for money, shares, dates and aging-bucket bounds (babel/CLDR)."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
+
+from dashboards.i18n import translate
+
+LOCALES = {"es": "es_ES", "en": "en_GB"}
+"""The CLDR locale behind each interface language."""
+
+
+def money(amount: Decimal, currency_code: str, language: str) -> str:
+    """es: '1.234,56 €'; en: '€1,234.56' (babel puts a no-break space before the es symbol)."""
+    return format_currency(amount, currency_code, locale=LOCALES[language])
+
+
+def currency_symbol(currency_code: str, language: str) -> str:
+    return get_currency_symbol(currency_code, locale=LOCALES[language])
+
+
+def percent(share: float, language: str) -> str:
+    """A share (0.253) as a percentage with one decimal: es '25,3 %', en '25.3%'."""
+    locale = LOCALES[language]
+    return format_percent(share, format=_percent_pattern(locale), locale=locale)
+
+
+@cache
+def _percent_pattern(locale: str) -> str:
+    """The locale's own percent pattern with one decimal ('#,##0 %' -> '#,##0.0 %')."""
+    return Locale.parse(locale).percent_formats[None].pattern.replace("0", "0.0")
+
+
+def long_date(day: date, language: str) -> str:
+    """es: '31 de marzo de 2026'; en: '31 March 2026'."""
+    return format_date(day, "long", locale=LOCALES[language])
+
+
+def month(day: date, language: str) -> str:
+    """The month a month-end date closes: es 'mar 2026', en 'Mar 2026'."""
+    return format_date(day, "MMM y", locale=LOCALES[language])
+
+
+def plotly_separators(language: str) -> str:
+    """Plotly's `layout.separators`: the decimal then the thousands symbol of the locale."""
+    locale = LOCALES[language]
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
+def bucket_label(min_days: int | None, max_days: int | None, language: str) -> str:
+    """The name of an aging bucket from its bounds in days past due (None: unbounded).
+
+    (None, 0) -> 'No vencido' / 'Not due'; (1, 30) -> '1–30 días' / '1–30 days';
+    (121, None) -> '> 120 días' / 'Over 120 days';
+    (None, 30) -> 'Hasta 30 días' / 'Up to 30 days'.
+    """
+    if max_days is None:
+        return translate(language, "bucket.over", days=_days(min_days - 1, language))
+    if min_days is None:
+        if max_days <= 0:
+            return translate(language, "bucket.not_due")
+        return translate(language, "bucket.up_to", max=_days(max_days, language))
+    return translate(
+        language, "bucket.range", min=_days(min_days, language), max=_days(max_days, language)
+    )
+
+
+def _days(count: int, language: str) -> str:
+    return format_decimal(count, locale=LOCALES[language])

@@ -1,0 +1,39 @@
+"""The user-facing text catalogue: one JSON file per language, the same keys in each.
+
+Every string a user reads goes through ``t(key)`` (the session's language) or
+``translate(language, key)`` (an explicit one, for code that has no session, such as charts).
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LANGUAGE_KEY = "language"
+"""Session-state key of the sidebar's language switch."""
+
+_CATALOGUE_DIR = Path(__file__).parent
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """All messages of one language, by key."""
+    return json.loads((_CATALOGUE_DIR / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def translate(language: str, key: str, **values: object) -> str:
+    """The message `key` in `language`, with `{name}` placeholders filled from `values`."""
+    return catalogue(language)[key].format(**values)
+
+
+def current_language() -> str:
+    """The language chosen in the sidebar, or the default before the switch is drawn."""
+    return st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values: object) -> str:
+    """The message `key` in the session's language."""
+    return translate(current_language(), key, **values)

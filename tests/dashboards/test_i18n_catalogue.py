@@ -1,0 +1,48 @@
+"""The catalogues: the same keys and placeholders in every language, none missing in code."""
+
+import re
+from pathlib import Path
+from string import Formatter
+
+import pytest
+
+from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+# t("key"…) and translate(language, "key"…): every way code names a message.
+KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*\w+,)\s*["']([\w.]+)["']""")
+
+
+def placeholders(message: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(message) if field}
+
+
+def test_every_language_has_the_same_keys():
+    keys = {language: set(catalogue(language)) for language in LANGUAGES}
+
+    assert all(key_set == keys[DEFAULT_LANGUAGE] for key_set in keys.values())
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE])
+def test_every_message_has_the_placeholders_of_the_default_language(language):
+    for key, message in catalogue(DEFAULT_LANGUAGE).items():
+        assert placeholders(catalogue(language)[key]) == placeholders(message), key
+
+
+def test_every_key_named_in_the_code_is_in_the_catalogues():
+    used = {
+        key
+        for source in DASHBOARDS.rglob("*.py")
+        for key in KEY_IN_CODE.findall(source.read_text(encoding="utf-8"))
+    }
+
+    assert len(used) > 20
+    for language in LANGUAGES:
+        assert used <= set(catalogue(language)), language
+
+
+def test_no_message_is_left_unused():
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in DASHBOARDS.rglob("*.py"))
+    used = set(KEY_IN_CODE.findall(sources))
+
+    assert set(catalogue(DEFAULT_LANGUAGE)) <= used

@@ -1,0 +1,120 @@
+"""`cartera refresh` on the committed demo exports: the published warehouse ties out to
+the export files, to the cent. Expected figures are summed here from the CSV files with
+Decimal, not read from the models under test."""
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import assert_succeeded, fill_inbox
+
+DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
+RECEIVABLE = ("invoice", "debit_note")
+
+
+def read_csv(name: str) -> list[dict]:
+    with open(DEMO / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def latest_documents() -> dict[str, dict]:
+    latest: dict[str, dict] = {}
+    for row in read_csv("documents.csv"):  # one file: the later updated_at wins
+        if row["document_id"] not in latest or row["updated_at"] > latest[row["document_id"]]["updated_at"]:
+            latest[row["document_id"]] = row
+    return {key: row for key, row in latest.items() if row["status"] == "issued"}
+
+
+def expected_outstanding_per_document() -> dict[str, Decimal]:
+    """Invoice or debit note: total - allocations - withholdings - credit notes linked to it.
+    Unlinked credit note: minus its total. Linked credit note: 0."""
+    documents = latest_documents()
+    receivable = {key for key, row in documents.items() if row["type"] in RECEIVABLE}
+    outstanding = {key: Decimal(row["total"]) if key in receivable else Decimal("0.00") for key, row in documents.items()}
+    for row in read_csv("allocations.csv"):
+        if row["document_id"] in receivable:
+            outstanding[row["document_id"]] -= Decimal(row["amount"])
+    for row in read_csv("withholdings.csv"):
+        if row["document_id"] in receivable:
+            outstanding[row["document_id"]] -= Decimal(row["amount"])
+    for key, row in documents.items():
+        if row["type"] == "credit_note":
+            if row["related_document_id"] in receivable:
+                outstanding[row["related_document_id"]] -= Decimal(row["total"])
+            else:
+                outstanding[key] -= Decimal(row["total"])
+    return outstanding
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, refresh):
+    home = tmp_path_factory.mktemp("demo")
+    fill_inbox(home, DEMO)
+    result = refresh(home)
+    assert_succeeded(result)
+    assert "published" in result.stdout
+    with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
+        yield conn
+
+
+def test_every_document_outstanding_ties_to_the_exports(published):
+    expected = expected_outstanding_per_document()
+    actual = dict(published.execute("select document_id, outstanding_amount from marts.fct_documents").fetchall())
+    assert set(actual) == set(expected)
+    differences = {key: (expected[key], actual[key]) for key in expected if expected[key] != actual[key]}
+    assert differences == {}
+    assert sum(expected.values()) == sum(actual.values())
+
+
+def test_unapplied_cash_ties_to_receipts_minus_allocations(published):
+    receivable = {key for key, row in latest_documents().items() if row["type"] in RECEIVABLE}
+    receipts = {row["receipt_id"]: row for row in read_csv("receipts.csv")}
+    unapplied: dict[str, Decimal] = defaultdict(Decimal)
+    for row in receipts.values():
+        unapplied[row["client_id"]] += Decimal(row["amount"])
+    for row in read_csv("allocations.csv"):
+        if row["document_id"] in receivable:
+            unapplied[receipts[row["receipt_id"]]["client_id"]] -= Decimal(row["amount"])
+    eur_only = {
+        client for client in unapplied
+        if all(r["currency"] == "EUR" for r in receipts.values() if r["client_id"] == client)
+    }
+    actual = dict(published.execute("select client_id, unapplied_cash_amount from marts.ar_aging").fetchall())
+    expected = {client: amount for client, amount in unapplied.items() if client in eur_only and amount != 0}
+    assert {client: actual.get(client) for client in expected} == expected
+    assert sum(expected.values()) > 0
+
+
+def test_buckets_sum_to_the_open_balance_on_every_row(published):
+    buckets = [row[0] for row in published.execute("select column_name from marts.aging_buckets order by bucket_order").fetchall()]
+    assert len(buckets) == 6
+    for relation in ("marts.ar_aging", "marts.ar_aging_monthly"):
+        mismatches = published.execute(
+            f"select count(*) from {relation} where open_balance_amount <> {' + '.join(buckets)}"
+        ).fetchall()
+        assert mismatches == [(0,)]
+
+
+def test_aging_total_equals_the_documents_outstanding_in_reporting_currency(published):
+    aging_total = published.execute("select sum(open_balance_amount) from marts.ar_aging").fetchall()[0][0]
+    documents_total = published.execute("select sum(outstanding_reporting_amount) from marts.fct_documents").fetchall()[0][0]
+    assert aging_total == documents_total
+    assert aging_total > 0
+
+
+def test_aging_at_the_as_of_date_equals_ar_aging(published):
+    differences = published.execute(
+        """
+        select count(*) from (
+            (select * from marts.ar_aging except select * from marts.ar_aging_at((select max(as_of_date) from marts.ar_aging)))
+            union all
+            (select * from marts.ar_aging_at((select max(as_of_date) from marts.ar_aging)) except select * from marts.ar_aging)
+        )
+        """
+    ).fetchall()
+    assert differences == [(0,)]
+    assert published.execute("select count(*) from marts.ar_aging").fetchall()[0][0] > 200
