@@ -8,8 +8,8 @@ from orchestration.automation import daily_refresh, inbox_sensor, refresh_job
 from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.ingest.assets import raw_assets
-from orchestration.publish import published_warehouse
 from orchestration.resources import WarehouseResource
+from orchestration.serving import published_warehouse
 
 defs = dg.Definitions(
     assets=[*raw_assets, cartera_dbt_assets, published_warehouse],

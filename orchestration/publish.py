@@ -9,11 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
-
-from orchestration.dbt_assets import cartera_dbt_assets
-from orchestration.resources import WarehouseResource
 
 REQUIRED_TABLE = "marts.ar_aging"
 
@@ -41,17 +37,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-@dg.asset(
-    key=["published", "warehouse"],
-    group_name="serving",
-    deps=list(cartera_dbt_assets.keys),
-    description="The read-only copy of the checked warehouse that the dashboards open.",
-)
-def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    published = publish(settings.build_db, settings.published_db)
-    return dg.MaterializeResult(
-        metadata={"path": dg.MetadataValue.path(str(published)), "size_bytes": published.stat().st_size}
-    )

@@ -96,10 +96,29 @@ def _decimal(column: Column, cell: Cell, decimal_separator: str) -> Decimal:
     return number
 
 
+# The warehouse stores money as DECIMAL(18, 2) and rates or percentages as
+# DECIMAL(18, 6): a value that does not fit is refused here, naming its line, rather
+# than failing the load.
+_MONEY_LIMIT = Decimal(10) ** 16
+_RATE_LIMIT = Decimal(10) ** 12
+_RATE_DECIMALS = 6
+
+
+def _rate(column: Column, cell: Cell, decimal_separator: str) -> Decimal:
+    number = _decimal(column, cell, decimal_separator)
+    if number.as_tuple().exponent < -_RATE_DECIMALS:
+        raise InvalidValue(f"more than {_RATE_DECIMALS} decimals")
+    if abs(number) >= _RATE_LIMIT:
+        raise InvalidValue("number too large")
+    return number
+
+
 def _money(column: Column, cell: Cell, decimal_separator: str) -> Decimal:
     amount = _decimal(column, cell, decimal_separator)
     if amount.as_tuple().exponent < -2:
         raise InvalidValue("more than 2 decimals (money is never rounded)")
+    if abs(amount) >= _MONEY_LIMIT:
+        raise InvalidValue("amount too large")
     try:
         return amount.quantize(_CENTS)
     except InvalidOperation:
@@ -152,7 +171,7 @@ _PARSERS: dict[Kind, Callable[[Column, Cell, str], object]] = {
     Kind.CHOICE: _choice,
     Kind.INTEGER: _integer,
     Kind.MONEY: _money,
-    Kind.DECIMAL: _decimal,
+    Kind.DECIMAL: _rate,
     Kind.DATE: _date,
     Kind.TIMESTAMP: _timestamp,
     Kind.BOOLEAN: _boolean,

@@ -130,3 +130,22 @@ def test_a_failing_check_stops_the_publish(tmp_path, refresh):
     assert result.returncode != 0
     assert "FAILED" in result.stdout and "cartera_dbt_assets" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
+
+
+def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
+    """Total receivable 1,134.00 + 950.00 = 2,084.00; overdue 529.00 + 950.00 = 1,479.00;
+    share 1,479.00 / 2,084.00 = 70.97 % -> 71,0 %; unapplied cash 300.00."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    monkeypatch.setenv("CARTERA_HOME", str(home))
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py"), default_timeout=60).run()
+
+    assert not app.exception
+    nbsp = "\u00a0"
+    assert {metric.label: metric.value for metric in app.metric} == {
+        "Total a cobrar": f"2.084,00{nbsp}€",
+        "Vencido": f"1.479,00{nbsp}€",
+        "Porcentaje vencido": f"71,0{nbsp}%",
+        "Cobros sin aplicar": f"300,00{nbsp}€",
+    }

@@ -82,3 +82,10 @@ def test_fx_file_without_date_column(rejection):
     assert [(e.line, e.column, e.value, e.reason) for e in errors] == [
         (1, "Date", "", "required column missing")
     ]
+
+
+def test_a_rate_with_more_decimals_than_the_warehouse_keeps_is_refused(rejection):
+    errors = rejection("fx_rates", "fx_rates.csv", b"Date,USD\n2025-03-14,1.08821234\n")
+
+    assert [(e.line, e.column, e.value) for e in errors] == [(2, "USD", "1.08821234")]
+    assert "more than 6 decimals" in errors[0].reason

@@ -96,6 +96,12 @@ def test_unparseable_or_disallowed_document_values(rejection, column, bad_value,
          "amount", "-0.00", "negative amount"),
         ("receipts", "receipt_id,client_id,date,currency,amount\n",
          "R1,C1,2025-05-20,EUR,1" + "0" * 30 + "\n", "amount", "1" + "0" * 30, "amount too large"),
+        # DECIMAL(18, 2) holds 16 digits before the point: 10^16 does not fit.
+        ("receipts", "receipt_id,client_id,date,currency,amount\n",
+         "R1,C1,2025-05-20,EUR,1" + "0" * 16 + "\n", "amount", "1" + "0" * 16, "amount too large"),
+        ("documents", DOCUMENTS_HEADER,
+         "D1,invoice,F-1,C1,2025-03-14,2025-05-13,EUR,1000.00,210.00,150.00,1060.00,issued,"
+         "2025-03-14T18:00:00,2.1234567,10\n", "early_discount_pct", "2.1234567", "more than 6 decimals"),
         ("allocations", "receipt_id,document_id,installment_no,amount\n", "R1,D1,x,5\n",
          "installment_no", "x", "not a whole number"),
         ("withholdings", "document_id,type,amount,certificate_number,date\n",
