@@ -13,8 +13,11 @@ def run_refresh() -> bool:
     prepare()
     from orchestration.definitions import defs
 
-    result = defs.get_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        # dbt's own lines show the progress; Dagster's step events are summarised below.
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
     for event in result.all_events:
         if event.is_step_success:
