@@ -1,11 +1,12 @@
 """The dbt project as Dagster sees it. Its manifest must exist before the dbt assets are
 defined: `dagster dev` parses on load; `cartera refresh` and the tests call `prepare()`."""
 
+import json
 import os
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -20,6 +21,10 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
-def prepare() -> None:
-    """Runs `dbt parse` so that the manifest matches the models on disk."""
-    dbt_project.preparer.prepare(dbt_project)
+def prepare(dbt_vars: dict[str, str] | None = None) -> None:
+    """Runs `dbt parse` so that the manifest matches the models on disk. Parsing with the
+    vars (and CARTERA_HOME) the build will use lets `dbt build` reuse the parse."""
+    arguments = ["parse", "--quiet"]
+    if dbt_vars:
+        arguments += ["--vars", json.dumps(dbt_vars)]
+    DagsterDbtProjectPreparer(prepare_project_cli_args=arguments).prepare(dbt_project)

@@ -1,34 +1,56 @@
 """`cartera refresh`: the refresh job run in this process, with a readable outcome."""
 
+import os
+
 import dagster as dg
 
-from orchestration.config import load_settings
+from orchestration.config import Settings, load_settings
 from orchestration.dbt_project import prepare
+from orchestration.ingest.loader import inbox_files
+from orchestration.readers import ENTITIES
 
 
 def run_refresh() -> bool:
     settings = load_settings()
     settings.make_dirs()
     print(f"cartera refresh: inbox {settings.inbox}, warehouse {settings.published_db}", flush=True)
-    prepare()
+    if not _has_data(settings):
+        print(f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)", flush=True)
+        return False
+    # The dbt subprocesses (parse now, build in the job) find the build database here.
+    os.environ["CARTERA_HOME"] = str(settings.home)
+    prepare(settings.dbt_vars())
     from orchestration.definitions import defs
 
     result = defs.resolve_job_def("refresh").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
-        # dbt's own lines show the progress; Dagster's step events are summarised below.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        # dbt's own lines show the progress; the steps are summarised below.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     for event in result.all_events:
-        if event.is_step_success:
-            print(f"  ok     {event.step_key}", flush=True)
-        elif event.is_step_failure:
-            error = event.step_failure_data.error
-            print(f"  FAILED {event.step_key}: {error.message.strip() if error else 'unknown error'}", flush=True)
-        elif event.is_step_skipped:
-            print(f"  skipped {event.step_key} (an upstream step failed)", flush=True)
+        _report(event, settings)
     if result.success:
         print(f"published {settings.published_db}", flush=True)
     else:
         print("refresh failed: the published warehouse was left as it was", flush=True)
     return result.success
+
+
+def _has_data(settings: Settings) -> bool:
+    return settings.build_db.exists() or any(inbox_files(settings, entity) for entity in ENTITIES)
+
+
+def _report(event: dg.DagsterEvent, settings: Settings) -> None:
+    if event.is_step_success:
+        print(f"  ok      {event.step_key}", flush=True)
+    elif event.is_step_failure:
+        error = event.step_failure_data.error
+        message = error.message.strip().splitlines()[0] if error else "unknown error"
+        print(f"  FAILED  {event.step_key}: {message}", flush=True)
+    elif event.is_step_skipped:
+        print(f"  skipped {event.step_key} (an upstream step failed)", flush=True)
+    elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+        quarantined = event.step_materialization_data.materialization.metadata.get("quarantined")
+        if quarantined is not None and quarantined.value != "none":
+            print(f"  quarantined {quarantined.value}: see the reports in {settings.quarantine}", flush=True)

@@ -1,9 +1,6 @@
 -- One row per client: the attributes of its latest version (latest updated_at).
-with ranked as (
-    select
-        *,
-        row_number() over (partition by client_id order by updated_at desc, _file_id desc) as version_rank
-    from {{ ref('stg_invoicing__clients') }}
+with latest as (
+    {{ latest_version(ref('stg_invoicing__clients'), key=['client_id'], order_by=['updated_at']) }}
 )
 
 select
@@ -21,5 +18,4 @@ select
     phone,
     address,
     updated_at
-from ranked
-where version_rank = 1
+from latest

@@ -1,23 +1,15 @@
 -- One row per allocation of a receipt to a document (and optionally an instalment).
 -- A receipt's allocations come whole from the latest file that lists the receipt, so a
 -- re-allocation replaces the earlier one instead of applying the money twice.
-with latest_file as (
-    select receipt_id, max(_file_id) as _file_id
-    from {{ source('raw', 'allocations') }}
-    group by receipt_id
+with latest as (
+    {{ latest_file(source('raw', 'allocations'), parent='receipt_id') }}
 )
 
 select
-    {{ dbt.concat(["allocations.receipt_id", "'|'", "allocations.document_id", "'|'", "coalesce(cast(allocations.installment_no as varchar), '')"]) }} as allocation_id,
-    allocations.receipt_id,
-    allocations.document_id,
-    allocations.installment_no,
-    {{ money('allocations.amount') }} as allocated_amount,
-    allocations._file_id,
-    allocations._source_file,
-    allocations._line_number,
-    allocations._loaded_at
-from {{ source('raw', 'allocations') }} as allocations
-inner join latest_file
-    on allocations.receipt_id = latest_file.receipt_id
-    and allocations._file_id = latest_file._file_id
+    {{ dbt.concat(["receipt_id", "'|'", "document_id", "'|'", "coalesce(cast(installment_no as varchar), '')"]) }} as allocation_id,
+    receipt_id,
+    document_id,
+    installment_no,
+    {{ money('amount') }} as allocated_amount,
+    {{ lineage_columns() }}
+from latest

@@ -1,13 +1,7 @@
 -- One row per client version (client_id, updated_at); a re-export of the same version
 -- keeps the line of the latest file.
-with ranked as (
-    select
-        *,
-        row_number() over (
-            partition by client_id, updated_at
-            order by _file_id desc, _line_number desc
-        ) as version_rank
-    from {{ source('raw', 'clients') }}
+with versions as (
+    {{ latest_version(source('raw', 'clients'), key=['client_id', 'updated_at']) }}
 )
 
 select
@@ -25,9 +19,5 @@ select
     phone,
     address,
     updated_at,
-    _file_id,
-    _source_file,
-    _line_number,
-    _loaded_at
-from ranked
-where version_rank = 1
+    {{ lineage_columns() }}
+from versions

@@ -1,13 +1,7 @@
 -- One row per document: its latest export (latest updated_at, then latest file) wins;
 -- earlier versions stay in raw.documents.
-with ranked as (
-    select
-        *,
-        row_number() over (
-            partition by document_id
-            order by updated_at desc, _file_id desc, _line_number desc
-        ) as version_rank
-    from {{ source('raw', 'documents') }}
+with versions as (
+    {{ latest_version(source('raw', 'documents'), key=['document_id'], order_by=['updated_at']) }}
 )
 
 select
@@ -31,9 +25,5 @@ select
     early_discount_days,
     coalesce(in_dispute, false) as is_in_dispute,
     dispute_reason,
-    _file_id,
-    _source_file,
-    _line_number,
-    _loaded_at
-from ranked
-where version_rank = 1
+    {{ lineage_columns() }}
+from versions

@@ -1,12 +1,6 @@
 -- One row per receipt: the line of the latest file that lists it.
-with ranked as (
-    select
-        *,
-        row_number() over (
-            partition by receipt_id
-            order by _file_id desc, _line_number desc
-        ) as version_rank
-    from {{ source('raw', 'receipts') }}
+with versions as (
+    {{ latest_version(source('raw', 'receipts'), key=['receipt_id']) }}
 )
 
 select
@@ -17,9 +11,5 @@ select
     {{ money('amount') }} as receipt_amount,
     method as payment_method,
     reference as payment_reference,
-    _file_id,
-    _source_file,
-    _line_number,
-    _loaded_at
-from ranked
-where version_rank = 1
+    {{ lineage_columns() }}
+from versions

@@ -1,13 +1,7 @@
 -- One row per withholding (document, tax type, date, certificate); a re-export of the
 -- same withholding keeps the line of the latest file.
-with ranked as (
-    select
-        *,
-        row_number() over (
-            partition by document_id, type, date, coalesce(certificate_number, '')
-            order by _file_id desc, _line_number desc
-        ) as version_rank
-    from {{ source('raw', 'withholdings') }}
+with versions as (
+    {{ latest_version(source('raw', 'withholdings'), key=['document_id', 'type', 'date', "coalesce(certificate_number, '')"]) }}
 )
 
 select
@@ -18,9 +12,5 @@ select
     certificate_number,
     certificate_number is not null as has_certificate,
     date as withholding_date,
-    _file_id,
-    _source_file,
-    _line_number,
-    _loaded_at
-from ranked
-where version_rank = 1
+    {{ lineage_columns() }}
+from versions

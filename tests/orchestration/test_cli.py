@@ -1,0 +1,41 @@
+"""The installed `cartera` command: every subcommand answers --help, and demo-data is
+deterministic (same seed, same bytes)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CARTERA = Path(sys.executable).parent / "cartera"
+
+
+def cartera(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CARTERA), *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", ["demo-data", "refresh", "serve"])
+def test_every_command_has_help(command):
+    result = cartera(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: cartera {command}" in result.stdout
+
+
+def test_demo_data_same_seed_same_bytes(tmp_path):
+    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for out, seed in ((first, "7"), (second, "7"), (other, "8")):
+        result = cartera("demo-data", "--out", str(out), "--clients", "40", "--years", "1", "--seed", seed)
+        assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in first.iterdir())
+    assert names == ["allocations.csv", "clients.csv", "documents.csv", "fx_rates.csv", "installments.csv", "receipts.csv", "withholdings.csv"]
+    assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names)
+    assert (first / "documents.csv").read_bytes() != (other / "documents.csv").read_bytes()
+    assert "documents.csv:" in result.stdout
+
+
+def test_refresh_on_an_empty_inbox_fails_readably(tmp_path):
+    """No exports yet: nothing to answer for, so the run says where to put them."""
+    result = cartera("refresh", "--home", str(tmp_path))
+    assert result.returncode == 1
+    assert f"refresh failed: no export files in {tmp_path / 'inbox'}" in result.stdout
+    assert not (tmp_path / "cartera.duckdb").exists()
