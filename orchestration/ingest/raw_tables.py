@@ -55,6 +55,22 @@ create table if not exists raw.file_registry (
 """
 
 
+# Committee decisions are app state, not an export: the dashboards will write them to
+# their own store and the refresh will copy them here. Until then the table is empty.
+CREDIT_DECISIONS_DDL = """
+create table if not exists raw.credit_decisions (
+    decision_id VARCHAR not null,
+    client_id VARCHAR not null,
+    decision VARCHAR not null,
+    credit_limit DECIMAL(18, 2),
+    currency VARCHAR,
+    reason VARCHAR,
+    decided_by VARCHAR not null,
+    decided_at TIMESTAMP not null
+)
+"""
+
+
 def arrow_schema(entity: Entity) -> pa.Schema:
     fields = [pa.field(column.name, _ARROW_TYPES[column.kind]) for column in entity.columns]
     fields += [pa.field(name, arrow_type) for name, _, arrow_type in LINEAGE_COLUMNS]
@@ -72,5 +88,6 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists raw")
     conn.execute("create sequence if not exists raw.file_id_seq start 1")
     conn.execute(REGISTRY_DDL)
+    conn.execute(CREDIT_DECISIONS_DDL)
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
