@@ -40,6 +40,10 @@ serve: install
 test: install
 	$(BIN)/python -m pytest
 
+# Figures, not pass/fail: a refresh on a generated company (CLIENTS=3000 YEARS=3 by default).
+bench: install
+	$(BIN)/python tests/benchmarks/bench_refresh.py
+
 # Regenerates requirements.lock from pyproject.toml (needs the package index).
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

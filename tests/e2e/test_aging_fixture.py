@@ -149,3 +149,35 @@ def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
         "Porcentaje vencido": f"71,0{nbsp}%",
         "Cobros sin aplicar": f"300,00{nbsp}€",
     }
+
+
+def test_cartera_serve_answers_on_its_port(home):
+    """`cartera serve` starts Streamlit on the published warehouse and prints its URL."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.e2e.conftest import CARTERA
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(CARTERA), "serve", "--home", str(home), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert server.stdout.readline().strip() == f"cartera dashboards: http://localhost:{port}"
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline and health != "ok":
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    health = response.read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert health == "ok"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
