@@ -1,0 +1,72 @@
+"""Bank statement readers: Norma 43, camt.053/054, MT940, OFX and mapped bank CSV.
+
+Pure functions from bytes to statements and lines, or an ExportError naming every
+problem; a statement whose own control figures disagree with its lines is rejected.
+"""
+
+from ..errors import ExportError, ProblemLog
+from .bank_csv import read_bank_csv
+from .camt import read_camt
+from .detection import detect_bank_format
+from .model import BankCsvMapping, BankStatement, BankStatementFile, BankStatementLine
+from .mt940 import read_mt940
+from .norma43 import read_norma43
+from .ofx import read_ofx
+
+FORMATS = ("norma43", "camt053", "camt054", "mt940", "ofx", "csv")
+
+__all__ = [
+    "FORMATS",
+    "BankCsvMapping",
+    "BankStatement",
+    "BankStatementFile",
+    "BankStatementLine",
+    "detect_bank_format",
+    "read_bank_statement",
+]
+
+
+def read_bank_statement(
+    file_name: str, data: bytes, csv_mapping: BankCsvMapping | None = None
+) -> BankStatementFile:
+    """Every statement and line of one bank file, checked against its own control figures.
+
+    The format is told by content; a file no format claims is read as CSV when a
+    mapping is given. Raises ExportError listing every problem: a file is loaded whole
+    or not at all.
+    """
+    problems = ProblemLog()
+    file_format = detect_bank_format(file_name, data)
+    notes: list[str] = []
+    if file_format is None and csv_mapping is not None:
+        file_format = "csv"
+        statements, lines, notes = read_bank_csv(data, csv_mapping, problems)
+    elif file_format is None:
+        problems.add(0, "", "", _unknown_reason(data))
+        raise ExportError(file_name, problems.errors)
+    elif file_format == "norma43":
+        statements, lines = read_norma43(data, problems)
+    elif file_format == "mt940":
+        statements, lines = read_mt940(data, problems)
+    elif file_format == "ofx":
+        statements, lines, notes = read_ofx(data, problems)
+    else:
+        file_format, statements, lines, notes = read_camt(data, problems)
+    if not problems.errors and not lines and not statements:
+        problems.add(0, "", "", "no statement in the file")
+    problems.raise_if_any(file_name)
+    return BankStatementFile(format=file_format, statements=statements, lines=lines, notes=notes)
+
+
+def _unknown_reason(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        return (
+            "not a text file (contains NUL bytes; UTF-16 is not supported): re-export as Latin-1 "
+            "or UTF-8"
+        )
+    if not data.strip():
+        return "empty file"
+    return (
+        "unrecognised bank statement format (expected Norma 43, camt.053/054, MT940 or OFX; a "
+        "bank CSV needs a column mapping in config)"
+    )

@@ -1,0 +1,60 @@
+"""Small helpers the bank statement readers share."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from ..errors import ProblemLog
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+
+
+def statement_id(account: str, start: date, end: date, sequence: str) -> str:
+    """Deterministic: the same statement read twice, from any copy, gets the same id."""
+    return f"{account}|{start.isoformat()}|{end.isoformat()}|{sequence or '1'}"
+
+
+def is_valid_iban(text: str) -> bool:
+    if not _IBAN.fullmatch(text):
+        return False
+    rearranged = text[4:] + text[:4]
+    digits = "".join(str(int(char, 36)) for char in rearranged)
+    return int(digits) % 97 == 1
+
+
+def find_iban(text: str) -> str | None:
+    """The first valid IBAN written in `text` (spaces allowed inside it), else None."""
+    compact = re.sub(r"\s+", "", text.upper())
+    for match in re.finditer(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", compact):
+        candidate = match.group()
+        # An IBAN has a fixed length per country; try the longest prefix that validates.
+        for length in range(len(candidate), 14, -1):
+            if is_valid_iban(candidate[:length]):
+                return candidate[:length]
+    return None
+
+
+def check_balance(
+    problems: ProblemLog,
+    line: int,
+    column: str,
+    opening: Decimal,
+    movements: Decimal,
+    closing: Decimal,
+    what: str,
+) -> None:
+    """Opening + Σ movements must equal closing; the report gives the difference."""
+    computed = opening + movements
+    if computed != closing:
+        problems.add(
+            line,
+            column,
+            str(closing),
+            f"{what}: stated closing balance {closing} but opening balance {opening} "
+            f"+ movements {movements} = {computed} (difference {closing - computed})",
+        )
+
+
+def compact_text(*parts: str) -> str:
+    """Parts joined by one space, runs of blanks collapsed."""
+    return " ".join(" ".join(part.split()) for part in parts if part and part.strip())

@@ -1,0 +1,103 @@
+"""What every bank statement reader returns, whatever the format it read."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class BankStatement:
+    """One statement of one account, as the file states it.
+
+    `opening_balance` is None where the format has none (OFX, camt.054, a CSV without a
+    balance column); `closing_balance` likewise. Balances are signed: + is in the
+    account holder's favour.
+    """
+
+    statement_id: str
+    account: str
+    currency: str
+    period_start: date
+    period_end: date
+    opening_balance: Decimal | None
+    closing_balance: Decimal | None
+    line_count: int
+
+
+@dataclass(frozen=True)
+class BankStatementLine:
+    """One booked movement. `amount` is signed: + money in, - money out.
+
+    Together account, booking_date, value_date, amount and reference (else
+    remittance_text) identify a movement across overlapping statements.
+    `source_line` is the physical line in the file where the movement starts (0 in XML).
+    """
+
+    statement_id: str
+    account: str
+    line_number: int
+    booking_date: date
+    value_date: date
+    amount: Decimal
+    currency: str
+    counterparty_name: str
+    counterparty_account: str
+    remittance_text: str
+    bank_transaction_code: str
+    reference: str
+    source_line: int
+
+
+@dataclass(frozen=True)
+class BankStatementFile:
+    """The statements and lines of one file.
+
+    `notes` says what could not be checked in it (e.g. OFX carries no opening balance,
+    so its lines cannot be tied to balances); the caller shows them, they do not reject.
+    """
+
+    format: str
+    statements: list[BankStatement]
+    lines: list[BankStatementLine]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BankCsvMapping:
+    """How a bank's CSV export maps onto statement lines; declared in config per bank.
+
+    Columns are named by their header text. The amount is either one signed column
+    (`amount_column`, read per `sign`) or two unsigned ones (`debit_column` and
+    `credit_column`, one of them empty on each row). `currency` is fixed unless
+    `currency_column` names a column. With `balance_column` each row's running balance
+    is checked against the previous one plus the row's amount, in either file order.
+    """
+
+    date_column: str
+    description_column: str
+    account: str
+    date_format: str = "%d/%m/%Y"
+    decimal_separator: str = ","
+    value_date_column: str | None = None
+    amount_column: str | None = None
+    debit_column: str | None = None
+    credit_column: str | None = None
+    sign: str = "credit_positive"  # or "debit_positive": a positive amount is money out
+    counterparty_column: str | None = None
+    reference_column: str | None = None
+    balance_column: str | None = None
+    currency: str = "EUR"
+    currency_column: str | None = None
+    delimiter: str | None = None  # None: ";" or "," whichever the header holds more of
+    encoding: str | None = None  # None: UTF-8, else Windows-1252/Latin-1
+    skip_lines: int = 0  # lines before the header (account details some banks print)
+
+    def __post_init__(self) -> None:
+        if self.sign not in ("credit_positive", "debit_positive"):
+            raise ValueError(f"sign must be credit_positive or debit_positive, not {self.sign!r}")
+        if self.decimal_separator not in (",", "."):
+            raise ValueError("decimal_separator must be ',' or '.'")
+        has_amount = self.amount_column is not None
+        has_split = self.debit_column is not None and self.credit_column is not None
+        if has_amount == has_split:
+            raise ValueError("declare either amount_column or both debit_column and credit_column")

@@ -1,0 +1,330 @@
+"""SWIFT MT940 customer statements.
+
+Fields used: :20: reference, :25: account, :28C: statement/sequence number, :60F:/:60M:
+opening balance (final or intermediate), :61: movement, :86: the movement's details
+(multi-line; German SEPA ?NN subfields understood), :62F:/:62M: closing balance.
+Every statement (one :20: ... :62a: block, several per file) must satisfy
+opening + Σ :61: = closing. SWIFT envelope blocks ({1:...}{2:...}{4: ... -}) are skipped.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import ProblemLog
+from ..sheet import UnreadableFile
+from ..text_decoding import decode_export_text
+from .common import check_balance, compact_text, find_iban, statement_id
+from .model import BankStatement, BankStatementLine
+
+_TAG = re.compile(r":(\d{2}[A-Z]?):")
+_BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})(\d[\d,]*)")
+_MOVEMENT = re.compile(
+    r"(?P<value>\d{6})(?P<entry>\d{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>\d[\d]*,\d*)(?P<type>[NFS][A-Z0-9]{3})(?P<own>.*?)(?://(?P<bank>[^\n]*))?"
+    r"(?:\n(?P<extra>.*))?",
+    re.DOTALL,
+)
+_SUBFIELD = re.compile(r"\?(\d{2})")
+# A SEPA keyword (EREF+, SVWZ+, KREF+...) or bank label (MTLG:) opens a new purpose segment.
+_KEYWORD = re.compile(r"[A-Z]{3,4}[+:]")
+
+
+@dataclass
+class _Statement:
+    line: int
+    reference: str = ""
+    account: str = ""
+    sequence: str = ""
+    opening: tuple[Decimal, date, str] | None = None
+    closing: tuple[Decimal, date, str] | None = None
+    closing_line: int = 0
+    movements: list[dict] = field(default_factory=list)
+
+
+def read_mt940(
+    data: bytes, problems: ProblemLog
+) -> tuple[list[BankStatement], list[BankStatementLine]]:
+    try:
+        text = decode_export_text(data)
+    except UnreadableFile as exc:
+        problems.add(0, "", "", exc.reason)
+        return [], []
+    statements: list[_Statement] = []
+    current: _Statement | None = None
+    for line, tag, value in _fields(text):
+        if tag == "-":
+            current = None
+            continue
+        if tag == "20" or current is None:
+            current = _Statement(line)
+            statements.append(current)
+            if tag != "20":
+                problems.add(
+                    line,
+                    f":{tag}:",
+                    value[:30],
+                    "field outside a statement (every statement starts with :20:)",
+                )
+        _field(current, line, tag, value, problems)
+    if not statements:
+        problems.add(0, "", "", "no statement (:20:) in the file")
+    for statement in statements:
+        _check(statement, problems)
+    return _normalise(statements)
+
+
+def _fields(text: str):
+    """(line, tag, value) per field; continuation lines join the field with "\\n"."""
+    pending: list = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        if line.startswith("{") and "{4:" in line:
+            line = line.split("{4:", 1)[1]
+        elif line.startswith("{"):
+            continue
+        if line in ("-", "-}") or line.startswith("-}"):
+            if pending:
+                yield pending[0], pending[1], "\n".join(pending[2])
+                pending = []
+            yield number, "-", ""
+            continue
+        match = _TAG.match(line)
+        if match:
+            if pending:
+                yield pending[0], pending[1], "\n".join(pending[2])
+            pending = [number, match.group(1), [line[match.end() :]]]
+        elif pending:
+            pending[2].append(line)
+        elif line.strip():
+            yield number, "?", line
+    if pending:
+        yield pending[0], pending[1], "\n".join(pending[2])
+
+
+def _field(statement: _Statement, line: int, tag: str, value: str, problems: ProblemLog) -> None:
+    if tag == "20":
+        statement.reference = value.strip()
+    elif tag in ("25", "25P"):
+        statement.account = value.strip()
+    elif tag in ("28", "28C"):
+        statement.sequence = value.strip()
+    elif tag in ("60F", "60M"):
+        statement.opening = _balance(line, tag, value, problems)
+    elif tag in ("62F", "62M"):
+        statement.closing = _balance(line, tag, value, problems)
+        statement.closing_line = line
+    elif tag == "61":
+        if statement.closing is not None:
+            problems.add(line, ":61:", value[:30], "movement after the closing balance :62a:")
+        statement.movements.append(_movement(line, value, problems))
+    elif tag == "86":
+        if (
+            statement.movements
+            and statement.movements[-1]["details"] is None
+            and statement.closing is None
+        ):
+            statement.movements[-1]["details"] = value
+    elif tag == "?":
+        problems.add(line, "", value[:30], "text outside any field")
+
+
+def _balance(
+    line: int, tag: str, value: str, problems: ProblemLog
+) -> tuple[Decimal, date, str] | None:
+    match = _BALANCE.fullmatch(value.strip())
+    day = _date(match.group(2)) if match else None
+    amount = _amount(match.group(4)) if match else None
+    if not match or day is None or amount is None:
+        problems.add(
+            line,
+            f":{tag}:",
+            value.strip(),
+            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals)",
+        )
+        return None
+    return (amount if match.group(1) == "C" else -amount), day, match.group(3)
+
+
+def _movement(line: int, value: str, problems: ProblemLog) -> dict:
+    match = _MOVEMENT.fullmatch(value)
+    movement = {"line": line, "amount": None, "details": None}
+    if not match:
+        problems.add(
+            line,
+            ":61:",
+            value.split("\n")[0],
+            "not a statement line (expected YYMMDD[MMDD]C|D|RC|RD amount type reference)",
+        )
+        return movement
+    value_date = _date(match["value"])
+    amount = _amount(match["amount"])
+    if value_date is None or amount is None:
+        problems.add(line, ":61:", value.split("\n")[0], "invalid value date or amount")
+        return movement
+    booking_date = value_date
+    if match["entry"]:
+        booking_date = _entry_date(value_date, match["entry"])
+        if booking_date is None:
+            problems.add(line, ":61:", match["entry"], "invalid entry date (MMDD)")
+            return movement
+    # C credit and RD (reversal of a debit) bring money in; D and RC take it out.
+    sign = 1 if match["mark"] in ("C", "RD", "EC") else -1
+    movement.update(
+        amount=sign * amount,
+        value_date=value_date,
+        booking_date=booking_date,
+        type=match["type"],
+        own=(match["own"] or "").strip(),
+        bank=(match["bank"] or "").strip(),
+        extra=(match["extra"] or "").strip(),
+    )
+    return movement
+
+
+def _check(statement: _Statement, problems: ProblemLog) -> None:
+    where = statement.line
+    for name, value in (
+        ("25", statement.account),
+        ("60F", statement.opening),
+        ("62F", statement.closing),
+    ):
+        if not value:
+            problems.add(
+                where,
+                f":{name}:",
+                "",
+                f"statement starting on line {where} has no :{name[:2]}a: field: truncated or "
+                "incomplete?",
+            )
+    if statement.opening is None or statement.closing is None:
+        return
+    if any(m["amount"] is None for m in statement.movements):
+        return
+    if statement.opening[2] != statement.closing[2]:
+        problems.add(
+            statement.closing_line,
+            ":62a:",
+            statement.closing[2],
+            f"currency differs from the opening balance's {statement.opening[2]}",
+        )
+    movements = sum((m["amount"] for m in statement.movements), Decimal("0"))
+    check_balance(
+        problems,
+        statement.closing_line,
+        ":62a:",
+        statement.opening[0],
+        movements,
+        statement.closing[0],
+        f"statement {statement.reference!r} (:28C: {statement.sequence})",
+    )
+
+
+def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[BankStatementLine]]:
+    result: list[BankStatement] = []
+    lines: list[BankStatementLine] = []
+    for statement in statements:
+        if statement.opening is None or statement.closing is None:
+            continue
+        account = find_iban(statement.account) or statement.account
+        currency = statement.closing[2]
+        sid = statement_id(account, statement.opening[1], statement.closing[1], statement.sequence)
+        result.append(
+            BankStatement(
+                statement_id=sid,
+                account=account,
+                currency=currency,
+                period_start=statement.opening[1],
+                period_end=statement.closing[1],
+                opening_balance=statement.opening[0],
+                closing_balance=statement.closing[0],
+                line_count=len(statement.movements),
+            )
+        )
+        for index, movement in enumerate(statement.movements, 1):
+            if movement["amount"] is None:
+                continue
+            details = _details(movement["details"] or "")
+            reference = movement["bank"] if movement["own"] in ("", "NONREF") else movement["own"]
+            lines.append(
+                BankStatementLine(
+                    statement_id=sid,
+                    account=account,
+                    line_number=index,
+                    booking_date=movement["booking_date"],
+                    value_date=movement["value_date"],
+                    amount=movement["amount"],
+                    currency=currency,
+                    counterparty_name=details["name"],
+                    counterparty_account=details["account"],
+                    remittance_text=details["text"],
+                    bank_transaction_code=movement["type"],
+                    reference=details["reference"] or reference,
+                    source_line=movement["line"],
+                )
+            )
+    return result, lines
+
+
+def _details(text: str) -> dict[str, str]:
+    """:86: details: German structured (?00 posting text, ?20-?29 and ?60-?63 purpose,
+    ?30 BIC, ?31 account, ?32-?33 name) or free text."""
+    joined = text.replace("\n", "")
+    if not _SUBFIELD.search(joined):
+        return {"name": "", "account": "", "text": compact_text(*text.split("\n")), "reference": ""}
+    parts: dict[str, list[str]] = {}
+    pieces = _SUBFIELD.split(joined)
+    for code, value in zip(pieces[1::2], pieces[2::2], strict=False):
+        parts.setdefault(code, []).append(value)
+    purpose = "".join(
+        value
+        for code in sorted(parts)
+        if "20" <= code <= "29" or "60" <= code <= "63"
+        for value in parts[code]
+    )
+    reference = ""
+    segments: list[str] = []
+    for code in sorted(code for code in parts if "20" <= code <= "29"):
+        for value in parts[code]:
+            if _KEYWORD.match(value) or not segments:
+                segments.append(value)
+            else:
+                segments[-1] += value
+    for segment in segments:
+        if segment.startswith("EREF+"):
+            reference = segment[5:].strip()
+    return {
+        "name": compact_text("".join(parts.get("32", []) + parts.get("33", []))),
+        "account": "".join(parts.get("31", [])).strip(),
+        "text": compact_text(purpose) or compact_text("".join(parts.get("00", []))),
+        "reference": reference,
+    }
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+    except ValueError:
+        return None
+
+
+def _entry_date(value_date: date, mmdd: str) -> date | None:
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    year = value_date.year
+    # A booking in late December for a value date in January, or the other way round.
+    if month == 12 and value_date.month == 1:
+        year -= 1
+    elif month == 1 and value_date.month == 12:
+        year += 1
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _amount(text: str) -> Decimal | None:
+    if text.count(",") != 1:
+        return None
+    integer, decimals = text.split(",")
+    return Decimal(f"{integer}.{decimals.ljust(2, '0')}")

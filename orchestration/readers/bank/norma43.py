@@ -1,0 +1,388 @@
+"""AEB Norma 43 (Cuaderno 43): fixed-width 80-character records, Latin-1.
+
+Layout (positions 1-based, as the AEB publishes them):
+
+11 account header: 3-6 bank, 7-10 branch, 11-20 account, 21-26 start date YYMMDD,
+   27-32 end date, 33 sign of the initial balance (1 debit, 2 credit), 34-47 initial
+   balance (12 integer + 2 decimal digits), 48-50 currency (ISO 4217 numeric),
+   51 information mode, 52-77 short name, 78-80 free.
+22 movement: 7-10 originating branch, 11-16 operation date, 17-22 value date,
+   23-24 common concept, 25-27 own concept, 28 debit/credit (1 debit, 2 credit),
+   29-42 amount, 43-52 document number, 53-64 reference 1, 65-80 reference 2.
+23 complementary concept (up to 5 per movement): 3-4 sequence 01-05, 5-42 and 43-80 text.
+24 currency equivalence: 3-4 "01", 5-7 original currency, 8-21 original amount.
+33 end of account: 3-20 bank, branch, account, 21-25 number of debits, 26-39 total
+   debits, 40-44 number of credits, 45-58 total credits, 59 sign of the final balance,
+   60-73 final balance, 74-76 currency.
+88 end of file: 3-20 nines, 21-26 number of records (every record before the 88).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import ProblemLog
+from ..sheet import UnreadableFile
+from ..text_decoding import decode_export_text
+from .common import check_balance, compact_text, statement_id
+from .model import BankStatement, BankStatementLine
+
+RECORD_LENGTH = 80
+
+# ISO 4217 numeric codes of the currencies Spanish banks keep accounts in.
+_NUMERIC_CURRENCIES = {
+    "978": "EUR",
+    "840": "USD",
+    "826": "GBP",
+    "756": "CHF",
+    "392": "JPY",
+    "124": "CAD",
+    "036": "AUD",
+    "752": "SEK",
+    "578": "NOK",
+    "208": "DKK",
+    "985": "PLN",
+    "203": "CZK",
+    "348": "HUF",
+    "946": "RON",
+    "156": "CNY",
+    "484": "MXN",
+    "032": "ARS",
+    "986": "BRL",
+    "152": "CLP",
+    "170": "COP",
+    "604": "PEN",
+    "858": "UYU",
+    "928": "VES",
+    "504": "MAD",
+    "949": "TRY",
+    "710": "ZAR",
+    "344": "HKD",
+    "702": "SGD",
+    "554": "NZD",
+}
+
+
+@dataclass
+class _Account:
+    line: int
+    bank: str
+    branch: str
+    number: str
+    start: date | None
+    end: date | None
+    opening: Decimal | None
+    currency: str
+    movements: list[dict] = field(default_factory=list)
+    closed: bool = False
+    closing: Decimal | None = None
+
+
+def read_norma43(
+    data: bytes, problems: ProblemLog
+) -> tuple[list[BankStatement], list[BankStatementLine]]:
+    try:
+        text = decode_export_text(data)
+    except UnreadableFile as exc:
+        problems.add(0, "", "", exc.reason)
+        return [], []
+    physical = text.splitlines()
+    if (
+        len(physical) == 1
+        and len(physical[0]) > RECORD_LENGTH
+        and len(physical[0]) % RECORD_LENGTH == 0
+    ):
+        # Some banks write the records back to back, without line breaks.
+        physical = [
+            physical[0][i : i + RECORD_LENGTH] for i in range(0, len(physical[0]), RECORD_LENGTH)
+        ]
+    records = list(enumerate(physical, 1))
+    records = [(number, line) for number, line in records if line.strip()]
+
+    accounts: list[_Account] = []
+    current: _Account | None = None
+    record_count = 0
+    end_of_file_seen = False
+    for number, record in records:
+        if end_of_file_seen:
+            problems.add(number, "record", record[:2], "record after the end-of-file record 88")
+            break
+        if len(record) > RECORD_LENGTH and not record[RECORD_LENGTH:].strip():
+            record = record[:RECORD_LENGTH]
+        if len(record) > RECORD_LENGTH:
+            problems.add(
+                number,
+                "record",
+                record[:20],
+                f"record longer than {RECORD_LENGTH} characters ({len(record)})",
+            )
+            continue
+        record = record.ljust(RECORD_LENGTH)
+        code = record[:2]
+        if code == "88":
+            end_of_file_seen = True
+            _end_of_file(number, record, record_count, problems)
+            continue
+        record_count += 1
+        if code == "11":
+            if current is not None and not current.closed:
+                problems.add(
+                    number,
+                    "record",
+                    "11",
+                    f"account started on line {current.line} has no closing record 33",
+                )
+            current = _account_header(number, record, problems)
+            accounts.append(current)
+        elif current is None or current.closed:
+            problems.add(number, "record", code, "record outside an account (expected 11 first)")
+        elif code == "22":
+            current.movements.append(_movement(number, record, current, problems))
+        elif code == "23":
+            _complementary(number, record, current, problems)
+        elif code == "24":
+            _equivalence(number, record, current, problems)
+        elif code == "33":
+            _end_of_account(number, record, current, problems)
+            current.closed = True
+        else:
+            problems.add(
+                number, "record", code, "unknown record code (expected 11, 22, 23, 24, 33 or 88)"
+            )
+
+    last_line = records[-1][0] if records else 0
+    if current is not None and not current.closed:
+        problems.add(
+            last_line,
+            "record",
+            "",
+            f"file ends inside the account started on line {current.line} (no record 33): "
+            "truncated?",
+        )
+    if not end_of_file_seen:
+        problems.add(last_line, "record", "", "no end-of-file record 88: truncated?")
+    if not accounts:
+        problems.add(0, "", "", "no account (record 11) in the file")
+    return _statements(accounts)
+
+
+def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[BankStatementLine]]:
+    statements: list[BankStatement] = []
+    lines: list[BankStatementLine] = []
+    seen: dict[tuple, int] = {}
+    for account in accounts:
+        if account.start is None or account.end is None:
+            continue
+        account_id = account_number(account.bank, account.branch, account.number)
+        key = (account_id, account.start, account.end)
+        seen[key] = seen.get(key, 0) + 1
+        sid = statement_id(account_id, account.start, account.end, str(seen[key]))
+        statements.append(
+            BankStatement(
+                statement_id=sid,
+                account=account_id,
+                currency=account.currency,
+                period_start=account.start,
+                period_end=account.end,
+                opening_balance=account.opening,
+                closing_balance=account.closing,
+                line_count=len(account.movements),
+            )
+        )
+        for index, movement in enumerate(account.movements, 1):
+            if (
+                movement["amount"] is None
+                or movement["booking_date"] is None
+                or movement["value_date"] is None
+            ):
+                continue
+            lines.append(
+                BankStatementLine(
+                    statement_id=sid,
+                    account=account_id,
+                    line_number=index,
+                    booking_date=movement["booking_date"],
+                    value_date=movement["value_date"],
+                    amount=movement["amount"],
+                    currency=account.currency,
+                    counterparty_name="",
+                    counterparty_account="",
+                    remittance_text=compact_text(movement["reference2"], *movement["concepts"]),
+                    bank_transaction_code=f"{movement['common']}-{movement['own']}",
+                    reference=compact_text(movement["document"], movement["reference1"]),
+                    source_line=movement["line"],
+                )
+            )
+    return statements, lines
+
+
+def account_number(bank: str, branch: str, number: str) -> str:
+    """The account's IBAN: Norma 43 leaves out the CCC check digits, they are computed."""
+    if not (bank + branch + number).isdigit():
+        return f"{bank}{branch}{number}"
+    ccc = bank + branch + _ccc_digit("00" + bank + branch) + _ccc_digit(number) + number
+    check = 98 - int(ccc + "142800") % 97  # "ES" -> 14 28, then "00"
+    return f"ES{check:02d}{ccc}"
+
+
+def _ccc_digit(ten_digits: str) -> str:
+    weights = (1, 2, 4, 8, 5, 10, 9, 7, 3, 6)
+    digit = 11 - sum(int(d) * w for d, w in zip(ten_digits, weights, strict=True)) % 11
+    return str({11: 0, 10: 1}.get(digit, digit))
+
+
+def _account_header(number: int, record: str, problems: ProblemLog) -> _Account:
+    return _Account(
+        line=number,
+        bank=record[2:6],
+        branch=record[6:10],
+        number=record[10:20],
+        start=_date(number, "start_date", record[20:26], problems),
+        end=_date(number, "end_date", record[26:32], problems),
+        opening=_signed(number, "initial_balance", record[32], record[33:47], problems),
+        currency=_currency(number, record[47:50], problems),
+    )
+
+
+def _movement(number: int, record: str, account: _Account, problems: ProblemLog) -> dict:
+    return {
+        "line": number,
+        "booking_date": _date(number, "operation_date", record[10:16], problems),
+        "value_date": _date(number, "value_date", record[16:22], problems),
+        "common": record[22:24],
+        "own": record[24:27],
+        "amount": _signed(number, "amount", record[27], record[28:42], problems),
+        "document": record[42:52].strip().lstrip("0"),
+        "reference1": record[52:64].strip(),
+        "reference2": record[64:80].strip(),
+        "concepts": [],
+    }
+
+
+def _complementary(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
+    if not account.movements:
+        problems.add(number, "record", "23", "complementary concept before any movement 22")
+        return
+    concepts = account.movements[-1]["concepts"]
+    if len(concepts) >= 5:
+        problems.add(number, "record", "23", "more than 5 complementary concepts for one movement")
+        return
+    concepts.append(compact_text(record[4:42], record[42:80]))
+
+
+def _equivalence(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
+    if not account.movements:
+        problems.add(number, "record", "24", "currency equivalence before any movement 22")
+        return
+    _currency(number, record[4:7], problems)
+    if not record[7:21].isdigit():
+        problems.add(number, "original_amount", record[7:21], "not 14 digits")
+
+
+def _end_of_account(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
+    if record[2:20] != account.bank + account.branch + account.number:
+        problems.add(
+            number,
+            "account",
+            record[2:20],
+            f"closing record 33 is for another account than the header on line {account.line}",
+        )
+    counts = {"debits": record[20:25], "credits": record[39:44]}
+    totals = {"debits": record[25:39], "credits": record[44:58]}
+    closing = _signed(number, "final_balance", record[58], record[59:73], problems)
+    _currency(number, record[73:76], problems)
+    actual = {
+        "debits": [
+            m["amount"] for m in account.movements if m["amount"] is not None and m["amount"] < 0
+        ],
+        "credits": [
+            m["amount"] for m in account.movements if m["amount"] is not None and m["amount"] > 0
+        ],
+    }
+    for side in ("debits", "credits"):
+        if not counts[side].isdigit():
+            problems.add(number, f"number_of_{side}", counts[side], "not 5 digits")
+        elif int(counts[side]) != len(actual[side]):
+            problems.add(
+                number,
+                f"number_of_{side}",
+                counts[side],
+                f"record 33 states {int(counts[side])} {side} but the account has "
+                f"{len(actual[side])} (difference {int(counts[side]) - len(actual[side])})",
+            )
+        if not totals[side].isdigit():
+            problems.add(number, f"total_{side}", totals[side], "not 14 digits")
+            continue
+        stated = Decimal(totals[side]).scaleb(-2)
+        summed = abs(sum(actual[side], Decimal("0.00")))
+        if stated != summed:
+            problems.add(
+                number,
+                f"total_{side}",
+                totals[side],
+                f"record 33 states total {side} {stated} but the movements add up to {summed} "
+                f"(difference {stated - summed})",
+            )
+    account.closing = closing
+    if (
+        closing is not None
+        and account.opening is not None
+        and all(m["amount"] is not None for m in account.movements)
+    ):
+        movements = sum((m["amount"] for m in account.movements), Decimal("0.00"))
+        check_balance(
+            problems, number, "final_balance", account.opening, movements, closing, "record 33"
+        )
+
+
+def _end_of_file(number: int, record: str, record_count: int, problems: ProblemLog) -> None:
+    stated = record[20:26]
+    if not stated.isdigit():
+        problems.add(number, "number_of_records", stated, "not 6 digits")
+    elif int(stated) != record_count:
+        problems.add(
+            number,
+            "number_of_records",
+            stated,
+            f"record 88 states {int(stated)} records but the file has {record_count} before "
+            f"it (difference {int(stated) - record_count})",
+        )
+
+
+def _date(number: int, column: str, text: str, problems: ProblemLog) -> date | None:
+    if text.isdigit():
+        try:
+            return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+        except ValueError:
+            pass
+    problems.add(number, column, text, "not a date (expected YYMMDD)")
+    return None
+
+
+def _signed(
+    number: int, column: str, sign: str, digits: str, problems: ProblemLog
+) -> Decimal | None:
+    if sign not in ("1", "2"):
+        problems.add(
+            number, f"{column}_sign", sign, "not a debit/credit code (expected 1 debit or 2 credit)"
+        )
+        return None
+    if not digits.isdigit():
+        problems.add(
+            number, column, digits, "not an amount (expected 14 digits, the last 2 decimals)"
+        )
+        return None
+    amount = Decimal(digits).scaleb(-2)
+    return -amount if sign == "1" else amount
+
+
+def _currency(number: int, code: str, problems: ProblemLog) -> str:
+    if code not in _NUMERIC_CURRENCIES:
+        problems.add(
+            number,
+            "currency",
+            code,
+            "unknown currency code (expected ISO 4217 numeric, e.g. 978 for EUR)",
+        )
+        return ""
+    return _NUMERIC_CURRENCIES[code]

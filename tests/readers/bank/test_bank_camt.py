@@ -1,0 +1,223 @@
+"""ISO 20022 camt.053 / camt.054 on hand-made files written from the published schemas."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.readers.bank import detect_bank_format, read_bank_statement
+from orchestration.readers.errors import ExportError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def _rejected(data: bytes):
+    with pytest.raises(ExportError) as caught:
+        read_bank_statement("extracto.xml", data)
+    return caught.value.errors
+
+
+def _with_version(data: bytes, version: str) -> bytes:
+    return data.replace(b"camt.053.001.02", f"camt.053.001.{version}".encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("camt053_v02.xml", "camt053"),
+        ("camt053_v08.xml", "camt053"),
+        ("camt054_v02.xml", "camt054"),
+    ],
+)
+def test_detected_by_content(name, expected):
+    assert detect_bank_format("statement.dat", _fixture(name)) == expected
+
+
+def test_v02_statement():
+    result = read_bank_statement("camt053_v02.xml", _fixture("camt053_v02.xml"))
+
+    (statement,) = result.statements
+    assert statement.account == "ES9121000418450200051332"
+    assert (statement.period_start, statement.period_end) == (date(2025, 6, 1), date(2025, 6, 30))
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1234.56"),
+        Decimal("1343.81"),
+    )
+    assert statement.line_count == 3  # the pending entry is not a statement line
+    assert statement.statement_id == "ES9121000418450200051332|2025-06-01|2025-06-30|6"
+    credit, debit, batch = result.lines
+    assert (credit.amount, credit.counterparty_name, credit.counterparty_account) == (
+        Decimal("1210.00"),
+        "ACME Ibérica S.L.",
+        "ES7620770024003102575766",
+    )
+    assert (credit.reference, credit.remittance_text, credit.bank_transaction_code) == (
+        "FRA-2025-0042",
+        "FACTURA F-2025-0042",
+        "PMNT-RCDT-ESCT",
+    )
+    assert (debit.amount, debit.counterparty_name, debit.counterparty_account) == (
+        Decimal("-350.75"),
+        "Eléctrica del Sur S.A.",
+        "0049-1500-99",
+    )
+    assert (debit.reference, debit.remittance_text, debit.bank_transaction_code) == (
+        "BANKREF-0002",
+        "RECIBO LUZ JUNIO 2025",
+        "103",
+    )
+    # A batch of two transfers is one line: the entry that moved the balance.
+    assert (batch.amount, batch.counterparty_name, batch.reference) == (
+        Decimal("-750.00"),
+        "",
+        "BANKREF-0003",
+    )
+    assert batch.remittance_text == "PAGO FRA P-1 PAGO FRA P-2"
+    assert [line.line_number for line in result.lines] == [1, 2, 3]
+
+
+def test_totals_equal_the_files_own_control_figures():
+    result = read_bank_statement("x.xml", _fixture("camt053_v02.xml"))
+    (statement,) = result.statements
+    assert (
+        statement.opening_balance + sum(line.amount for line in result.lines)
+        == statement.closing_balance
+    )
+
+
+@pytest.mark.parametrize("version", ["02", "03", "04", "05", "06", "07", "08"])
+def test_namespace_versions_read_alike(version):
+    result = read_bank_statement("x.xml", _with_version(_fixture("camt053_v02.xml"), version))
+    assert sum(line.amount for line in result.lines) == Decimal("109.25")
+
+
+def test_v08_statements():
+    result = read_bank_statement("camt053_v08.xml", _fixture("camt053_v08.xml"))
+
+    first, second = result.statements
+    assert (first.account, first.opening_balance, first.closing_balance) == (
+        "DE89370400440532013000",
+        Decimal("-100.00"),
+        Decimal("400.50"),
+    )
+    assert (second.account, second.currency, second.closing_balance) == (
+        "123456789",
+        "USD",
+        Decimal("-10.01"),
+    )
+    incoming, fee = result.lines
+    assert (incoming.counterparty_name, incoming.counterparty_account, incoming.reference) == (
+        "Müller GmbH",
+        "DE02120300000000202051",
+        "E2E-777",
+    )
+    assert (incoming.booking_date, incoming.value_date, incoming.remittance_text) == (
+        date(2025, 7, 1),
+        date(2025, 7, 2),
+        "RF18539007547034",
+    )
+    assert (fee.amount, fee.remittance_text, fee.bank_transaction_code) == (
+        Decimal("-10.01"),
+        "Account maintenance fee",
+        "FEE",
+    )
+
+
+def test_camt054_notification_has_no_balances_and_says_so():
+    result = read_bank_statement("n.xml", _fixture("camt054_v02.xml"))
+
+    assert result.format == "camt054"
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (None, None)
+    assert result.lines[0].amount == Decimal("1210.00")
+    assert result.notes
+
+
+def test_tampered_closing_balance_is_rejected_with_the_difference():
+    data = _fixture("camt053_v02.xml").replace(
+        b'<Amt Ccy="EUR">1343.81</Amt>', b'<Amt Ccy="EUR">1343.80</Amt>'
+    )
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1
+    assert errors[0].line == 0 and errors[0].column.startswith("Document/BkToCstmrStmt/Stmt[1]/Bal")
+    assert "difference -0.01" in errors[0].reason
+
+
+def test_tampered_entry_breaks_balance_and_summary():
+    data = _fixture("camt053_v02.xml").replace(
+        b'<Amt Ccy="EUR">350.75</Amt>', b'<Amt Ccy="EUR">350.70</Amt>'
+    )
+
+    columns = [e.column for e in _rejected(data)]
+
+    assert any(c.endswith("TxsSummry/TtlNtries/Sum") for c in columns)
+    assert any(c.endswith("TxsSummry/TtlDbtNtries/Sum") for c in columns)
+    assert any("/Bal" in c for c in columns)
+
+
+def test_bad_amount_is_named_by_element_path():
+    data = _fixture("camt053_v02.xml").replace(
+        b'<Amt Ccy="EUR">350.75</Amt>', b'<Amt Ccy="EUR">350,75</Amt>'
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.column, e.value) for e in errors] == [
+        ("Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Amt", "350,75")
+    ]
+
+
+def test_truncated_file_is_rejected():
+    data = _fixture("camt053_v02.xml")
+
+    errors = _rejected(data[: len(data) // 2])
+
+    assert len(errors) == 1 and "malformed XML" in errors[0].reason
+
+
+def test_missing_closing_balance_is_rejected():
+    data = _fixture("camt053_v02.xml").replace(b"<Cd>CLBD</Cd>", b"<Cd>CLAV</Cd>")
+
+    assert "no closing balance" in _rejected(data)[0].reason
+
+
+@pytest.mark.parametrize("name", ["camt053_billion_laughs.xml", "camt053_external_entity.xml"])
+def test_entity_bomb_and_external_entity_are_refused(name):
+    errors = _rejected(_fixture(name))
+
+    assert len(errors) == 1 and "unsafe XML refused" in errors[0].reason
+
+
+def test_utf16_with_its_declaration_is_valid_xml_and_reads():
+    data = (
+        _fixture("camt053_v02.xml")
+        .decode("utf-8")
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        .encode("utf-16")
+    )
+
+    assert detect_bank_format("x.xml", data) == "camt053"
+    assert len(read_bank_statement("x.xml", data).lines) == 3
+
+
+def test_wrong_encoding_latin1_bytes_declared_utf8_is_rejected():
+    data = _fixture("camt053_v02.xml").decode("utf-8").encode("latin-1")
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1 and "malformed XML" in errors[0].reason and errors[0].line > 1
+
+
+def test_utf16_without_byte_order_mark_is_not_recognised():
+    data = _fixture("camt053_v02.xml").decode("utf-8").encode("utf-16-le")
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1 and "UTF-16" in errors[0].reason

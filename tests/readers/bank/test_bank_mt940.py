@@ -1,0 +1,160 @@
+"""SWIFT MT940 on the public samples (fixtures/mt940, BSD-3-Clause, see SOURCES.md there)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.readers.bank import detect_bank_format, read_bank_statement
+from orchestration.readers.errors import ExportError
+
+SAMPLES = Path(__file__).parent / "fixtures" / "mt940"
+
+
+def _sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def _rejected(data: bytes):
+    with pytest.raises(ExportError) as caught:
+        read_bank_statement("extracto.sta", data)
+    return caught.value.errors
+
+
+def _balance(text: str) -> Decimal:
+    sign, amount = text[0], text[10:].replace(",", ".")
+    return Decimal(amount) if sign == "C" else -Decimal(amount)
+
+
+@pytest.mark.parametrize("name", ["sepa_mt9401.sta", "generic.sta", "multiline.sta"])
+def test_detected_by_content(name):
+    assert detect_bank_format("x.txt", _sample(name)) == "mt940"
+
+
+def test_sepa_sample_totals_equal_its_own_balances():
+    text = _sample("sepa_mt9401.sta").decode("ascii")
+    result = read_bank_statement("sepa_mt9401.sta", _sample("sepa_mt9401.sta"))
+
+    openings = [_balance(v) for v in re.findall(r"(?m)^:60[FM]:(.*)$", text)]
+    closings = [_balance(v) for v in re.findall(r"(?m)^:62[FM]:(.*)$", text)]
+    assert len(result.statements) == 26 == len(openings) == len(closings)
+    assert len(result.lines) == text.count("\n:61:") + text.startswith(":61:") == 97
+    for statement, opening, closing in zip(result.statements, openings, closings, strict=True):
+        lines = [line for line in result.lines if line.statement_id == statement.statement_id]
+        assert (statement.opening_balance, statement.closing_balance) == (opening, closing)
+        assert opening + sum(line.amount for line in lines) == closing
+        assert [line.line_number for line in lines] == list(range(1, len(lines) + 1))
+
+
+def test_reversal_of_credit_is_money_out():
+    # ":61:0709040904RCR204,88" - RC (reversal of a credit) debits the account; the
+    # statement's own :60F: + lines = :62F: only holds that way.
+    result = read_bank_statement("s.sta", _sample("sepa_mt9401.sta"))
+    line = next(line for line in result.lines if line.source_line == 19)
+    assert line.amount == Decimal("-204.88")
+
+
+def test_sepa_details_are_split_into_name_account_text_and_reference():
+    result = read_bank_statement("s.sta", _sample("sepa_mt9401.sta"))
+    line = next(line for line in result.lines if line.amount == Decimal("15000.05"))
+
+    assert line.counterparty_name.startswith("Richter Renate")
+    assert line.counterparty_account == "DE42100100100043921105"
+    assert line.reference == "EndToEndIdTFNR2000400001"
+    assert "SVWZ+TO 13 TFNr 20004" in line.remittance_text
+    assert (line.booking_date, line.value_date, line.bank_transaction_code) == (
+        date(2007, 9, 4),
+        date(2007, 9, 4),
+        "NTRF",
+    )
+
+
+def test_generic_two_statements():
+    result = read_bank_statement("generic.sta", _sample("generic.sta"))
+
+    assert [(s.opening_balance, s.closing_balance) for s in result.statements] == [
+        (Decimal("100.00"), Decimal("90.00")),
+        (Decimal("90.00"), Decimal("80.00")),
+    ]
+    assert [s.statement_id for s in result.statements] == [
+        "11111111|2011-01-01|2011-02-01|1",
+        "11111111|2011-02-01|2011-03-01|2",
+    ]
+
+
+def test_multiline_sample_trailing_fragment_is_rejected():
+    # The sample ends with a :61: after the last "-", outside any statement: no :20:,
+    # :25:, :60F: or :62F: to check it against, so the file is refused.
+    errors = _rejected(_sample("multiline.sta"))
+
+    assert errors[0].line == 38 and "outside a statement" in errors[0].reason
+
+
+def test_multiline_details_joined():
+    text = _sample("multiline.sta").decode("ascii")
+    complete = text[: text.rindex("-\n:61:") + 2].encode("ascii")
+
+    result = read_bank_statement("multiline.sta", complete)
+
+    (line,) = result.lines
+    assert line.amount == Decimal("-5.00")
+    assert line.counterparty_name == "NOM DU DO / BENEFICIAIRE 11NOM DU DO / BENEFICIAIRE 22"
+    assert "LIGNE111" in line.remittance_text and "LIGNE101010" in line.remittance_text
+    assert result.statements[0].closing_balance == Decimal("11.40")
+
+
+def test_tampered_closing_balance_is_rejected_with_the_difference():
+    data = _sample("generic.sta").replace(b":62F:C110201EUR90,00", b":62F:C110201EUR91,50")
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1
+    assert errors[0].line == 7 and errors[0].column == ":62a:"
+    assert "difference 1.50" in errors[0].reason
+
+
+def test_tampered_line_amount_in_the_big_sample():
+    data = _sample("sepa_mt9401.sta").replace(
+        b":61:0709040904CR335,33", b":61:0709040904CR335,30", 1
+    )
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1 and "difference 0.03" in errors[0].reason
+
+
+def test_truncated_file_is_rejected():
+    data = _sample("sepa_mt9401.sta")
+    cut = data[: data.index(b":62F:D070904EUR1455749,85")]
+
+    errors = _rejected(cut)
+
+    assert any(":62a:" in e.reason for e in errors)
+
+
+def test_wrong_encoding_utf16_is_rejected():
+    errors = _rejected(_sample("generic.sta").decode("ascii").encode("utf-16"))
+
+    assert len(errors) == 1 and "UTF-16" in errors[0].reason
+
+
+def test_swift_envelope_and_intermediate_balances():
+    data = (
+        "{1:F01BANKDEFFAXXX0000000000}{2:O9401200250701BANKDEFFAXXX00000000002507011200N}{4:\r\n"
+        ":20:STMT1\r\n:25:DE89370400440532013000\r\n:28C:7/1\r\n:60F:C250630EUR1000,00\r\n"
+        ":61:2507010701C250,NTRFNONREF//B1\r\n:86:Invoice 17\r\ncontinued\r\n"
+        ":62M:C250701EUR1250,00\r\n-}\r\n"
+        "{1:F01BANKDEFFAXXX0000000000}{2:O9401200250701BANKDEFFAXXX00000000002507011200N}{4:\r\n"
+        ":20:STMT1\r\n:25:DE89370400440532013000\r\n:28C:7/2\r\n:60M:C250701EUR1250,00\r\n"
+        ":61:250701D50,5NCHGNONREF\r\n:62F:C250701EUR1199,50\r\n-}\r\n"
+    ).encode("ascii")
+
+    result = read_bank_statement("x.sta", data)
+
+    assert detect_bank_format("x", data) == "mt940"
+    assert [s.account for s in result.statements] == ["DE89370400440532013000"] * 2
+    assert [line.amount for line in result.lines] == [Decimal("250.00"), Decimal("-50.50")]
+    assert result.lines[0].remittance_text == "Invoice 17 continued"
+    assert result.lines[0].reference == "B1"

@@ -1,0 +1,145 @@
+"""OFX 1.x (SGML) and 2.x (XML) on hand-made files written from the OFX specification.
+
+OFX has no opening balance and no control totals, only LEDGERBAL at DTASOF: the lines
+cannot be tied to balances, which the result's notes say. What is checked is that the
+file is whole (every aggregate closed), dates and amounts, FITIDs unique, status 0.
+"""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.readers.bank import detect_bank_format, read_bank_statement
+from orchestration.readers.errors import ExportError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def _rejected(data: bytes):
+    with pytest.raises(ExportError) as caught:
+        read_bank_statement("extracto.ofx", data)
+    return caught.value.errors
+
+
+@pytest.mark.parametrize("name", ["extracto_ofx1.ofx", "extracto_ofx2.ofx"])
+def test_detected_by_content(name):
+    assert detect_bank_format("download.qfx", _fixture(name)) == "ofx"
+
+
+def test_sgml_1x():
+    result = read_bank_statement("a.ofx", _fixture("extracto_ofx1.ofx"))
+
+    (statement,) = result.statements
+    assert statement.account == "ES9121000418450200051332"
+    assert (statement.period_start, statement.period_end) == (date(2025, 6, 1), date(2025, 6, 30))
+    assert (statement.opening_balance, statement.closing_balance) == (None, Decimal("2093.81"))
+    credit, debit = result.lines
+    assert (credit.amount, credit.counterparty_name, credit.remittance_text) == (
+        Decimal("1210.00"),
+        "ACME IBÉRICA S.L.",
+        "FACTURA F-2025-0042 & OTRAS",
+    )
+    assert (
+        credit.booking_date,
+        credit.reference,
+        credit.bank_transaction_code,
+        credit.source_line,
+    ) == (
+        date(2025, 6, 3),
+        "2025060300001",
+        "CREDIT",
+        40,
+    )
+    assert debit.amount == Decimal("-350.75")
+    assert result.notes and "no opening balance" in result.notes[0]
+
+
+def test_xml_2x():
+    result = read_bank_statement("b.ofx", _fixture("extracto_ofx2.ofx"))
+
+    (statement,) = result.statements
+    assert (statement.account, statement.currency, statement.closing_balance) == (
+        "121000248-4444555566",
+        "USD",
+        Decimal("287.50"),
+    )
+    income, fee = result.lines
+    assert (income.amount, income.counterparty_name, income.remittance_text) == (
+        Decimal("800.00"),
+        "Northwind Inc",
+        "INV-US-7",
+    )
+    assert (fee.amount, fee.remittance_text, fee.reference) == (Decimal("-12.50"), "", "F-0630-1")
+
+
+def test_truncated_sgml_is_rejected():
+    data = _fixture("extracto_ofx1.ofx")
+    cut = data[: data.index(b"<LEDGERBAL>")]
+
+    errors = _rejected(cut)
+
+    assert len(errors) == 1 and "truncated" in errors[0].reason
+
+
+def test_truncated_xml_is_rejected():
+    data = _fixture("extracto_ofx2.ofx")
+
+    assert "truncated" in _rejected(data[: data.index(b"</BANKTRANLIST>")])[0].reason
+
+
+def test_bad_amount_and_duplicate_fitid_are_named_by_line():
+    data = _fixture("extracto_ofx1.ofx").replace(b"<TRNAMT>-350.75", b"<TRNAMT>-35O.75")
+    data = data.replace(b"<FITID>2025061000001", b"<FITID>2025060300001")
+
+    errors = {(e.line, e.column, e.value) for e in _rejected(data)}
+
+    assert errors == {(52, "TRNAMT", "-35O.75"), (53, "FITID", "2025060300001")}
+
+
+def test_error_status_is_rejected():
+    data = _fixture("extracto_ofx2.ofx").replace(
+        b"<TRNUID>1</TRNUID>\n      <STATUS><CODE>0</CODE>",
+        b"<TRNUID>1</TRNUID>\n      <STATUS><CODE>2000</CODE>",
+    )
+
+    assert "error" in _rejected(data)[0].reason
+
+
+def test_wrong_encoding_utf16_is_rejected():
+    errors = _rejected(_fixture("extracto_ofx2.ofx").decode("utf-8").encode("utf-16"))
+
+    assert len(errors) == 1 and "UTF-16" in errors[0].reason
+
+
+def test_entities_are_not_expanded():
+    data = (
+        _fixture("extracto_ofx2.ofx")
+        .replace(b"<?OFX", b'<!DOCTYPE OFX [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<?OFX')
+        .replace(b"<MEMO>INV-US-7</MEMO>", b"<MEMO>&x;</MEMO>")
+    )
+
+    result = read_bank_statement("b.ofx", data)
+
+    assert result.lines[0].remittance_text == "&x;"
+
+
+def test_sgml_empty_leaf_does_not_swallow_the_next_tags():
+    data = (
+        _fixture("extracto_ofx1.ofx")
+        .replace(b"<MEMO>RECIBO LUZ JUNIO\r\n", b"")
+        .replace(b"<FITID>2025061000001", b"<MEMO>\r\n<FITID>2025061000001")
+    )
+
+    debit = read_bank_statement("a.ofx", data).lines[1]
+
+    assert (debit.reference, debit.remittance_text, debit.counterparty_name) == (
+        "2025061000001",
+        "",
+        "ELECTRICA DEL SUR",
+    )
