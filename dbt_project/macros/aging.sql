@@ -140,32 +140,10 @@ with items as (
     {{ aging_items(as_of_dates_sql) }}
 ),
 
-receipts_as_of as (
-    select as_of_dates.as_of_date, receipts.receipt_id, receipts.client_id, receipts.receipt_amount, receipts.to_reporting_factor
-    from ({{ as_of_dates_sql }}) as as_of_dates
-    inner join {{ ref('int_receipts') }} as receipts
-        on receipts.receipt_date <= as_of_dates.as_of_date
-),
-
-applied_as_of as (
-    select as_of_dates.as_of_date, reductions.receipt_id, sum(reductions.reduction_amount) as applied_amount
-    from ({{ as_of_dates_sql }}) as as_of_dates
-    inner join {{ ref('int_document_reductions') }} as reductions
-        on reductions.effective_date <= as_of_dates.as_of_date
-    where reductions.reduction_type = 'receipt'
-    group by as_of_dates.as_of_date, reductions.receipt_id
-),
-
 unapplied_cash as (
-    select
-        receipts_as_of.as_of_date,
-        receipts_as_of.client_id,
-        sum({{ to_reporting('receipts_as_of.receipt_amount - coalesce(applied_as_of.applied_amount, 0)', 'receipts_as_of.to_reporting_factor') }}) as unapplied_cash_amount
-    from receipts_as_of
-    left join applied_as_of
-        on applied_as_of.as_of_date = receipts_as_of.as_of_date
-        and applied_as_of.receipt_id = receipts_as_of.receipt_id
-    group by receipts_as_of.as_of_date, receipts_as_of.client_id
+    select as_of_date, client_id, sum(unapplied_reporting_amount) as unapplied_cash_amount
+    from ({{ unapplied_receipts(as_of_dates_sql) }}) as unapplied_receipts
+    group by as_of_date, client_id
 ),
 
 open_per_client as (
@@ -213,6 +191,126 @@ left join unapplied_cash
     and unapplied_cash.client_id = client_dates.client_id
 left join {{ ref('int_clients_current') }} as clients
     on clients.client_id = client_dates.client_id
+{%- endmacro %}
+
+{#- One row per as-of date and receipt dated by then: the money not applied to a
+    receivable document by that date (unapplied cash, DECISIONLOG: open balance), in the
+    receipt currency and in the reporting currency at the receipt date's rate. -#}
+{% macro unapplied_receipts(as_of_dates_sql) -%}
+with receipts_as_of as (
+    select
+        as_of_dates.as_of_date,
+        receipts.receipt_id,
+        receipts.client_id,
+        receipts.currency_code,
+        receipts.receipt_date,
+        receipts.receipt_amount,
+        receipts.to_reporting_factor
+    from ({{ as_of_dates_sql }}) as as_of_dates
+    inner join {{ ref('int_receipts') }} as receipts
+        on receipts.receipt_date <= as_of_dates.as_of_date
+),
+
+applied_as_of as (
+    select as_of_dates.as_of_date, reductions.receipt_id, sum(reductions.reduction_amount) as applied_amount
+    from ({{ as_of_dates_sql }}) as as_of_dates
+    inner join {{ ref('int_document_reductions') }} as reductions
+        on reductions.effective_date <= as_of_dates.as_of_date
+    where reductions.reduction_type = 'receipt'
+    group by as_of_dates.as_of_date, reductions.receipt_id
+)
+
+select
+    receipts_as_of.as_of_date,
+    receipts_as_of.receipt_id,
+    receipts_as_of.client_id,
+    receipts_as_of.currency_code,
+    receipts_as_of.receipt_date,
+    receipts_as_of.receipt_amount,
+    receipts_as_of.to_reporting_factor,
+    {{ money('receipts_as_of.receipt_amount - coalesce(applied_as_of.applied_amount, 0)') }} as unapplied_amount,
+    -- Parenthesised: to_reporting multiplies its argument as written, and the whole difference converts.
+    {{ to_reporting('(receipts_as_of.receipt_amount - coalesce(applied_as_of.applied_amount, 0))', 'receipts_as_of.to_reporting_factor') }} as unapplied_reporting_amount
+from receipts_as_of
+left join applied_as_of
+    on applied_as_of.as_of_date = receipts_as_of.as_of_date
+    and applied_as_of.receipt_id = receipts_as_of.receipt_id
+{%- endmacro %}
+
+{#- One row per as-of date, client and document currency with anything open (or
+    unapplied cash in that currency): aging_by_client's buckets in the document currency
+    (same items, same buckets), plus the totals in the reporting currency, which add up
+    over a client's currencies to aging_by_client's. -#}
+{% macro aging_by_client_currency(as_of_dates_sql) -%}
+{%- set buckets = aging_buckets() -%}
+with items as (
+    {{ aging_items(as_of_dates_sql) }}
+),
+
+unapplied_cash as (
+    select
+        as_of_date,
+        client_id,
+        currency_code,
+        sum(unapplied_amount) as unapplied_cash_amount,
+        sum(unapplied_reporting_amount) as unapplied_cash_reporting_amount
+    from ({{ unapplied_receipts(as_of_dates_sql) }}) as unapplied_receipts
+    group by as_of_date, client_id, currency_code
+),
+
+open_per_currency as (
+    select
+        as_of_date,
+        client_id,
+        currency_code,
+        {%- for bucket in buckets %}
+        sum(case when bucket_order = {{ bucket.order }} then outstanding_amount else 0 end) as {{ bucket.column }},
+        {%- endfor %}
+        sum(outstanding_amount) as open_balance_amount,
+        sum(case when days_past_due > 0 then outstanding_amount else 0 end) as overdue_amount,
+        sum(case when is_in_dispute then outstanding_amount else 0 end) as in_dispute_amount,
+        sum(outstanding_reporting_amount) as open_balance_reporting_amount
+    from items
+    where outstanding_amount <> 0
+    group by as_of_date, client_id, currency_code
+),
+
+client_currencies as (
+    select as_of_date, client_id, currency_code from open_per_currency
+    union
+    select as_of_date, client_id, currency_code from unapplied_cash where unapplied_cash_amount <> 0
+)
+
+select
+    client_currencies.as_of_date,
+    client_currencies.client_id,
+    clients.client_name,
+    clients.branch,
+    clients.salesperson,
+    client_currencies.currency_code,
+    {%- for bucket in buckets %}
+    {{ money('coalesce(open_per_currency.' ~ bucket.column ~ ', 0)') }} as {{ bucket.column }},
+    {%- endfor %}
+    {{ money('coalesce(open_per_currency.open_balance_amount, 0)') }} as open_balance_amount,
+    {{ money('coalesce(open_per_currency.overdue_amount, 0)') }} as overdue_amount,
+    {{ money('coalesce(open_per_currency.in_dispute_amount, 0)') }} as in_dispute_amount,
+    {{ money('coalesce(unapplied_cash.unapplied_cash_amount, 0)') }} as unapplied_cash_amount,
+    {{ money('coalesce(open_per_currency.open_balance_amount, 0) - coalesce(unapplied_cash.unapplied_cash_amount, 0)') }} as net_balance_amount,
+    '{{ var("reporting_currency") }}' as reporting_currency_code,
+    {{ money('coalesce(open_per_currency.open_balance_reporting_amount, 0)') }} as open_balance_reporting_amount,
+    {{ money('coalesce(unapplied_cash.unapplied_cash_reporting_amount, 0)') }} as unapplied_cash_reporting_amount,
+    {{ money('coalesce(open_per_currency.open_balance_reporting_amount, 0) - coalesce(unapplied_cash.unapplied_cash_reporting_amount, 0)') }} as net_balance_reporting_amount
+from client_currencies
+left join open_per_currency
+    on open_per_currency.as_of_date = client_currencies.as_of_date
+    and open_per_currency.client_id = client_currencies.client_id
+    and open_per_currency.currency_code = client_currencies.currency_code
+left join unapplied_cash
+    on unapplied_cash.as_of_date = client_currencies.as_of_date
+    and unapplied_cash.client_id = client_currencies.client_id
+    and unapplied_cash.currency_code = client_currencies.currency_code
+left join {{ ref('int_clients_current') }} as clients
+    on clients.client_id = client_currencies.client_id
 {%- endmacro %}
 
 {#- ar_aging_at(date): aging for any date from the same definition, for the dashboards.

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from orchestration.config import Settings
 from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
+from orchestration.ingest.tax_ids import refresh_tax_id_checks
 from orchestration.readers import ExportError, check_installments_sum, detect_entity, read_export
 from orchestration.readers.contract import CONTRACT
 
@@ -47,7 +48,11 @@ def inbox_files(settings: Settings, entity: str) -> list[Path]:
 
 def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str) -> list[FileOutcome]:
     ensure_raw_schema(conn)
-    return [_ingest_file(conn, settings, entity, path) for path in inbox_files(settings, entity)]
+    outcomes = [_ingest_file(conn, settings, entity, path) for path in inbox_files(settings, entity)]
+    if entity == "clients":
+        # Recomputed whole after every clients load, so it always matches raw.clients.
+        refresh_tax_id_checks(conn)
+    return outcomes
 
 
 def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str, path: Path) -> FileOutcome:

@@ -71,6 +71,22 @@ create table if not exists raw.credit_decisions (
 """
 
 
+# Written by orchestration/ingest/tax_ids.py after each clients load, not from a file:
+# one row per distinct (country, tax_id) of raw.clients, invalid ids flagged.
+CLIENT_TAX_ID_CHECKS_DDL = """
+create table if not exists raw.client_tax_id_checks (
+    country VARCHAR not null,
+    tax_id VARCHAR not null,
+    normalised_tax_id VARCHAR not null,
+    tax_id_kind VARCHAR not null,
+    is_valid BOOLEAN,
+    reason VARCHAR,
+    validator VARCHAR,
+    primary key (country, tax_id)
+)
+"""
+
+
 def arrow_schema(entity: Entity) -> pa.Schema:
     fields = [pa.field(column.name, _ARROW_TYPES[column.kind]) for column in entity.columns]
     fields += [pa.field(name, arrow_type) for name, _, arrow_type in LINEAGE_COLUMNS]
@@ -89,5 +105,6 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create sequence if not exists raw.file_id_seq start 1")
     conn.execute(REGISTRY_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
+    conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.config import load_settings
+from orchestration.config import Settings
 from orchestration.ingest.loader import ingest_entity
 from orchestration.readers import ENTITIES
 
@@ -20,8 +20,9 @@ DBT = Path(sys.executable).parent / "dbt"
 
 def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None = None) -> Path:
     """Loads every file of `inbox` into home's build database and runs `dbt build`
-    (optionally `--select`); returns the build database. Fails with dbt's output."""
-    settings = load_settings(home)
+    (optionally `--select`); returns the build database. Fails with dbt's output.
+    CARTERA_* variables of the environment are ignored: the home given is the home used."""
+    settings = Settings(home=home, inbox=home / "inbox", quarantine=home / "quarantine")
     settings.make_dirs()
     for path in sorted(inbox.iterdir()):
         shutil.copy(path, settings.inbox)
@@ -35,7 +36,9 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
         "--vars", json.dumps(dbt_vars),
     ]
     if select:
-        command += ["--select", select]
+        # Only the tests all of whose parents are selected: another mart's tie-out that
+        # also reads a selected model is not this build's to run.
+        command += ["--select", select, "--indirect-selection", "cautious"]
     env = {**os.environ, "CARTERA_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-6000:]

@@ -3,6 +3,10 @@ the export files, to the cent. Expected figures are summed here from the CSV fil
 Decimal, not read from the models under test."""
 
 import csv
+import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +17,8 @@ import pytest
 from tests.e2e.conftest import assert_succeeded, fill_inbox
 
 DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
 RECEIVABLE = ("invoice", "debit_note")
 
 
@@ -51,12 +57,17 @@ def expected_outstanding_per_document() -> dict[str, Decimal]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, refresh):
+def home(tmp_path_factory, refresh):
     home = tmp_path_factory.mktemp("demo")
     fill_inbox(home, DEMO)
     result = refresh(home)
     assert_succeeded(result)
     assert "published" in result.stdout
+    return home
+
+
+@pytest.fixture
+def published(home):
     with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
         yield conn
 
@@ -118,3 +129,26 @@ def test_aging_at_the_as_of_date_equals_ar_aging(published):
     ).fetchall()
     assert differences == [(0,)]
     assert published.execute("select count(*) from marts.ar_aging").fetchall()[0][0] > 200
+
+
+def test_dbt_docs_generate_describes_every_mart_column(home, tmp_path):
+    """`dbt docs generate` on the refreshed warehouse; every column of every mart, as the
+    catalog finds it in the database, has a description in the yml docs."""
+    target = tmp_path / "target"
+    env = {**os.environ, "CARTERA_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        [str(DBT), "docs", "generate", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+         "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    marts = {key: node for key, node in manifest["nodes"].items() if node["resource_type"] == "model" and node["schema"] == "marts"}
+    assert len(marts) >= 10
+    undescribed = []
+    for key, node in marts.items():
+        assert node["description"].startswith("One row"), f"{node['name']}: the description must state the grain first"
+        described = {name.lower() for name, column in node["columns"].items() if column["description"].strip()}
+        undescribed += [f"{node['name']}.{name}" for name in catalog["nodes"][key]["columns"] if name.lower() not in described]
+    assert undescribed == []

@@ -36,7 +36,7 @@ withholdings as (
     select
         'withholding' as reduction_type,
         withholding_id as reduction_id,
-        cast(null as varchar) as receipt_id,
+        cast(null as {{ dbt.type_string() }}) as receipt_id,
         document_id,
         cast(null as integer) as installment_no,
         withholding_date as reduction_date,
@@ -48,7 +48,7 @@ credit_notes as (
     select
         'credit_note' as reduction_type,
         document_id as reduction_id,
-        cast(null as varchar) as receipt_id,
+        cast(null as {{ dbt.type_string() }}) as receipt_id,
         related_document_id as document_id,
         cast(null as integer) as installment_no,
         issue_date as reduction_date,

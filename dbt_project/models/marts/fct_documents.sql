@@ -33,6 +33,13 @@ installments as (
         max(days_past_due) as days_past_due
     from {{ ref('fct_installments') }}
     group by document_id
+),
+
+-- The client's fiscal data as it was on the issue date: a renamed client's old invoices
+-- keep the old name and tax id.
+client_versions as (
+    select client_id, valid_from, valid_to, legal_name, tax_id
+    from {{ ref('dim_clients') }}
 )
 
 select
@@ -40,6 +47,8 @@ select
     documents.document_type,
     documents.document_number,
     documents.client_id,
+    client_versions.legal_name as client_legal_name_at_issue,
+    client_versions.tax_id as client_tax_id_at_issue,
     documents.issue_date,
     documents.due_date,
     documents.currency_code,
@@ -68,4 +77,8 @@ left join reductions
     on reductions.document_id = documents.document_id
 left join installments
     on installments.document_id = documents.document_id
+left join client_versions
+    on client_versions.client_id = documents.client_id
+    and client_versions.valid_from <= documents.issue_date
+    and (client_versions.valid_to is null or documents.issue_date < client_versions.valid_to)
 {{ join_fx_factor('fx', 'documents.currency_code', 'documents.issue_date') }}

@@ -6,7 +6,7 @@ with items as (
 
 select
     as_of_date,
-    {{ dbt.concat(["document_id", "'|'", "cast(installment_no as varchar)"]) }} as installment_key,
+    {{ dbt.concat(["document_id", "'|'", "cast(installment_no as " ~ dbt.type_string() ~ ")"]) }} as installment_key,
     item_type,
     document_id,
     installment_no,

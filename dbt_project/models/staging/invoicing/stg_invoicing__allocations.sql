@@ -6,7 +6,7 @@ with latest as (
 )
 
 select
-    {{ dbt.concat(["receipt_id", "'|'", "document_id", "'|'", "coalesce(cast(installment_no as varchar), '')"]) }} as allocation_id,
+    {{ dbt.concat(["receipt_id", "'|'", "document_id", "'|'", "coalesce(cast(installment_no as " ~ dbt.type_string() ~ "), '')"]) }} as allocation_id,
     receipt_id,
     document_id,
     installment_no,

@@ -5,7 +5,7 @@ with versions as (
 )
 
 select
-    {{ dbt.concat(["document_id", "'|'", "type", "'|'", "cast(date as varchar)", "'|'", "coalesce(certificate_number, '')"]) }} as withholding_id,
+    {{ dbt.concat(["document_id", "'|'", "type", "'|'", "cast(date as " ~ dbt.type_string() ~ ")", "'|'", "coalesce(certificate_number, '')"]) }} as withholding_id,
     document_id,
     upper(type) as withholding_type,
     {{ money('amount') }} as withholding_amount,

@@ -1,0 +1,25 @@
+-- One row per issued (not void) invoice, debit note and credit note: its net and total
+-- signed as sales (credit notes negative), in document currency and in the reporting
+-- currency at the issue date's rate (DECISIONLOG: FX). Net is the taxable base, the
+-- revenue; total is what the client is asked to pay, the amount that enters the AR.
+with documents as (
+    select
+        documents.*,
+        case when documents.document_type = 'credit_note' then -1 else 1 end as sales_sign,
+        {{ fx_factor('fx', 'documents.currency_code') }} as to_reporting_factor
+    from {{ ref('stg_invoicing__documents') }} as documents
+    {{ join_fx_factor('fx', 'documents.currency_code', 'documents.issue_date') }}
+    where not documents.is_void
+)
+
+select
+    document_id,
+    document_type,
+    client_id,
+    issue_date,
+    currency_code,
+    {{ money('sales_sign * net_amount') }} as signed_net_amount,
+    {{ money('sales_sign * total_amount') }} as signed_total_amount,
+    {{ to_reporting('sales_sign * net_amount', 'to_reporting_factor') }} as signed_net_reporting_amount,
+    {{ to_reporting('sales_sign * total_amount', 'to_reporting_factor') }} as signed_total_reporting_amount
+from documents

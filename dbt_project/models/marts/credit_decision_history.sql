@@ -1,0 +1,41 @@
+-- One row per credit committee decision taken by the as-of date, with the limit the
+-- client's previous decision had set, so the page reads as a history.
+with as_of as (
+    select as_of_date from {{ ref('int_as_of_date') }}
+),
+
+decisions as (
+    select decisions.*
+    from {{ ref('stg_app__credit_decisions') }} as decisions
+    where cast(decisions.decided_at as date) <= (select as_of_date from as_of)
+),
+
+sequenced as (
+    select
+        decisions.*,
+        row_number() over (partition by client_id order by decided_at, decision_id) as decision_sequence,
+        count(*) over (partition by client_id) as decision_count
+    from decisions
+)
+
+select
+    (select as_of_date from as_of) as as_of_date,
+    sequenced.decision_id,
+    sequenced.client_id,
+    clients.client_name,
+    sequenced.decision_sequence,
+    sequenced.decision_sequence = sequenced.decision_count as is_latest,
+    sequenced.decided_at,
+    sequenced.decided_by,
+    sequenced.decision,
+    sequenced.credit_limit_amount,
+    sequenced.currency_code,
+    previous.credit_limit_amount as previous_credit_limit_amount,
+    previous.currency_code as previous_currency_code,
+    sequenced.decision_reason
+from sequenced
+left join sequenced as previous
+    on previous.client_id = sequenced.client_id
+    and previous.decision_sequence = sequenced.decision_sequence - 1
+left join {{ ref('int_clients_current') }} as clients
+    on clients.client_id = sequenced.client_id

@@ -1,0 +1,203 @@
+-- One row per current client: limit, exposure, utilisation, available credit, breach and
+-- how long it has lasted, a recommended limit with the figures behind it, and why the
+-- committee should review it (DECISIONLOG: credit limits). Parameters: credit_policy().
+{% set grade_factors = credit_policy('grade_factors') %}
+{% set rounding = credit_policy('limit_rounding') %}
+{% set cap_pct = credit_policy('concentration_cap_pct') %}
+{% set text = dbt.type_string() %}
+
+with as_of as (
+    select as_of_date from {{ ref('int_as_of_date') }}
+),
+
+positions as (
+    select * from {{ ref('int_client_credit_positions') }}
+),
+
+monthly_sales as (
+    select
+        sales.client_id,
+        cast({{ dbt.date_trunc('month', 'sales.issue_date') }} as date) as sales_month,
+        sum(sales.signed_total_reporting_amount) as credit_sales_amount
+    from {{ ref('int_documents_signed') }} as sales
+    cross join as_of
+    where sales.issue_date <= as_of.as_of_date
+        and sales.issue_date >= cast({{ dbt.dateadd('month', -11, dbt.date_trunc('month', 'as_of.as_of_date')) }} as date)
+    group by sales.client_id, cast({{ dbt.date_trunc('month', 'sales.issue_date') }} as date)
+),
+
+peak_sales as (
+    select client_id, max(credit_sales_amount) as peak_monthly_sales_amount
+    from monthly_sales
+    group by client_id
+),
+
+company_revenue as (
+    select sum(concentration.net_revenue_amount) as revenue_12m_amount
+    from {{ ref('client_concentration') }} as concentration
+    where concentration.period_type = 'trailing_12_months'
+        and concentration.period_end = (select as_of_date from as_of)
+),
+
+client_revenue_shares as (
+    select concentration.client_id, concentration.revenue_share_pct
+    from {{ ref('client_concentration') }} as concentration
+    where concentration.period_type = 'trailing_12_months'
+        and concentration.period_end = (select as_of_date from as_of)
+),
+
+decisions as (
+    select
+        client_id,
+        decided_at,
+        decision,
+        credit_limit_amount,
+        currency_code,
+        row_number() over (partition by client_id order by decided_at desc, decision_id desc) as recency
+    from {{ ref('stg_app__credit_decisions') }}
+    where cast(decided_at as date) <= (select as_of_date from as_of)
+),
+
+paying_clients as (
+    select distinct client_id
+    from {{ ref('int_receipts') }}
+    where receipt_date <= (select as_of_date from as_of)
+),
+
+inputs as (
+    select
+        positions.*,
+        clients.client_name,
+        clients.salesperson,
+        clients.branch,
+        clients.payment_terms_days,
+        breaches.breach_since_date,
+        breaches.days_in_breach,
+        {{ money('case when peak_sales.peak_monthly_sales_amount > 0 then peak_sales.peak_monthly_sales_amount else 0 end') }} as peak_monthly_sales_amount,
+        behavior.grade,
+        behavior.previous_grade,
+        cast(case
+            when behavior.weighted_days_beyond_terms_365 > 0 then behavior.weighted_days_beyond_terms_365
+            else 0
+        end as decimal(18, 2)) as expected_days_late,
+        cast(case
+            {%- for grade, factor in grade_factors.items() %}
+            when behavior.grade = '{{ grade }}' then {{ factor }}
+            {%- endfor %}
+            else {{ credit_policy('ungraded_factor') }}
+        end as decimal(9, 2)) as grade_factor,
+        {{ money('company_revenue.revenue_12m_amount') }} as company_revenue_12m_amount,
+        client_revenue_shares.revenue_share_pct,
+        ar_shares.ar_share_pct,
+        last_decision.decided_at as last_review_at,
+        last_decision.decision as last_decision,
+        last_decision.credit_limit_amount as last_decision_limit_amount,
+        last_decision.currency_code as last_decision_currency_code,
+        paying_clients.client_id is null as has_never_paid
+    from positions
+    inner join {{ ref('int_clients_current') }} as clients
+        on clients.client_id = positions.client_id
+    left join {{ ref('int_client_credit_breaches') }} as breaches
+        on breaches.client_id = positions.client_id
+    left join peak_sales
+        on peak_sales.client_id = positions.client_id
+    left join {{ ref('payment_behavior') }} as behavior
+        on behavior.client_id = positions.client_id
+    cross join company_revenue
+    left join client_revenue_shares
+        on client_revenue_shares.client_id = positions.client_id
+    left join {{ ref('ar_concentration') }} as ar_shares
+        on ar_shares.client_id = positions.client_id
+    left join decisions as last_decision
+        on last_decision.client_id = positions.client_id
+        and last_decision.recency = 1
+    left join paying_clients
+        on paying_clients.client_id = positions.client_id
+),
+
+recommended as (
+    select
+        inputs.*,
+        {{ money('round(peak_monthly_sales_amount * (payment_terms_days + expected_days_late) * grade_factor / 30, 2)') }} as base_recommended_limit_amount,
+        {{ money('round(company_revenue_12m_amount * ' ~ cap_pct ~ ' / 100, 2)') }} as concentration_cap_amount
+    from inputs
+),
+
+rounded as (
+    select
+        recommended.*,
+        {{ money(
+            'floor((case when concentration_cap_amount < base_recommended_limit_amount then concentration_cap_amount else base_recommended_limit_amount end) / '
+            ~ rounding ~ ') * ' ~ rounding
+        ) }} as recommended_limit_amount
+    from recommended
+),
+
+reviewed as (
+    select
+        rounded.*,
+        nullif(concat_ws(', ',
+            case
+                when last_review_at is null
+                    or cast(last_review_at as date) <= cast({{ dbt.dateadd('month', -credit_policy('review_months'), 'as_of_date') }} as date)
+                    then 'no_recent_review'
+            end,
+            case when is_in_breach then 'breach' end,
+            case when grade > previous_grade then 'grade_worsened' end,
+            case when utilisation_pct > {{ credit_policy('utilisation_review_pct') }} then 'high_utilisation' end,
+            case
+                when revenue_share_pct > {{ credit_policy('concentration_review_pct') }}
+                    or ar_share_pct > {{ credit_policy('concentration_review_pct') }}
+                    then 'concentration'
+            end,
+            case when has_never_paid and exposure_amount > 0 then 'never_paid' end
+        ), '') as review_reasons
+    from rounded
+)
+
+select
+    as_of_date,
+    client_id,
+    client_name,
+    salesperson,
+    branch,
+    payment_terms_days,
+    credit_limit_amount,
+    credit_limit_currency_code,
+    credit_limit_reporting_amount,
+    exposure_amount,
+    unapplied_cash_amount,
+    exposure_net_of_unapplied_amount,
+    exposure_basis,
+    measured_exposure_amount,
+    utilisation_pct,
+    available_credit_amount,
+    is_in_breach,
+    breach_since_date,
+    days_in_breach,
+    peak_monthly_sales_amount,
+    grade,
+    previous_grade,
+    expected_days_late,
+    grade_factor,
+    base_recommended_limit_amount,
+    company_revenue_12m_amount,
+    concentration_cap_amount,
+    recommended_limit_amount,
+    {{ dbt.concat([
+        "'peak month '", "cast(peak_monthly_sales_amount as " ~ text ~ ")",
+        "' x ('", "cast(payment_terms_days as " ~ text ~ ")", "' days terms + '", "cast(expected_days_late as " ~ text ~ ")",
+        "' days late) / 30 x grade '", "coalesce(grade, 'none')", "' factor '", "cast(grade_factor as " ~ text ~ ")",
+        "' = '", "cast(base_recommended_limit_amount as " ~ text ~ ")",
+        "'; cap " ~ cap_pct ~ "% of 12-month revenue = '", "coalesce(cast(concentration_cap_amount as " ~ text ~ "), 'none')",
+        "'; lower of the two, rounded down to " ~ rounding ~ ": '", "cast(recommended_limit_amount as " ~ text ~ ")",
+    ]) }} as recommendation_rationale,
+    revenue_share_pct,
+    ar_share_pct,
+    last_review_at,
+    last_decision,
+    last_decision_limit_amount,
+    last_decision_currency_code,
+    review_reasons,
+    review_reasons is not null as is_review_due
+from reviewed

@@ -1,0 +1,179 @@
+-- One row per movement of a client's account up to the as-of date, per document
+-- currency, in date order with its running balance (int_ar_ledger's movements).
+-- Withholdings and credit notes count from the date they reduce their document
+-- (DECISIONLOG: a reduction dated before its document counts from its issue date), so
+-- the closing balance is the client's net balance of ar_aging in that currency.
+-- The reporting-currency amounts follow the aging's FX rules exactly (see DECISIONLOG:
+-- statement of account), so their closing balance ties to ar_aging to the cent.
+with as_of as (
+    select as_of_date from {{ ref('int_as_of_date') }}
+),
+
+reductions as (
+    select *
+    from {{ ref('int_document_reductions') }}
+    where effective_date <= (select as_of_date from as_of)
+),
+
+movements as (
+    select
+        ledger.movement_source,
+        ledger.movement_type,
+        ledger.movement_id,
+        ledger.client_id,
+        ledger.currency_code,
+        coalesce(reductions.effective_date, ledger.movement_date) as movement_date,
+        ledger.movement_date as recorded_date,
+        ledger.reference,
+        ledger.movement_amount
+    from {{ ref('int_ar_ledger') }} as ledger
+    left join {{ ref('int_document_reductions') }} as reductions
+        on reductions.reduction_id = ledger.movement_id
+        and reductions.reduction_type = case
+            when ledger.movement_source = 'withholding' then 'withholding'
+            when ledger.movement_type = 'credit_note' then 'credit_note'
+        end
+),
+
+movements_as_of as (
+    select *
+    from movements
+    where movement_date <= (select as_of_date from as_of)
+),
+
+-- The reporting value of each document at the as-of date, as the aging has it: its
+-- instalments converted one by one at the issue date's rate.
+document_values as (
+    select
+        installments.document_id,
+        sum(installments.installment_reporting_amount) as document_reporting_amount,
+        sum(installments.installment_reporting_amount - installments.outstanding_reporting_amount) as settled_reporting_amount,
+        max(items.to_reporting_factor) as to_reporting_factor
+    from {{ ref('fct_installments') }} as installments
+    inner join {{ ref('int_receivable_items') }} as items
+        on items.document_id = installments.document_id
+        and items.installment_no = installments.installment_no
+    group by installments.document_id
+),
+
+-- A document's settled reporting value is shared over the reductions that settled it
+-- in date order: each takes the rounded cumulative less what the earlier ones took, the
+-- last one takes the remainder, so the shares add up to the aging's figure to the cent.
+cumulative_reductions as (
+    select
+        reductions.reduction_type,
+        reductions.reduction_id,
+        reductions.receipt_id,
+        reductions.document_id,
+        document_values.settled_reporting_amount,
+        {{ to_reporting(
+            'sum(reductions.reduction_amount) over (partition by reductions.document_id order by reductions.effective_date, reductions.reduction_type, reductions.reduction_id rows between unbounded preceding and current row)',
+            'document_values.to_reporting_factor'
+        ) }} as cumulative_reporting_amount,
+        row_number() over (
+            partition by reductions.document_id
+            order by reductions.effective_date desc, reductions.reduction_type desc, reductions.reduction_id desc
+        ) as reverse_order
+    from reductions
+    inner join document_values
+        on document_values.document_id = reductions.document_id
+),
+
+settled_cumulative as (
+    select
+        reduction_type,
+        reduction_id,
+        receipt_id,
+        document_id,
+        case
+            when reverse_order = 1 then settled_reporting_amount
+            else cumulative_reporting_amount
+        end as cumulative_reporting_amount,
+        reverse_order
+    from cumulative_reductions
+),
+
+reduction_values as (
+    select
+        reduction_type,
+        reduction_id,
+        receipt_id,
+        cumulative_reporting_amount - coalesce(lag(cumulative_reporting_amount) over (
+            partition by document_id order by reverse_order desc
+        ), 0) as reduction_reporting_amount
+    from settled_cumulative
+),
+
+-- A receipt is worth its applied shares plus its unapplied rest at the receipt date's rate.
+receipt_values as (
+    select
+        unapplied.receipt_id,
+        unapplied.unapplied_reporting_amount + coalesce(applied.applied_reporting_amount, 0) as receipt_reporting_amount
+    from ({{ unapplied_receipts('select as_of_date from ' ~ ref('int_as_of_date')) }}) as unapplied
+    left join (
+        select receipt_id, sum(reduction_reporting_amount) as applied_reporting_amount
+        from reduction_values
+        where reduction_type = 'receipt'
+        group by receipt_id
+    ) as applied
+        on applied.receipt_id = unapplied.receipt_id
+),
+
+valued_movements as (
+    select
+        movements_as_of.*,
+        case
+            when movements_as_of.movement_source = 'receipt' then -receipt_values.receipt_reporting_amount
+            when movements_as_of.movement_source = 'withholding' then -withholding_values.reduction_reporting_amount
+            when linked_credit_values.reduction_id is not null then -linked_credit_values.reduction_reporting_amount
+            else document_values.document_reporting_amount
+        end as movement_reporting_amount
+    from movements_as_of
+    left join receipt_values
+        on movements_as_of.movement_source = 'receipt'
+        and receipt_values.receipt_id = movements_as_of.movement_id
+    left join reduction_values as withholding_values
+        on movements_as_of.movement_source = 'withholding'
+        and withholding_values.reduction_type = 'withholding'
+        and withholding_values.reduction_id = movements_as_of.movement_id
+    left join reduction_values as linked_credit_values
+        on movements_as_of.movement_source = 'document'
+        and linked_credit_values.reduction_type = 'credit_note'
+        and linked_credit_values.reduction_id = movements_as_of.movement_id
+    left join document_values
+        on movements_as_of.movement_source = 'document'
+        and document_values.document_id = movements_as_of.movement_id
+),
+
+ordered as (
+    select
+        valued_movements.*,
+        row_number() over (
+            partition by client_id, currency_code
+            order by movement_date, movement_source, movement_id
+        ) as movement_seq
+    from valued_movements
+)
+
+select
+    (select as_of_date from as_of) as as_of_date,
+    ordered.client_id,
+    clients.client_name,
+    ordered.currency_code,
+    ordered.movement_seq,
+    ordered.movement_date,
+    ordered.recorded_date,
+    ordered.movement_source,
+    ordered.movement_type,
+    ordered.movement_id,
+    ordered.reference,
+    {{ money('case when ordered.movement_amount > 0 then ordered.movement_amount else 0 end') }} as debit_amount,
+    {{ money('case when ordered.movement_amount < 0 then -ordered.movement_amount else 0 end') }} as credit_amount,
+    ordered.movement_amount,
+    {{ money('sum(ordered.movement_amount) over (partition by ordered.client_id, ordered.currency_code order by ordered.movement_seq rows between unbounded preceding and current row)') }} as running_balance_amount,
+    '{{ var("reporting_currency") }}' as reporting_currency_code,
+    {{ money('ordered.movement_reporting_amount') }} as movement_reporting_amount,
+    {{ money('sum(ordered.movement_reporting_amount) over (partition by ordered.client_id, ordered.currency_code order by ordered.movement_seq rows between unbounded preceding and current row)') }} as running_balance_reporting_amount
+from ordered
+left join {{ ref('int_clients_current') }} as clients
+    on clients.client_id = ordered.client_id

@@ -1,0 +1,148 @@
+"""Tax id checks: each distinct (country, tax_id) of raw.clients validated with
+python-stdnum, stored in raw.client_tax_id_checks. An invalid id is flagged there, never
+dropped: the client and its documents load as exported.
+
+Which validator, by the client's country: ES -> stdnum.es.nif (DNI, NIE, CIF and the
+K/L/M NIFs), MX -> stdnum.mx.rfc (with its check digits), another EU member state ->
+stdnum.eu.vat (the id with or without its VAT prefix); any other country is 'unchecked'.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import stdnum
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.es import nif as es_nif
+from stdnum.mx import rfc as mx_rfc
+
+# Spain has its own validator; Greece's VAT prefix is EL, not its ISO code.
+_EU_VAT_PREFIXES = {
+    "AT": "AT", "BE": "BE", "BG": "BG", "CY": "CY", "CZ": "CZ", "DE": "DE", "DK": "DK",
+    "EE": "EE", "FI": "FI", "FR": "FR", "GR": "EL", "HR": "HR", "HU": "HU", "IE": "IE",
+    "IT": "IT", "LT": "LT", "LU": "LU", "LV": "LV", "MT": "MT", "NL": "NL", "PL": "PL",
+    "PT": "PT", "RO": "RO", "SE": "SE", "SI": "SI", "SK": "SK",
+}
+
+# The SAT's generic RFCs stand for "público en general" and foreign clients on an
+# invoice; they identify nobody but are what the law asks for, so they are not errors.
+_GENERIC_RFCS = {"XAXX010101000", "XEXX010101000"}
+
+_REASONS = {
+    InvalidChecksum: "wrong check digit",
+    InvalidLength: "wrong length",
+    InvalidFormat: "wrong format",
+}
+
+
+@dataclass(frozen=True)
+class TaxIdCheck:
+    country: str
+    tax_id: str
+    normalised_tax_id: str
+    tax_id_kind: str
+    is_valid: bool | None  # None: no validator for the country
+    reason: str | None  # why it is invalid or unchecked; None when valid
+    validator: str | None
+
+
+def check_tax_id(country: str, tax_id: str) -> TaxIdCheck:
+    """Validates one tax id for a client of `country` (ISO 3166-1 alpha-2)."""
+    country = country.strip().upper()
+    if country == "ES":
+        return _check_spanish(country, tax_id)
+    if country == "MX":
+        return _check_mexican(country, tax_id)
+    if country in _EU_VAT_PREFIXES:
+        return _check_eu_vat(country, tax_id)
+    return TaxIdCheck(country, tax_id, _plain(tax_id), "unchecked", None, f"no validator for country {country}", None)
+
+
+def _check_spanish(country: str, tax_id: str) -> TaxIdCheck:
+    compact = es_nif.compact(tax_id)
+    return _validated(country, tax_id, compact, _spanish_kind(compact), "stdnum.es.nif", es_nif.validate)
+
+
+def _spanish_kind(compact: str) -> str:
+    first = compact[:1]
+    if first.isdigit():
+        return "es_dni"
+    if first in ("X", "Y", "Z"):
+        return "es_nie"
+    if first in ("K", "L", "M"):
+        return "es_nif_klm"
+    return "es_cif" if first.isalpha() else "es_nif"
+
+
+def _check_mexican(country: str, tax_id: str) -> TaxIdCheck:
+    compact = mx_rfc.compact(tax_id)
+    if compact in _GENERIC_RFCS:
+        return TaxIdCheck(country, tax_id, compact, "mx_rfc_generic", True, None, "SAT generic RFC")
+    kind = {12: "mx_rfc_company", 13: "mx_rfc_person", 10: "mx_rfc_person"}.get(len(compact), "mx_rfc")
+    # The check digit is what catches a typo, so it is checked, not only the shape.
+    return _validated(
+        country, tax_id, compact, kind, "stdnum.mx.rfc",
+        lambda number: mx_rfc.validate(number, validate_check_digits=True),
+        impossible_part="impossible date, homoclave or initials",
+    )
+
+
+def _check_eu_vat(country: str, tax_id: str) -> TaxIdCheck:
+    prefix = _EU_VAT_PREFIXES[country]
+    plain = _plain(tax_id)
+    number = plain if plain.startswith(prefix) else prefix + plain
+    try:
+        compact = eu_vat.compact(number)
+    except ValidationError:
+        compact = number
+    check = _validated(
+        country, tax_id, compact, "eu_vat", "stdnum.eu.vat", eu_vat.validate,
+        impossible_part="impossible part or unknown VAT prefix",
+    )
+    foreign_prefix = plain[:2]
+    if not check.is_valid and foreign_prefix != prefix and foreign_prefix in _EU_VAT_PREFIXES.values():
+        return TaxIdCheck(
+            country, tax_id, plain, "eu_vat", False,
+            f"VAT prefix {foreign_prefix} does not match country {country}", check.validator,
+        )
+    return check
+
+
+def _validated(country, tax_id, compact, kind, module, validate, impossible_part="impossible part") -> TaxIdCheck:
+    validator = f"{module} (python-stdnum {stdnum.__version__})"
+    try:
+        validate(compact)
+    except InvalidComponent:
+        return TaxIdCheck(country, tax_id, compact, kind, False, impossible_part, validator)
+    except ValidationError as error:
+        reason = next((text for error_type, text in _REASONS.items() if isinstance(error, error_type)), str(error))
+        return TaxIdCheck(country, tax_id, compact, kind, False, reason, validator)
+    return TaxIdCheck(country, tax_id, compact, kind, True, None, validator)
+
+
+def _plain(tax_id: str) -> str:
+    return "".join(character for character in tax_id.upper() if character.isalnum())
+
+
+def refresh_tax_id_checks(conn: duckdb.DuckDBPyConnection) -> int:
+    """Replaces raw.client_tax_id_checks with a check of every distinct (country, tax_id)
+    in raw.clients, in one transaction: rerunning it gives the same rows, never more.
+    Returns the number of rows."""
+    pairs = conn.execute("select distinct country, tax_id from raw.clients order by country, tax_id").fetchall()
+    checks = [check_tax_id(country, tax_id) for country, tax_id in pairs]
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from raw.client_tax_id_checks")
+        if checks:  # executemany refuses an empty list
+            conn.executemany(
+                "insert into raw.client_tax_id_checks values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [c.country, c.tax_id, c.normalised_tax_id, c.tax_id_kind, c.is_valid, c.reason, c.validator]
+                    for c in checks
+                ],
+            )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return len(checks)

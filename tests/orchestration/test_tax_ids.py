@@ -1,0 +1,157 @@
+"""Tax id validation (python-stdnum) and raw.client_tax_id_checks, rewritten after each
+clients load.
+
+Two check characters worked out by hand:
+
+- NIF (DNI) 12345678Z: the check letter is the number mod 23 in TRWAGMYFPDXBNJZSQVHLCKE.
+  12,345,678 = 23 x 536,768 (= 12,345,664) + 14, and letter 14 (from 0) is Z.
+  12345678A has the wrong letter.
+- CIF B50123454: letter B, province 50, registration 12345, so the seven digits are
+  5 0 1 2 3 4 5. Digits in odd positions (5, 1, 3, 5) are doubled and their digits added:
+  10 -> 1, 2, 6, 10 -> 1, sum 10. Digits in even positions (0, 2, 4) add up to 6.
+  10 + 6 = 16; its last digit is 6 and 10 - 6 = 4, so the control digit is 4 (an S.L.'s
+  CIF, letter B, takes a digit). B50123455 has the wrong one.
+- NIE X1234567L: X counts as 0; 1,234,567 = 23 x 53,676 (= 1,234,548) + 19 -> L.
+- RFC MAB9307148T4 (company, 12 characters): the 11 characters before the check are
+  padded to 12 with a space and weighted 13..2 by their index in
+  0-9A-N&O-Z(space)Ñ: 37x13 + 22x12 + 10x11 + 11x10 + 9x9 + 3x8 + 0x7 + 7x6 + 1x5 + 4x4
+  + 8x3 + 30x2 = 1,217; 1,217 mod 11 = 7; 11 - 7 = 4.
+"""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.config import load_settings
+from orchestration.ingest.loader import ingest_entity
+from orchestration.ingest.tax_ids import check_tax_id, refresh_tax_id_checks
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "clients_history_inbox"
+CLIENTS_HEADER = (
+    "client_id,tax_id,legal_name,country,segment,salesperson,branch,payment_terms_days,"
+    "credit_limit,currency,email,phone,address,updated_at\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("country", "tax_id", "normalised", "kind"),
+    [
+        ("ES", "12345678Z", "12345678Z", "es_dni"),
+        ("ES", "X1234567L", "X1234567L", "es_nie"),
+        ("ES", "B50123454", "B50123454", "es_cif"),
+        ("ES", "es-b50123454", "B50123454", "es_cif"),  # VAT prefix and separators dropped
+        ("MX", "MAB-930714-8T4", "MAB9307148T4", "mx_rfc_company"),
+        ("MX", "GODE561231GR8", "GODE561231GR8", "mx_rfc_person"),
+        ("MX", "XEXX010101000", "XEXX010101000", "mx_rfc_generic"),  # SAT's RFC for foreign clients
+        ("DE", "136695976", "DE136695976", "eu_vat"),  # without its prefix
+        ("DE", "DE 136 695 976", "DE136695976", "eu_vat"),
+        ("PT", "PT501964843", "PT501964843", "eu_vat"),
+        ("FR", "FR40303265045", "FR40303265045", "eu_vat"),
+        ("GR", "094014201", "EL094014201", "eu_vat"),  # Greece's VAT prefix is EL
+    ],
+)
+def test_valid_tax_ids(country, tax_id, normalised, kind):
+    check = check_tax_id(country, tax_id)
+
+    assert (check.is_valid, check.normalised_tax_id, check.tax_id_kind, check.reason) == (True, normalised, kind, None)
+
+
+@pytest.mark.parametrize(
+    ("country", "tax_id", "kind", "reason"),
+    [
+        ("ES", "12345678A", "es_dni", "wrong check digit"),
+        ("ES", "B50123455", "es_cif", "wrong check digit"),
+        ("ES", "B5012345", "es_cif", "wrong length"),
+        ("ES", "X12345L", "es_nie", "wrong length"),
+        ("MX", "MAB9307148T5", "mx_rfc_company", "wrong check digit"),
+        # Right check digit, but a homoclave cannot start with W (SAT's table stops at V).
+        ("MX", "ABX971212WXA", "mx_rfc_company", "impossible date, homoclave or initials"),
+        ("MX", "MAB9313148T4", "mx_rfc_company", "impossible date, homoclave or initials"),  # month 13
+        # The key (93) matches, the SIREN 112464737 fails its Luhn check.
+        ("FR", "FR93112464737", "eu_vat", "wrong check digit"),
+        ("PT", "DE136695976", "eu_vat", "VAT prefix DE does not match country PT"),
+    ],
+)
+def test_invalid_tax_ids_are_flagged_with_a_reason(country, tax_id, kind, reason):
+    check = check_tax_id(country, tax_id)
+
+    assert (check.is_valid, check.tax_id_kind, check.reason) == (False, kind, reason)
+    assert check.tax_id == tax_id
+
+
+def test_countries_without_a_validator_are_unchecked():
+    check = check_tax_id("US", "12-3456789")
+
+    assert (check.is_valid, check.tax_id_kind, check.reason, check.normalised_tax_id) == (
+        None, "unchecked", "no validator for country US", "123456789",
+    )
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
+        monkeypatch.delenv(variable, raising=False)
+    (tmp_path / "inbox").mkdir()
+    for path in FIXTURE.glob("clients*.csv"):
+        shutil.copy(path, tmp_path / "inbox")
+    return tmp_path
+
+
+@pytest.fixture
+def conn(home):
+    connection = duckdb.connect(str(home / "test.duckdb"))
+    yield connection
+    connection.close()
+
+
+def checks(conn):
+    return conn.execute(
+        "select country, tax_id, is_valid, reason from raw.client_tax_id_checks order by country, tax_id"
+    ).fetchall()
+
+
+def test_a_clients_load_checks_each_distinct_country_and_tax_id_once(conn, home):
+    ingest_entity(conn, load_settings(home), "clients")
+
+    # 14 client lines, 9 distinct (country, tax_id): C1's CIF appears in five lines, C4 twice.
+    assert conn.execute("select count(*) from raw.clients").fetchall() == [(14,)]
+    assert checks(conn) == [
+        ("DE", "136695976", True, None),
+        ("ES", "12345678A", False, "wrong check digit"),
+        ("ES", "12345678Z", True, None),
+        ("ES", "B50123454", True, None),
+        ("ES", "B50123455", False, "wrong check digit"),
+        ("FR", "FR93112464737", False, "wrong check digit"),
+        ("MX", "ABX971212WXA", False, "impossible date, homoclave or initials"),
+        ("MX", "MAB-930714-8T4", True, None),
+        ("US", "12-3456789", None, "no validator for country US"),
+    ]
+
+
+def test_rerunning_the_load_or_the_check_does_not_duplicate_rows(conn, home):
+    settings = load_settings(home)
+    ingest_entity(conn, settings, "clients")
+    first = checks(conn)
+
+    ingest_entity(conn, settings, "clients")  # every file is a duplicate now
+    assert refresh_tax_id_checks(conn) == 9
+    assert checks(conn) == first
+
+    (home / "inbox" / "clients_2025-07-01.csv").write_text(
+        CLIENTS_HEADER + "C9,Z7654321G,Ivan Petrov,ES,retail,Lucía,Zaragoza,30,,EUR,,,,2025-07-01T09:00:00\n",
+        encoding="utf-8",
+    )
+    ingest_entity(conn, settings, "clients")
+    # Z counts as 2: 27,654,321 = 23 x 1,202,361 (= 27,654,303) + 18 -> H, not G.
+    assert checks(conn) == sorted([*first, ("ES", "Z7654321G", False, "wrong check digit")])
+
+
+def test_no_clients_means_no_checks(tmp_path, monkeypatch):
+    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
+        monkeypatch.delenv(variable, raising=False)
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as connection:
+        ingest_entity(connection, load_settings(tmp_path), "clients")
+
+        assert checks(connection) == []
