@@ -27,7 +27,7 @@ install: $(INSTALLED)
 # Demo exports -> inbox -> Dagster (ingest, dbt build, checks, publish) -> dashboards.
 demo: install
 	mkdir -p $(CARTERA_HOME)/inbox
-	cp seeds/demo/*.csv $(CARTERA_HOME)/inbox/
+	cp seeds/demo/* $(CARTERA_HOME)/inbox/
 	$(BIN)/cartera refresh --home $(CARTERA_HOME)
 	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
 

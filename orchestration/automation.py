@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.config import load_settings
-from orchestration.readers import detect_entity
+from orchestration.ingest.loader import dropped_files
 
 refresh_job = dg.define_asset_job("refresh", selection=dg.AssetSelection.all())
 
@@ -16,8 +16,9 @@ daily_refresh = dg.ScheduleDefinition(
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """One run per new inbox state; the run key (names, sizes, mtimes) makes a file that
     is still there on the next tick trigger nothing."""
-    inbox = load_settings().inbox
-    files = sorted(p for p in inbox.iterdir() if p.is_file() and detect_entity(p.name)) if inbox.is_dir() else []
+    settings = load_settings()
+    inbox = settings.inbox
+    files = dropped_files(settings)
     if not files:
         return dg.SkipReason(f"no export files in {inbox}")
     state = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)

@@ -10,6 +10,17 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 | CARTERA_QUARANTINE | $CARTERA_HOME/quarantine | rejected files and their reports |
 | CARTERA_REPORTING_CURRENCY | EUR | currency of aging and KPIs |
 | CARTERA_AS_OF_DATE | (latest data date) | the date every "as of" figure answers for |
+| CARTERA_BANK_CSV_MAPPINGS | (none) | JSON file of bank CSV column mappings, see below |
+
+Bank statements in Norma 43, camt, MT940 and OFX are recognised by their content. A
+bank's CSV export is not: CARTERA_BANK_CSV_MAPPINGS names a JSON object whose keys are
+file-name patterns (shell globs, case-insensitive) and whose values are the fields of
+`orchestration.readers.bank.BankCsvMapping`; the first pattern matching a file's name
+says how to read it. For example:
+
+    {"movimientos_*.csv": {"account": "ES9121000418450200051332", "date_column": "Fecha",
+                           "description_column": "Concepto", "amount_column": "Importe",
+                           "balance_column": "Saldo"}}
 """
 
 import os
@@ -27,6 +38,7 @@ class Settings:
     quarantine: Path
     reporting_currency: str = "EUR"
     as_of_date: date | None = None
+    bank_csv_mappings: Path | None = None
 
     @property
     def build_db(self) -> Path:
@@ -53,10 +65,12 @@ def load_settings(home: Path | str | None = None) -> Settings:
     env = os.environ
     root = Path(home or env.get("CARTERA_HOME") or "data").resolve()
     as_of = env.get("CARTERA_AS_OF_DATE")
+    bank_csv_mappings = env.get("CARTERA_BANK_CSV_MAPPINGS")
     return Settings(
         home=root,
         inbox=Path(env.get("CARTERA_INBOX") or root / "inbox").resolve(),
         quarantine=Path(env.get("CARTERA_QUARANTINE") or root / "quarantine").resolve(),
         reporting_currency=(env.get("CARTERA_REPORTING_CURRENCY") or "EUR").upper(),
         as_of_date=date.fromisoformat(as_of) if as_of else None,
+        bank_csv_mappings=Path(bank_csv_mappings).resolve() if bank_csv_mappings else None,
     )

@@ -1,9 +1,11 @@
 """Deterministic demo data: the exports of a fictitious Spanish SME.
 
 `generate()` writes the seven files of the canonical export contract (seeds/README.md)
-for a company with a few hundred clients over a couple of years. The same arguments
-always give byte-identical files: every draw comes from one `random.Random(seed)`, no
-clock is read, and every collection is iterated in a fixed order.
+for a company with a few hundred clients over a couple of years, and the monthly bank
+statements of its two EUR accounts in Norma 43 and camt.053 (orchestration/demo_bank.py),
+consistent with its receipts. The same arguments always give byte-identical files: every
+draw comes from `random.Random(seed)` (the bank statements from a second generator derived
+from the seed), no clock is read, and every collection is iterated in a fixed order.
 
 The data is fictitious. Names, tax ids (valid check characters, but invented), addresses
 and amounts are made up. The exchange rates in fx_rates.csv are a synthetic random walk
@@ -26,6 +28,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from random import Random
+
+from .demo_bank import write_bank_statements
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -142,6 +146,7 @@ RECEIPT_METHOD_WEIGHTS = [55, 25, 8, 6, 4, 2]
 NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 RFC_HOMOCLAVE = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+RFC_HOMOCLAVE_FIRST = "123456789ABCDEFGHIJKLMNPQRSTUV"  # the SAT draws it from 1-9, A-V
 
 # Payer profiles: how many days after the due date a client pays.
 PROFILE_DELAYS = {"punctual": (-4, 2), "late": (3, 20), "chronic": (30, 90)}
@@ -198,8 +203,22 @@ def portuguese_nif(stem: int) -> str:
     return digits + str(0 if rest >= 10 else rest)
 
 
-def french_vat(siren: int) -> str:
-    return f"FR{(12 + 3 * (siren % 97)) % 97:02d}{siren:09d}"
+def luhn_check_digit(digits: str) -> int:
+    """The digit that makes `digits` + it pass the Luhn check (as a SIREN's last digit)."""
+    total = 0
+    for index, d in enumerate(reversed(digits)):
+        value = int(d) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
+def siren(stem: int) -> int:
+    """A French SIREN: eight digits and their Luhn check digit."""
+    return stem * 10 + luhn_check_digit(f"{stem:08d}")
+
+
+def french_vat(number: int) -> str:
+    return f"FR{(12 + 3 * (number % 97)) % 97:02d}{number:09d}"
 
 
 def german_vat(stem: int) -> str:
@@ -529,7 +548,7 @@ class DemoCompany:
         words = name.removesuffix(" S.A. de C.V.").split()
         initials = "".join(w[0] for w in words if w[0].isupper()).ljust(3, "X")[:3]
         founded = date(rng.randint(1985, 2015), rng.randint(1, 12), rng.randint(1, 28))
-        homoclave = rng.choice(RFC_HOMOCLAVE) + rng.choice(RFC_HOMOCLAVE)
+        homoclave = rng.choice(RFC_HOMOCLAVE_FIRST) + rng.choice(RFC_HOMOCLAVE)
         stem = f"{initials}{founded:%y%m%d}{homoclave}"
         street, city, area = rng.choice(MX_CITIES)
         return {
@@ -547,7 +566,7 @@ class DemoCompany:
         if country == "PT":
             tax_id = "PT" + portuguese_nif(50_000_000 + stem % 10_000_000)  # companies: 5…
         elif country == "FR":
-            tax_id = french_vat(stem * 10 + 7)
+            tax_id = french_vat(siren(stem))
         else:
             tax_id = german_vat(stem)
         address = address.format(n=rng.randint(1, 90))
@@ -1125,7 +1144,9 @@ def generate(out_dir: Path, clients: int = 300, years: int = 2, seed: int = 42,
              end_date: date = date(2026, 10, 31)) -> dict[str, int]:
     """Write the demo company's exports into `out_dir`; return {file name: data rows}.
 
-    The same arguments always give byte-identical files.
+    Besides the seven CSV exports it writes the bank statements of the company's two EUR
+    accounts, one file a month each (their counts are movements). The same arguments
+    always give byte-identical files.
     """
     if clients < 30 or years < 1:
         raise ValueError("the demo needs at least 30 clients and one year")
@@ -1142,5 +1163,10 @@ def generate(out_dir: Path, clients: int = 300, years: int = 2, seed: int = 42,
         "withholdings.csv": (WITHHOLDING_COLUMNS, company.withholding_rows()),
         "fx_rates.csv": (["Date", *FX_CURRENCIES], company.fx_rows()),
     }
-    return {name: write_csv(out_dir / name, header, rows)
-            for name, (header, rows) in files.items()}
+    counts = {name: write_csv(out_dir / name, header, rows)
+              for name, (header, rows) in files.items()}
+    # The bank statements of the company's two EUR accounts (orchestration/demo_bank.py).
+    for stale in [*out_dir.glob("bank_n43_*.n43"), *out_dir.glob("bank_camt053_*.xml")]:
+        stale.unlink()  # a shorter period must not leave older months behind
+    counts.update(write_bank_statements(company, out_dir, seed))
+    return counts

@@ -6,8 +6,7 @@ import dagster as dg
 
 from orchestration.config import Settings, load_settings
 from orchestration.dbt_project import prepare
-from orchestration.ingest.loader import inbox_files
-from orchestration.readers import ENTITIES
+from orchestration.ingest.loader import dropped_files
 
 
 def run_refresh() -> bool:
@@ -38,7 +37,7 @@ def run_refresh() -> bool:
 
 
 def _has_data(settings: Settings) -> bool:
-    return settings.build_db.exists() or any(inbox_files(settings, entity) for entity in ENTITIES)
+    return settings.build_db.exists() or bool(dropped_files(settings))
 
 
 def _report(event: dg.DagsterEvent, settings: Settings) -> None:
@@ -51,6 +50,10 @@ def _report(event: dg.DagsterEvent, settings: Settings) -> None:
     elif event.is_step_skipped:
         print(f"  skipped {event.step_key} (an upstream step failed)", flush=True)
     elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-        quarantined = event.step_materialization_data.materialization.metadata.get("quarantined")
+        metadata = event.step_materialization_data.materialization.metadata
+        quarantined = metadata.get("quarantined")
         if quarantined is not None and quarantined.value != "none":
             print(f"  quarantined {quarantined.value}: see the reports in {settings.quarantine}", flush=True)
+        unrecognised = metadata.get("unrecognised")
+        if unrecognised is not None and unrecognised.value != "none":
+            print(f"  left in the inbox, not recognised as an export: {unrecognised.value}", flush=True)

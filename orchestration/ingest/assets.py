@@ -1,8 +1,10 @@
 """One asset per raw table: the inbox's export files of that entity, loaded whole or
-quarantined. The readers that parse them live in orchestration/readers."""
+quarantined; one multi-asset for the two bank statement tables. The readers that parse
+them live in orchestration/readers."""
 
 import dagster as dg
 
+from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
 from orchestration.readers import ENTITIES
 from orchestration.resources import WarehouseResource
@@ -42,3 +44,55 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
 
 
 raw_assets = [_raw_asset(entity) for entity in ENTITIES]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", "bank_statements"],
+            group_name="raw",
+            description="One row per statement of a loaded bank file (N43, camt, MT940, OFX, mapped CSV), every copy kept.",
+        ),
+        dg.AssetSpec(
+            ["raw", "bank_statement_lines"],
+            group_name="raw",
+            description="One row per booked line of a loaded bank statement, every copy kept (staging removes overlaps).",
+        ),
+    ],
+    name="raw_bank_statements",
+)
+def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The inbox's bank statement files, told by content, loaded whole or quarantined;
+    files that nothing recognises are left in the inbox and listed as unrecognised."""
+    with warehouse.connect() as conn:
+        result = ingest_bank_statements(conn, warehouse.settings())
+        statements = conn.execute("select count(*) from raw.bank_statements").fetchall()[0][0]
+        lines = conn.execute("select count(*) from raw.bank_statement_lines").fetchall()[0][0]
+    outcomes = result.outcomes
+    for outcome in outcomes:
+        if outcome.status == QUARANTINED:
+            context.log.warning(f"{outcome.file_name} quarantined: {outcome.message} (report: {outcome.report_path})")
+        else:
+            context.log.info(f"{outcome.file_name}: {outcome.status}, {outcome.rows} lines")
+    for file_name, notes in result.notes.items():
+        for note in notes:
+            context.log.info(f"{file_name}: {note}")
+    if result.unrecognised:
+        context.log.warning(f"left in the inbox, not recognised: {', '.join(result.unrecognised)}")
+    yield dg.MaterializeResult(
+        asset_key=["raw", "bank_statements"],
+        metadata={
+            "files_loaded": sum(outcome.status == LOADED for outcome in outcomes),
+            "files_quarantined": sum(outcome.status == QUARANTINED for outcome in outcomes),
+            "rows_in_table": statements,
+            "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
+            "unrecognised": ", ".join(result.unrecognised) or "none",
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["raw", "bank_statement_lines"],
+        metadata={"rows_loaded": sum(outcome.rows for outcome in outcomes), "rows_in_table": lines},
+    )
+
+
+raw_assets.append(raw_bank_statements)

@@ -36,14 +36,20 @@ class FileOutcome:
     message: str = ""
 
 
-def inbox_files(settings: Settings, entity: str) -> list[Path]:
-    """The entity's files in the inbox, in name order: dated exports load oldest first,
-    so a later file's version of a row wins."""
+def dropped_files(settings: Settings) -> list[Path]:
+    """Every file in the inbox, in name order, but hidden files and office lock files
+    (".x", "~$x"): those are in-progress artefacts, not exports. Dated exports load
+    oldest first, so a later file's version of a row wins."""
     if not settings.inbox.is_dir():
         return []
     return sorted(
-        path for path in settings.inbox.iterdir() if path.is_file() and detect_entity(path.name) == entity
+        path for path in settings.inbox.iterdir() if path.is_file() and not path.name.startswith((".", "~$"))
     )
+
+
+def inbox_files(settings: Settings, entity: str) -> list[Path]:
+    """The inbox's export files of one invoicing entity."""
+    return [path for path in dropped_files(settings) if detect_entity(path.name) == entity]
 
 
 def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str) -> list[FileOutcome]:
@@ -58,7 +64,7 @@ def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: s
 def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str, path: Path) -> FileOutcome:
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    if _already_loaded(conn, sha256):
+    if already_loaded(conn, sha256):
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
         rows = read_export(entity, path.name, data)
@@ -67,12 +73,12 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
             if problems:
                 raise ExportError(path.name, problems)
     except ExportError as error:
-        return _quarantine(conn, settings, entity, path, sha256, len(data), error)
+        return quarantine(conn, settings, entity, path, sha256, len(data), error)
     _load(conn, entity, path.name, sha256, len(data), rows)
     return FileOutcome(path.name, LOADED, rows=len(rows))
 
 
-def _already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+def already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     found = conn.execute(
         "select count(*) from raw.file_registry where sha256 = ? and status = ?", [sha256, LOADED]
     ).fetchall()[0]
@@ -102,7 +108,7 @@ def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
     )
 
 
-def _next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
+def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
     return conn.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
 
 
@@ -112,7 +118,7 @@ def _load(
     loaded_at = datetime.now()
     conn.execute("begin transaction")
     try:
-        file_id = _next_file_id(conn)
+        file_id = next_file_id(conn)
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
         schema = arrow_schema(CONTRACT[entity])
         batch = pa.Table.from_pylist([{**row, **lineage} for row in rows], schema=schema)
@@ -120,14 +126,14 @@ def _load(
         columns = ", ".join(f'"{name}"' for name in schema.names)
         conn.execute(f"insert into raw.{entity} ({columns}) select {columns} from incoming_rows")
         conn.unregister("incoming_rows")
-        _register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
+        register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
 
 
-def _quarantine(
+def quarantine(
     conn: duckdb.DuckDBPyConnection,
     settings: Settings,
     entity: str,
@@ -140,11 +146,11 @@ def _quarantine(
     report_path = settings.quarantine / f"{path.name}.report.txt"
     report_path.write_text(error.report() + "\n", encoding="utf-8")
     shutil.move(str(path), settings.quarantine / path.name)
-    _register(conn, _next_file_id(conn), path.name, entity, sha256, size, None, QUARANTINED, str(error), datetime.now())
+    register(conn, next_file_id(conn), path.name, entity, sha256, size, None, QUARANTINED, str(error), datetime.now())
     return FileOutcome(path.name, QUARANTINED, report_path=report_path, message=str(error))
 
 
-def _register(
+def register(
     conn: duckdb.DuckDBPyConnection,
     file_id: int,
     file_name: str,

@@ -87,6 +87,53 @@ create table if not exists raw.client_tax_id_checks (
 """
 
 
+# Bank statements, written by orchestration/ingest/bank_loader.py from the bank readers'
+# output (any format): one row per statement of a loaded file, and one per booked line.
+# Every copy is kept (a monthly file repeats the daily ones); stg_bank__statement_lines
+# keeps one row per movement. Balances are null where the format has none (OFX opening,
+# camt.054). `_line_number` is the physical line a movement starts on, null in XML.
+BANK_STATEMENTS_DDL = """
+create table if not exists raw.bank_statements (
+    statement_id VARCHAR not null,
+    statement_number BIGINT not null,
+    account VARCHAR not null,
+    currency VARCHAR not null,
+    period_start DATE not null,
+    period_end DATE not null,
+    opening_balance DECIMAL(18, 2),
+    closing_balance DECIMAL(18, 2),
+    line_count BIGINT not null,
+    format VARCHAR not null,
+    _file_id BIGINT not null,
+    _source_file VARCHAR not null,
+    _sha256 VARCHAR not null,
+    _loaded_at TIMESTAMP not null
+)
+"""
+
+BANK_STATEMENT_LINES_DDL = """
+create table if not exists raw.bank_statement_lines (
+    statement_id VARCHAR not null,
+    account VARCHAR not null,
+    line_number BIGINT not null,
+    booking_date DATE not null,
+    value_date DATE not null,
+    amount DECIMAL(18, 2) not null,
+    currency VARCHAR not null,
+    counterparty_name VARCHAR,
+    counterparty_account VARCHAR,
+    remittance_text VARCHAR,
+    bank_transaction_code VARCHAR,
+    reference VARCHAR,
+    _file_id BIGINT not null,
+    _source_file VARCHAR not null,
+    _sha256 VARCHAR not null,
+    _line_number BIGINT,
+    _loaded_at TIMESTAMP not null
+)
+"""
+
+
 def arrow_schema(entity: Entity) -> pa.Schema:
     fields = [pa.field(column.name, _ARROW_TYPES[column.kind]) for column in entity.columns]
     fields += [pa.field(name, arrow_type) for name, _, arrow_type in LINEAGE_COLUMNS]
@@ -106,5 +153,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(REGISTRY_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
+    conn.execute(BANK_STATEMENTS_DDL)
+    conn.execute(BANK_STATEMENT_LINES_DDL)
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
+from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import ingest_entity
 from orchestration.readers import ENTITIES
 
@@ -19,8 +20,9 @@ DBT = Path(sys.executable).parent / "dbt"
 
 
 def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None = None) -> Path:
-    """Loads every file of `inbox` into home's build database and runs `dbt build`
-    (optionally `--select`); returns the build database. Fails with dbt's output.
+    """Loads every file of `inbox` (invoicing exports, then bank statements) into home's
+    build database and runs `dbt build` (optionally `--select`); returns the build
+    database. Fails with dbt's output.
     CARTERA_* variables of the environment are ignored: the home given is the home used."""
     settings = Settings(home=home, inbox=home / "inbox", quarantine=home / "quarantine")
     settings.make_dirs()
@@ -29,6 +31,7 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
     with duckdb.connect(str(settings.build_db)) as conn:
         for entity in ENTITIES:
             ingest_entity(conn, settings, entity)
+        ingest_bank_statements(conn, settings)
     command = [
         str(DBT), "build",
         "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),

@@ -25,7 +25,7 @@ def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
 def fill_inbox(home: Path, source: Path) -> None:
     inbox = home / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.glob("*.csv")):
+    for path in sorted(p for p in source.iterdir() if p.is_file()):
         shutil.copy(path, inbox)
 
 

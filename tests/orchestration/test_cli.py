@@ -26,9 +26,11 @@ def test_demo_data_same_seed_same_bytes(tmp_path):
     for out, seed in ((first, "7"), (second, "7"), (other, "8")):
         result = cartera("demo-data", "--out", str(out), "--clients", "40", "--years", "1", "--seed", seed)
         assert result.returncode == 0, result.stderr
-    names = sorted(p.name for p in first.iterdir())
+    names = sorted(p.name for p in first.glob("*.csv"))
     assert names == ["allocations.csv", "clients.csv", "documents.csv", "fx_rates.csv", "installments.csv", "receipts.csv", "withholdings.csv"]
-    assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names)
+    bank = sorted(p.name for p in first.glob("bank_*"))  # the demo bank statements
+    assert len(bank) == 2 * 12 and sorted(p.name for p in first.iterdir()) == sorted(names + bank)
+    assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names + bank)
     assert (first / "documents.csv").read_bytes() != (other / "documents.csv").read_bytes()
     assert "documents.csv:" in result.stdout
 

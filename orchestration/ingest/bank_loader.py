@@ -1,0 +1,228 @@
+"""Loads the inbox's bank statement files into raw.bank_statements and
+raw.bank_statement_lines, whole or not at all.
+
+Which files: every inbox file that is not an invoicing export (those are told by the
+start of their name and load through loader.py) and whose content a bank reader
+recognises (Norma 43, camt.053/054, MT940, OFX), or whose name matches a bank CSV
+mapping of CARTERA_BANK_CSV_MAPPINGS. A file neither recognises stays in the inbox
+untouched and is reported as unrecognised: it may be a file still being written, or
+one for a later release. A file whose control figures disagree with its lines goes to
+quarantine beside the reader's report; the other files still load. Same registry
+(entity 'bank_statements'), same sha256 rule and same one-transaction load as the
+invoicing files. Raw keeps every copy of a statement; stg_bank__statement_lines keeps
+one row per movement (DECISIONLOG: Bank statements).
+"""
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.config import Settings
+from orchestration.ingest.loader import (
+    DUPLICATE,
+    LOADED,
+    QUARANTINED,
+    FileOutcome,
+    already_loaded,
+    dropped_files,
+    next_file_id,
+    quarantine,
+    register,
+)
+from orchestration.ingest.raw_tables import ensure_raw_schema
+from orchestration.readers import ExportError, detect_entity
+from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format, read_bank_statement
+
+ENTITY = "bank_statements"
+UNRECOGNISED = "unrecognised"
+
+_MONEY = pa.decimal128(18, 2)
+_SNIFF = 8192
+
+STATEMENTS_SCHEMA = pa.schema(
+    [
+        ("statement_id", pa.string()),
+        ("statement_number", pa.int64()),
+        ("account", pa.string()),
+        ("currency", pa.string()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("opening_balance", _MONEY),
+        ("closing_balance", _MONEY),
+        ("line_count", pa.int64()),
+        ("format", pa.string()),
+        ("_file_id", pa.int64()),
+        ("_source_file", pa.string()),
+        ("_sha256", pa.string()),
+        ("_loaded_at", pa.timestamp("us")),
+    ]
+)
+
+LINES_SCHEMA = pa.schema(
+    [
+        ("statement_id", pa.string()),
+        ("account", pa.string()),
+        ("line_number", pa.int64()),
+        ("booking_date", pa.date32()),
+        ("value_date", pa.date32()),
+        ("amount", _MONEY),
+        ("currency", pa.string()),
+        ("counterparty_name", pa.string()),
+        ("counterparty_account", pa.string()),
+        ("remittance_text", pa.string()),
+        ("bank_transaction_code", pa.string()),
+        ("reference", pa.string()),
+        ("_file_id", pa.int64()),
+        ("_source_file", pa.string()),
+        ("_sha256", pa.string()),
+        ("_line_number", pa.int64()),
+        ("_loaded_at", pa.timestamp("us")),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class BankIngestResult:
+    """What one pass over the inbox did: an outcome per bank file it recognised, and the
+    names of the files it left alone because nothing recognised them."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def load_bank_csv_mappings(path: Path | None) -> list[tuple[str, BankCsvMapping]]:
+    """(file-name glob, mapping) pairs in the file's order; none without a file.
+
+    A malformed mappings file raises ValueError naming it: a silent fallback would leave
+    every bank CSV unrecognised with no hint why."""
+    if path is None:
+        return []
+    try:
+        declared = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"bank CSV mappings {path}: {error}") from error
+    if not isinstance(declared, dict):
+        raise ValueError(f"bank CSV mappings {path}: expected an object of pattern -> mapping")
+    known = {f.name for f in fields(BankCsvMapping)}
+    mappings = []
+    for pattern, options in declared.items():
+        if not isinstance(options, dict) or set(options) - known:
+            unknown = sorted(set(options) - known) if isinstance(options, dict) else options
+            raise ValueError(f"bank CSV mappings {path}, {pattern!r}: unknown fields {unknown}")
+        try:
+            mappings.append((pattern.lower(), BankCsvMapping(**options)))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"bank CSV mappings {path}, {pattern!r}: {error}") from error
+    return mappings
+
+
+def ingest_bank_statements(conn: duckdb.DuckDBPyConnection, settings: Settings) -> BankIngestResult:
+    ensure_raw_schema(conn)
+    mappings = load_bank_csv_mappings(settings.bank_csv_mappings)
+    result = BankIngestResult()
+    for path in _candidate_files(settings):
+        mapping = _csv_mapping(path.name, mappings)
+        with path.open("rb") as file:
+            head = file.read(_SNIFF)  # detection reads no further: an unknown file is not read whole
+        if detect_bank_format(path.name, head) is None and mapping is None:
+            result.unrecognised.append(path.name)
+            continue
+        outcome, notes = _ingest_file(conn, settings, path, path.read_bytes(), mapping)
+        result.outcomes.append(outcome)
+        if notes:
+            result.notes[path.name] = notes
+    return result
+
+
+def _candidate_files(settings: Settings) -> list[Path]:
+    """Inbox files that are not invoicing exports."""
+    return [path for path in dropped_files(settings) if detect_entity(path.name) is None]
+
+
+def _csv_mapping(file_name: str, mappings: list[tuple[str, BankCsvMapping]]) -> BankCsvMapping | None:
+    name = file_name.lower()
+    return next((mapping for pattern, mapping in mappings if fnmatch.fnmatchcase(name, pattern)), None)
+
+
+def _ingest_file(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, path: Path, data: bytes, mapping: BankCsvMapping | None
+) -> tuple[FileOutcome, list[str]]:
+    sha256 = hashlib.sha256(data).hexdigest()
+    if already_loaded(conn, sha256):
+        return FileOutcome(path.name, DUPLICATE, message="same content already loaded"), []
+    try:
+        statement_file = read_bank_statement(path.name, data, mapping)
+    except ExportError as error:
+        return quarantine(conn, settings, ENTITY, path, sha256, len(data), error), []
+    _load(conn, path.name, sha256, len(data), statement_file)
+    return FileOutcome(path.name, LOADED, rows=len(statement_file.lines)), statement_file.notes
+
+
+def _load(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str, size: int, content: BankStatementFile) -> None:
+    loaded_at = datetime.now()
+    conn.execute("begin transaction")
+    try:
+        file_id = next_file_id(conn)
+        lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
+        statements = [
+            {
+                "statement_id": statement.statement_id,
+                "statement_number": number,
+                "account": statement.account,
+                "currency": statement.currency,
+                "period_start": statement.period_start,
+                "period_end": statement.period_end,
+                "opening_balance": statement.opening_balance,
+                "closing_balance": statement.closing_balance,
+                "line_count": statement.line_count,
+                "format": content.format,
+                **lineage,
+            }
+            for number, statement in enumerate(content.statements, start=1)
+        ]
+        lines = [
+            {
+                "statement_id": line.statement_id,
+                "account": line.account,
+                "line_number": line.line_number,
+                "booking_date": line.booking_date,
+                "value_date": line.value_date,
+                "amount": line.amount,
+                "currency": line.currency,
+                "counterparty_name": line.counterparty_name,
+                "counterparty_account": line.counterparty_account,
+                "remittance_text": line.remittance_text,
+                "bank_transaction_code": line.bank_transaction_code,
+                "reference": line.reference,
+                # The reader's 0 means "no physical line" (XML): unknown, not line zero.
+                "_line_number": line.source_line or None,
+                **lineage,
+            }
+            for line in content.lines
+        ]
+        _insert(conn, "bank_statements", statements, STATEMENTS_SCHEMA)
+        _insert(conn, "bank_statement_lines", lines, LINES_SCHEMA)
+        register(conn, file_id, file_name, ENTITY, sha256, size, len(lines), LOADED, None, loaded_at)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema) -> None:
+    if not rows:
+        return
+    batch = pa.Table.from_pylist(rows, schema=schema)
+    conn.register("incoming_bank_rows", batch)
+    try:
+        columns = ", ".join(f'"{name}"' for name in schema.names)
+        conn.execute(f"insert into raw.{table} ({columns}) select {columns} from incoming_bank_rows")
+    finally:
+        conn.unregister("incoming_bank_rows")

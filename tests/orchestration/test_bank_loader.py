@@ -1,0 +1,243 @@
+"""Loading bank statement files into raw: told by content, whole or not at all, once,
+the tampered ones quarantined with the difference, unknown files left where they are.
+
+Fixtures: tests/fixtures/bank_inbox (cuenta_dos_cuentas.n43: two accounts, ES91 EUR
+3 lines and ES77 USD 2 lines; extracto_manipulado.n43: the same file with account ES77's
+final balance raised from 287.50 to 288.50) and the readers' camt053_v02.xml (ES91,
+3 booked entries, one pending entry that is not a line).
+"""
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.config import load_settings
+from orchestration.ingest.assets import raw_bank_statements
+from orchestration.ingest.bank_loader import ENTITY, ingest_bank_statements, load_bank_csv_mappings
+from orchestration.ingest.loader import DUPLICATE, LOADED, QUARANTINED, ingest_entity
+from orchestration.resources import WarehouseResource
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+BANK_INBOX = FIXTURES / "bank_inbox"
+READER_FIXTURES = Path(__file__).parent.parent / "readers" / "bank" / "fixtures"
+N43 = BANK_INBOX / "cuenta_dos_cuentas.n43"
+CAMT = READER_FIXTURES / "camt053_v02.xml"
+TAMPERED = BANK_INBOX / "extracto_manipulado.n43"
+ES91 = "ES9121000418450200051332"
+ES77 = "ES7700491500012810123456"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE", "CARTERA_BANK_CSV_MAPPINGS"):
+        monkeypatch.delenv(variable, raising=False)
+    (tmp_path / "inbox").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def conn(home):
+    connection = duckdb.connect(str(home / "test.duckdb"))
+    yield connection
+    connection.close()
+
+
+def drop(home, source: Path, name: str | None = None) -> None:
+    shutil.copy(source, home / "inbox" / (name or source.name))
+
+
+def ingest(conn, home):
+    return ingest_bank_statements(conn, load_settings(home))
+
+
+def test_norma43_of_two_accounts_and_camt053_load_with_lineage(conn, home):
+    # Extensions a bank might use: content decides, not the name.
+    drop(home, N43, "extracto_junio.txt")
+    drop(home, CAMT, "estado_cuenta.dat")
+
+    result = ingest(conn, home)
+
+    assert [(o.file_name, o.status, o.rows) for o in result.outcomes] == [
+        ("estado_cuenta.dat", LOADED, 3),
+        ("extracto_junio.txt", LOADED, 5),
+    ]
+    assert result.unrecognised == []
+    statements = conn.execute(
+        """
+        select _source_file, account, currency, period_start::varchar, period_end::varchar,
+               opening_balance, closing_balance, line_count, format, statement_number
+        from raw.bank_statements order by _source_file, statement_number
+        """
+    ).fetchall()
+    assert statements == [
+        ("estado_cuenta.dat", ES91, "EUR", "2025-06-01", "2025-06-30", Decimal("1234.56"), Decimal("1343.81"), 3, "camt053", 1),
+        ("extracto_junio.txt", ES91, "EUR", "2025-06-01", "2025-06-30", Decimal("1234.56"), Decimal("4093.81"), 3, "norma43", 1),
+        ("extracto_junio.txt", ES77, "USD", "2025-06-01", "2025-06-30", Decimal("-500.00"), Decimal("287.50"), 2, "norma43", 2),
+    ]
+    lines = conn.execute(
+        """
+        select account, line_number, booking_date::varchar, value_date::varchar, amount, currency,
+               counterparty_name, counterparty_account, reference, bank_transaction_code,
+               _source_file, _line_number, length(_sha256), _loaded_at is not null
+        from raw.bank_statement_lines
+        where _source_file = 'extracto_junio.txt'
+        order by account desc, line_number
+        """
+    ).fetchall()
+    assert lines[0] == (
+        ES91, 1, "2025-06-03", "2025-06-03", Decimal("1210.00"), "EUR", "", "", "123 B12345678", "02-002",
+        "extracto_junio.txt", 2, 64, True,
+    )
+    assert [(row[0], row[4], row[11]) for row in lines] == [
+        (ES91, Decimal("1210.00"), 2), (ES91, Decimal("-350.75"), 5), (ES91, Decimal("2000.00"), 7),
+        (ES77, Decimal("800.00"), 11), (ES77, Decimal("-12.50"), 14),
+    ]
+    camt = conn.execute(
+        "select amount, counterparty_name, counterparty_account, _line_number from raw.bank_statement_lines "
+        "where _source_file = 'estado_cuenta.dat' order by line_number"
+    ).fetchall()
+    # XML has no physical line per entry: _line_number is unknown, not 0.
+    assert camt[0] == (Decimal("1210.00"), "ACME Ibérica S.L.", "ES7620770024003102575766", None)
+    assert sum(row[0] for row in camt) == Decimal("109.25")  # 1343.81 - 1234.56; the pending 99.00 is not booked
+    assert conn.execute("select typeof(amount) from raw.bank_statement_lines limit 1").fetchall() == [("DECIMAL(18,2)",)]
+    registry = conn.execute("select file_name, entity, status, row_count from raw.file_registry order by file_name").fetchall()
+    assert registry == [("estado_cuenta.dat", ENTITY, LOADED, 3), ("extracto_junio.txt", ENTITY, LOADED, 5)]
+
+
+def test_tampered_file_is_quarantined_with_the_difference_and_the_others_load(conn, home):
+    drop(home, N43)
+    drop(home, CAMT)
+    drop(home, TAMPERED)
+
+    outcomes = {o.file_name: o for o in ingest(conn, home).outcomes}
+
+    assert {name: o.status for name, o in outcomes.items()} == {
+        "camt053_v02.xml": LOADED, "cuenta_dos_cuentas.n43": LOADED, "extracto_manipulado.n43": QUARANTINED,
+    }
+    assert not (home / "inbox" / "extracto_manipulado.n43").exists()
+    assert (home / "quarantine" / "extracto_manipulado.n43").exists()
+    report = (home / "quarantine" / "extracto_manipulado.n43.report.txt").read_text(encoding="utf-8")
+    assert "extracto_manipulado.n43 was rejected whole" in report
+    assert "line 15, column final_balance, value '288.50'" in report
+    assert "(difference 1.00)" in report
+    # Nothing of the tampered file, not even its account that did tie (ES91).
+    assert conn.execute(
+        "select count(*) from raw.bank_statement_lines where _source_file = 'extracto_manipulado.n43'"
+    ).fetchall() == [(0,)]
+    assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(8,)]
+    registry = conn.execute(
+        "select status, row_count, message like '%difference 1.00%' from raw.file_registry where file_name = 'extracto_manipulado.n43'"
+    ).fetchall()
+    assert registry == [(QUARANTINED, None, True)]
+
+
+def test_same_file_dropped_again_loads_nothing_twice(conn, home):
+    drop(home, N43)
+    ingest(conn, home)
+    drop(home, N43, "cuenta_dos_cuentas_otra_vez.n43")
+
+    outcomes = ingest(conn, home).outcomes
+
+    assert sorted((o.file_name, o.status) for o in outcomes) == [
+        ("cuenta_dos_cuentas.n43", DUPLICATE),
+        ("cuenta_dos_cuentas_otra_vez.n43", DUPLICATE),
+    ]
+    assert conn.execute("select count(*) from raw.bank_statements").fetchall() == [(2,)]
+    assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(5,)]
+    assert conn.execute("select count(*) from raw.file_registry").fetchall() == [(1,)]
+
+
+def test_unrecognised_file_stays_in_the_inbox_untouched(conn, home):
+    drop(home, BANK_INBOX / "notas_gestoria.txt")
+    drop(home, READER_FIXTURES / "movimientos_banco.csv")  # a bank CSV, but no mapping declared
+    (home / "inbox" / ".extracto.n43.part").write_bytes(N43.read_bytes())  # still being copied
+    before = (home / "inbox" / "notas_gestoria.txt").read_bytes()
+
+    result = ingest(conn, home)
+
+    assert result.outcomes == []
+    assert result.unrecognised == ["movimientos_banco.csv", "notas_gestoria.txt"]
+    assert (home / "inbox" / "notas_gestoria.txt").read_bytes() == before
+    assert not (home / "quarantine").exists()
+    assert conn.execute("select count(*) from raw.file_registry").fetchall() == [(0,)]
+
+
+def test_invoicing_files_are_not_bank_files_and_still_load(conn, home):
+    drop(home, FIXTURES / "aging_inbox" / "documents.csv")
+    drop(home, N43)
+
+    bank = ingest(conn, home)
+    [documents] = ingest_entity(conn, load_settings(home), "documents")
+
+    assert [o.file_name for o in bank.outcomes] == ["cuenta_dos_cuentas.n43"]
+    assert bank.unrecognised == []
+    assert (documents.file_name, documents.status, documents.rows) == ("documents.csv", LOADED, 6)
+    registry = conn.execute("select file_name, entity from raw.file_registry order by file_id").fetchall()
+    assert registry == [("cuenta_dos_cuentas.n43", ENTITY), ("documents.csv", "documents")]
+
+
+def test_bank_csv_loads_through_the_mapping_declared_in_config(conn, home, monkeypatch):
+    mappings = home / "bank_csv.json"
+    mappings.write_text(
+        json.dumps(
+            {
+                "movimientos_*.csv": {
+                    "date_column": "F. Operación",
+                    "value_date_column": "F. Valor",
+                    "description_column": "Concepto",
+                    "counterparty_column": "Ordenante",
+                    "debit_column": "Cargo",
+                    "credit_column": "Abono",
+                    "balance_column": "Saldo",
+                    "account": ES91,
+                    "skip_lines": 2,
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CARTERA_BANK_CSV_MAPPINGS", str(mappings))
+    drop(home, READER_FIXTURES / "movimientos_banco.csv")
+
+    [outcome] = ingest(conn, home).outcomes
+
+    assert (outcome.file_name, outcome.status) == ("movimientos_banco.csv", LOADED)
+    assert conn.execute("select distinct format, account from raw.bank_statements").fetchall() == [("csv", ES91)]
+    assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(outcome.rows,)]
+
+
+def test_malformed_mappings_file_names_itself(tmp_path):
+    path = tmp_path / "bank_csv.json"
+    path.write_text('{"x_*.csv": {"date_column": "Fecha", "colour": "red"}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="colour"):
+        load_bank_csv_mappings(path)
+    path.write_text('{"x_*.csv": {"date_column": "Fecha", "description_column": "C", "account": "A"}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="amount_column"):
+        load_bank_csv_mappings(path)
+
+
+def test_asset_reports_loaded_quarantined_and_unrecognised_files(home):
+    drop(home, N43)
+    drop(home, TAMPERED)
+    drop(home, BANK_INBOX / "notas_gestoria.txt")
+
+    result = dg.materialize([raw_bank_statements], resources={"warehouse": WarehouseResource(home=str(home))})
+
+    assert result.success
+    metadata = {
+        tuple(m.asset_key.path): {key: value.value for key, value in m.metadata.items()}
+        for m in result.asset_materializations_for_node("raw_bank_statements")
+    }
+    assert metadata[("raw", "bank_statements")] == {
+        "files_loaded": 1,
+        "files_quarantined": 1,
+        "rows_in_table": 2,
+        "quarantined": "extracto_manipulado.n43",
+        "unrecognised": "notas_gestoria.txt",
+    }
+    assert metadata[("raw", "bank_statement_lines")] == {"rows_loaded": 5, "rows_in_table": 5}
