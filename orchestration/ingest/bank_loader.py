@@ -35,56 +35,14 @@ from orchestration.ingest.loader import (
     quarantine,
     register,
 )
-from orchestration.ingest.raw_tables import ensure_raw_schema
+from orchestration.ingest.raw_tables import BANK_STATEMENT_LINES_SCHEMA, BANK_STATEMENTS_SCHEMA, ensure_raw_schema
 from orchestration.readers import ExportError, detect_entity
 from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format, read_bank_statement
 
 ENTITY = "bank_statements"
 UNRECOGNISED = "unrecognised"
 
-_MONEY = pa.decimal128(18, 2)
 _SNIFF = 8192
-
-STATEMENTS_SCHEMA = pa.schema(
-    [
-        ("statement_id", pa.string()),
-        ("statement_number", pa.int64()),
-        ("account", pa.string()),
-        ("currency", pa.string()),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("opening_balance", _MONEY),
-        ("closing_balance", _MONEY),
-        ("line_count", pa.int64()),
-        ("format", pa.string()),
-        ("_file_id", pa.int64()),
-        ("_source_file", pa.string()),
-        ("_sha256", pa.string()),
-        ("_loaded_at", pa.timestamp("us")),
-    ]
-)
-
-LINES_SCHEMA = pa.schema(
-    [
-        ("statement_id", pa.string()),
-        ("account", pa.string()),
-        ("line_number", pa.int64()),
-        ("booking_date", pa.date32()),
-        ("value_date", pa.date32()),
-        ("amount", _MONEY),
-        ("currency", pa.string()),
-        ("counterparty_name", pa.string()),
-        ("counterparty_account", pa.string()),
-        ("remittance_text", pa.string()),
-        ("bank_transaction_code", pa.string()),
-        ("reference", pa.string()),
-        ("_file_id", pa.int64()),
-        ("_source_file", pa.string()),
-        ("_sha256", pa.string()),
-        ("_line_number", pa.int64()),
-        ("_loaded_at", pa.timestamp("us")),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -207,8 +165,8 @@ def _load(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str, size: in
             }
             for line in content.lines
         ]
-        _insert(conn, "bank_statements", statements, STATEMENTS_SCHEMA)
-        _insert(conn, "bank_statement_lines", lines, LINES_SCHEMA)
+        _insert(conn, "bank_statements", statements, BANK_STATEMENTS_SCHEMA)
+        _insert(conn, "bank_statement_lines", lines, BANK_STATEMENT_LINES_SCHEMA)
         register(conn, file_id, file_name, ENTITY, sha256, size, len(lines), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:

@@ -92,46 +92,67 @@ create table if not exists raw.client_tax_id_checks (
 # Every copy is kept (a monthly file repeats the daily ones); stg_bank__statement_lines
 # keeps one row per movement. Balances are null where the format has none (OFX opening,
 # camt.054). `_line_number` is the physical line a movement starts on, null in XML.
-BANK_STATEMENTS_DDL = """
-create table if not exists raw.bank_statements (
-    statement_id VARCHAR not null,
-    statement_number BIGINT not null,
-    account VARCHAR not null,
-    currency VARCHAR not null,
-    period_start DATE not null,
-    period_end DATE not null,
-    opening_balance DECIMAL(18, 2),
-    closing_balance DECIMAL(18, 2),
-    line_count BIGINT not null,
-    format VARCHAR not null,
-    _file_id BIGINT not null,
-    _source_file VARCHAR not null,
-    _sha256 VARCHAR not null,
-    _loaded_at TIMESTAMP not null
-)
-"""
+_MONEY = pa.decimal128(18, 2)
+_SQL_OF_ARROW = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.date32(): "DATE",
+    _MONEY: "DECIMAL(18, 2)",
+    pa.timestamp("us"): "TIMESTAMP",
+}
 
-BANK_STATEMENT_LINES_DDL = """
-create table if not exists raw.bank_statement_lines (
-    statement_id VARCHAR not null,
-    account VARCHAR not null,
-    line_number BIGINT not null,
-    booking_date DATE not null,
-    value_date DATE not null,
-    amount DECIMAL(18, 2) not null,
-    currency VARCHAR not null,
-    counterparty_name VARCHAR,
-    counterparty_account VARCHAR,
-    remittance_text VARCHAR,
-    bank_transaction_code VARCHAR,
-    reference VARCHAR,
-    _file_id BIGINT not null,
-    _source_file VARCHAR not null,
-    _sha256 VARCHAR not null,
-    _line_number BIGINT,
-    _loaded_at TIMESTAMP not null
+
+def _required(name: str, arrow_type: pa.DataType) -> pa.Field:
+    return pa.field(name, arrow_type, nullable=False)
+
+
+BANK_STATEMENTS_SCHEMA = pa.schema(
+    [
+        _required("statement_id", pa.string()),
+        _required("statement_number", pa.int64()),
+        _required("account", pa.string()),
+        _required("currency", pa.string()),
+        _required("period_start", pa.date32()),
+        _required("period_end", pa.date32()),
+        pa.field("opening_balance", _MONEY),
+        pa.field("closing_balance", _MONEY),
+        _required("line_count", pa.int64()),
+        _required("format", pa.string()),
+        _required("_file_id", pa.int64()),
+        _required("_source_file", pa.string()),
+        _required("_sha256", pa.string()),
+        _required("_loaded_at", pa.timestamp("us")),
+    ]
 )
-"""
+
+BANK_STATEMENT_LINES_SCHEMA = pa.schema(
+    [
+        _required("statement_id", pa.string()),
+        _required("account", pa.string()),
+        _required("line_number", pa.int64()),
+        _required("booking_date", pa.date32()),
+        _required("value_date", pa.date32()),
+        _required("amount", _MONEY),
+        _required("currency", pa.string()),
+        pa.field("counterparty_name", pa.string()),
+        pa.field("counterparty_account", pa.string()),
+        pa.field("remittance_text", pa.string()),
+        pa.field("bank_transaction_code", pa.string()),
+        pa.field("reference", pa.string()),
+        _required("_file_id", pa.int64()),
+        _required("_source_file", pa.string()),
+        _required("_sha256", pa.string()),
+        pa.field("_line_number", pa.int64()),
+        _required("_loaded_at", pa.timestamp("us")),
+    ]
+)
+
+
+def _ddl_from_arrow(table: str, schema: pa.Schema) -> str:
+    columns = [
+        f"{field.name} {_SQL_OF_ARROW[field.type]}{'' if field.nullable else ' not null'}" for field in schema
+    ]
+    return f"create table if not exists raw.{table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
 def arrow_schema(entity: Entity) -> pa.Schema:
@@ -153,7 +174,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(REGISTRY_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
-    conn.execute(BANK_STATEMENTS_DDL)
-    conn.execute(BANK_STATEMENT_LINES_DDL)
+    conn.execute(_ddl_from_arrow("bank_statements", BANK_STATEMENTS_SCHEMA))
+    conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
