@@ -31,7 +31,7 @@ def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> g
         figure.add_bar(
             name=label,
             x=[formatting.month(month_end, language) for month_end in rows["month_end"]],
-            y=[float(amount) for amount in amounts],
+            y=amounts,
             marker_color=colour,
             customdata=[
                 [label, formatting.money(amount, currency_code, language)] for amount in amounts
@@ -53,7 +53,7 @@ def current_aging(aging: pd.DataFrame, currency_code: str, language: str) -> go.
     figure = go.Figure(
         go.Bar(
             x=labels,
-            y=[float(amount) for amount in amounts],
+            y=amounts,
             marker_color=bucket_colours(len(labels)),
             customdata=[
                 [label, formatting.money(amount, currency_code, language)]

@@ -58,10 +58,11 @@ def test_history_stacks_each_bucket_amount_per_month_end():
     figure = charts.aging_history(history_frame(), "EUR", "es")
 
     assert [list(trace.x) for trace in figure.data][0] == ["ene 2026", "feb 2026"]
-    assert [sum(trace.y) for trace in figure.data] == pytest.approx(
-        [6750.00, 700.00, 1500.00, 1200.00, 0.00, 2999.99]
-    )
-    assert list(figure.data[5].y) == pytest.approx([0.00, 2999.99])
+    # Money reaches the chart as Decimal: the sums are exact, not approximately equal.
+    assert [sum(trace.y) for trace in figure.data] == [
+        Decimal(v) for v in ("6750.00", "700.00", "1500.00", "1200.00", "0.00", "2999.99")
+    ]
+    assert list(figure.data[5].y) == [Decimal("0.00"), Decimal("2999.99")]
     assert figure.data[0].marker.color == GREEN
     assert figure.data[-1].marker.color == RED
 
@@ -84,7 +85,9 @@ def test_current_aging_has_one_bar_per_bucket_green_to_red(language):
 
     (bars,) = figure.data
     assert list(bars.x) == LABELS[language]
-    assert list(bars.y) == pytest.approx([3800.00, 500.00, 250.50, 1200.00, 300.25, 3099.99])
+    assert list(bars.y) == [
+        Decimal(v) for v in ("3800.00", "500.00", "250.50", "1200.00", "300.25", "3099.99")
+    ]
     assert bars.marker.color[0] == GREEN
     assert bars.marker.color[-1] == RED
 
