@@ -27,7 +27,6 @@ from orchestration.config import Settings
 from orchestration.ingest.loader import (
     DUPLICATE,
     LOADED,
-    QUARANTINED,
     FileOutcome,
     already_loaded,
     dropped_files,
