@@ -133,7 +133,7 @@ from open_items
 
 {#- One row per as-of date and client with anything open: the buckets in the reporting
     currency, their total, the overdue part, the disputed part, and unapplied cash
-    (receipt money not yet applied to a receivable document, at the receipt date's rate). -#}
+    (receipt money not yet applied to a receivable document, at the payment date's rate). -#}
 {% macro aging_by_client(as_of_dates_sql) -%}
 {%- set buckets = aging_buckets() -%}
 with items as (
@@ -195,7 +195,7 @@ left join {{ ref('int_clients_current') }} as clients
 
 {#- One row per as-of date and receipt dated by then: the money not applied to a
     receivable document by that date (unapplied cash, DECISIONLOG: open balance), in the
-    receipt currency and in the reporting currency at the receipt date's rate. -#}
+    receipt currency and in the reporting currency at the payment date's rate. -#}
 {% macro unapplied_receipts(as_of_dates_sql) -%}
 with receipts_as_of as (
     select
@@ -203,12 +203,12 @@ with receipts_as_of as (
         receipts.receipt_id,
         receipts.client_id,
         receipts.currency_code,
-        receipts.receipt_date,
+        receipts.payment_date,
         receipts.receipt_amount,
         receipts.to_reporting_factor
     from ({{ as_of_dates_sql }}) as as_of_dates
     inner join {{ ref('int_receipts') }} as receipts
-        on receipts.receipt_date <= as_of_dates.as_of_date
+        on receipts.payment_date <= as_of_dates.as_of_date
 ),
 
 applied_as_of as (
@@ -225,7 +225,7 @@ select
     receipts_as_of.receipt_id,
     receipts_as_of.client_id,
     receipts_as_of.currency_code,
-    receipts_as_of.receipt_date,
+    receipts_as_of.payment_date,
     receipts_as_of.receipt_amount,
     receipts_as_of.to_reporting_factor,
     {{ money('receipts_as_of.receipt_amount - coalesce(applied_as_of.applied_amount, 0)') }} as unapplied_amount,

@@ -41,11 +41,11 @@ terms as (
 
     select receivable.client_id, receivable.currency_code, -allocations.allocated_amount
     from {{ ref('stg_invoicing__allocations') }} as allocations
-    inner join {{ ref('stg_invoicing__receipts') }} as receipts
+    inner join {{ ref('int_receipts') }} as receipts
         on receipts.receipt_id = allocations.receipt_id
     inner join receivable
         on receivable.document_id = allocations.document_id
-    where greatest(receipts.receipt_date, receivable.issue_date) <= (select as_of_date from as_of)
+    where greatest(receipts.payment_date, receivable.issue_date) <= (select as_of_date from as_of)
 ),
 
 expected as (

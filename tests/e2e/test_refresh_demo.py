@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.readers.bank import read_bank_statement
 from tests.e2e.conftest import assert_succeeded, fill_inbox
 
 DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
@@ -129,6 +130,47 @@ def test_aging_at_the_as_of_date_equals_ar_aging(published):
     ).fetchall()
     assert differences == [(0,)]
     assert published.execute("select count(*) from marts.ar_aging").fetchall()[0][0] > 200
+
+
+def incoming_bank_lines() -> dict[str, list[Decimal]]:
+    """Every incoming line of the demo's bank files, read back with the production reader, by account."""
+    incoming: dict[str, list[Decimal]] = defaultdict(list)
+    for path in sorted(DEMO.glob("bank_*")):
+        for line in read_bank_statement(path.name, path.read_bytes()).lines:
+            if line.amount > 0:
+                incoming[line.account].append(line.amount)
+    return incoming
+
+
+def test_every_bank_receipt_is_found_on_the_statements(published):
+    """The demo writes every EUR transfer and direct-debit receipt as one incoming line, and
+    the customer transfers nobody registered as the only other incoming lines."""
+    bank_receipts = {
+        row["receipt_id"] for row in read_csv("receipts.csv")
+        if row["currency"] == "EUR" and row["method"] in ("transfer", "direct_debit")
+    }
+    statuses = defaultdict(set)
+    for status, receipt_id, bank_line_id in published.execute(
+        "select reconciliation_status, receipt_id, bank_line_id from marts.bank_reconciliation"
+    ).fetchall():
+        statuses[status].add(receipt_id or bank_line_id)
+    assert statuses["matched"] == bank_receipts
+    assert statuses["amount_difference"] == statuses["registered_not_in_bank"] == set()
+    lines = sum(len(amounts) for amounts in incoming_bank_lines().values())
+    assert len(statuses["in_bank_not_registered"]) == lines - len(bank_receipts) > 0
+
+
+def test_applied_plus_unapplied_is_the_incoming_money_of_each_account(published):
+    expected = {account: sum(amounts) for account, amounts in incoming_bank_lines().items()}
+    actual = published.execute(
+        """
+        select bank_account, sum(coalesce(applied_amount, 0)), sum(coalesce(unapplied_amount, 0))
+        from marts.cash_application
+        group by bank_account
+        """
+    ).fetchall()
+    assert {account: applied + unapplied for account, applied, unapplied in actual} == expected
+    assert len(expected) == 2
 
 
 def test_dbt_docs_generate_describes_every_mart_column(home, tmp_path):

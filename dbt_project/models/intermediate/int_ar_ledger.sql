@@ -1,7 +1,7 @@
 -- One row per signed movement of a client's account, in document currency: issued
 -- invoices and debit notes (+), credit notes (-), withholdings the client applied (-),
--- receipts (-, the whole amount, applied or not), with the running balance per client
--- and currency in date order. Void documents are left out.
+-- receipts (-, the whole amount, applied or not, at their best payment date), with the
+-- running balance per client and currency in date order. Void documents are left out.
 with documents as (
     select *
     from {{ ref('stg_invoicing__documents') }}
@@ -41,13 +41,15 @@ movements as (
     select
         'receipt',
         'receipt',
-        receipt_id,
-        client_id,
-        currency_code,
-        receipt_date,
-        payment_reference,
-        -receipt_amount
-    from {{ ref('stg_invoicing__receipts') }}
+        receipts.receipt_id,
+        receipts.client_id,
+        receipts.currency_code,
+        receipts.payment_date,
+        payments.payment_reference,
+        -receipts.receipt_amount
+    from {{ ref('int_receipts') }} as receipts
+    inner join {{ ref('stg_invoicing__receipts') }} as payments
+        on payments.receipt_id = receipts.receipt_id
 )
 
 select

@@ -4,7 +4,7 @@
 {% set as_of = var('as_of_date') %}
 -- The dependencies hold whichever branch renders, so the lineage does not change with the var:
 -- depends_on: {{ ref('stg_invoicing__documents') }}
--- depends_on: {{ ref('stg_invoicing__receipts') }}
+-- depends_on: {{ ref('int_receipts') }}
 -- depends_on: {{ ref('stg_invoicing__withholdings') }}
 
 select
@@ -15,7 +15,7 @@ select
 from (
     select max(issue_date) as data_date from {{ ref('stg_invoicing__documents') }}
     union all
-    select max(receipt_date) from {{ ref('stg_invoicing__receipts') }}
+    select max(payment_date) from {{ ref('int_receipts') }}
     union all
     select max(withholding_date) from {{ ref('stg_invoicing__withholdings') }}
 ) as data_dates

@@ -22,10 +22,10 @@ allocated_receipts as (
         allocations.receipt_id,
         allocations.document_id,
         installments.installment_no,
-        receipts.receipt_date as reduction_date,
+        receipts.payment_date as reduction_date,
         allocations.allocated_amount as reduction_amount
     from {{ ref('stg_invoicing__allocations') }} as allocations
-    inner join {{ ref('stg_invoicing__receipts') }} as receipts
+    inner join {{ ref('int_receipts') }} as receipts
         on receipts.receipt_id = allocations.receipt_id
     left join installments
         on installments.document_id = allocations.document_id

@@ -61,7 +61,7 @@ decisions as (
 paying_clients as (
     select distinct client_id
     from {{ ref('int_receipts') }}
-    where receipt_date <= (select as_of_date from as_of)
+    where payment_date <= (select as_of_date from as_of)
 ),
 
 inputs as (

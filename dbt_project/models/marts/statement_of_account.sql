@@ -104,7 +104,7 @@ reduction_values as (
     from settled_cumulative
 ),
 
--- A receipt is worth its applied shares plus its unapplied rest at the receipt date's rate.
+-- A receipt is worth its applied shares plus its unapplied rest at the payment date's rate.
 receipt_values as (
     select
         unapplied.receipt_id,

@@ -1,0 +1,106 @@
+-- One row per receipt registered in the invoicing system and the incoming bank line that
+-- carried it, one to one (DECISIONLOG: Cash application, rule 1). A pair must share the
+-- currency and lie within var bank_match_window_days between receipt date and booking
+-- date; the amounts must be equal, unless the receipt came by transfer or direct debit
+-- (var bank_receipt_methods) and the line's text names a document the receipt was
+-- allocated to (then the difference is a reconciliation item). Evidence ranks the
+-- pairs: the text names a document of the receipt (reference), the line's payer is the
+-- receipt's client (payer), or only amount and date agree. Each line and receipt takes
+-- its best partner when that partner's best is it too; a second round pairs what the
+-- first left because of a tie.
+{%- set window_days = var('bank_match_window_days') %}
+with lines as (
+    select lines.*, payers.payer_client_id
+    from {{ ref('int_bank_incoming_lines') }} as lines
+    inner join {{ ref('int_bank_payers') }} as payers
+        on payers.bank_line_id = lines.bank_line_id
+),
+
+receipts as (
+    select
+        receipt_id,
+        client_id,
+        receipt_date,
+        currency_code,
+        receipt_amount,
+        {{ is_bank_receipt_method('payment_method') }} as is_bank_method
+    from {{ ref('stg_invoicing__receipts') }}
+),
+
+named_receipts as (
+    select distinct line_references.bank_line_id, allocations.receipt_id
+    from {{ ref('int_bank_line_references') }} as line_references
+    inner join {{ ref('stg_invoicing__allocations') }} as allocations
+        on allocations.document_id = line_references.document_id
+),
+
+pairs as (
+    select lines.bank_line_id, receipts.receipt_id
+    from lines
+    inner join receipts
+        on receipts.currency_code = lines.currency_code
+        and receipts.receipt_amount = lines.line_amount
+    union
+    select bank_line_id, receipt_id
+    from named_receipts
+),
+
+candidates as (
+    select
+        lines.bank_line_id,
+        receipts.receipt_id,
+        receipts.client_id,
+        lines.value_date,
+        lines.line_amount - receipts.receipt_amount as difference_amount,
+        abs(date_diff('day', receipts.receipt_date, lines.booking_date)) as days_apart,
+        case
+            when named_receipts.receipt_id is not null then 'reference'
+            when lines.payer_client_id = receipts.client_id then 'payer'
+            else 'amount_and_date'
+        end as match_evidence,
+        case
+            when named_receipts.receipt_id is not null then 3
+            when lines.payer_client_id = receipts.client_id then 2
+            else 1
+        end as evidence_strength
+    from pairs
+    inner join lines
+        on lines.bank_line_id = pairs.bank_line_id
+    inner join receipts
+        on receipts.receipt_id = pairs.receipt_id
+        and receipts.currency_code = lines.currency_code
+    left join named_receipts
+        on named_receipts.bank_line_id = pairs.bank_line_id
+        and named_receipts.receipt_id = pairs.receipt_id
+    where abs(date_diff('day', receipts.receipt_date, lines.booking_date)) <= {{ window_days }}
+        and (lines.line_amount = receipts.receipt_amount
+             or (named_receipts.receipt_id is not null and receipts.is_bank_method))
+        -- A line paid by another client than the receipt's is not that receipt.
+        and (lines.payer_client_id is null or lines.payer_client_id = receipts.client_id
+             or named_receipts.receipt_id is not null)
+),
+{%- set preference = "evidence_strength desc, (difference_amount = 0) desc, days_apart" %}
+{%- for round in [1, 2] %}
+
+round_{{ round }} as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (partition by bank_line_id order by {{ preference }}, receipt_id) as line_choice,
+            row_number() over (partition by receipt_id order by {{ preference }}, bank_line_id) as receipt_choice
+        from candidates
+        {%- if round > 1 %}
+        where bank_line_id not in (select bank_line_id from round_1)
+            and receipt_id not in (select receipt_id from round_1)
+        {%- endif %}
+    ) as ranked
+    where line_choice = 1 and receipt_choice = 1
+){{ "," if not loop.last }}
+{%- endfor %}
+
+select bank_line_id, receipt_id, client_id, value_date, difference_amount, days_apart, match_evidence
+from round_1
+union all
+select bank_line_id, receipt_id, client_id, value_date, difference_amount, days_apart, match_evidence
+from round_2

@@ -1,0 +1,155 @@
+{#- One row per receipt registered by the as-of date and per incoming bank line booked by
+    then that no registered receipt explains (DECISIONLOG: Bank reconciliation). -#}
+{%- set window_days = var('bank_match_window_days') | int %}
+with as_of as (
+    select as_of_date from {{ ref('int_as_of_date') }}
+),
+
+receipts as (
+    select
+        receipts.receipt_id,
+        receipts.client_id,
+        receipts.receipt_date,
+        receipts.currency_code,
+        receipts.receipt_amount,
+        registered.payment_method
+    from {{ ref('int_receipts') }} as receipts
+    inner join {{ ref('stg_invoicing__receipts') }} as registered
+        on registered.receipt_id = receipts.receipt_id
+    where receipts.receipt_date <= (select as_of_date from as_of)
+),
+
+lines as (
+    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount
+    from {{ ref('int_bank_incoming_lines') }}
+),
+
+matches as (
+    select * from {{ ref('int_bank_receipt_matches') }}
+),
+
+-- The days and currencies the loaded statements cover: a receipt outside them cannot be
+-- looked for on them.
+coverage as (
+    select currency_code, min(period_start_date) as first_date, max(period_end_date) as last_date
+    from {{ ref('stg_bank__statements') }}
+    group by currency_code
+),
+
+-- What the cash application suggests for money nobody registered: its first document.
+suggestions as (
+    select
+        bank_line_id,
+        payer_client_id,
+        document_id,
+        document_number,
+        match_rule,
+        confidence,
+        count(*) over (partition by bank_line_id) as suggested_documents,
+        row_number() over (partition by bank_line_id order by rule_order, applied_amount desc, document_id) as suggestion_rank
+    from {{ ref('cash_application') }}
+    where not is_registered and document_id is not null
+),
+
+registered as (
+    select
+        'receipt' as row_source,
+        case
+            when matches.bank_line_id is not null and matches.difference_amount = 0 then 'matched'
+            when matches.bank_line_id is not null then 'amount_difference'
+            when {{ is_bank_receipt_method('receipts.payment_method') }}
+                and receipts.receipt_date between coverage.first_date and coverage.last_date then 'registered_not_in_bank'
+            else 'not_expected_in_bank'
+        end as reconciliation_status,
+        receipts.receipt_id,
+        receipts.client_id,
+        receipts.payment_method,
+        receipts.receipt_date,
+        receipts.currency_code,
+        receipts.receipt_amount,
+        lines.bank_line_id,
+        lines.bank_account,
+        lines.booking_date,
+        lines.value_date,
+        lines.line_amount,
+        matches.match_evidence,
+        matches.days_apart
+    from receipts
+    left join matches
+        on matches.receipt_id = receipts.receipt_id
+    left join lines
+        on lines.bank_line_id = matches.bank_line_id
+    left join coverage
+        on coverage.currency_code = receipts.currency_code
+),
+
+unregistered as (
+    select
+        'bank_line' as row_source,
+        'in_bank_not_registered' as reconciliation_status,
+        cast(null as {{ dbt.type_string() }}) as receipt_id,
+        suggestions.payer_client_id as client_id,
+        cast(null as {{ dbt.type_string() }}) as payment_method,
+        cast(null as date) as receipt_date,
+        lines.currency_code,
+        cast(null as decimal(18, 2)) as receipt_amount,
+        lines.bank_line_id,
+        lines.bank_account,
+        lines.booking_date,
+        lines.value_date,
+        lines.line_amount,
+        cast(null as {{ dbt.type_string() }}) as match_evidence,
+        cast(null as integer) as days_apart
+    from lines
+    left join suggestions
+        on suggestions.bank_line_id = lines.bank_line_id
+        and suggestions.suggestion_rank = 1
+    where lines.booking_date <= (select as_of_date from as_of)
+        and lines.bank_line_id not in (select bank_line_id from matches)
+),
+
+reconciled as (
+    select * from registered
+    union all
+    select * from unregistered
+)
+
+select
+    reconciled.row_source,
+    reconciled.reconciliation_status,
+    reconciled.receipt_id,
+    reconciled.client_id,
+    reconciled.payment_method,
+    reconciled.receipt_date,
+    reconciled.currency_code,
+    reconciled.receipt_amount,
+    reconciled.bank_line_id,
+    reconciled.bank_account,
+    reconciled.booking_date,
+    reconciled.value_date,
+    reconciled.line_amount,
+    {{ money('reconciled.line_amount - reconciled.receipt_amount') }} as difference_amount,
+    reconciled.match_evidence,
+    reconciled.days_apart,
+    case
+        when reconciled.reconciliation_status = 'registered_not_in_bank'
+            then date_diff('day', reconciled.receipt_date, (select as_of_date from as_of))
+    end as days_unseen,
+    case
+        when reconciled.reconciliation_status <> 'registered_not_in_bank' then null
+        when date_diff('day', reconciled.receipt_date, (select as_of_date from as_of)) <= {{ window_days }} then 'in_transit'
+        when date_diff('day', reconciled.receipt_date, (select as_of_date from as_of)) <= 30 then 'up_to_30_days'
+        when date_diff('day', reconciled.receipt_date, (select as_of_date from as_of)) <= 90 then '31_to_90_days'
+        else 'over_90_days'
+    end as unseen_age_band,
+    suggestions.document_id as suggested_document_id,
+    suggestions.document_number as suggested_document_number,
+    suggestions.match_rule as suggested_rule,
+    suggestions.confidence as suggested_confidence,
+    suggestions.suggested_documents,
+    (select as_of_date from as_of) as as_of_date
+from reconciled
+left join suggestions
+    on suggestions.bank_line_id = reconciled.bank_line_id
+    and suggestions.suggestion_rank = 1
+    and reconciled.row_source = 'bank_line'
