@@ -1,24 +1,37 @@
 -- One row per signed movement of a client's account, in document currency: issued
 -- invoices and debit notes (+), credit notes (-), withholdings the client applied (-),
--- receipts (-, the whole amount, applied or not, at their best payment date), with the
--- running balance per client and currency in date order. Void documents are left out.
+-- receipts (-, the whole amount, applied or not), with the running balance per client
+-- and currency in date order. movement_date is the day it counts from, as the aging
+-- counts it: a receipt's best payment date; a withholding or linked credit note dated
+-- before the document it reduces counts from that document's issue date (DECISIONLOG:
+-- instalments). recorded_date is the date in the exports. Void documents are left out.
 with documents as (
     select *
     from {{ ref('stg_invoicing__documents') }}
     where not is_void
 ),
 
+receivable as (
+    select document_id, issue_date, client_id, currency_code, document_number
+    from documents
+    where document_type in ('invoice', 'debit_note')
+),
+
 movements as (
     select
         'document' as movement_source,
-        document_type as movement_type,
-        document_id as movement_id,
-        client_id,
-        currency_code,
-        issue_date as movement_date,
-        document_number as reference,
-        case when document_type = 'credit_note' then -total_amount else total_amount end as movement_amount
+        documents.document_type as movement_type,
+        documents.document_id as movement_id,
+        documents.client_id,
+        documents.currency_code,
+        greatest(documents.issue_date, coalesce(corrected.issue_date, documents.issue_date)) as movement_date,
+        documents.issue_date as recorded_date,
+        documents.document_number as reference,
+        case when documents.document_type = 'credit_note' then -documents.total_amount else documents.total_amount end as movement_amount
     from documents
+    left join receivable as corrected
+        on corrected.document_id = documents.related_document_id
+        and documents.document_type = 'credit_note'
 
     union all
 
@@ -26,15 +39,15 @@ movements as (
         'withholding',
         'withholding',
         withholdings.withholding_id,
-        documents.client_id,
-        documents.currency_code,
+        receivable.client_id,
+        receivable.currency_code,
+        greatest(withholdings.withholding_date, receivable.issue_date),
         withholdings.withholding_date,
-        documents.document_number,
+        receivable.document_number,
         -withholdings.withholding_amount
     from {{ ref('stg_invoicing__withholdings') }} as withholdings
-    inner join documents
-        on documents.document_id = withholdings.document_id
-        and documents.document_type in ('invoice', 'debit_note')
+    inner join receivable
+        on receivable.document_id = withholdings.document_id
 
     union all
 
@@ -45,6 +58,7 @@ movements as (
         receipts.client_id,
         receipts.currency_code,
         receipts.payment_date,
+        receipts.receipt_date,
         payments.payment_reference,
         -receipts.receipt_amount
     from {{ ref('int_receipts') }} as receipts
@@ -59,6 +73,7 @@ select
     client_id,
     currency_code,
     movement_date,
+    recorded_date,
     reference,
     {{ money('movement_amount') }} as movement_amount,
     {{ money('sum(movement_amount) over (partition by client_id, currency_code order by movement_date, movement_source, movement_id rows between unbounded preceding and current row)') }} as running_balance_amount

@@ -1,8 +1,7 @@
 -- One row per movement of a client's account up to the as-of date, per document
 -- currency, in date order with its running balance (int_ar_ledger's movements).
--- Withholdings and credit notes count from the date they reduce their document
--- (DECISIONLOG: a reduction dated before its document counts from its issue date), so
--- the closing balance is the client's net balance of ar_aging in that currency.
+-- Movements count from the ledger's movement_date, as the aging counts them, so the
+-- closing balance is the client's net balance of ar_aging in that currency.
 -- The reporting-currency amounts follow the aging's FX rules exactly (see DECISIONLOG:
 -- statement of account), so their closing balance ties to ar_aging to the cent.
 with as_of as (
@@ -15,29 +14,18 @@ reductions as (
     where effective_date <= (select as_of_date from as_of)
 ),
 
-movements as (
-    select
-        ledger.movement_source,
-        ledger.movement_type,
-        ledger.movement_id,
-        ledger.client_id,
-        ledger.currency_code,
-        coalesce(reductions.effective_date, ledger.movement_date) as movement_date,
-        ledger.movement_date as recorded_date,
-        ledger.reference,
-        ledger.movement_amount
-    from {{ ref('int_ar_ledger') }} as ledger
-    left join {{ ref('int_document_reductions') }} as reductions
-        on reductions.reduction_id = ledger.movement_id
-        and reductions.reduction_type = case
-            when ledger.movement_source = 'withholding' then 'withholding'
-            when ledger.movement_type = 'credit_note' then 'credit_note'
-        end
-),
-
 movements_as_of as (
-    select *
-    from movements
+    select
+        movement_source,
+        movement_type,
+        movement_id,
+        client_id,
+        currency_code,
+        movement_date,
+        recorded_date,
+        reference,
+        movement_amount
+    from {{ ref('int_ar_ledger') }}
     where movement_date <= (select as_of_date from as_of)
 ),
 
