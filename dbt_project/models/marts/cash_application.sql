@@ -235,24 +235,41 @@ expected_deductions as (
     {%- endfor %}
 ),
 
+-- What each open document asks for after each deduction it allows: a line meets it on
+-- (payer, currency, amount), so a payer with many open documents is not paired with all of
+-- them first.
+net_payable_documents as (
+    select
+        documents_5.document_id,
+        documents_5.client_id,
+        documents_5.currency_code,
+        documents_5.issue_date,
+        documents_5.due_date,
+        expected_deductions.deduction_type,
+        expected_deductions.deduction_amount,
+        expected_deductions.deduction_deadline,
+        documents_5.remaining_amount - expected_deductions.deduction_amount as net_payable_amount
+    from documents_5
+    inner join expected_deductions
+        on expected_deductions.document_id = documents_5.document_id
+),
+
 net_amount_candidates as (
     select
         lines_5.bank_line_id,
         lines_5.booking_date,
-        documents_5.document_id,
-        documents_5.due_date,
-        expected_deductions.deduction_type,
-        expected_deductions.deduction_amount,
+        net_payable_documents.document_id,
+        net_payable_documents.due_date,
+        net_payable_documents.deduction_type,
+        net_payable_documents.deduction_amount,
         lines_5.remaining_amount as applied_amount
     from lines_5
-    inner join documents_5
-        on documents_5.client_id = lines_5.payer_client_id
-        and documents_5.currency_code = lines_5.currency_code
-        and documents_5.issue_date <= lines_5.booking_date
-    inner join expected_deductions
-        on expected_deductions.document_id = documents_5.document_id
-        and documents_5.remaining_amount - expected_deductions.deduction_amount = lines_5.remaining_amount
-        and (expected_deductions.deduction_deadline is null or lines_5.booking_date <= expected_deductions.deduction_deadline)
+    inner join net_payable_documents
+        on net_payable_documents.client_id = lines_5.payer_client_id
+        and net_payable_documents.currency_code = lines_5.currency_code
+        and net_payable_documents.net_payable_amount = lines_5.remaining_amount
+        and net_payable_documents.issue_date <= lines_5.booking_date
+        and (net_payable_documents.deduction_deadline is null or lines_5.booking_date <= net_payable_documents.deduction_deadline)
     where lines_5.remaining_amount > 0
 ),
 

@@ -34,12 +34,22 @@ named_receipts as (
         on allocations.document_id = line_references.document_id
 ),
 
+-- Each receipt on every day within the window, so the amount pairs are found on an
+-- equality (currency, amount, day): an amount many lines and receipts share (a fixed fee,
+-- a round payment on account) does not pair each of those lines with each receipt.
+receipt_days as (
+    select receipts.*, receipts.receipt_date + cast(offsets.day_offset as integer) as line_booking_date
+    from receipts
+    cross join range(-{{ window_days }}, {{ window_days }} + 1) as offsets(day_offset)
+),
+
 pairs as (
-    select lines.bank_line_id, receipts.receipt_id
+    select lines.bank_line_id, receipt_days.receipt_id
     from lines
-    inner join receipts
-        on receipts.currency_code = lines.currency_code
-        and receipts.receipt_amount = lines.line_amount
+    inner join receipt_days
+        on receipt_days.currency_code = lines.currency_code
+        and receipt_days.receipt_amount = lines.line_amount
+        and receipt_days.line_booking_date = lines.booking_date
     union
     select bank_line_id, receipt_id
     from named_receipts
