@@ -49,6 +49,13 @@ def _report(event: dg.DagsterEvent, settings: Settings) -> None:
         print(f"  FAILED  {event.step_key}: {message}", flush=True)
     elif event.is_step_skipped:
         print(f"  skipped {event.step_key} (an upstream step failed)", flush=True)
+    elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+        evaluation = event.event_specific_data
+        if not evaluation.passed:
+            # An error-severity check also fails its step (reported above); a warning does
+            # not stop the publish, so this line is where it shows.
+            level = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "FAILED "
+            print(f"  {level} check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}", flush=True)
     elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
         metadata = event.step_materialization_data.materialization.metadata
         quarantined = metadata.get("quarantined")
