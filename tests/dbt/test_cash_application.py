@@ -146,6 +146,17 @@ def test_reconciliation_statuses(warehouse):
     ]
 
 
+def test_an_unregistered_line_names_its_payer_even_with_nothing_to_suggest(warehouse):
+    clients = rows(warehouse, """
+        select line_amount, client_id, suggested_document_id
+        from marts.bank_reconciliation
+        where reconciliation_status = 'in_bank_not_registered' and suggested_document_id is null
+        order by line_amount
+    """)
+    # L09 comes from nobody known; L10 is C2's overpayment, with nothing of C2's left open.
+    assert clients == [(Decimal("75.00"), None, None), (Decimal("1000.00"), "C2", None)]
+
+
 def test_account_ties_applied_plus_unapplied_to_incoming_and_balances_to_lines(warehouse):
     account = rows(warehouse, """
         select bank_account, opening_balance_amount, lines_amount, closing_balance_amount,

@@ -40,7 +40,6 @@ coverage as (
 suggestions as (
     select
         bank_line_id,
-        payer_client_id,
         document_id,
         document_number,
         match_rule,
@@ -88,7 +87,7 @@ unregistered as (
         'bank_line' as row_source,
         'in_bank_not_registered' as reconciliation_status,
         cast(null as {{ dbt.type_string() }}) as receipt_id,
-        suggestions.payer_client_id as client_id,
+        payers.payer_client_id as client_id,
         cast(null as {{ dbt.type_string() }}) as payment_method,
         cast(null as date) as receipt_date,
         lines.currency_code,
@@ -101,9 +100,8 @@ unregistered as (
         cast(null as {{ dbt.type_string() }}) as match_evidence,
         cast(null as integer) as days_apart
     from lines
-    left join suggestions
-        on suggestions.bank_line_id = lines.bank_line_id
-        and suggestions.suggestion_rank = 1
+    inner join {{ ref('int_bank_payers') }} as payers
+        on payers.bank_line_id = lines.bank_line_id
     where lines.booking_date <= (select as_of_date from as_of)
         and lines.bank_line_id not in (select bank_line_id from matches)
 ),
