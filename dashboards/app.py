@@ -6,7 +6,8 @@ navigation. It opens the published database once per script run, before the page
 
 import streamlit as st
 
-from dashboards import db, queries
+from dashboards import db
+from dashboards.queries import frame
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t, translate
 from dashboards.selection import Selection, pinned
 
@@ -34,7 +35,7 @@ page = st.navigation(
 )
 
 database = db.open_published()
-published_as_of = queries.published_as_of(database) if database is not None else None
+published_as_of = frame.published_as_of(database) if database is not None else None
 if published_as_of is None:
     st.info(t("app.no_data"), icon=":material/hourglass_empty:")
 else:

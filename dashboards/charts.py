@@ -20,7 +20,7 @@ _HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
     """Stacked bars, one per month end, one trace per bucket (trace name = bucket label).
 
-    `history`: month_end, bucket_order, min_days, max_days, amount, as `queries.aging_history`.
+    `history`: month_end, bucket_order, min_days, max_days, amount, as `queries.overview.aging_history`.
     """
     labels = _bucket_labels(history, language)
     colours = bucket_colours(len(labels))
@@ -45,7 +45,7 @@ def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> g
 def current_aging(aging: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
     """One bar per bucket, in bucket order, coloured green to red.
 
-    `aging`: bucket_order, min_days, max_days, amount, as `queries.current_aging`.
+    `aging`: bucket_order, min_days, max_days, amount, as `queries.overview.current_aging`.
     """
     aging = aging.sort_values("bucket_order")
     labels = list(_bucket_labels(aging, language).values())

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboards import charts, formatting, queries, selection
+from dashboards import charts, formatting, selection
+from dashboards.queries import overview as queries
 from dashboards.i18n import current_language, t
 from dashboards.tables import show_table
 

@@ -1,4 +1,8 @@
-"""The user-facing text catalogue: one JSON file per language, the same keys in each.
+"""The user-facing text catalogue: a folder per language, the same keys in each.
+
+A language's messages are the union of the JSON files in its folder, one file per area
+(app.json for the frame and overview, one per page), so that pages are added without
+touching each other's files. A key belongs to one file only.
 
 Every string a user reads goes through ``t(key)`` (the session's language) or
 ``translate(language, key)`` (an explicit one, for code that has no session, such as charts).
@@ -21,7 +25,10 @@ _CATALOGUE_DIR = Path(__file__).parent
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """All messages of one language, by key."""
-    return json.loads((_CATALOGUE_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    messages: dict[str, str] = {}
+    for area in sorted((_CATALOGUE_DIR / language).glob("*.json")):
+        messages |= json.loads(area.read_text(encoding="utf-8"))
+    return messages
 
 
 def translate(language: str, key: str, **values: object) -> str:

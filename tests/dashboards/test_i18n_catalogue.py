@@ -1,5 +1,6 @@
 """The catalogues: the same keys and placeholders in every language, none missing in code."""
 
+import json
 import re
 from pathlib import Path
 from string import Formatter
@@ -15,6 +16,15 @@ KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*\w+,)\s*["']([\w.]+)["']""")
 
 def placeholders(message: str) -> set[str]:
     return {field for _, field, _, _ in Formatter().parse(message) if field}
+
+
+def test_no_key_is_in_two_area_files():
+    for language in LANGUAGES:
+        areas = sorted((DASHBOARDS / "i18n" / language).glob("*.json"))
+        keys = [key for area in areas for key in json.loads(area.read_text(encoding="utf-8"))]
+
+        assert len(areas) >= 1
+        assert len(keys) == len(set(keys)), language
 
 
 def test_every_language_has_the_same_keys():

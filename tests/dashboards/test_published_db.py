@@ -5,7 +5,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from published_warehouse import JANUARY, MARCH, write_published_db
-from dashboards import db, queries
+from dashboards import db
+from dashboards.queries import frame, overview
 
 
 def test_the_published_file_is_in_cartera_home_unless_named_directly(tmp_path, monkeypatch):
@@ -32,8 +33,8 @@ def test_a_file_named_directly_is_opened(tmp_path, monkeypatch):
 
     database = db.open_published()
 
-    assert queries.published_as_of(database) == MARCH
-    assert queries.receivable_totals(database, JANUARY).iloc[0]["client_count"] == 3
+    assert frame.published_as_of(database) == MARCH
+    assert overview.receivable_totals(database, JANUARY).iloc[0]["client_count"] == 3
 
 
 def test_the_same_version_keeps_its_connection(cartera_home):
@@ -42,7 +43,7 @@ def test_the_same_version_keeps_its_connection(cartera_home):
 
 def test_a_new_publish_is_read_at_the_next_open_without_a_restart(cartera_home, tmp_path):
     before = db.open_published()
-    assert queries.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
         "9150.74"
     )
 
@@ -56,10 +57,10 @@ def test_a_new_publish_is_read_at_the_next_open_without_a_restart(cartera_home, 
 
     assert after is not before
     assert after.identity != before.identity
-    assert queries.receivable_totals(after, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(after, None).iloc[0]["open_balance_amount"] == Decimal(
         "18301.48"
     )
     # A page still running on the version it started with keeps reading that version.
-    assert queries.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
         "9150.74"
     )

@@ -1,39 +1,18 @@
-"""Every read of the published warehouse: the only module that names tables.
-
-One function per dataset. Values travel as `?` parameters; the only text put into SQL is a
-relation chosen here. Results are cached per published version: the cache key holds the
-file identity of the database they were read from, so a new publish is never answered from
-an old one. Business rules stay in the marts; here are only sums and shares of what they give.
-
-`as_of` in the aging functions: None reads `marts.ar_aging` (the warehouse's own as-of date);
-a date reads `marts.ar_aging_at(as_of)`.
-"""
+"""The overview page's datasets: totals, aging now and at month ends, most overdue clients."""
 
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboards.db import PublishedDatabase
-
-_cached = st.cache_data(
-    show_spinner=False,
-    hash_funcs={PublishedDatabase: lambda database: database.identity},
-)
+from dashboards.queries.base import bucket_amounts, cached, clients_at
 
 
-@_cached
-def published_as_of(database: PublishedDatabase) -> date | None:
-    """The as-of date of the published aging (None if the mart is empty)."""
-    frame = database.query("select max(as_of_date) as as_of_date from marts.ar_aging", [])
-    return frame.iloc[0]["as_of_date"]
-
-
-@_cached
+@cached
 def receivable_totals(database: PublishedDatabase, as_of: date | None) -> pd.DataFrame:
     """One row: currency_code, open_balance_amount, overdue_amount, overdue_share (of the
     open balance; 0 when nothing is open), unapplied_cash_amount, client_count."""
-    clients, parameters = _clients_at(as_of)
+    clients, parameters = clients_at(as_of)
     sql = f"""
         select
             min(currency_code) as currency_code,
@@ -52,13 +31,13 @@ def receivable_totals(database: PublishedDatabase, as_of: date | None) -> pd.Dat
     return database.query(sql, parameters)
 
 
-@_cached
+@cached
 def current_aging(database: PublishedDatabase, as_of: date | None) -> pd.DataFrame:
     """One row per aging bucket, in bucket order: bucket_order, column_name, min_days,
     max_days, amount (summed over clients; 0 for an empty bucket)."""
-    clients, parameters = _clients_at(as_of)
+    clients, parameters = clients_at(as_of)
     sql = f"""
-        with {_bucket_amounts(clients)}
+        with {bucket_amounts(clients)}
         select
             buckets.bucket_order,
             buckets.column_name,
@@ -73,14 +52,14 @@ def current_aging(database: PublishedDatabase, as_of: date | None) -> pd.DataFra
     return database.query(sql, parameters)
 
 
-@_cached
+@cached
 def aging_history(database: PublishedDatabase) -> pd.DataFrame:
     """One row per month end per aging bucket, by month end then bucket order: month_end,
     bucket_order, column_name, min_days, max_days, amount (summed over clients)."""
     sql = f"""
         with
             month_ends as (select distinct as_of_date from marts.ar_aging_monthly),
-            {_bucket_amounts("marts.ar_aging_monthly")}
+            {bucket_amounts("marts.ar_aging_monthly")}
         select
             month_ends.as_of_date as month_end,
             buckets.bucket_order,
@@ -99,14 +78,14 @@ def aging_history(database: PublishedDatabase) -> pd.DataFrame:
     return database.query(sql, [])
 
 
-@_cached
+@cached
 def top_overdue_clients(
     database: PublishedDatabase, as_of: date | None, limit: int
 ) -> pd.DataFrame:
     """The `limit` clients with the largest overdue amount, largest first: client_id,
     client_name, branch, overdue_amount, open_balance_amount, overdue_share (of the total
     overdue of all clients)."""
-    clients, parameters = _clients_at(as_of)
+    clients, parameters = clients_at(as_of)
     sql = f"""
         with clients as (
             select
@@ -129,25 +108,3 @@ def top_overdue_clients(
         limit ?
     """
     return database.query(sql, [*parameters, limit])
-
-
-def _clients_at(as_of: date | None) -> tuple[str, list[object]]:
-    """The relation with one row per client at `as_of`, and the parameters it takes."""
-    if as_of is None:
-        return "marts.ar_aging", []
-    return "marts.ar_aging_at(?)", [as_of]
-
-
-def _bucket_amounts(clients: str) -> str:
-    """CTE `bucket_amounts`: the *_amount columns of `clients` as (column_name, amount) rows.
-
-    Joined to marts.aging_buckets on column_name, only the bucket columns remain: the bucket
-    columns are read from that table, never named here.
-    """
-    return f"""
-        bucket_amounts as (
-            unpivot (select * from {clients})
-            on columns('_amount$')
-            into name column_name value amount
-        )
-    """

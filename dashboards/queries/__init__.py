@@ -1,0 +1,1 @@
+"""Query modules: one per page, the only code that names tables (see `base`)."""
