@@ -15,7 +15,6 @@ import duckdb
 import pytest
 
 from orchestration.readers.bank import read_bank_statement
-from tests.e2e.conftest import assert_succeeded, fill_inbox
 
 DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -58,13 +57,8 @@ def expected_outstanding_per_document() -> dict[str, Decimal]:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory, refresh):
-    home = tmp_path_factory.mktemp("demo")
-    fill_inbox(home, DEMO)
-    result = refresh(home)
-    assert_succeeded(result)
-    assert "published" in result.stdout
-    return home
+def home(demo_home):
+    return demo_home
 
 
 @pytest.fixture

@@ -1,0 +1,20 @@
+"""Fixtures shared by every test folder."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import assert_succeeded, fill_inbox, run_refresh
+
+DEMO_EXPORTS = Path(__file__).resolve().parents[1] / "seeds" / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Path:
+    """A CARTERA_HOME where `cartera refresh` has published the committed demo exports, built
+    once per test session (about a minute) and shared by every test that reads it: tests
+    read it, never write to it."""
+    home = tmp_path_factory.mktemp("demo_home")
+    fill_inbox(home, DEMO_EXPORTS)
+    assert_succeeded(run_refresh(home))
+    return home
