@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from ..errors import ProblemLog
 
-_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+
+
+def is_digits(text: str) -> bool:
+    """Only ASCII digits, at least one: str.isdigit() also takes "²" or "٣", which int() and
+    Decimal() then refuse or misread."""
+    return text.isascii() and text.isdigit()
 
 
 def statement_id(account: str, start: date, end: date, sequence: str) -> str:
@@ -25,7 +31,7 @@ def is_valid_iban(text: str) -> bool:
 def find_iban(text: str) -> str | None:
     """The first valid IBAN written in `text` (spaces allowed inside it), else None."""
     compact = re.sub(r"\s+", "", text.upper())
-    for match in re.finditer(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", compact):
+    for match in _IBAN.finditer(compact):
         candidate = match.group()
         # An IBAN has a fixed length per country; try the longest prefix that validates.
         for length in range(len(candidate), 14, -1):

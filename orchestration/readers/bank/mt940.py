@@ -18,15 +18,15 @@ from ..text_decoding import decode_export_text
 from .common import check_balance, compact_text, find_iban, statement_id
 from .model import BankStatement, BankStatementLine
 
-_TAG = re.compile(r":(\d{2}[A-Z]?):")
-_BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})(\d[\d,]*)")
+_TAG = re.compile(r":([0-9]{2}[A-Z]?):")
+_BALANCE = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9][0-9,]*)")
 _MOVEMENT = re.compile(
-    r"(?P<value>\d{6})(?P<entry>\d{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d[\d]*,\d*)(?P<type>[NFS][A-Z0-9]{3})(?P<own>.*?)(?://(?P<bank>[^\n]*))?"
+    r"(?P<value>[0-9]{6})(?P<entry>[0-9]{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>[0-9]+,[0-9]*)(?P<type>[NFS][A-Z0-9]{3})(?P<own>.*?)(?://(?P<bank>[^\n]*))?"
     r"(?:\n(?P<extra>.*))?",
     re.DOTALL,
 )
-_SUBFIELD = re.compile(r"\?(\d{2})")
+_SUBFIELD = re.compile(r"\?([0-9]{2})")
 # A SEPA keyword (EREF+, SVWZ+, KREF+...) or bank label (MTLG:) opens a new purpose segment.
 _KEYWORD = re.compile(r"[A-Z]{3,4}[+:]")
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import check_balance, compact_text, statement_id
+from .common import check_balance, compact_text, is_digits, statement_id
 from .model import BankStatement, BankStatementLine
 
 RECORD_LENGTH = 80
@@ -218,7 +218,7 @@ def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[Ban
 
 def account_number(bank: str, branch: str, number: str) -> str:
     """The account's IBAN: Norma 43 leaves out the CCC check digits, they are computed."""
-    if not (bank + branch + number).isdigit():
+    if not is_digits((bank + branch + number)):
         return f"{bank}{branch}{number}"
     ccc = bank + branch + _ccc_digit("00" + bank + branch) + _ccc_digit(number) + number
     check = 98 - int(ccc + "142800") % 97  # "ES" -> 14 28, then "00"
@@ -275,7 +275,7 @@ def _equivalence(number: int, record: str, account: _Account, problems: ProblemL
         problems.add(number, "record", "24", "currency equivalence before any movement 22")
         return
     _currency(number, record[4:7], problems)
-    if not record[7:21].isdigit():
+    if not is_digits(record[7:21]):
         problems.add(number, "original_amount", record[7:21], "not 14 digits")
 
 
@@ -300,7 +300,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
         ],
     }
     for side in ("debits", "credits"):
-        if not counts[side].isdigit():
+        if not is_digits(counts[side]):
             problems.add(number, f"number_of_{side}", counts[side], "not 5 digits")
         elif int(counts[side]) != len(actual[side]):
             problems.add(
@@ -310,7 +310,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
                 f"record 33 states {int(counts[side])} {side} but the account has "
                 f"{len(actual[side])} (difference {int(counts[side]) - len(actual[side])})",
             )
-        if not totals[side].isdigit():
+        if not is_digits(totals[side]):
             problems.add(number, f"total_{side}", totals[side], "not 14 digits")
             continue
         stated = Decimal(totals[side]).scaleb(-2)
@@ -337,7 +337,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
 
 def _end_of_file(number: int, record: str, record_count: int, problems: ProblemLog) -> None:
     stated = record[20:26]
-    if not stated.isdigit():
+    if not is_digits(stated):
         problems.add(number, "number_of_records", stated, "not 6 digits")
     elif int(stated) != record_count:
         problems.add(
@@ -350,7 +350,7 @@ def _end_of_file(number: int, record: str, record_count: int, problems: ProblemL
 
 
 def _date(number: int, column: str, text: str, problems: ProblemLog) -> date | None:
-    if text.isdigit():
+    if is_digits(text):
         try:
             return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
         except ValueError:
@@ -367,7 +367,7 @@ def _signed(
             number, f"{column}_sign", sign, "not a debit/credit code (expected 1 debit or 2 credit)"
         )
         return None
-    if not digits.isdigit():
+    if not is_digits(digits):
         problems.add(
             number, column, digits, "not an amount (expected 14 digits, the last 2 decimals)"
         )

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import find_iban, statement_id
+from .common import find_iban, is_digits, statement_id
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
@@ -266,7 +266,7 @@ def _unescape(text: str) -> str:
 
 
 def _date(text: str) -> date | None:
-    if len(text) < 8 or not text[:8].isdigit():
+    if len(text) < 8 or not is_digits(text[:8]):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
@@ -278,7 +278,7 @@ def _amount(text: str) -> Decimal | None:
     text = text.strip()
     if "," in text and "." not in text:
         text = text.replace(",", ".")  # some European banks write TRNAMT with a comma
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
         return None
     try:
         return Decimal(text)
