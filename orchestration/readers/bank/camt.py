@@ -85,6 +85,10 @@ def read_camt(
             f"unsafe XML refused ({type(exc).__name__}: DTDs and entities are not allowed)",
         )
         return "camt053", [], [], []
+    except (LookupError, ValueError) as exc:
+        # expat knows few encodings: an unknown or multi-byte one declared in <?xml ...?>.
+        problems.add(1, "encoding", "", f"XML declares an encoding that cannot be read ({exc})")
+        return "camt053", [], [], []
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         problems.add(

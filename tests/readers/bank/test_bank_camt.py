@@ -374,3 +374,14 @@ def test_amount_that_is_not_an_xs_decimal_is_rejected(amount):
     errors = _rejected(data)
 
     assert errors[0].column == "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt"
+
+
+@pytest.mark.parametrize("declared", ["AUTF-8", "Shift_JIS"])
+def test_encoding_the_xml_parser_cannot_read_is_rejected(declared):
+    # Found by the property tests: an unknown encoding made the XML parser raise LookupError.
+    data = _fixture("camt053_v02.xml").replace(b'encoding="UTF-8"', f'encoding="{declared}"'.encode())
+
+    errors = _rejected(data)
+
+    assert [(e.line, e.column) for e in errors] == [(1, "encoding")]
+    assert "XML declares an encoding that cannot be read" in errors[0].reason
