@@ -15,6 +15,13 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def without_end_of_file_mark(text: str) -> str:
+    """`text` without the DOS end-of-file mark (Ctrl-Z, 0x1A) older banking software still
+    writes after the last record."""
+    stripped = text.rstrip()
+    return stripped.rstrip("\x1a") + "\n" if stripped.endswith("\x1a") else text
+
+
 def statement_id(account: str, start: date, end: date, sequence: str) -> str:
     """Deterministic: the same statement read twice, from any copy, gets the same id."""
     return f"{account}|{start.isoformat()}|{end.isoformat()}|{sequence or '1'}"

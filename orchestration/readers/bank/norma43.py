@@ -24,7 +24,13 @@ from decimal import Decimal
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import check_balance, compact_text, is_digits, statement_id
+from .common import (
+    check_balance,
+    compact_text,
+    is_digits,
+    statement_id,
+    without_end_of_file_mark,
+)
 from .model import BankStatement, BankStatementLine
 
 RECORD_LENGTH = 80
@@ -80,13 +86,15 @@ class _Account:
 
 def read_norma43(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    """(statements, lines, notes); notes say what was read leniently."""
     try:
         text = decode_export_text(data)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
-        return [], []
-    physical = text.splitlines()
+        return [], [], []
+    notes: list[str] = []
+    physical = without_end_of_file_mark(text).splitlines()
     if (
         len(physical) == 1
         and len(physical[0]) > RECORD_LENGTH
@@ -104,7 +112,14 @@ def read_norma43(
     record_count = 0
     end_of_file_seen = False
     for number, record in records:
-        if end_of_file_seen:
+        if end_of_file_seen and record.startswith("11"):
+            # Several days' files downloaded as one: each keeps its own 88 and record count.
+            notes.append(
+                f"line {number}: a new file starts after the end-of-file record 88 (several "
+                "Norma 43 files joined into one); each was checked on its own"
+            )
+            end_of_file_seen, record_count = False, 0
+        elif end_of_file_seen:
             problems.add(number, "record", record[:2], "record after the end-of-file record 88")
             break
         if len(record) > RECORD_LENGTH and not record[RECORD_LENGTH:].strip():
@@ -139,7 +154,7 @@ def read_norma43(
         elif code == "22":
             current.movements.append(_movement(number, record, current, problems))
         elif code == "23":
-            _complementary(number, record, current, problems)
+            _complementary(number, record, current, problems, notes)
         elif code == "24":
             _equivalence(number, record, current, problems)
         elif code == "33":
@@ -163,7 +178,7 @@ def read_norma43(
         problems.add(last_line, "record", "", "no end-of-file record 88: truncated?")
     if not accounts:
         problems.add(0, "", "", "no account (record 11) in the file")
-    return _statements(accounts)
+    return (*_statements(accounts), notes)
 
 
 def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[BankStatementLine]]:
@@ -259,14 +274,19 @@ def _movement(number: int, record: str, account: _Account, problems: ProblemLog)
     }
 
 
-def _complementary(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
+def _complementary(
+    number: int, record: str, account: _Account, problems: ProblemLog, notes: list[str]
+) -> None:
     if not account.movements:
         problems.add(number, "record", "23", "complementary concept before any movement 22")
         return
     concepts = account.movements[-1]["concepts"]
-    if len(concepts) >= 5:
-        problems.add(number, "record", "23", "more than 5 complementary concepts for one movement")
-        return
+    if len(concepts) == 5:
+        # Text only, it moves no money: kept, and said, rather than refusing the file.
+        notes.append(
+            f"line {number}: more than the 5 complementary concepts (23) the standard allows "
+            f"for the movement on line {account.movements[-1]['line']}; all were kept"
+        )
     concepts.append(compact_text(record[4:42], record[42:80]))
 
 
