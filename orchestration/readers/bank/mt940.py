@@ -15,10 +15,17 @@ from decimal import Decimal
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import check_balance, compact_text, find_iban, statement_id
+from .common import (
+    check_balance,
+    compact_text,
+    find_iban,
+    statement_id,
+    without_end_of_file_mark,
+)
 from .model import BankStatement, BankStatementLine
 
-_TAG = re.compile(r":([0-9]{2}[A-Z]?):")
+# :NS: is a non-SWIFT field some banks add (posting texts); read as a field, then ignored.
+_TAG = re.compile(r":([0-9]{2}[A-Z]?|NS):")
 _BALANCE = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9][0-9,]*)")
 _MOVEMENT = re.compile(
     r"(?P<value>[0-9]{6})(?P<entry>[0-9]{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
@@ -41,13 +48,14 @@ class _Statement:
     closing: tuple[Decimal, date, str] | None = None
     closing_line: int = 0
     movements: list[dict] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
 
 
 def read_mt940(
     data: bytes, problems: ProblemLog
 ) -> tuple[list[BankStatement], list[BankStatementLine]]:
     try:
-        text = decode_export_text(data)
+        text = without_end_of_file_mark(decode_export_text(data))
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
         return [], []
@@ -104,6 +112,7 @@ def _fields(text: str):
 
 
 def _field(statement: _Statement, line: int, tag: str, value: str, problems: ProblemLog) -> None:
+    statement.tags.add(tag)
     if tag == "20":
         statement.reference = value.strip()
     elif tag in ("25", "25P"):
@@ -185,6 +194,16 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
 
 def _check(statement: _Statement, problems: ProblemLog) -> None:
     where = statement.line
+    if statement.opening is None and statement.tags & {"13", "13D", "34F", "90C", "90D"}:
+        problems.add(
+            where,
+            ":34F:",
+            "",
+            f"the report starting on line {where} is an MT942 interim transaction report "
+            "(:13D:/:34F:/:90a:), not an MT940 statement: it has no balances to tie its lines "
+            "to, and its movements come again in the day's MT940; load that instead",
+        )
+        return
     for name, value in (
         ("25", statement.account),
         ("60F", statement.opening),

@@ -158,3 +158,76 @@ def test_swift_envelope_and_intermediate_balances():
     assert [line.amount for line in result.lines] == [Decimal("250.00"), Decimal("-50.50")]
     assert result.lines[0].remittance_text == "Invoice 17 continued"
     assert result.lines[0].reference == "B1"
+
+
+# --- what real banks write ---------------------------------------------------------------
+
+VARIANTS = Path(__file__).parent / "fixtures" / "variants"
+
+
+def _real_banks() -> bytes:
+    return (VARIANTS / "mt940_real_banks.sta").read_bytes()
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_statements_as_banks_write_them(newline):
+    """Latin-1, LF or CRLF; two :20: blocks (the first closed by "-", the second not, with
+    :64: and a statement-level :86: after :62F:); multi-line :86:; type codes NMSC, NTRF,
+    FTRF, S103 and NXYZ (unknown, kept as written); amounts "20,5", "1250," and "0,01"; a
+    :NS: field; an entry date in December for a January value date.
+
+    Statement 1: 1000.00 - 20.50 + 1250.00 + 0.01 + 15.00 (RD, reversal of a debit: money
+    in) - 100.00 = 2144.51 = :62M:. Statement 2: 2144.51 - 14.51 = 2130.00 = :62F:.
+    """
+    result = read_bank_statement("umsatz.sta", _real_banks().replace(b"\n", newline))
+
+    assert [(s.opening_balance, s.closing_balance) for s in result.statements] == [
+        (Decimal("1000.00"), Decimal("2144.51")),
+        (Decimal("2144.51"), Decimal("2130.00")),
+    ]
+    assert [
+        (line.booking_date, line.value_date, line.amount, line.bank_transaction_code)
+        for line in result.lines
+    ] == [
+        (date(2024, 12, 31), date(2025, 1, 1), Decimal("-20.50"), "NMSC"),
+        (date(2025, 1, 2), date(2025, 1, 2), Decimal("1250.00"), "NTRF"),
+        (date(2025, 1, 2), date(2025, 1, 2), Decimal("0.01"), "NXYZ"),
+        (date(2025, 1, 3), date(2025, 1, 3), Decimal("15.00"), "FTRF"),
+        (date(2025, 1, 3), date(2025, 1, 3), Decimal("-100.00"), "S103"),
+        (date(2025, 1, 4), date(2025, 1, 4), Decimal("-14.51"), "NCHG"),
+    ]
+    texts = [line.remittance_text for line in result.lines]
+    assert texts[0] == "Kontofuehrung Dezember"
+    assert texts[1] == "Invoice INV-2025-001 Customer GmbH Thank you"
+    assert texts[5] == "Gebühren Januar"  # the statement-level :86: is not a line's
+    assert [line.reference for line in result.lines][:2] == ["", "INV-2025-001"]
+
+
+def test_utf8_and_a_dos_end_of_file_mark():
+    data = _real_banks().decode("latin-1").encode("utf-8") + b"\x1a"
+
+    result = read_bank_statement("umsatz.sta", data)
+
+    assert len(result.lines) == 6 and result.lines[5].remittance_text == "Gebühren Januar"
+
+
+def test_amount_with_a_decimal_point_is_rejected_naming_the_line():
+    # MT940 writes decimals with a comma; "1250.00" is not an MT940 amount.
+    data = _real_banks().replace(b"C1250,NTRF", b"C1250.00NTRF")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column) == (8, ":61:")
+    assert "not a statement line" in errors[0].reason
+
+
+def test_interim_report_mt942_is_rejected_with_its_name():
+    data = (
+        b":20:INTRADAY\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n:34F:EUR0,\r\n"
+        b":13D:2501031200+0100\r\n:61:250103C10,00NTRFNONREF\r\n:90C:1EUR10,00\r\n-\r\n"
+    )
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1 and errors[0].line == 1
+    assert "MT942 interim transaction report" in errors[0].reason
