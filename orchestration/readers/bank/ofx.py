@@ -6,7 +6,18 @@ An element followed by text is a leaf; one followed by another tag is an aggrega
 which must be closed. What OFX lets us check is little: it has no opening balance and
 no totals, only the ledger balance at DTASOF. So the control is well-formedness (every
 aggregate closed, which catches truncation), a valid date and amount per transaction,
-FITIDs unique within the statement and a successful status; `notes` says so.
+FITIDs unique within the statement and a status that is not an error; `notes` says so.
+
+What the specification allows and banks send, accepted: SGML leaves with or without their
+closing tag; any charset header (the bytes are read as UTF-8, else Windows-1252/Latin-1,
+whatever the header claims); several statements (STMTTRNRS / CCSTMTTRNRS) in one file;
+any TRNTYPE (OTHER included) kept as written; dates with a time and a zone
+(`20250603120000.000[-5:EST]`: the day as written); TRNAMT with a sign or a decimal
+comma. With a note: a status whose code is not 0 but whose SEVERITY is INFO or WARN;
+a statement without BANKTRANLIST (optional in the specification: nothing to load from
+it, its LEDGERBAL is kept when dated). Rejected: a status of SEVERITY ERROR (or a
+non-zero code without severity), an aggregate left open (truncation), a transaction
+without a valid DTPOSTED or TRNAMT, a FITID repeated within a statement.
 """
 
 import re
@@ -71,18 +82,25 @@ def read_ofx(
     responses = root.all("STMTRS") + root.all("CCSTMTRS")
     if not responses:
         problems.add(0, "OFX", "", "no bank or credit-card statement (STMTRS / CCSTMTRS)")
+    notes = [NOTE]
     for response in root.all("STMTTRNRS") + root.all("CCSTMTTRNRS"):
         code = response.text("STATUS", "CODE")
-        if code and code != "0":
+        severity = response.text("STATUS", "SEVERITY").upper()
+        message = response.text("STATUS", "MESSAGE")
+        if not code or code == "0":
+            continue
+        if severity == "ERROR" or (not severity and code != "1"):
             problems.add(
-                response.line,
-                "STATUS/CODE",
-                code,
-                f"the bank reports an error: {response.text('STATUS', 'MESSAGE')}",
+                response.line, "STATUS/CODE", code, f"the bank reports an error: {message}"
+            )
+        else:
+            notes.append(
+                f"line {response.line}: the bank reports status {code} ({severity}) {message}"
+                .rstrip()
             )
     for response in responses:
-        _statement(response, problems, statements, lines)
-    return statements, lines, [NOTE]
+        _statement(response, problems, statements, lines, notes)
+    return statements, lines, notes
 
 
 def _tree(text: str, problems: ProblemLog) -> _Node | None:
@@ -139,7 +157,9 @@ def _leaf_names(stack: list[_Node]) -> set[str]:
     return {child.name for child in stack[-1].children if child.value is not None}
 
 
-def _statement(response: _Node, problems: ProblemLog, statements: list, lines: list) -> None:
+def _statement(
+    response: _Node, problems: ProblemLog, statements: list, lines: list, notes: list[str]
+) -> None:
     account_node = response.find("BANKACCTFROM") or response.find("CCACCTFROM")
     account = ""
     if account_node is not None:
@@ -158,8 +178,17 @@ def _statement(response: _Node, problems: ProblemLog, statements: list, lines: l
     currency = response.text("CURDEF")
     transactions = response.find("BANKTRANLIST")
     if transactions is None:
-        problems.add(response.line, "BANKTRANLIST", "", "statement without a transaction list")
-        return
+        # BANKTRANLIST is optional: a balance-only response, with nothing to load but a
+        # dated ledger balance.
+        transactions = _Node("BANKTRANLIST", response.line)
+        as_of = response.text("LEDGERBAL", "DTASOF")
+        transactions.children = [_Node("DTSTART", 0, value=as_of), _Node("DTEND", 0, value=as_of)]
+        notes.append(
+            f"line {response.line}: statement of account {account or '?'} has no transaction "
+            "list (BANKTRANLIST): no line to load"
+        )
+        if _date(as_of) is None:
+            return
     start = _date(transactions.text("DTSTART"))
     end = _date(transactions.text("DTEND"))
     if start is None or end is None:
