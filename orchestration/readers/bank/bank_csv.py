@@ -1,8 +1,9 @@
 """Bank CSV exports, read through a BankCsvMapping declared in config per bank.
 
 With a balance column, each row's balance must equal the previous row's plus the row's
-amount (rows may be newest first, as many Spanish banks export them); without one there
-is nothing to tie the lines to and `notes` says so.
+amount (rows may be newest first, as many Spanish banks export them: told by the dates,
+or for a single day's rows by the order in which the running balance ties); without one
+there is nothing to tie the lines to and `notes` says so.
 """
 
 import csv
@@ -77,7 +78,11 @@ def read_bank_csv(
         return [], [], []
     if len(parsed) != len(rows) - 1:
         return [], [], []
-    if parsed[0]["booking_date"] > parsed[-1]["booking_date"]:
+    if parsed[0]["booking_date"] > parsed[-1]["booking_date"] or (
+        parsed[0]["booking_date"] == parsed[-1]["booking_date"]
+        and mapping.balance_column
+        and _ties_only_newest_first(parsed)
+    ):
         parsed.reverse()  # newest first in the file: read oldest first
     opening = closing = None
     notes = []
@@ -244,6 +249,14 @@ def _row(
         "reference": cell(mapping.reference_column),
         "balance": balance,
     }
+
+
+def _ties_only_newest_first(rows: list[dict]) -> bool:
+    """Rows of a single day do not tell their order by date: the running balance does."""
+    as_written, reversed_rows = ProblemLog(), ProblemLog()
+    _check_running_balance(rows, as_written)
+    _check_running_balance(rows[::-1], reversed_rows)
+    return bool(as_written.errors) and not reversed_rows.errors
 
 
 def _check_running_balance(rows: list[dict], problems: ProblemLog) -> tuple[Decimal, Decimal]:

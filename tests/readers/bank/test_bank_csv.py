@@ -1,5 +1,6 @@
 """Bank CSV exports read through a BankCsvMapping (as config declares one per bank)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -158,3 +159,39 @@ def test_mapping_must_declare_one_way_of_reading_amounts():
         BankCsvMapping(
             date_column="F", description_column="C", account="X", amount_column="I", sign="positive"
         )
+
+
+def test_single_day_newest_first_is_ordered_by_its_running_balance():
+    """All rows on one day, newest first: the dates cannot tell the order, the balance can.
+    Oldest first: 1,000.00 + 210.00 = 1,210.00; 1,210.00 - 10.50 = 1,199.50. Opening
+    balance 1,000.00, closing 1,199.50."""
+    data = (
+        "F. Operación;F. Valor;Concepto;Ordenante;Cargo;Abono;Saldo\n"
+        "05/06/2025;05/06/2025;COMISION;;10,50;;1.199,50\n"
+        "05/06/2025;05/06/2025;TRANSF. CLIENTE;ACME;;210,00;1.210,00\n"
+    ).encode("latin-1")
+
+    result = read_bank_statement("m.csv", data, replace(SPLIT, skip_lines=0))
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"),
+        Decimal("1199.50"),
+    )
+    assert [(line.booking_date, line.amount) for line in result.lines] == [
+        (date(2025, 6, 5), Decimal("210.00")),
+        (date(2025, 6, 5), Decimal("-10.50")),
+    ]
+
+
+def test_single_day_whose_balance_ties_in_no_order_is_rejected():
+    data = (
+        "F. Operación;F. Valor;Concepto;Ordenante;Cargo;Abono;Saldo\n"
+        "05/06/2025;05/06/2025;COMISION;;10,50;;1.199,50\n"
+        "05/06/2025;05/06/2025;TRANSF. CLIENTE;ACME;;210,00;1.210,01\n"
+    ).encode("latin-1")
+
+    errors = _rejected(data, replace(SPLIT, skip_lines=0))
+
+    assert [(e.line, e.column) for e in errors] == [(3, "balance")]
+    assert "difference" in errors[0].reason
