@@ -112,13 +112,13 @@ def _bank_result(data: bytes, mapping: BankCsvMapping | None = None) -> BankStat
     assert isinstance(result, BankStatementFile)
     assert result.statements or result.lines
     ids = [statement.statement_id for statement in result.statements]
+    assert len(set(ids)) == len(ids)  # each statement keeps its own lines
+    assert {line.statement_id for line in result.lines} <= set(ids)
     for statement in result.statements:
         lines = [line for line in result.lines if line.statement_id == statement.statement_id]
         assert all(isinstance(line.amount, Decimal) and line.amount.is_finite() for line in lines)
         assert all(isinstance(line.booking_date, date) for line in lines)
         assert all(isinstance(line.value_date, date) for line in lines)
-        if ids.count(statement.statement_id) > 1:
-            continue
         assert statement.line_count == len(lines)
         if statement.opening_balance is not None and statement.closing_balance is not None:
             movements = sum((line.amount for line in lines), Decimal("0"))
@@ -259,7 +259,7 @@ def _sanitised(value):
 
 
 @pytest.mark.parametrize("entity", ENTITIES)
-@settings(PROPERTY_SETTINGS, max_examples=60)
+@settings(PROPERTY_SETTINGS, max_examples=40)  # building a workbook is the slow part
 @given(data=st.data())
 def test_export_reader_on_workbooks_with_arbitrary_cells(entity, data):
     """Structured near-valid input: the contract's header over rows of any typed cells."""

@@ -37,7 +37,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from ..errors import ProblemLog
-from .common import check_balance, compact_text, is_digits, statement_id
+from .common import StatementIds, check_balance, compact_text, is_digits
 from .model import BankStatement, BankStatementLine
 
 _ZERO = Decimal("0")
@@ -115,13 +115,14 @@ def read_camt(
             "camt.054 notifications carry no balances: only their TxsSummry (when present) "
             "was checked"
         )
+    ids = StatementIds()
     for index, report in enumerate(reports, 1):
         path = f"Document/{name}/{report_name}[{index}]"
-        _report(kind, path, report, problems, statements, lines, notes)
+        _report(kind, path, report, problems, statements, lines, notes, ids)
     return kind, statements, lines, notes
 
 
-def _report(kind, path, report, problems, statements, lines, notes) -> None:
+def _report(kind, path, report, problems, statements, lines, notes, ids) -> None:
     account = _text(report, "Acct", "Id", "IBAN") or _text(report, "Acct", "Id", "Othr", "Id")
     if not account:
         problems.add(0, f"{path}/Acct/Id", "", "account has neither IBAN nor Othr/Id")
@@ -175,7 +176,7 @@ def _report(kind, path, report, problems, statements, lines, notes) -> None:
         or (booked[0]["currency"] if booked else "")
     )
     sequence = _text(report, "ElctrncSeqNb") or _text(report, "LglSeqNb") or _text(report, "Id")
-    sid = statement_id(account, start, end, sequence)
+    sid = ids.new(account, start, end, sequence)
     statements.append(
         BankStatement(
             statement_id=sid,

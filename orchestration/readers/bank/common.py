@@ -27,6 +27,20 @@ def statement_id(account: str, start: date, end: date, sequence: str) -> str:
     return f"{account}|{start.isoformat()}|{end.isoformat()}|{sequence or '1'}"
 
 
+class StatementIds:
+    """Statement ids unique within one file. A repeat of account, period and sequence (two
+    pages that share a sequence number, a bank that writes the same :28C: every time) gets
+    its rank in the file appended, so each statement keeps its own lines."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def new(self, account: str, start: date, end: date, sequence: str) -> str:
+        base = statement_id(account, start, end, sequence)
+        rank = self._seen[base] = self._seen.get(base, 0) + 1
+        return base if rank == 1 else f"{base}#{rank}"
+
+
 def is_valid_iban(text: str) -> bool:
     if not _IBAN.fullmatch(text):
         return False

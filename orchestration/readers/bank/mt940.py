@@ -16,10 +16,10 @@ from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
 from .common import (
+    StatementIds,
     check_balance,
     compact_text,
     find_iban,
-    statement_id,
     without_end_of_file_mark,
 )
 from .model import BankStatement, BankStatementLine
@@ -243,12 +243,13 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
 def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[BankStatementLine]]:
     result: list[BankStatement] = []
     lines: list[BankStatementLine] = []
+    ids = StatementIds()
     for statement in statements:
         if statement.opening is None or statement.closing is None:
             continue
         account = find_iban(statement.account) or statement.account
         currency = statement.closing[2]
-        sid = statement_id(account, statement.opening[1], statement.closing[1], statement.sequence)
+        sid = ids.new(account, statement.opening[1], statement.closing[1], statement.sequence)
         result.append(
             BankStatement(
                 statement_id=sid,

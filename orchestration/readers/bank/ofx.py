@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import find_iban, is_digits, statement_id
+from .common import StatementIds, find_iban, is_digits
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
@@ -98,8 +98,9 @@ def read_ofx(
                 f"line {response.line}: the bank reports status {code} ({severity}) {message}"
                 .rstrip()
             )
+    ids = StatementIds()
     for response in responses:
-        _statement(response, problems, statements, lines, notes)
+        _statement(response, problems, statements, lines, notes, ids)
     return statements, lines, notes
 
 
@@ -158,7 +159,12 @@ def _leaf_names(stack: list[_Node]) -> set[str]:
 
 
 def _statement(
-    response: _Node, problems: ProblemLog, statements: list, lines: list, notes: list[str]
+    response: _Node,
+    problems: ProblemLog,
+    statements: list,
+    lines: list,
+    notes: list[str],
+    ids: StatementIds,
 ) -> None:
     account_node = response.find("BANKACCTFROM") or response.find("CCACCTFROM")
     account = ""
@@ -205,7 +211,7 @@ def _statement(
         problems.add(
             response.find("LEDGERBAL").line, "LEDGERBAL/BALAMT", closing_text, "not an amount"
         )
-    sid = statement_id(account, start, end, "1")
+    sid = ids.new(account, start, end, "1")
     found = []
     seen_ids: dict[str, int] = {}
     for transaction in [c for c in transactions.children if c.name == "STMTTRN"]:

@@ -231,3 +231,23 @@ def test_interim_report_mt942_is_rejected_with_its_name():
 
     assert len(errors) == 1 and errors[0].line == 1
     assert "MT942 interim transaction report" in errors[0].reason
+
+
+def test_statements_repeating_account_period_and_sequence_keep_their_own_lines():
+    """Both statements say :28C:101/1 for the same account and days: ids stay unique
+    (the second gets "#2"), each with its line: 1000.00 + 5.00 = 1005.00, 1005.00 - 5.00."""
+    text = (
+        ":20:A\n:25:DE89370400440532013000\n:28C:101/1\n:60F:C250101EUR1000,00\n"
+        ":61:250101C5,00NTRFNONREF\n:62F:C250101EUR1005,00\n-\n"
+        ":20:A\n:25:DE89370400440532013000\n:28C:101/1\n:60F:C250101EUR1005,00\n"
+        ":61:250101D5,00NTRFNONREF\n:62F:C250101EUR1000,00\n-\n"
+    )
+
+    result = read_bank_statement("x.sta", text.encode())
+
+    first, second = result.statements
+    assert second.statement_id == first.statement_id + "#2"
+    assert [(line.statement_id, line.amount) for line in result.lines] == [
+        (first.statement_id, Decimal("5.00")),
+        (second.statement_id, Decimal("-5.00")),
+    ]
