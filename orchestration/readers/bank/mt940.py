@@ -5,6 +5,16 @@ opening balance (final or intermediate), :61: movement, :86: the movement's deta
 (multi-line; German SEPA ?NN subfields understood), :62F:/:62M: closing balance.
 Every statement (one :20: ... :62a: block, several per file) must satisfy
 opening + Σ :61: = closing. SWIFT envelope blocks ({1:...}{2:...}{4: ... -}) are skipped.
+
+What real banks write, accepted: CRLF or LF, Latin-1 or UTF-8, a DOS Ctrl-Z at the end,
+the "-" end mark present or not, several :20: blocks with or without "-" between them,
+:86: over several lines, :86:, :64: and :65: after :62a: (statement-level, not a line's),
+a :NS: field (non-SWIFT, ignored), any transaction type N/F + 3 characters or S + 3
+(NMSC, NTRF, FTRF, S103, an unknown NXYZ: kept as written), amounts "1250," or "20,5"
+(comma decimals, as the standard writes them), an entry date (MMDD) across the year end.
+Rejected: a balance that does not add up, a field outside a statement (a :61: after the
+last "-"), a missing :25:/:60a:/:62a: (truncation), an amount with a decimal point, an
+MT942 interim report (:13D:/:34F:/:90a:) offered as a statement.
 """
 
 import re

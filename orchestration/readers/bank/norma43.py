@@ -15,6 +15,16 @@ Layout (positions 1-based, as the AEB publishes them):
    debits, 40-44 number of credits, 45-58 total credits, 59 sign of the final balance,
    60-73 final balance, 74-76 currency.
 88 end of file: 3-20 nines, 21-26 number of records (every record before the 88).
+
+What real banks write, accepted: records shorter than 80 characters (trailing blanks
+stripped; a field cut short still fails its own check), records back to back without
+line breaks, CRLF or LF, Latin-1 or UTF-8, a DOS Ctrl-Z after the 88, several accounts,
+common and own concept codes the AEB table does not define (kept as written in
+bank_transaction_code: they move no money). With a note: several files joined into one
+(a record 11 after an 88; each part checked against its own 88), more than the five 23
+records the standard allows for one movement (text only, all kept). Rejected: record 33
+figures or the 88 count that disagree with the records, a missing 33 or 88 (truncation),
+a record after the 88 other than a new 11, a field that is not what its position holds.
 """
 
 from dataclasses import dataclass, field
