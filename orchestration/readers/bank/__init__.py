@@ -47,7 +47,7 @@ def read_bank_statement(
     elif file_format == "norma43":
         statements, lines, notes = read_norma43(data, problems)
     elif file_format == "mt940":
-        statements, lines = read_mt940(data, problems)
+        statements, lines, notes = read_mt940(data, problems)
     elif file_format == "ofx":
         statements, lines, notes = read_ofx(data, problems)
     else:

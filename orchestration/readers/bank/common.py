@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from ..errors import ProblemLog
+from ..sheet import UnreadableFile
+from ..text_decoding import decode_export_text
 
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
 
@@ -13,6 +15,23 @@ def is_digits(text: str) -> bool:
     """Only ASCII digits, at least one: str.isdigit() also takes "²" or "٣", which int() and
     Decimal() then refuse or misread."""
     return text.isascii() and text.isdigit()
+
+
+def decode_bank_text(data: bytes, notes: list[str]) -> str:
+    """UTF-8, else Windows-1252; else (a DOS code page such as CP850 or CP852, which some
+    banks still write) Latin-1 with a note: the formats keep amounts, dates and codes in
+    ASCII, so only accented letters of names and texts can come out wrong. NUL bytes
+    (UTF-16, binary) are refused as UnreadableFile."""
+    try:
+        return decode_export_text(data)
+    except UnreadableFile as exc:
+        if b"\x00" in data:
+            raise
+        notes.append(
+            f"text is neither UTF-8 nor Windows-1252 ({exc.reason.split('(')[-1].rstrip(')')}): "
+            "read as Latin-1; accented letters in names and texts may be wrong"
+        )
+        return data.decode("latin-1")
 
 
 def without_end_of_file_mark(text: str) -> str:

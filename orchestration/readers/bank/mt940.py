@@ -11,7 +11,12 @@ the "-" end mark present or not, several :20: blocks with or without "-" between
 :86: over several lines, :86:, :64: and :65: after :62a: (statement-level, not a line's),
 a :NS: field (non-SWIFT, ignored), any transaction type N/F + 3 characters or S + 3
 (NMSC, NTRF, FTRF, S103, an unknown NXYZ: kept as written), amounts "1250," or "20,5"
-(comma decimals, as the standard writes them), an entry date (MMDD) across the year end.
+(comma decimals, as the standard writes them), an entry date (MMDD) across the year end
+or left blank, several :86: for one movement (joined), SOH/ETX framing characters.
+With a note: text lines outside any statement (a bank's header such as "ABNANL2A / 940"
+or ":940:"; skipped), a value date past its month's end (the 30th of February some banks
+write for month-end interest; read as the month's last day), an amount without its
+decimal comma ("C500NTRF"), text in a DOS code page (read as Latin-1).
 Rejected: a balance that does not add up, a field outside a statement (a :61: after the
 last "-"), a missing :25:/:60a:/:62a: (truncation), an amount with a decimal point, an
 MT942 interim report (:13D:/:34F:/:90a:) offered as a statement.
@@ -19,16 +24,16 @@ MT942 interim report (:13D:/:34F:/:90a:) offered as a statement.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
 from .common import (
     StatementIds,
     check_balance,
     compact_text,
+    decode_bank_text,
     find_iban,
     without_end_of_file_mark,
 )
@@ -37,9 +42,12 @@ from .model import BankStatement, BankStatementLine
 # :NS: is a non-SWIFT field some banks add (posting texts); read as a field, then ignored.
 _TAG = re.compile(r":([0-9]{2}[A-Z]?|NS):")
 _BALANCE = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9][0-9,]*)")
+# Some banks leave the entry date blank (four spaces), write a whole amount without its
+# comma ("C500NTRF") or pad the type code with spaces ("S   "): read, the amount with a note.
 _MOVEMENT = re.compile(
-    r"(?P<value>[0-9]{6})(?P<entry>[0-9]{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>[0-9]+,[0-9]*)(?P<type>[NFS][A-Z0-9]{3})(?P<own>.*?)(?://(?P<bank>[^\n]*))?"
+    r"(?P<value>[0-9]{6})(?P<entry>[0-9]{4}| {4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>[0-9]+(?:,[0-9]*)?)(?P<type>[NFS][A-Z0-9 ]{3})(?P<own>.*?)"
+    r"(?://(?P<bank>[^\n]*))?"
     r"(?:\n(?P<extra>.*))?",
     re.DOTALL,
 )
@@ -63,17 +71,25 @@ class _Statement:
 
 def read_mt940(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    """(statements, lines, notes); notes say what was read leniently."""
+    notes: list[str] = []
     try:
-        text = without_end_of_file_mark(decode_export_text(data))
+        text = without_end_of_file_mark(decode_bank_text(data, notes))
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
-        return [], []
+        return [], [], []
     statements: list[_Statement] = []
+    outside: list[str] = []
     current: _Statement | None = None
     for line, tag, value in _fields(text):
         if tag == "-":
             current = None
+            continue
+        if tag == "?":
+            # Text before the first field or between statements: a bank's own header
+            # ("ABNANL2A", "940", "0000 01INGBNL2AXXXX00001") or trailer, not SWIFT fields.
+            outside.append(f"line {line} {value.strip()[:30]!r}")
             continue
         if tag == "20" or current is None:
             current = _Statement(line)
@@ -85,19 +101,25 @@ def read_mt940(
                     value[:30],
                     "field outside a statement (every statement starts with :20:)",
                 )
-        _field(current, line, tag, value, problems)
+        _field(current, line, tag, value, problems, notes)
     if not statements:
         problems.add(0, "", "", "no statement (:20:) in the file")
+    if outside:
+        notes.append(
+            f"{len(outside)} line(s) outside any statement skipped (a bank's header or "
+            f"trailer): {', '.join(outside[:3])}{', ...' if len(outside) > 3 else ''}"
+        )
     for statement in statements:
         _check(statement, problems)
-    return _normalise(statements)
+    return (*_normalise(statements), notes)
 
 
 def _fields(text: str):
     """(line, tag, value) per field; continuation lines join the field with "\\n"."""
     pending: list = []
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
+        # SOH and ETX frame some banks' FIN transmissions; they are no part of a field.
+        line = raw.strip("\x01\x03").rstrip()
         if line.startswith("{") and "{4:" in line:
             line = line.split("{4:", 1)[1]
         elif line.startswith("{"):
@@ -121,7 +143,14 @@ def _fields(text: str):
         yield pending[0], pending[1], "\n".join(pending[2])
 
 
-def _field(statement: _Statement, line: int, tag: str, value: str, problems: ProblemLog) -> None:
+def _field(
+    statement: _Statement,
+    line: int,
+    tag: str,
+    value: str,
+    problems: ProblemLog,
+    notes: list[str],
+) -> None:
     statement.tags.add(tag)
     if tag == "20":
         statement.reference = value.strip()
@@ -137,14 +166,11 @@ def _field(statement: _Statement, line: int, tag: str, value: str, problems: Pro
     elif tag == "61":
         if statement.closing is not None:
             problems.add(line, ":61:", value[:30], "movement after the closing balance :62a:")
-        statement.movements.append(_movement(line, value, problems))
-    elif tag == "86":
-        if (
-            statement.movements
-            and statement.movements[-1]["details"] is None
-            and statement.closing is None
-        ):
-            statement.movements[-1]["details"] = value
+        statement.movements.append(_movement(line, value, problems, notes))
+    elif tag == "86" and statement.movements and statement.closing is None:
+        # Some banks (Rabobank) write a movement's details as several :86: fields.
+        previous = statement.movements[-1]["details"]
+        statement.movements[-1]["details"] = value if previous is None else f"{previous}\n{value}"
     elif tag == "?":
         problems.add(line, "", value[:30], "text outside any field")
 
@@ -166,7 +192,7 @@ def _balance(
     return (amount if match.group(1) == "C" else -amount), day, match.group(3)
 
 
-def _movement(line: int, value: str, problems: ProblemLog) -> dict:
+def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> dict:
     match = _MOVEMENT.fullmatch(value)
     movement = {"line": line, "amount": None, "details": None}
     if not match:
@@ -177,13 +203,23 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
             "not a statement line (expected YYMMDD[MMDD]C|D|RC|RD amount type reference)",
         )
         return movement
-    value_date = _date(match["value"])
+    value_date = _date(match["value"]) or _month_end(match["value"])
     amount = _amount(match["amount"])
     if value_date is None or amount is None:
         problems.add(line, ":61:", value.split("\n")[0], "invalid value date or amount")
         return movement
+    if _date(match["value"]) is None:
+        notes.append(
+            f"line {line}: value date {match['value']} does not exist (banks write the 30th "
+            f"of February for month-end interest); read as {value_date.isoformat()}"
+        )
+    if "," not in match["amount"]:
+        notes.append(
+            f"line {line}: amount {match['amount']} written without its decimal comma; "
+            f"read as {amount}"
+        )
     booking_date = value_date
-    if match["entry"]:
+    if match["entry"] and match["entry"].strip():
         booking_date = _entry_date(value_date, match["entry"])
         if booking_date is None:
             problems.add(line, ":61:", match["entry"], "invalid entry date (MMDD)")
@@ -194,7 +230,7 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
         amount=sign * amount,
         value_date=value_date,
         booking_date=booking_date,
-        type=match["type"],
+        type=match["type"].strip(),
         own=(match["own"] or "").strip(),
         bank=(match["bank"] or "").strip(),
         extra=(match["extra"] or "").strip(),
@@ -353,8 +389,16 @@ def _entry_date(value_date: date, mmdd: str) -> date | None:
         return None
 
 
-def _amount(text: str) -> Decimal | None:
-    if text.count(",") != 1:
+def _month_end(text: str) -> date | None:
+    """A day past the end of its month (YYMM30, YYMM31) read as the month's last day."""
+    if int(text[4:6]) not in (30, 31) or not 1 <= int(text[2:4]) <= 12:
         return None
-    integer, decimals = text.split(",")
+    year, month = 2000 + int(text[:2]), int(text[2:4])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _amount(text: str) -> Decimal | None:
+    if text.count(",") > 1:
+        return None
+    integer, _, decimals = text.partition(",")
     return Decimal(f"{integer}.{decimals.ljust(2, '0')}")

@@ -33,10 +33,10 @@ from decimal import Decimal
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
 from .common import (
     check_balance,
     compact_text,
+    decode_bank_text,
     is_digits,
     statement_id,
     without_end_of_file_mark,
@@ -98,12 +98,12 @@ def read_norma43(
     data: bytes, problems: ProblemLog
 ) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
     """(statements, lines, notes); notes say what was read leniently."""
+    notes: list[str] = []
     try:
-        text = decode_export_text(data)
+        text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
         return [], [], []
-    notes: list[str] = []
     physical = without_end_of_file_mark(text).splitlines()
     if (
         len(physical) == 1

@@ -27,8 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
-from .common import StatementIds, find_iban, is_digits
+from .common import StatementIds, decode_bank_text, find_iban, is_digits
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
@@ -69,8 +68,9 @@ class _Node:
 def read_ofx(
     data: bytes, problems: ProblemLog
 ) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    notes = [NOTE]
     try:
-        text = decode_export_text(data)
+        text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
         return [], [], []
@@ -82,7 +82,6 @@ def read_ofx(
     responses = root.all("STMTRS") + root.all("CCSTMTRS")
     if not responses:
         problems.add(0, "OFX", "", "no bank or credit-card statement (STMTRS / CCSTMTRS)")
-    notes = [NOTE]
     for response in root.all("STMTTRNRS") + root.all("CCSTMTTRNRS"):
         code = response.text("STATUS", "CODE")
         severity = response.text("STATUS", "SEVERITY").upper()

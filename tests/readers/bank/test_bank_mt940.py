@@ -251,3 +251,47 @@ def test_statements_repeating_account_period_and_sequence_keep_their_own_lines()
         (first.statement_id, Decimal("5.00")),
         (second.statement_id, Decimal("-5.00")),
     ]
+
+
+def test_quirks_of_real_banks_are_read_with_notes():
+    """Hand-made after public samples of ABN AMRO, ASN, Knab, Rabobank, mBank, Sberbank and
+    a Sparkasse (wolph/mt940 test files): SOH/ETX framing and an "ABNANL2A / 940" header
+    before :20:, a value date of 30 February (month-end interest), a blank entry date, two
+    :86: for one movement, an amount without its comma ("C500NTRF"), a type code padded
+    with spaces ("S   "), CP852 text.
+
+    1200.00 - 6.00 - 65.00 + 500.00 - 2.40 = 1626.60 = :62F:.
+    """
+    result = read_bank_statement("quirks.sta", (VARIANTS / "mt940_bank_quirks.sta").read_bytes())
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1200.00"),
+        Decimal("1626.60"),
+    )
+    assert [
+        (line.booking_date, line.value_date, line.amount, line.bank_transaction_code)
+        for line in result.lines
+    ] == [
+        (date(2016, 3, 1), date(2016, 2, 29), Decimal("-6.00"), "N024"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("-65.00"), "NOVB"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("500.00"), "NTRF"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("-2.40"), "S"),
+    ]
+    assert result.lines[1].remittance_text == "NL47INGB9999999999 hr j jansen Betaling sieraden"
+    notes = result.notes
+    assert len(notes) == 4
+    assert notes[0].startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert "value date 160230 does not exist" in notes[1] and "2016-02-29" in notes[1]
+    assert "amount 500 written without its decimal comma; read as 500.00" in notes[2]
+    assert notes[3].startswith("3 line(s) outside any statement skipped")
+    assert "'ABNANL2A'" in notes[3]
+
+
+def test_day_that_no_month_has_is_still_rejected():
+    data = (VARIANTS / "mt940_bank_quirks.sta").read_bytes().replace(b":61:160230", b":61:160232")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column) == (9, ":61:")
+    assert errors[0].reason == "invalid value date or amount"
