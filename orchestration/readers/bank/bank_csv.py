@@ -15,7 +15,7 @@ from ..errors import ProblemLog
 from ..numbers import number_example, parse_number_text
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import compact_text, statement_id
+from .common import compact_text, statement_id, to_cents
 from .model import BankCsvMapping, BankStatement, BankStatementLine
 
 NOTE = "bank CSV without a balance column: no control figure to tie the lines to"
@@ -301,4 +301,10 @@ def _number(
         problems.add(
             line, column or "", text, f"not a number (expected e.g. {number_example(separator)})"
         )
-    return number
+        return None
+    cents = to_cents(number)
+    if cents is None:
+        problems.add(
+            line, column or "", text, "more than 2 decimals, or too large (money is kept in cents)"
+        )
+    return cents

@@ -22,10 +22,13 @@ What real banks send and the schema allows, accepted:
   reads as zero.
 - With a warning (`notes`), because nothing can tie the lines: a statement without a
   booked opening or closing balance (only available balances OPAV/CLAV/ITAV/FWAV, or
-  none); a booked entry without BookgDt takes its ValDt as booking date.
+  none); a booked entry without BookgDt takes its ValDt as booking date, and in a
+  camt.054 without either, the day the notification was created (CreDtTm).
+- Amounts with trailing zeros ("8.850", the schema allows 5 decimals) are cents.
 Rejected: balances that do not add up, TxsSummry figures the entries contradict, an
-amount that is not an xs:decimal, a booked entry with neither BookgDt nor ValDt, a
-malformed or truncated XML document.
+amount that is not an xs:decimal or has a sub-cent digit (money is never rounded), a
+camt.053 booked entry with neither BookgDt nor ValDt, a malformed or truncated XML
+document, a declared encoding the parser cannot read.
 """
 
 import re
@@ -37,7 +40,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from ..errors import ProblemLog
-from .common import StatementIds, check_balance, compact_text, is_digits
+from .common import StatementIds, check_balance, compact_text, is_digits, to_cents
 from .model import BankStatement, BankStatementLine
 
 _ZERO = Decimal("0")
@@ -116,13 +119,14 @@ def read_camt(
             "was checked"
         )
     ids = StatementIds()
+    created = _date_of(message, "GrpHdr", "CreDtTm")
     for index, report in enumerate(reports, 1):
         path = f"Document/{name}/{report_name}[{index}]"
-        _report(kind, path, report, problems, statements, lines, notes, ids)
+        _report(kind, path, report, problems, statements, lines, notes, ids, created)
     return kind, statements, lines, notes
 
 
-def _report(kind, path, report, problems, statements, lines, notes, ids) -> None:
+def _report(kind, path, report, problems, statements, lines, notes, ids, created) -> None:
     account = _text(report, "Acct", "Id", "IBAN") or _text(report, "Acct", "Id", "Othr", "Id")
     if not account:
         problems.add(0, f"{path}/Acct/Id", "", "account has neither IBAN nor Othr/Id")
@@ -133,7 +137,10 @@ def _report(kind, path, report, problems, statements, lines, notes, ids) -> None
         status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")
         if status and status != "BOOK":
             continue
-        entries.append(_entry(f"{path}/Ntry[{number}]", entry, problems, notes))
+        # A notification is sent when the entry is booked: its creation day stands in for
+        # a booking date the bank left out (camt.054 only; a statement must date entries).
+        sent = (_date_of(report, "CreDtTm") or created) if kind == "camt054" else None
+        entries.append(_entry(f"{path}/Ntry[{number}]", entry, problems, notes, sent))
     booked = [entry for entry in entries if entry is not None]
     if len(booked) != len(entries):
         return
@@ -159,11 +166,13 @@ def _report(kind, path, report, problems, statements, lines, notes, ids) -> None
         _date_of(report, "FrToDt", "FrDtTm")
         or (opening[1] if opening else None)
         or (min(days) if days else None)
+        or (closing[1] if closing else None)
     )
     end = (
         _date_of(report, "FrToDt", "ToDtTm")
         or (closing[1] if closing else None)
         or (max(days) if days else None)
+        or (opening[1] if opening else None)
     )
     if start is None or end is None:
         problems.add(
@@ -256,14 +265,17 @@ def _one(path, code, balances: dict[str, list[_Balance]], pick, problems) -> _Ba
     return same_day[0]
 
 
-def _entry(where: str, entry: Element, problems: ProblemLog, notes: list[str]) -> dict | None:
+def _entry(
+    where: str, entry: Element, problems: ProblemLog, notes: list[str], sent: date | None
+) -> dict | None:
     amount = _signed(where, entry, problems)
     booking = _date_of(entry, "BookgDt")
     value = _date_of(entry, "ValDt")
     written = _text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")
-    if booking is None and not written and value is not None:
-        notes.append(f"{where}: booked entry without BookgDt; its value date {value} was used")
-        booking = value
+    if booking is None and not written and (value or sent) is not None:
+        booking = value or sent
+        source = "its value date" if value else "the notification's creation date (CreDtTm)"
+        notes.append(f"{where}: booked entry without BookgDt; {source} {booking} was used")
     if booking is None:
         problems.add(
             0,
@@ -339,6 +351,12 @@ def _signed(
     amount = _decimal(text)
     if amount is None:
         problems.add(0, f"{where}/Amt", text, "not an amount (xs:decimal, e.g. 1234.56)")
+        return None
+    amount = to_cents(amount)
+    if amount is None:
+        problems.add(
+            0, f"{where}/Amt", text, "more than 2 decimals, or too large (money is kept in cents)"
+        )
         return None
     if amount < 0:
         problems.add(0, f"{where}/Amt", text, "negative amount (the sign is in CdtDbtInd)")

@@ -8,7 +8,20 @@ from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
 
+_CENT = Decimal("0.01")
+# The warehouse keeps money as DECIMAL(18, 2).
+_MONEY_LIMIT = Decimal(10) ** 16
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+
+
+def to_cents(amount: Decimal) -> Decimal | None:
+    """`amount` written with exactly two decimals ("8.850" -> 8.85), or None when that
+    would drop a digit (a sub-cent amount; money is never rounded) or the amount does not
+    fit DECIMAL(18, 2)."""
+    if not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
+        return None
+    cents = amount.quantize(_CENT)
+    return cents if cents == amount else None
 
 
 def is_digits(text: str) -> bool:

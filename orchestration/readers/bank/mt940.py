@@ -35,6 +35,7 @@ from .common import (
     compact_text,
     decode_bank_text,
     find_iban,
+    to_cents,
     without_end_of_file_mark,
 )
 from .model import BankStatement, BankStatementLine
@@ -186,7 +187,8 @@ def _balance(
             line,
             f":{tag}:",
             value.strip(),
-            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals)",
+            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals, at "
+            "most 2)",
         )
         return None
     return (amount if match.group(1) == "C" else -amount), day, match.group(3)
@@ -206,7 +208,12 @@ def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> 
     value_date = _date(match["value"]) or _month_end(match["value"])
     amount = _amount(match["amount"])
     if value_date is None or amount is None:
-        problems.add(line, ":61:", value.split("\n")[0], "invalid value date or amount")
+        problems.add(
+            line,
+            ":61:",
+            value.split("\n")[0],
+            "invalid value date or amount (YYMMDD; at most 2 decimals)",
+        )
         return movement
     if _date(match["value"]) is None:
         notes.append(
@@ -401,4 +408,4 @@ def _amount(text: str) -> Decimal | None:
     if text.count(",") > 1:
         return None
     integer, _, decimals = text.partition(",")
-    return Decimal(f"{integer}.{decimals.ljust(2, '0')}")
+    return to_cents(Decimal(f"{integer}.{decimals.ljust(2, '0')}"))

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from .common import StatementIds, decode_bank_text, find_iban, is_digits
+from .common import StatementIds, decode_bank_text, find_iban, is_digits, to_cents
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
@@ -208,7 +208,7 @@ def _statement(
     closing = _amount(closing_text) if closing_text else None
     if closing_text and closing is None:
         problems.add(
-            response.find("LEDGERBAL").line, "LEDGERBAL/BALAMT", closing_text, "not an amount"
+            response.find("LEDGERBAL").line, "LEDGERBAL/BALAMT", closing_text, "not an amount (at most 2 decimals)"
         )
     sid = ids.new(account, start, end, "1")
     found = []
@@ -228,7 +228,7 @@ def _statement(
                 _line_of_leaf(transaction, "TRNAMT"),
                 "TRNAMT",
                 transaction.text("TRNAMT"),
-                "not an amount",
+                "not an amount (at most 2 decimals)",
             )
         fitid = transaction.text("FITID")
         if fitid and fitid in seen_ids:
@@ -315,6 +315,6 @@ def _amount(text: str) -> Decimal | None:
     if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
         return None
     try:
-        return Decimal(text)
+        return to_cents(Decimal(text))
     except InvalidOperation:
         return None

@@ -385,3 +385,80 @@ def test_encoding_the_xml_parser_cannot_read_is_rejected(declared):
 
     assert [(e.line, e.column) for e in errors] == [(1, "encoding")]
     assert "XML declares an encoding that cannot be read" in errors[0].reason
+
+
+def test_amounts_with_trailing_zeros_are_cents_and_sub_cent_amounts_are_rejected():
+    """"1250.000" and "30.2500" are 1250.00 and 30.25 (the schema allows 5 decimals); the
+    warehouse keeps cents, so "20.255" cannot be stored without rounding: refused."""
+    data = (VARIANTS / "camt053_zoned_dates.xml").read_bytes()
+    padded = data.replace(b">1250.00<", b">1250.000<").replace(b">30.25<", b">30.2500<")
+
+    assert [line.amount for line in read_bank_statement("x.xml", padded).lines] == [
+        Decimal("1250.00"),
+        Decimal("-30.25"),
+        Decimal("-20.25"),
+    ]
+    assert str(read_bank_statement("x.xml", padded).lines[0].amount) == "1250.00"
+
+    errors = _rejected(data.replace(b">20.25<", b">20.255<"))
+    assert [(e.column, e.value) for e in errors] == [
+        ("Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt", "20.255")
+    ]
+    assert errors[0].reason == "more than 2 decimals, or too large (money is kept in cents)"
+
+
+def test_amount_too_large_for_the_warehouse_is_rejected():
+    data = (VARIANTS / "camt053_zoned_dates.xml").read_bytes()
+
+    errors = _rejected(data.replace(b">1250.00<", b">12345678901234567.00<"))
+
+    assert errors[0].column == "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt"
+
+
+def test_notification_entry_without_any_date_is_booked_on_the_day_it_was_sent():
+    """A camt.054 entry with neither BookgDt nor ValDt (as some banks send): the day the
+    notification was created (here only GrpHdr/CreDtTm, 2025-06-03T12:00:00) is its day;
+    a note says so."""
+    data = _fixture("camt054_v02.xml")
+    start, end = data.index(b"<BookgDt>"), data.index(b"</ValDt>") + len(b"</ValDt>")
+    undated = data[:start] + data[end:]
+    assert b"<BookgDt>" not in undated and b"<CreDtTm>" in undated
+
+    result = read_bank_statement("n.xml", undated)
+
+    (line,) = result.lines
+    sent = date(2025, 6, 3)
+    assert (line.booking_date, line.value_date, line.amount) == (sent, sent, Decimal("1210.00"))
+    assert any("creation date (CreDtTm)" in note for note in result.notes)
+
+
+def test_statement_entry_without_any_date_is_still_rejected():
+    data = (VARIANTS / "camt053_zoned_dates.xml").read_bytes()
+    data = data.replace(
+        b"<BookgDt><Dt>2017-04-01+02:00</Dt></BookgDt>\n        <ValDt><Dt>2017-04-03-05:00</Dt></ValDt>",
+        b"",
+    )
+
+    errors = _rejected(data)
+
+    assert [e.column for e in errors] == ["Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt"]
+
+
+def test_statement_with_an_opening_balance_only_and_no_entry():
+    data = (VARIANTS / "camt053_interim_pages.xml").read_bytes()
+    start = data.index(b"<Stmt>")
+    end = data.index(b"</Stmt>") + len(b"</Stmt>")
+    page = data[start:end]
+    page = page[: page.index(b"<Bal><Tp><CdOrPrtry><Cd>ITBD")] + b"</Stmt>"
+    only_opening = data[:start] + page + data[data.rindex(b"</BkToCstmrStmt>") :]
+
+    result = read_bank_statement("x.xml", only_opening)
+
+    (statement,) = result.statements
+    assert (statement.period_start, statement.period_end) == (date(2017, 5, 2), date(2017, 5, 2))
+    assert (statement.opening_balance, statement.closing_balance, statement.line_count) == (
+        Decimal("500.00"),
+        None,
+        0,
+    )
+    assert "no booked closing (CLBD) balance" in result.notes[0]

@@ -195,3 +195,15 @@ def test_single_day_whose_balance_ties_in_no_order_is_rejected():
 
     assert [(e.line, e.column) for e in errors] == [(3, "balance")]
     assert "difference" in errors[0].reason
+
+
+def test_sub_cent_amount_is_rejected():
+    data = (
+        b"Fecha,Concepto,Importe,Divisa\n"
+        b"2025-06-03,Cobro F-1,1210.005,EUR\n"
+    )
+
+    errors = _rejected(data, SIGNED)
+
+    assert [(e.line, e.column, e.value) for e in errors] == [(2, "Importe", "1210.005")]
+    assert "more than 2 decimals" in errors[0].reason

@@ -294,4 +294,17 @@ def test_day_that_no_month_has_is_still_rejected():
     errors = _rejected(data)
 
     assert (errors[0].line, errors[0].column) == (9, ":61:")
-    assert errors[0].reason == "invalid value date or amount"
+    assert errors[0].reason == "invalid value date or amount (YYMMDD; at most 2 decimals)"
+
+
+def test_sub_cent_amount_is_rejected():
+    # The warehouse keeps cents; "20,505" cannot be stored without rounding it.
+    data = _real_banks().replace(b"D20,5NMSC", b"D20,505NMSC")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column, errors[0].value) == (
+        5,
+        ":61:",
+        "2501011231D20,505NMSCNONREF",
+    )

@@ -205,3 +205,15 @@ def test_warning_status_is_a_note_and_error_severity_rejects():
     errors = _rejected(data.replace(b"<CODE>1<SEVERITY>INFO", b"<CODE>2000<SEVERITY>ERROR"))
     assert [(e.line, e.column, e.value) for e in errors] == [(44, "STATUS/CODE", "2000")]
     assert errors[0].reason == "the bank reports an error: Client up-to-date"
+
+
+def test_sub_cent_amount_is_rejected():
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes().replace(
+        b"<TRNAMT>-99.99", b"<TRNAMT>-99.995"
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.column, e.value, e.reason) for e in errors] == [
+        ("TRNAMT", "-99.995", "not an amount (at most 2 decimals)")
+    ]
