@@ -81,7 +81,10 @@ def read_ofx(
     lines: list[BankStatementLine] = []
     responses = root.all("STMTRS") + root.all("CCSTMTRS")
     if not responses:
-        problems.add(0, "OFX", "", "no bank or credit-card statement (STMTRS / CCSTMTRS)")
+        what = "an investment statement (INVSTMTRS), not a bank account's; " if root.all(
+            "INVSTMTRS"
+        ) else ""
+        problems.add(0, "OFX", "", f"{what}no bank or credit-card statement (STMTRS / CCSTMTRS)")
     for response in root.all("STMTTRNRS") + root.all("CCSTMTTRNRS"):
         code = response.text("STATUS", "CODE")
         severity = response.text("STATUS", "SEVERITY").upper()

@@ -217,3 +217,21 @@ def test_sub_cent_amount_is_rejected():
     assert [(e.column, e.value, e.reason) for e in errors] == [
         ("TRNAMT", "-99.995", "not an amount (at most 2 decimals)")
     ]
+
+
+def test_investment_statement_is_refused_by_name():
+    data = (
+        b"OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n\r\n<OFX><INVSTMTMSGSRSV1><INVSTMTTRNRS>"
+        b"<TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><INVSTMTRS><DTASOF>20250701<CURDEF>USD"
+        b"</INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>\r\n"
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.column, e.reason) for e in errors] == [
+        (
+            "OFX",
+            "an investment statement (INVSTMTRS), not a bank account's; no bank or credit-card "
+            "statement (STMTRS / CCSTMTRS)",
+        )
+    ]
