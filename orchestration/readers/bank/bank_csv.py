@@ -30,6 +30,10 @@ def read_bank_csv(
         problems.add(0, "", "", exc.reason)
         return [], [], []
     physical = text.splitlines(keepends=True)[mapping.skip_lines :]
+    if mapping.footer_lines:
+        while physical and not physical[-1].strip():
+            physical.pop()
+        physical = physical[: max(len(physical) - mapping.footer_lines, 0)]
     body = "".join(physical)
     delimiter = mapping.delimiter or _guess_delimiter(body)
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)

@@ -207,3 +207,26 @@ def test_sub_cent_amount_is_rejected():
 
     assert [(e.line, e.column, e.value) for e in errors] == [(2, "Importe", "1210.005")]
     assert "more than 2 decimals" in errors[0].reason
+
+
+def test_total_lines_after_the_movements_are_left_out_by_the_mapping():
+    """The bank prints totals under the movements; `footer_lines=2` leaves them out.
+    Opening 2,500.00 - 1,500.00 = 1,000.00; + 1,500.00 - 45.10 = 2,454.90."""
+    data = (Path(__file__).parent / "fixtures" / "variants" / "movimientos_con_totales.csv").read_bytes()
+    mapping = replace(SPLIT, skip_lines=1, footer_lines=2)
+
+    result = read_bank_statement("m.csv", data, mapping)
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"),
+        Decimal("2454.90"),
+    )
+    assert [(line.booking_date, line.value_date, line.amount) for line in result.lines] == [
+        (date(2025, 7, 3), date(2025, 7, 3), Decimal("1500.00")),
+        (date(2025, 7, 4), date(2025, 7, 5), Decimal("-45.10")),
+    ]
+
+    # Without it, the totals are rows that are not movements, and say so.
+    errors = _rejected(data, replace(SPLIT, skip_lines=1))
+    assert [(e.line, e.column, e.value) for e in errors][:1] == [(6, "F. Operación", "Total cargos")]
