@@ -211,7 +211,10 @@ def _statement(
     closing = _amount(closing_text) if closing_text else None
     if closing_text and closing is None:
         problems.add(
-            response.find("LEDGERBAL").line, "LEDGERBAL/BALAMT", closing_text, "not an amount (at most 2 decimals)"
+            response.find("LEDGERBAL").line,
+            "LEDGERBAL/BALAMT",
+            closing_text,
+            "not an amount (at most 2 decimals)",
         )
     sid = ids.new(account, start, end, "1")
     found = []

@@ -322,7 +322,8 @@ def test_interim_page_that_does_not_add_up_is_rejected():
 
 def test_two_closing_balances_of_one_day_that_disagree_are_rejected():
     data = (VARIANTS / "camt053_interim_pages.xml").read_bytes().replace(
-        b"<Dt>2017-05-01</Dt></Dt></Bal>\n      <Ntry>", b"<Dt>2017-05-02</Dt></Dt></Bal>\n      <Ntry>"
+        b"<Dt>2017-05-01</Dt></Dt></Bal>\n      <Ntry>",
+        b"<Dt>2017-05-02</Dt></Dt></Bal>\n      <Ntry>",
     )
 
     errors = _rejected(data)
@@ -356,7 +357,9 @@ def test_only_available_balances_and_no_booking_date_are_read_with_notes():
 )
 def test_invalid_booking_date_is_rejected_naming_the_element(written):
     data = (VARIANTS / "camt053_zoned_dates.xml").read_bytes()
-    data = data.replace(b"<BookgDt><Dt>2017-04-01+02:00</Dt>", f"<BookgDt><Dt>{written}</Dt>".encode())
+    data = data.replace(
+        b"<BookgDt><Dt>2017-04-01+02:00</Dt>", f"<BookgDt><Dt>{written}</Dt>".encode()
+    )
 
     errors = _rejected(data)
 
@@ -379,7 +382,9 @@ def test_amount_that_is_not_an_xs_decimal_is_rejected(amount):
 @pytest.mark.parametrize("declared", ["AUTF-8", "Shift_JIS"])
 def test_encoding_the_xml_parser_cannot_read_is_rejected(declared):
     # Found by the property tests: an unknown encoding made the XML parser raise LookupError.
-    data = _fixture("camt053_v02.xml").replace(b'encoding="UTF-8"', f'encoding="{declared}"'.encode())
+    data = _fixture("camt053_v02.xml").replace(
+        b'encoding="UTF-8"', f'encoding="{declared}"'.encode()
+    )
 
     errors = _rejected(data)
 
@@ -435,7 +440,8 @@ def test_notification_entry_without_any_date_is_booked_on_the_day_it_was_sent():
 def test_statement_entry_without_any_date_is_still_rejected():
     data = (VARIANTS / "camt053_zoned_dates.xml").read_bytes()
     data = data.replace(
-        b"<BookgDt><Dt>2017-04-01+02:00</Dt></BookgDt>\n        <ValDt><Dt>2017-04-03-05:00</Dt></ValDt>",
+        b"<BookgDt><Dt>2017-04-01+02:00</Dt></BookgDt>\n"
+        b"        <ValDt><Dt>2017-04-03-05:00</Dt></ValDt>",
         b"",
     )
 

@@ -212,7 +212,7 @@ def test_sub_cent_amount_is_rejected():
 def test_total_lines_after_the_movements_are_left_out_by_the_mapping():
     """The bank prints totals under the movements; `footer_lines=2` leaves them out.
     Opening 2,500.00 - 1,500.00 = 1,000.00; + 1,500.00 - 45.10 = 2,454.90."""
-    data = (Path(__file__).parent / "fixtures" / "variants" / "movimientos_con_totales.csv").read_bytes()
+    data = (FIXTURE.parent / "variants" / "movimientos_con_totales.csv").read_bytes()
     mapping = replace(SPLIT, skip_lines=1, footer_lines=2)
 
     result = read_bank_statement("m.csv", data, mapping)
@@ -229,4 +229,8 @@ def test_total_lines_after_the_movements_are_left_out_by_the_mapping():
 
     # Without it, the totals are rows that are not movements, and say so.
     errors = _rejected(data, replace(SPLIT, skip_lines=1))
-    assert [(e.line, e.column, e.value) for e in errors][:1] == [(6, "F. Operación", "Total cargos")]
+    assert (errors[0].line, errors[0].column, errors[0].value) == (
+        6,
+        "F. Operación",
+        "Total cargos",
+    )

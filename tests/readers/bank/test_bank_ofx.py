@@ -157,7 +157,8 @@ def test_several_statements_sgml_without_closing_tags_latin1():
     line, keeps its ledger balance, and a note says so; its status 1 (INFO) is a note too."""
     result = read_bank_statement("x.ofx", (VARIANTS / "ofx1_several_statements.ofx").read_bytes())
 
-    assert [(s.account, s.currency, s.closing_balance, s.line_count) for s in result.statements] == [
+    statements = result.statements
+    assert [(s.account, s.currency, s.closing_balance, s.line_count) for s in statements] == [
         ("ES9121000418450200051332", "EUR", Decimal("3400.01"), 2),
         ("0049-1500-2810123456", "USD", Decimal("287.50"), 0),
         ("4111XXXXXXXX1111", "EUR", Decimal("-45.10"), 1),
