@@ -12,7 +12,9 @@ the "-" end mark present or not, several :20: blocks with or without "-" between
 a :NS: field (non-SWIFT, ignored), any transaction type N/F + 3 characters or S + 3
 (NMSC, NTRF, FTRF, S103, an unknown NXYZ: kept as written), amounts "1250," or "20,5"
 (comma decimals, as the standard writes them), an entry date (MMDD) across the year end
-or left blank, several :86: for one movement (joined), SOH/ETX framing characters.
+or left blank, several :86: for one movement (joined), SOH/ETX framing characters, a
+lone "-" inside wrapped :86: text (a "-" line ends a statement only after its :62a:),
+Dutch structured details (/EREF/, /CNTP/, /REMI/, /IBAN/, /NAME/ of ING, ABN AMRO).
 With a note: text lines outside any statement (a bank's header such as "ABNANL2A / 940"
 or ":940:"; skipped), a value date past its month's end (the 30th of February some banks
 write for month-end interest; read as the month's last day), an amount without its
@@ -53,6 +55,11 @@ _MOVEMENT = re.compile(
     re.DOTALL,
 )
 _SUBFIELD = re.compile(r"\?([0-9]{2})")
+# Dutch structured :86: keys (SWIFT "structured information to account owner").
+_SLASH_KEY = re.compile(
+    r"/(EREF|PREF|CNTP|REMI|MARF|CSID|RTRN|BENM|ORDP|IREF|PURP|ULTC|ULTD|ULTB|SVCL|EXCH|CHGS"
+    r"|OCMT|ISDT|TRCD|RTYP|ACCW|BUSP|TRTP|IBAN|BIC|NAME)/"
+)
 # A SEPA keyword (EREF+, SVWZ+, KREF+...) or bank label (MTLG:) opens a new purpose segment.
 _KEYWORD = re.compile(r"[A-Z]{3,4}[+:]")
 
@@ -116,14 +123,23 @@ def read_mt940(
 
 
 def _fields(text: str):
-    """(line, tag, value) per field; continuation lines join the field with "\\n"."""
+    """(line, tag, value) per field; continuation lines join the field with "\\n".
+
+    A "-" line ends a statement only once its closing balance :62a: has been read: before
+    that it is a line of wrapped text (ING wraps :86: at 65 characters, and a lone "-"
+    can fall on a line of its own).
+    """
     pending: list = []
+    closed = True
     for number, raw in enumerate(text.splitlines(), 1):
         # SOH and ETX frame some banks' FIN transmissions; they are no part of a field.
         line = raw.strip("\x01\x03").rstrip()
         if line.startswith("{") and "{4:" in line:
             line = line.split("{4:", 1)[1]
         elif line.startswith("{"):
+            continue
+        if line == "-" and pending and not closed:
+            pending[2].append(line)
             continue
         if line in ("-", "-}") or line.startswith("-}"):
             if pending:
@@ -136,6 +152,8 @@ def _fields(text: str):
             if pending:
                 yield pending[0], pending[1], "\n".join(pending[2])
             pending = [number, match.group(1), [line[match.end() :]]]
+            if match.group(1) == "20" or match.group(1).startswith("62"):
+                closed = match.group(1) != "20"
         elif pending:
             pending[2].append(line)
         elif line.strip():
@@ -158,7 +176,7 @@ def _field(
     elif tag in ("25", "25P"):
         statement.account = value.strip()
     elif tag in ("28", "28C"):
-        statement.sequence = value.strip()
+        statement.sequence = "".join(value.split())  # ING wraps "0000" + "0" over two lines
     elif tag in ("60F", "60M"):
         statement.opening = _balance(line, tag, value, problems)
     elif tag in ("62F", "62M"):
@@ -319,7 +337,9 @@ def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[
             if movement["amount"] is None:
                 continue
             details = _details(movement["details"] or "")
-            reference = movement["bank"] if movement["own"] in ("", "NONREF") else movement["own"]
+            # ING writes the kind of reference (EREF, PREF) where the reference belongs.
+            own = movement["own"] if movement["own"] not in ("NONREF", "EREF", "PREF") else ""
+            reference = own or movement["bank"]
             lines.append(
                 BankStatementLine(
                     statement_id=sid,
@@ -342,8 +362,11 @@ def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[
 
 def _details(text: str) -> dict[str, str]:
     """:86: details: German structured (?00 posting text, ?20-?29 and ?60-?63 purpose,
-    ?30 BIC, ?31 account, ?32-?33 name) or free text."""
+    ?30 BIC, ?31 account, ?32-?33 name), Dutch structured (/EREF/, /CNTP/, /REMI/ ...,
+    as ING, ABN AMRO and Rabobank write SEPA details) or free text."""
     joined = text.replace("\n", "")
+    if _SLASH_KEY.match(joined):
+        return _slash_details(joined)
     if not _SUBFIELD.search(joined):
         return {"name": "", "account": "", "text": compact_text(*text.split("\n")), "reference": ""}
     parts: dict[str, list[str]] = {}
@@ -372,6 +395,31 @@ def _details(text: str) -> dict[str, str]:
         "account": "".join(parts.get("31", [])).strip(),
         "text": compact_text(purpose) or compact_text("".join(parts.get("00", []))),
         "reference": reference,
+    }
+
+
+def _slash_details(joined: str) -> dict[str, str]:
+    """/KEY/value fields; lines are wrapped at a fixed width, so they join without a space.
+    CNTP is account/BIC/name/city (ING), or IBAN and NAME come on their own (ABN AMRO);
+    REMI is USTD//free text, STRD/CUR/creditor reference, or the text itself."""
+    pieces = _SLASH_KEY.split(joined)
+    fields: dict[str, str] = {}
+    for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
+        fields.setdefault(key, value.rstrip("/"))
+    party = fields.get("CNTP", "").split("/")
+    remittance = fields.get("REMI", "")
+    for prefix in ("USTD//", "STRD/CUR/"):
+        if remittance.startswith(prefix):
+            remittance = remittance[len(prefix) :]
+    reference = next(
+        (fields[key] for key in ("EREF", "PREF") if fields.get(key, "NOTPROVIDED") != "NOTPROVIDED"),
+        "",
+    )
+    return {
+        "name": compact_text(fields.get("NAME") or (party[2] if len(party) > 2 else "")),
+        "account": (fields.get("IBAN") or party[0]).strip(),
+        "text": compact_text(remittance.rstrip("/")),
+        "reference": reference.strip(),
     }
 
 

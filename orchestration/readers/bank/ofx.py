@@ -185,6 +185,8 @@ def _statement(
         problems.add(response.line, "BANKACCTFROM/ACCTID", "", "statement without an account")
     currency = response.text("CURDEF")
     transactions = response.find("BANKTRANLIST")
+    if transactions is not None and not transactions.children:
+        transactions = None  # written empty, <BANKTRANLIST></BANKTRANLIST>: no list at all
     if transactions is None:
         # BANKTRANLIST is optional: a balance-only response, with nothing to load but a
         # dated ledger balance.

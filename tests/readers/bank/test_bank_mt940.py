@@ -308,3 +308,61 @@ def test_sub_cent_amount_is_rejected():
         ":61:",
         "2501011231D20,505NMSCNONREF",
     )
+
+
+def test_ing_wrapped_details_with_a_lone_dash_line_and_dutch_structured_fields():
+    """ING wraps :86: at 65 characters: "MND" + "-" + "EV01" falls over three lines, the
+    middle one a lone "-", which is text, not the end of the statement (no :62F: yet).
+    :28C:0000 wraps its last "0" too. 662.23 + 1.56 - 1.14 = 662.65 = :62F:. The /EREF/,
+    /CNTP/ and /REMI/ fields give reference, counterparty and text; the :61: reference
+    "EREF" only names the kind of reference and is not kept as one."""
+    data = (VARIANTS / "mt940_ing_wrapped.sta").read_bytes()
+
+    result = read_bank_statement("ing.940", data)
+
+    (statement,) = result.statements
+    assert statement.statement_id.endswith("|00000")
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("662.23"),
+        Decimal("662.65"),
+    )
+    credit, debit = result.lines
+    assert (credit.booking_date, credit.amount, debit.amount) == (
+        date(2025, 2, 20),
+        Decimal("1.56"),
+        Decimal("-1.14"),
+    )
+    assert (credit.reference, credit.counterparty_account, credit.counterparty_name) == (
+        "EV12341REP1231456T1234",
+        "NL32INGB0000012345",
+        "ING BANK NV INZAKE WEB",
+    )
+    assert credit.remittance_text == "EV10001REP1000000T1000"
+    assert (debit.reference, debit.remittance_text) == ("EV123REP123412T1234",) * 2
+    assert result.notes == []
+
+
+def test_abn_amro_structured_details():
+    data = _real_banks().replace(
+        b":86:Invoice INV-2025-001\nCustomer GmbH\nThank you",
+        b":86:/TRTP/SEPA OVERBOEKING/IBAN/NL02ABNA0123456789/BIC/ABNANL2A/NAME/J. JA\n"
+        b"NSEN/REMI/Factuur 2025-0042/EREF/E2E-42",
+    )
+
+    line = read_bank_statement("abn.sta", data).lines[1]
+
+    assert (line.amount, line.counterparty_name, line.counterparty_account) == (
+        Decimal("1250.00"),
+        "J. JANSEN",
+        "NL02ABNA0123456789",
+    )
+    assert (line.remittance_text, line.reference) == ("Factuur 2025-0042", "E2E-42")
+
+
+def test_lone_dash_after_the_closing_balance_still_ends_the_statement():
+    text = _real_banks().decode("latin-1")
+    assert "\n-\n\n:20:STARTUMS" in text  # statement 1 ends with "-" after its :62M:
+
+    result = read_bank_statement("x.sta", _real_banks())
+
+    assert len(result.statements) == 2

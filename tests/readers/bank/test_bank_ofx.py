@@ -236,3 +236,24 @@ def test_investment_statement_is_refused_by_name():
             "statement (STMTRS / CCSTMTRS)",
         )
     ]
+
+
+def test_empty_transaction_list_is_read_as_no_list():
+    # <BANKTRANLIST></BANKTRANLIST> without even DTSTART/DTEND, as some banks write a
+    # period without movements: no line, the ledger balance kept, a note.
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes()
+    start = data.index(b"<BANKTRANLIST>\r\n<DTSTART>20250701<DTEND>")
+    end = data.index(b"</BANKTRANLIST>", start)
+    data = data[:start] + b"<BANKTRANLIST>\r\n" + data[end:]
+
+    result = read_bank_statement("x.ofx", data)
+
+    card = result.statements[2]
+    assert (card.account, card.line_count, card.closing_balance) == (
+        "4111XXXXXXXX1111",
+        0,
+        Decimal("-45.10"),
+    )
+    assert (card.period_start, card.period_end) == (date(2025, 7, 31), date(2025, 7, 31))
+    assert len(result.lines) == 2
+    assert any("4111XXXXXXXX1111 has no transaction list" in note for note in result.notes)
