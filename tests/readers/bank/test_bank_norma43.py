@@ -312,3 +312,16 @@ def test_other_record_after_the_end_of_file_is_rejected():
     assert [(e.line, e.column, e.reason) for e in errors] == [
         (7, "record", "record after the end-of-file record 88")
     ]
+
+
+def test_text_in_a_dos_code_page_is_read_with_a_note():
+    # 0x81 is "ü" in CP850 and undefined in Windows-1252: read as Latin-1, the amounts are
+    # ASCII and unaffected; only the letter may come out wrong, and a note says so.
+    data = (VARIANTS / "n43_short_lines.n43").read_bytes().replace(b"CLIENTE X", b"G\x81NTER X")
+
+    result = read_bank_statement("extracto.n43", data)
+
+    assert [line.amount for line in result.lines] == [Decimal("500.00"), Decimal("-120.50")]
+    assert result.lines[0].remittance_text == "TRANSFERENCIA G\x81NTER X"
+    (note,) = result.notes
+    assert note.startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
