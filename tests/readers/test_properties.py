@@ -8,16 +8,18 @@ statement's opening balance plus its lines equals its closing balance.
 """
 
 import io
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orchestration.ingest.raw_tables import BANK_STATEMENT_LINES_SCHEMA, BANK_STATEMENTS_SCHEMA
 from orchestration.readers import ENTITIES, ExportError, read_export
 from orchestration.readers.bank import BankCsvMapping, BankStatementFile, read_bank_statement
 from orchestration.readers.contract import CONTRACT
@@ -136,7 +138,25 @@ def _bank_result(data: bytes, mapping: BankCsvMapping | None = None) -> BankStat
         if statement.opening_balance is not None and statement.closing_balance is not None:
             movements = sum((line.amount for line in lines), Decimal("0"))
             assert statement.opening_balance + movements == statement.closing_balance
+    _fits_raw(result)
     return result
+
+
+def _fits_raw(result: BankStatementFile) -> None:
+    """Raw's arrow schemas take every statement and line as the reader gives them (the
+    loader adds only lineage): an accepted file never fails at the load."""
+    loaded_at = datetime(2026, 1, 1)
+    lineage = {"_file_id": 1, "_source_file": "f", "_sha256": "0", "_loaded_at": loaded_at}
+    statements = [
+        {**asdict(statement), "statement_number": number, "format": result.format, **lineage}
+        for number, statement in enumerate(result.statements, 1)
+    ]
+    lines = [
+        {**asdict(line), "_line_number": line.source_line or None, **lineage}
+        for line in result.lines
+    ]
+    pa.Table.from_pylist(statements, schema=BANK_STATEMENTS_SCHEMA)
+    pa.Table.from_pylist(lines, schema=BANK_STATEMENT_LINES_SCHEMA)
 
 
 def _is_cents(amount: Decimal) -> bool:
