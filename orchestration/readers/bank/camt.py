@@ -132,14 +132,14 @@ def _report(kind, path, report, problems, statements, lines, notes, ids, created
         problems.add(0, f"{path}/Acct/Id", "", "account has neither IBAN nor Othr/Id")
     account_currency = _text(report, "Acct", "Ccy")
     balances = _balances(path, report, problems)
+    # A notification is sent when the entry is booked: its creation day stands in for a
+    # booking date the bank left out (camt.054 only; a statement must date its entries).
+    sent = (_date_of(report, "CreDtTm") or created) if kind == "camt054" else None
     entries = []
     for number, entry in enumerate(_children(report, "Ntry"), 1):
         status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")
         if status and status != "BOOK":
             continue
-        # A notification is sent when the entry is booked: its creation day stands in for
-        # a booking date the bank left out (camt.054 only; a statement must date entries).
-        sent = (_date_of(report, "CreDtTm") or created) if kind == "camt054" else None
         entries.append(_entry(f"{path}/Ntry[{number}]", entry, problems, notes, sent))
     booked = [entry for entry in entries if entry is not None]
     if len(booked) != len(entries):
