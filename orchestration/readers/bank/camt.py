@@ -5,8 +5,8 @@ Parsed with defusedxml: a DTD (and so any entity, internal or external) is refus
 stops entity-expansion bombs and external entity reads. Only booked entries (Sts BOOK,
 or no status) are statement lines; pending and informational ones are left out.
 Controls: camt.053 opening + Σ booked entries = closing; where the bank wrote TxsSummry,
-its entry count and credit/debit sums. camt.054 carries no balances: only TxsSummry,
-when present, can be checked.
+its entry counts, credit/debit sums and net amount. camt.054 carries no balances: only
+TxsSummry, when present, can be checked.
 
 What real banks send and the schema allows, accepted:
 - Dates (xs:date) with a time-zone offset or Z (`2017-04-01+02:00`) and date-times
@@ -372,6 +372,7 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
     summary = _child(report, "TxsSummry")
     if summary is None:
         return
+    _net_summary(path, summary, booked, problems)
     sides = {
         "TtlNtries": booked,
         "TtlCdtNtries": [e for e in booked if e["amount"] > 0],
@@ -404,6 +405,34 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
                 f"states a sum of {stated_sum} but the entries add up to {actual} (difference "
                 f"{stated_sum - actual})",
             )
+
+
+def _net_summary(path: str, summary: Element, booked: list[dict], problems: ProblemLog) -> None:
+    """TtlNtries' net amount, where the bank wrote it: .001.02 TtlNetNtryAmt beside a
+    CdtDbtInd, later versions TtlNetNtry/Amt and CdtDbtInd. For a camt.054, which has no
+    balances, it is the one control on the amounts."""
+    totals = _child(summary, "TtlNtries")
+    net = _child(totals, "TtlNetNtry")
+    holder, amount_name = (net, "Amt") if net is not None else (totals, "TtlNetNtryAmt")
+    stated = _text(holder, amount_name)
+    if not stated:
+        return
+    where = f"{path}/TxsSummry/TtlNtries/{'TtlNetNtry/Amt' if net is not None else amount_name}"
+    amount = _decimal(stated)
+    indicator = _text(holder, "CdtDbtInd")
+    if amount is None or indicator not in ("CRDT", "DBIT"):
+        problems.add(0, where, stated, "not a net amount (xs:decimal with CdtDbtInd CRDT or DBIT)")
+        return
+    signed = -amount if indicator == "DBIT" else amount
+    actual = sum((entry["amount"] for entry in booked), _ZERO)
+    if signed != actual:
+        problems.add(
+            0,
+            where,
+            stated,
+            f"states a net {signed} but the booked entries net {actual} (difference "
+            f"{signed - actual})",
+        )
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -468,3 +468,29 @@ def test_statement_with_an_opening_balance_only_and_no_entry():
         0,
     )
     assert "no booked closing (CLBD) balance" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    "net",
+    [
+        b"<TtlNetNtryAmt>109.25</TtlNetNtryAmt><CdtDbtInd>CRDT</CdtDbtInd>",  # .001.02
+        b"<TtlNetNtry><Amt>109.25</Amt><CdtDbtInd>CRDT</CdtDbtInd></TtlNetNtry>",  # .001.03+
+    ],
+)
+def test_net_total_of_the_summary_is_checked(net):
+    """+1210.00 - 350.75 - 750.00 = +109.25 net: as stated, the file reads; 109.20 is off
+    by 0.05, and a debit net of 109.25 by 218.50."""
+    data = _fixture("camt053_v02.xml").replace(b"<Sum>2310.75</Sum>", b"<Sum>2310.75</Sum>" + net)
+
+    assert len(read_bank_statement("x.xml", data).lines) == 3
+
+    errors = _rejected(data.replace(b"109.25", b"109.20"))
+    assert [(e.value, e.reason) for e in errors] == [
+        ("109.20", "states a net 109.20 but the booked entries net 109.25 (difference -0.05)")
+    ]
+    assert errors[0].column.startswith("Document/BkToCstmrStmt/Stmt[1]/TxsSummry/TtlNtries/")
+
+    errors = _rejected(data.replace(net, net.replace(b"CRDT", b"DBIT")))
+    assert [e.reason for e in errors] == [
+        "states a net -109.25 but the booked entries net 109.25 (difference -218.50)"
+    ]
