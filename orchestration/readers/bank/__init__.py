@@ -45,9 +45,9 @@ def read_bank_statement(
         problems.add(0, "", "", _unknown_reason(data))
         raise ExportError(file_name, problems.errors)
     elif file_format == "norma43":
-        statements, lines = read_norma43(data, problems)
+        statements, lines, notes = read_norma43(data, problems)
     elif file_format == "mt940":
-        statements, lines = read_mt940(data, problems)
+        statements, lines, notes = read_mt940(data, problems)
     elif file_format == "ofx":
         statements, lines, notes = read_ofx(data, problems)
     else:

@@ -1,8 +1,9 @@
 """Bank CSV exports, read through a BankCsvMapping declared in config per bank.
 
 With a balance column, each row's balance must equal the previous row's plus the row's
-amount (rows may be newest first, as many Spanish banks export them); without one there
-is nothing to tie the lines to and `notes` says so.
+amount (rows may be newest first, as many Spanish banks export them: told by the dates,
+or for a single day's rows by the order in which the running balance ties); without one
+there is nothing to tie the lines to and `notes` says so.
 """
 
 import csv
@@ -14,7 +15,7 @@ from ..errors import ProblemLog
 from ..numbers import number_example, parse_number_text
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
-from .common import compact_text, statement_id
+from .common import compact_text, statement_id, to_cents
 from .model import BankCsvMapping, BankStatement, BankStatementLine
 
 NOTE = "bank CSV without a balance column: no control figure to tie the lines to"
@@ -29,6 +30,10 @@ def read_bank_csv(
         problems.add(0, "", "", exc.reason)
         return [], [], []
     physical = text.splitlines(keepends=True)[mapping.skip_lines :]
+    if mapping.footer_lines:
+        while physical and not physical[-1].strip():
+            physical.pop()
+        physical = physical[: max(len(physical) - mapping.footer_lines, 0)]
     body = "".join(physical)
     delimiter = mapping.delimiter or _guess_delimiter(body)
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
@@ -77,7 +82,11 @@ def read_bank_csv(
         return [], [], []
     if len(parsed) != len(rows) - 1:
         return [], [], []
-    if parsed[0]["booking_date"] > parsed[-1]["booking_date"]:
+    if parsed[0]["booking_date"] > parsed[-1]["booking_date"] or (
+        parsed[0]["booking_date"] == parsed[-1]["booking_date"]
+        and mapping.balance_column
+        and _ties_only_newest_first(parsed)
+    ):
         parsed.reverse()  # newest first in the file: read oldest first
     opening = closing = None
     notes = []
@@ -246,6 +255,14 @@ def _row(
     }
 
 
+def _ties_only_newest_first(rows: list[dict]) -> bool:
+    """Rows of a single day do not tell their order by date: the running balance does."""
+    as_written, reversed_rows = ProblemLog(), ProblemLog()
+    _check_running_balance(rows, as_written)
+    _check_running_balance(rows[::-1], reversed_rows)
+    return bool(as_written.errors) and not reversed_rows.errors
+
+
 def _check_running_balance(rows: list[dict], problems: ProblemLog) -> tuple[Decimal, Decimal]:
     opening = rows[0]["balance"] - rows[0]["amount"]
     previous = opening
@@ -288,4 +305,10 @@ def _number(
         problems.add(
             line, column or "", text, f"not a number (expected e.g. {number_example(separator)})"
         )
-    return number
+        return None
+    cents = to_cents(number)
+    if cents is None:
+        problems.add(
+            line, column or "", text, "more than 2 decimals, or too large (money is kept in cents)"
+        )
+    return cents

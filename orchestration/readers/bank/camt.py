@@ -4,23 +4,53 @@
 Parsed with defusedxml: a DTD (and so any entity, internal or external) is refused, which
 stops entity-expansion bombs and external entity reads. Only booked entries (Sts BOOK,
 or no status) are statement lines; pending and informational ones are left out.
-Controls: camt.053 opening (OPBD, else PRCD) + Σ booked entries = closing (CLBD); where
-the bank wrote TxsSummry, its entry count and credit/debit sums. camt.054 carries no
-balances: only TxsSummry, when present, can be checked.
+Controls: camt.053 opening + Σ booked entries = closing; where the bank wrote TxsSummry,
+its entry counts, credit/debit sums and net amount. camt.054 carries no balances: only
+TxsSummry, when present, can be checked.
+
+What real banks send and the schema allows, accepted:
+- Dates (xs:date) with a time-zone offset or Z (`2017-04-01+02:00`) and date-times
+  (`2017-04-01T10:00:00+02:00`, `...Z`, no zone): the day is the calendar day as the
+  bank wrote it, never shifted to another zone (a booking at 00:30+02:00 stays that day).
+- Optional elements absent: ValDt (the value date is the booking date), NtryDtls,
+  RltdPties, RmtInf, BkTxCd or only its Prtry code, Acct/Ccy (the balances' currency).
+- Several Stmt (or Ntfctn) per file, for one account or several; a Stmt with no entry.
+- Balances: opening OPBD, else PRCD (the previous statement's closing); closing CLBD.
+  Balances repeated with the same code on several dates: the earliest opens, the latest
+  closes. A page of a longer statement that only has interim booked balances (ITBD) is
+  tied between its first and last ITBD, with a note. A zero balance without CdtDbtInd
+  reads as zero.
+- With a warning (`notes`), because nothing can tie the lines: a statement without a
+  booked opening or closing balance (only available balances OPAV/CLAV/ITAV/FWAV, or
+  none); a booked entry without BookgDt takes its ValDt as booking date, and in a
+  camt.054 without either, the day the notification was created (CreDtTm).
+- Amounts with trailing zeros ("8.850", the schema allows 5 decimals) are cents.
+Rejected: balances that do not add up, TxsSummry figures the entries contradict, an
+amount that is not an xs:decimal or has a sub-cent digit (money is never rounded), a
+camt.053 booked entry with neither BookgDt nor ValDt, a malformed or truncated XML
+document, a declared encoding the parser cannot read.
 """
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from ..errors import ProblemLog
-from .common import check_balance, compact_text, statement_id
+from .common import StatementIds, check_balance, compact_text, is_digits, to_cents
 from .model import BankStatement, BankStatementLine
 
 _ZERO = Decimal("0")
+# xs:date and xs:dateTime: the calendar day, then an optional time, then an optional zone.
+_XS_DATE = re.compile(
+    r"(?P<day>-?[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_XS_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_OPENING_CODES = ("OPBD", "PRCD")
 
 
 def _local(tag: str) -> str:
@@ -58,6 +88,10 @@ def read_camt(
             f"unsafe XML refused ({type(exc).__name__}: DTDs and entities are not allowed)",
         )
         return "camt053", [], [], []
+    except (LookupError, ValueError) as exc:
+        # expat knows few encodings: an unknown or multi-byte one declared in <?xml ...?>.
+        problems.add(1, "encoding", "", f"XML declares an encoding that cannot be read ({exc})")
+        return "camt053", [], [], []
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         problems.add(
@@ -78,55 +112,67 @@ def read_camt(
         problems.add(0, f"Document/{name}", "", f"no {report_name} element")
     statements: list[BankStatement] = []
     lines: list[BankStatementLine] = []
-    for index, report in enumerate(reports, 1):
-        path = f"Document/{name}/{report_name}[{index}]"
-        _report(kind, path, report, problems, statements, lines)
-    notes = []
+    notes: list[str] = []
     if kind == "camt054":
         notes.append(
             "camt.054 notifications carry no balances: only their TxsSummry (when present) "
             "was checked"
         )
+    ids = StatementIds()
+    created = _date_of(message, "GrpHdr", "CreDtTm")
+    for index, report in enumerate(reports, 1):
+        path = f"Document/{name}/{report_name}[{index}]"
+        _report(kind, path, report, problems, statements, lines, notes, ids, created)
     return kind, statements, lines, notes
 
 
-def _report(kind, path, report, problems, statements, lines) -> None:
+def _report(kind, path, report, problems, statements, lines, notes, ids, created) -> None:
     account = _text(report, "Acct", "Id", "IBAN") or _text(report, "Acct", "Id", "Othr", "Id")
     if not account:
         problems.add(0, f"{path}/Acct/Id", "", "account has neither IBAN nor Othr/Id")
     account_currency = _text(report, "Acct", "Ccy")
     balances = _balances(path, report, problems)
+    # A notification is sent when the entry is booked: its creation day stands in for a
+    # booking date the bank left out (camt.054 only; a statement must date its entries).
+    sent = (_date_of(report, "CreDtTm") or created) if kind == "camt054" else None
     entries = []
     for number, entry in enumerate(_children(report, "Ntry"), 1):
         status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")
         if status and status != "BOOK":
             continue
-        entries.append(_entry(f"{path}/Ntry[{number}]", entry, problems))
+        entries.append(_entry(f"{path}/Ntry[{number}]", entry, problems, notes, sent))
     booked = [entry for entry in entries if entry is not None]
     if len(booked) != len(entries):
         return
     total = sum((entry["amount"] for entry in booked), _ZERO)
-    opening = balances.get("OPBD") or balances.get("PRCD")
-    closing = balances.get("CLBD")
+    opening, closing = _opening_and_closing(path, balances, problems, notes)
     if kind == "camt053":
-        if opening is None:
-            problems.add(0, f"{path}/Bal", "", "no opening balance (OPBD or PRCD)")
-        if closing is None:
-            problems.add(0, f"{path}/Bal", "", "no closing balance (CLBD)")
         if opening is not None and closing is not None:
             check_balance(problems, 0, f"{path}/Bal[CLBD]", opening[0], total, closing[0], path)
+        else:
+            missing = " nor ".join(
+                what
+                for what, found in (("opening (OPBD, PRCD)", opening), ("closing (CLBD)", closing))
+                if found is None
+            )
+            notes.append(
+                f"{path} (account {account or '?'}) has no booked {missing} balance: its "
+                f"{len(booked)} line(s) could not be tied to balances"
+            )
     _summary(path, report, booked, problems)
 
     days = [entry["booking_date"] for entry in booked]
     start = (
-        _date(_text(report, "FrToDt", "FrDtTm")[:10])
+        _date_of(report, "FrToDt", "FrDtTm")
         or (opening[1] if opening else None)
         or (min(days) if days else None)
+        or (closing[1] if closing else None)
     )
     end = (
-        _date(_text(report, "FrToDt", "ToDtTm")[:10])
+        _date_of(report, "FrToDt", "ToDtTm")
         or (closing[1] if closing else None)
         or (max(days) if days else None)
+        or (opening[1] if opening else None)
     )
     if start is None or end is None:
         problems.add(
@@ -135,11 +181,11 @@ def _report(kind, path, report, problems, statements, lines) -> None:
         return
     currency = (
         account_currency
-        or (closing[2] if closing else "")
+        or next((balance[2] for balance in (closing, opening) if balance and balance[2]), "")
         or (booked[0]["currency"] if booked else "")
     )
     sequence = _text(report, "ElctrncSeqNb") or _text(report, "LglSeqNb") or _text(report, "Id")
-    sid = statement_id(account, start, end, sequence)
+    sid = ids.new(account, start, end, sequence)
     statements.append(
         BankStatement(
             statement_id=sid,
@@ -160,32 +206,82 @@ def _report(kind, path, report, problems, statements, lines) -> None:
         )
 
 
-def _balances(
-    path: str, report: Element, problems: ProblemLog
-) -> dict[str, tuple[Decimal, date, str]]:
-    found = {}
+_Balance = tuple[Decimal, date, str]
+
+
+def _balances(path: str, report: Element, problems: ProblemLog) -> dict[str, list[_Balance]]:
+    """Every dated balance by its type code, in file order."""
+    found: dict[str, list[_Balance]] = {}
     for number, balance in enumerate(_children(report, "Bal"), 1):
         where = f"{path}/Bal[{number}]"
         code = _text(balance, "Tp", "CdOrPrtry", "Cd") or _text(balance, "Tp", "CdOrPrtry", "Prtry")
-        amount = _signed(where, balance, problems)
-        day = _date(_text(balance, "Dt", "Dt") or _text(balance, "Dt", "DtTm")[:10])
+        amount = _signed(where, balance, problems, zero_needs_indicator=False)
+        day = _date_of(balance, "Dt")
         if day is None:
-            problems.add(0, f"{where}/Dt", _text(balance, "Dt", "Dt"), "balance has no valid date")
+            problems.add(
+                0,
+                f"{where}/Dt",
+                _text(balance, "Dt", "Dt") or _text(balance, "Dt", "DtTm"),
+                "balance has no valid date (xs:date or xs:dateTime)",
+            )
         if amount is not None and day is not None:
-            found.setdefault(code, (amount[0], day, amount[1]))
+            found.setdefault(code, []).append((amount[0], day, amount[1]))
     return found
 
 
-def _entry(where: str, entry: Element, problems: ProblemLog) -> dict | None:
+def _opening_and_closing(
+    path: str, balances: dict[str, list[_Balance]], problems: ProblemLog, notes: list[str]
+) -> tuple[_Balance | None, _Balance | None]:
+    """Opening: the earliest OPBD, else PRCD. Closing: the latest CLBD. A page of a longer
+    statement may carry interim booked balances (ITBD) instead: the earliest opens, the
+    latest closes."""
+    opening_code = next((code for code in _OPENING_CODES if code in balances), None)
+    opening = _one(path, opening_code, balances, min, problems) if opening_code else None
+    closing = _one(path, "CLBD", balances, max, problems) if "CLBD" in balances else None
+    interim = sorted(balances.get("ITBD", []), key=lambda balance: balance[1])
+    known = len(interim) + (opening is not None) + (closing is not None)
+    if interim and (opening is None or closing is None) and known > 1:
+        opening = opening or interim[0]
+        closing = closing or interim[-1]
+        notes.append(
+            f"{path}: an interim booked balance (ITBD) stood in for the missing booked opening "
+            "or closing balance (a page of a longer statement)"
+        )
+    return opening, closing
+
+
+def _one(path, code, balances: dict[str, list[_Balance]], pick, problems) -> _Balance:
+    """The earliest (pick=min) or latest (max) balance of one code; two on that day must agree."""
+    found = balances[code]
+    day = pick(balance[1] for balance in found)
+    same_day = [balance for balance in found if balance[1] == day]
+    if len({balance[0] for balance in same_day}) > 1:
+        problems.add(
+            0,
+            f"{path}/Bal[{code}]",
+            ", ".join(str(balance[0]) for balance in same_day),
+            f"{len(same_day)} {code} balances on {day.isoformat()} disagree",
+        )
+    return same_day[0]
+
+
+def _entry(
+    where: str, entry: Element, problems: ProblemLog, notes: list[str], sent: date | None
+) -> dict | None:
     amount = _signed(where, entry, problems)
-    booking = _date(_text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")[:10])
-    value = _date(_text(entry, "ValDt", "Dt") or _text(entry, "ValDt", "DtTm")[:10])
+    booking = _date_of(entry, "BookgDt")
+    value = _date_of(entry, "ValDt")
+    written = _text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")
+    if booking is None and not written and (value or sent) is not None:
+        booking = value or sent
+        source = "its value date" if value else "the notification's creation date (CreDtTm)"
+        notes.append(f"{where}: booked entry without BookgDt; {source} {booking} was used")
     if booking is None:
         problems.add(
             0,
             f"{where}/BookgDt",
-            _text(entry, "BookgDt", "Dt"),
-            "booked entry without a valid booking date",
+            written,
+            "booked entry without a valid booking date (xs:date or xs:dateTime)",
         )
     if amount is None or booking is None:
         return None
@@ -200,8 +296,8 @@ def _entry(where: str, entry: Element, problems: ProblemLog) -> dict | None:
         if rmt is not None:
             remittance += [(u.text or "").strip() for u in _children(rmt, "Ustrd")]
             remittance += [_text(s, "CdtrRefInf", "Ref") for s in _children(rmt, "Strd")]
-    if not remittance:
-        remittance.append(_text(entry, "AddtlNtryInf"))
+    if not any(remittance):
+        remittance = [_text(tx, "AddtlTxInf") for tx in details] + [_text(entry, "AddtlNtryInf")]
     code = _text(entry, "BkTxCd", "Domn", "Cd")
     if code:
         code = "-".join(
@@ -246,29 +342,37 @@ def _party_account(tx: Element, party: str) -> str:
     )
 
 
-def _signed(where: str, element: Element, problems: ProblemLog) -> tuple[Decimal, str] | None:
+def _signed(
+    where: str, element: Element, problems: ProblemLog, zero_needs_indicator: bool = True
+) -> tuple[Decimal, str] | None:
     amount_element = _child(element, "Amt")
     indicator = _text(element, "CdtDbtInd")
     text = (amount_element.text or "").strip() if amount_element is not None else ""
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        problems.add(0, f"{where}/Amt", text, "not an amount")
+    amount = _decimal(text)
+    if amount is None:
+        problems.add(0, f"{where}/Amt", text, "not an amount (xs:decimal, e.g. 1234.56)")
         return None
-    if not amount.is_finite() or amount < 0:
-        problems.add(0, f"{where}/Amt", text, "not a non-negative amount")
+    amount = to_cents(amount)
+    if amount is None:
+        problems.add(
+            0, f"{where}/Amt", text, "more than 2 decimals, or too large (money is kept in cents)"
+        )
         return None
-    if indicator not in ("CRDT", "DBIT"):
+    if amount < 0:
+        problems.add(0, f"{where}/Amt", text, "negative amount (the sign is in CdtDbtInd)")
+        return None
+    if indicator not in ("CRDT", "DBIT") and (zero_needs_indicator or amount != 0 or indicator):
         problems.add(0, f"{where}/CdtDbtInd", indicator, "expected CRDT or DBIT")
         return None
     currency = amount_element.get("Ccy", "") if amount_element is not None else ""
-    return (amount if indicator == "CRDT" else -amount), currency
+    return (-amount if indicator == "DBIT" else amount), currency
 
 
 def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLog) -> None:
     summary = _child(report, "TxsSummry")
     if summary is None:
         return
+    _net_summary(path, summary, booked, problems)
     sides = {
         "TtlNtries": booked,
         "TtlCdtNtries": [e for e in booked if e["amount"] > 0],
@@ -277,7 +381,7 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
     for name, entries in sides.items():
         where = f"{path}/TxsSummry/{name}"
         count = _text(summary, name, "NbOfNtries")
-        if count and count.isdigit() and int(count) != len(entries):
+        if is_digits(count) and int(count) != len(entries):
             problems.add(
                 0,
                 f"{where}/NbOfNtries",
@@ -288,10 +392,9 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
         stated = _text(summary, name, "Sum")
         if not stated:
             continue
-        try:
-            stated_sum = Decimal(stated)
-        except InvalidOperation:
-            problems.add(0, f"{where}/Sum", stated, "not an amount")
+        stated_sum = _decimal(stated)
+        if stated_sum is None:
+            problems.add(0, f"{where}/Sum", stated, "not an amount (xs:decimal, e.g. 1234.56)")
             continue
         actual = sum((abs(e["amount"]) for e in entries), _ZERO)
         if stated_sum != actual:
@@ -304,8 +407,55 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
             )
 
 
-def _date(text: str) -> date | None:
+def _net_summary(path: str, summary: Element, booked: list[dict], problems: ProblemLog) -> None:
+    """TtlNtries' net amount, where the bank wrote it: .001.02 TtlNetNtryAmt beside a
+    CdtDbtInd, later versions TtlNetNtry/Amt and CdtDbtInd. For a camt.054, which has no
+    balances, it is the one control on the amounts."""
+    totals = _child(summary, "TtlNtries")
+    net = _child(totals, "TtlNetNtry")
+    holder, amount_name = (net, "Amt") if net is not None else (totals, "TtlNetNtryAmt")
+    stated = _text(holder, amount_name)
+    if not stated:
+        return
+    where = f"{path}/TxsSummry/TtlNtries/{'TtlNetNtry/Amt' if net is not None else amount_name}"
+    amount = _decimal(stated)
+    indicator = _text(holder, "CdtDbtInd")
+    if amount is None or indicator not in ("CRDT", "DBIT"):
+        problems.add(0, where, stated, "not a net amount (xs:decimal with CdtDbtInd CRDT or DBIT)")
+        return
+    signed = -amount if indicator == "DBIT" else amount
+    actual = sum((entry["amount"] for entry in booked), _ZERO)
+    if signed != actual:
+        problems.add(
+            0,
+            where,
+            stated,
+            f"states a net {signed} but the booked entries net {actual} (difference "
+            f"{signed - actual})",
+        )
+
+
+def _decimal(text: str) -> Decimal | None:
+    """An xs:decimal: digits with an optional sign and point; no exponent, no comma."""
+    return Decimal(text) if _XS_DECIMAL.fullmatch(text) else None
+
+
+def _date_of(element: Element | None, *path: str) -> date | None:
+    """The day of a date choice (Dt or DtTm) under `path`, or of `path` itself when it is
+    a date-time leaf (FrDtTm, ToDtTm)."""
+    holder = _child(element, *path)
+    if holder is None:
+        return None
+    if len(holder):
+        return _xs_day(_text(holder, "Dt") or _text(holder, "DtTm"))
+    return _xs_day((holder.text or "").strip())
+
+
+def _xs_day(text: str) -> date | None:
+    match = _XS_DATE.fullmatch(text)
+    if match is None:
+        return None
     try:
-        return date.fromisoformat(text) if len(text) == 10 else None
+        return date.fromisoformat(match["day"])
     except ValueError:
         return None

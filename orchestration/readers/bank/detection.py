@@ -2,8 +2,8 @@
 
 import re
 
-_N43_HEADER = re.compile(r"11\d{30}[12]\d{14}\d{3}")
-_CAMT_NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.05([34])\.001\.\d{2}")
+_N43_HEADER = re.compile(r"11[0-9]{30}[12][0-9]{14}[0-9]{3}")
+_CAMT_NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.05([34])\.001\.[0-9]{2}")
 _CAMT_ROOT = re.compile(r"<(?:\w+:)?(BkToCstmrStmt|BkToCstmrDbtCdtNtfctn)[\s>]")
 _MT940_FIELD = re.compile(r"(?m)^:(20|25|28C?|60[FM]|61|62[FM]):")
 _SNIFF = 8192

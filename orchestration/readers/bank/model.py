@@ -91,8 +91,11 @@ class BankCsvMapping:
     delimiter: str | None = None  # None: ";" or "," whichever the header holds more of
     encoding: str | None = None  # None: UTF-8, else Windows-1252/Latin-1
     skip_lines: int = 0  # lines before the header (account details some banks print)
+    footer_lines: int = 0  # lines after the last movement (totals some banks print)
 
     def __post_init__(self) -> None:
+        if self.skip_lines < 0 or self.footer_lines < 0:
+            raise ValueError("skip_lines and footer_lines count lines: 0 or more")
         if self.sign not in ("credit_positive", "debit_positive"):
             raise ValueError(f"sign must be credit_positive or debit_positive, not {self.sign!r}")
         if self.decimal_separator not in (",", "."):

@@ -5,28 +5,61 @@ opening balance (final or intermediate), :61: movement, :86: the movement's deta
 (multi-line; German SEPA ?NN subfields understood), :62F:/:62M: closing balance.
 Every statement (one :20: ... :62a: block, several per file) must satisfy
 opening + Σ :61: = closing. SWIFT envelope blocks ({1:...}{2:...}{4: ... -}) are skipped.
+
+What real banks write, accepted: CRLF or LF, Latin-1 or UTF-8, a DOS Ctrl-Z at the end,
+the "-" end mark present or not, several :20: blocks with or without "-" between them,
+:86: over several lines, :86:, :64: and :65: after :62a: (statement-level, not a line's),
+a :NS: field (non-SWIFT, ignored), any transaction type N/F + 3 characters or S + 3
+(NMSC, NTRF, FTRF, S103, an unknown NXYZ: kept as written), amounts "1250," or "20,5"
+(comma decimals, as the standard writes them), an entry date (MMDD) across the year end
+or left blank, several :86: for one movement (joined), SOH/ETX framing characters, a
+lone "-" inside wrapped :86: text (a "-" line ends a statement only after its :62a:),
+Dutch structured details (/EREF/, /CNTP/, /REMI/, /IBAN/, /NAME/ of ING, ABN AMRO).
+With a note: text lines outside any statement (a bank's header such as "ABNANL2A / 940"
+or ":940:"; skipped), a value date past its month's end (the 30th of February some banks
+write for month-end interest; read as the month's last day), an amount without its
+decimal comma ("C500NTRF"), text in a DOS code page (read as Latin-1).
+Rejected: a balance that does not add up, a field outside a statement (a :61: after the
+last "-"), a missing :25:/:60a:/:62a: (truncation), an amount with a decimal point, an
+MT942 interim report (:13D:/:34F:/:90a:) offered as a statement.
 """
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
-from .common import check_balance, compact_text, find_iban, statement_id
+from .common import (
+    StatementIds,
+    check_balance,
+    compact_text,
+    decode_bank_text,
+    find_iban,
+    to_cents,
+    without_end_of_file_mark,
+)
 from .model import BankStatement, BankStatementLine
 
-_TAG = re.compile(r":(\d{2}[A-Z]?):")
-_BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})(\d[\d,]*)")
+# :NS: is a non-SWIFT field some banks add (posting texts); read as a field, then ignored.
+_TAG = re.compile(r":([0-9]{2}[A-Z]?|NS):")
+_BALANCE = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9][0-9,]*)")
+# Some banks leave the entry date blank (four spaces), write a whole amount without its
+# comma ("C500NTRF") or pad the type code with spaces ("S   "): read, the amount with a note.
 _MOVEMENT = re.compile(
-    r"(?P<value>\d{6})(?P<entry>\d{4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d[\d]*,\d*)(?P<type>[NFS][A-Z0-9]{3})(?P<own>.*?)(?://(?P<bank>[^\n]*))?"
+    r"(?P<value>[0-9]{6})(?P<entry>[0-9]{4}| {4})?(?P<mark>RC|RD|EC|ED|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>[0-9]+(?:,[0-9]*)?)(?P<type>[NFS][A-Z0-9 ]{3})(?P<own>.*?)"
+    r"(?://(?P<bank>[^\n]*))?"
     r"(?:\n(?P<extra>.*))?",
     re.DOTALL,
 )
-_SUBFIELD = re.compile(r"\?(\d{2})")
+_SUBFIELD = re.compile(r"\?([0-9]{2})")
+# Dutch structured :86: keys (SWIFT "structured information to account owner").
+_SLASH_KEY = re.compile(
+    r"/(EREF|PREF|CNTP|REMI|MARF|CSID|RTRN|BENM|ORDP|IREF|PURP|ULTC|ULTD|ULTB|SVCL|EXCH|CHGS"
+    r"|OCMT|ISDT|TRCD|RTYP|ACCW|BUSP|TRTP|IBAN|BIC|NAME)/"
+)
 # A SEPA keyword (EREF+, SVWZ+, KREF+...) or bank label (MTLG:) opens a new purpose segment.
 _KEYWORD = re.compile(r"[A-Z]{3,4}[+:]")
 
@@ -41,21 +74,30 @@ class _Statement:
     closing: tuple[Decimal, date, str] | None = None
     closing_line: int = 0
     movements: list[dict] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
 
 
 def read_mt940(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    """(statements, lines, notes); notes say what was read leniently."""
+    notes: list[str] = []
     try:
-        text = decode_export_text(data)
+        text = without_end_of_file_mark(decode_bank_text(data, notes))
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
-        return [], []
+        return [], [], []
     statements: list[_Statement] = []
+    outside: list[str] = []
     current: _Statement | None = None
     for line, tag, value in _fields(text):
         if tag == "-":
             current = None
+            continue
+        if tag == "?":
+            # Text before the first field or between statements: a bank's own header
+            # ("ABNANL2A", "940", "0000 01INGBNL2AXXXX00001") or trailer, not SWIFT fields.
+            outside.append(f"line {line} {value.strip()[:30]!r}")
             continue
         if tag == "20" or current is None:
             current = _Statement(line)
@@ -67,22 +109,37 @@ def read_mt940(
                     value[:30],
                     "field outside a statement (every statement starts with :20:)",
                 )
-        _field(current, line, tag, value, problems)
+        _field(current, line, tag, value, problems, notes)
     if not statements:
         problems.add(0, "", "", "no statement (:20:) in the file")
+    if outside:
+        notes.append(
+            f"{len(outside)} line(s) outside any statement skipped (a bank's header or "
+            f"trailer): {', '.join(outside[:3])}{', ...' if len(outside) > 3 else ''}"
+        )
     for statement in statements:
         _check(statement, problems)
-    return _normalise(statements)
+    return (*_normalise(statements), notes)
 
 
 def _fields(text: str):
-    """(line, tag, value) per field; continuation lines join the field with "\\n"."""
+    """(line, tag, value) per field; continuation lines join the field with "\\n".
+
+    A "-" line ends a statement only once its closing balance :62a: has been read: before
+    that it is a line of wrapped text (ING wraps :86: at 65 characters, and a lone "-"
+    can fall on a line of its own).
+    """
     pending: list = []
+    closed = True
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
+        # SOH and ETX frame some banks' FIN transmissions; they are no part of a field.
+        line = raw.strip("\x01\x03").rstrip()
         if line.startswith("{") and "{4:" in line:
             line = line.split("{4:", 1)[1]
         elif line.startswith("{"):
+            continue
+        if line == "-" and pending and not closed:
+            pending[2].append(line)
             continue
         if line in ("-", "-}") or line.startswith("-}"):
             if pending:
@@ -95,6 +152,8 @@ def _fields(text: str):
             if pending:
                 yield pending[0], pending[1], "\n".join(pending[2])
             pending = [number, match.group(1), [line[match.end() :]]]
+            if match.group(1) == "20" or match.group(1).startswith("62"):
+                closed = match.group(1) != "20"
         elif pending:
             pending[2].append(line)
         elif line.strip():
@@ -103,13 +162,21 @@ def _fields(text: str):
         yield pending[0], pending[1], "\n".join(pending[2])
 
 
-def _field(statement: _Statement, line: int, tag: str, value: str, problems: ProblemLog) -> None:
+def _field(
+    statement: _Statement,
+    line: int,
+    tag: str,
+    value: str,
+    problems: ProblemLog,
+    notes: list[str],
+) -> None:
+    statement.tags.add(tag)
     if tag == "20":
         statement.reference = value.strip()
     elif tag in ("25", "25P"):
         statement.account = value.strip()
     elif tag in ("28", "28C"):
-        statement.sequence = value.strip()
+        statement.sequence = "".join(value.split())  # ING wraps "0000" + "0" over two lines
     elif tag in ("60F", "60M"):
         statement.opening = _balance(line, tag, value, problems)
     elif tag in ("62F", "62M"):
@@ -118,14 +185,11 @@ def _field(statement: _Statement, line: int, tag: str, value: str, problems: Pro
     elif tag == "61":
         if statement.closing is not None:
             problems.add(line, ":61:", value[:30], "movement after the closing balance :62a:")
-        statement.movements.append(_movement(line, value, problems))
-    elif tag == "86":
-        if (
-            statement.movements
-            and statement.movements[-1]["details"] is None
-            and statement.closing is None
-        ):
-            statement.movements[-1]["details"] = value
+        statement.movements.append(_movement(line, value, problems, notes))
+    elif tag == "86" and statement.movements and statement.closing is None:
+        # Some banks (Rabobank) write a movement's details as several :86: fields.
+        previous = statement.movements[-1]["details"]
+        statement.movements[-1]["details"] = value if previous is None else f"{previous}\n{value}"
     elif tag == "?":
         problems.add(line, "", value[:30], "text outside any field")
 
@@ -141,13 +205,14 @@ def _balance(
             line,
             f":{tag}:",
             value.strip(),
-            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals)",
+            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals, at "
+            "most 2)",
         )
         return None
     return (amount if match.group(1) == "C" else -amount), day, match.group(3)
 
 
-def _movement(line: int, value: str, problems: ProblemLog) -> dict:
+def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> dict:
     match = _MOVEMENT.fullmatch(value)
     movement = {"line": line, "amount": None, "details": None}
     if not match:
@@ -158,13 +223,28 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
             "not a statement line (expected YYMMDD[MMDD]C|D|RC|RD amount type reference)",
         )
         return movement
-    value_date = _date(match["value"])
+    value_date = _date(match["value"]) or _month_end(match["value"])
     amount = _amount(match["amount"])
     if value_date is None or amount is None:
-        problems.add(line, ":61:", value.split("\n")[0], "invalid value date or amount")
+        problems.add(
+            line,
+            ":61:",
+            value.split("\n")[0],
+            "invalid value date or amount (YYMMDD; at most 2 decimals)",
+        )
         return movement
+    if _date(match["value"]) is None:
+        notes.append(
+            f"line {line}: value date {match['value']} does not exist (banks write the 30th "
+            f"of February for month-end interest); read as {value_date.isoformat()}"
+        )
+    if "," not in match["amount"]:
+        notes.append(
+            f"line {line}: amount {match['amount']} written without its decimal comma; "
+            f"read as {amount}"
+        )
     booking_date = value_date
-    if match["entry"]:
+    if match["entry"] and match["entry"].strip():
         booking_date = _entry_date(value_date, match["entry"])
         if booking_date is None:
             problems.add(line, ":61:", match["entry"], "invalid entry date (MMDD)")
@@ -175,7 +255,7 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
         amount=sign * amount,
         value_date=value_date,
         booking_date=booking_date,
-        type=match["type"],
+        type=match["type"].strip(),
         own=(match["own"] or "").strip(),
         bank=(match["bank"] or "").strip(),
         extra=(match["extra"] or "").strip(),
@@ -185,6 +265,16 @@ def _movement(line: int, value: str, problems: ProblemLog) -> dict:
 
 def _check(statement: _Statement, problems: ProblemLog) -> None:
     where = statement.line
+    if statement.opening is None and statement.tags & {"13", "13D", "34F", "90C", "90D"}:
+        problems.add(
+            where,
+            ":34F:",
+            "",
+            f"the report starting on line {where} is an MT942 interim transaction report "
+            "(:13D:/:34F:/:90a:), not an MT940 statement: it has no balances to tie its lines "
+            "to, and its movements come again in the day's MT940; load that instead",
+        )
+        return
     for name, value in (
         ("25", statement.account),
         ("60F", statement.opening),
@@ -224,12 +314,13 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
 def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[BankStatementLine]]:
     result: list[BankStatement] = []
     lines: list[BankStatementLine] = []
+    ids = StatementIds()
     for statement in statements:
         if statement.opening is None or statement.closing is None:
             continue
         account = find_iban(statement.account) or statement.account
         currency = statement.closing[2]
-        sid = statement_id(account, statement.opening[1], statement.closing[1], statement.sequence)
+        sid = ids.new(account, statement.opening[1], statement.closing[1], statement.sequence)
         result.append(
             BankStatement(
                 statement_id=sid,
@@ -246,7 +337,9 @@ def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[
             if movement["amount"] is None:
                 continue
             details = _details(movement["details"] or "")
-            reference = movement["bank"] if movement["own"] in ("", "NONREF") else movement["own"]
+            # ING writes the kind of reference (EREF, PREF) where the reference belongs.
+            own = movement["own"] if movement["own"] not in ("NONREF", "EREF", "PREF") else ""
+            reference = own or movement["bank"]
             lines.append(
                 BankStatementLine(
                     statement_id=sid,
@@ -269,8 +362,11 @@ def _normalise(statements: list[_Statement]) -> tuple[list[BankStatement], list[
 
 def _details(text: str) -> dict[str, str]:
     """:86: details: German structured (?00 posting text, ?20-?29 and ?60-?63 purpose,
-    ?30 BIC, ?31 account, ?32-?33 name) or free text."""
+    ?30 BIC, ?31 account, ?32-?33 name), Dutch structured (/EREF/, /CNTP/, /REMI/ ...,
+    as ING, ABN AMRO and Rabobank write SEPA details) or free text."""
     joined = text.replace("\n", "")
+    if _SLASH_KEY.match(joined):
+        return _slash_details(joined)
     if not _SUBFIELD.search(joined):
         return {"name": "", "account": "", "text": compact_text(*text.split("\n")), "reference": ""}
     parts: dict[str, list[str]] = {}
@@ -302,6 +398,31 @@ def _details(text: str) -> dict[str, str]:
     }
 
 
+def _slash_details(joined: str) -> dict[str, str]:
+    """/KEY/value fields; lines are wrapped at a fixed width, so they join without a space.
+    CNTP is account/BIC/name/city (ING), or IBAN and NAME come on their own (ABN AMRO);
+    REMI is USTD//free text, STRD/CUR/creditor reference, or the text itself."""
+    pieces = _SLASH_KEY.split(joined)
+    fields: dict[str, str] = {}
+    for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
+        fields.setdefault(key, value.rstrip("/"))
+    party = fields.get("CNTP", "").split("/")
+    remittance = fields.get("REMI", "")
+    for prefix in ("USTD//", "STRD/CUR/"):
+        if remittance.startswith(prefix):
+            remittance = remittance[len(prefix) :]
+    reference = next(
+        (fields[key] for key in ("EREF", "PREF") if fields.get(key, "NOTPROVIDED") != "NOTPROVIDED"),
+        "",
+    )
+    return {
+        "name": compact_text(fields.get("NAME") or (party[2] if len(party) > 2 else "")),
+        "account": (fields.get("IBAN") or party[0]).strip(),
+        "text": compact_text(remittance.rstrip("/")),
+        "reference": reference.strip(),
+    }
+
+
 def _date(text: str) -> date | None:
     try:
         return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
@@ -323,8 +444,16 @@ def _entry_date(value_date: date, mmdd: str) -> date | None:
         return None
 
 
-def _amount(text: str) -> Decimal | None:
-    if text.count(",") != 1:
+def _month_end(text: str) -> date | None:
+    """A day past the end of its month (YYMM30, YYMM31) read as the month's last day."""
+    if int(text[4:6]) not in (30, 31) or not 1 <= int(text[2:4]) <= 12:
         return None
-    integer, decimals = text.split(",")
-    return Decimal(f"{integer}.{decimals.ljust(2, '0')}")
+    year, month = 2000 + int(text[:2]), int(text[2:4])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _amount(text: str) -> Decimal | None:
+    if text.count(",") > 1:
+        return None
+    integer, _, decimals = text.partition(",")
+    return to_cents(Decimal(f"{integer}.{decimals.ljust(2, '0')}"))

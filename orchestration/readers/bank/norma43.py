@@ -15,6 +15,16 @@ Layout (positions 1-based, as the AEB publishes them):
    debits, 40-44 number of credits, 45-58 total credits, 59 sign of the final balance,
    60-73 final balance, 74-76 currency.
 88 end of file: 3-20 nines, 21-26 number of records (every record before the 88).
+
+What real banks write, accepted: records shorter than 80 characters (trailing blanks
+stripped; a field cut short still fails its own check), records back to back without
+line breaks, CRLF or LF, Latin-1 or UTF-8, a DOS Ctrl-Z after the 88, several accounts,
+common and own concept codes the AEB table does not define (kept as written in
+bank_transaction_code: they move no money). With a note: several files joined into one
+(a record 11 after an 88; each part checked against its own 88), more than the five 23
+records the standard allows for one movement (text only, all kept). Rejected: record 33
+figures or the 88 count that disagree with the records, a missing 33 or 88 (truncation),
+a record after the 88 other than a new 11, a field that is not what its position holds.
 """
 
 from dataclasses import dataclass, field
@@ -23,8 +33,14 @@ from decimal import Decimal
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
-from .common import check_balance, compact_text, statement_id
+from .common import (
+    check_balance,
+    compact_text,
+    decode_bank_text,
+    is_digits,
+    statement_id,
+    without_end_of_file_mark,
+)
 from .model import BankStatement, BankStatementLine
 
 RECORD_LENGTH = 80
@@ -80,13 +96,15 @@ class _Account:
 
 def read_norma43(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    """(statements, lines, notes); notes say what was read leniently."""
+    notes: list[str] = []
     try:
-        text = decode_export_text(data)
+        text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
-        return [], []
-    physical = text.splitlines()
+        return [], [], []
+    physical = without_end_of_file_mark(text).splitlines()
     if (
         len(physical) == 1
         and len(physical[0]) > RECORD_LENGTH
@@ -104,7 +122,14 @@ def read_norma43(
     record_count = 0
     end_of_file_seen = False
     for number, record in records:
-        if end_of_file_seen:
+        if end_of_file_seen and record.startswith("11"):
+            # Several days' files downloaded as one: each keeps its own 88 and record count.
+            notes.append(
+                f"line {number}: a new file starts after the end-of-file record 88 (several "
+                "Norma 43 files joined into one); each was checked on its own"
+            )
+            end_of_file_seen, record_count = False, 0
+        elif end_of_file_seen:
             problems.add(number, "record", record[:2], "record after the end-of-file record 88")
             break
         if len(record) > RECORD_LENGTH and not record[RECORD_LENGTH:].strip():
@@ -139,7 +164,7 @@ def read_norma43(
         elif code == "22":
             current.movements.append(_movement(number, record, current, problems))
         elif code == "23":
-            _complementary(number, record, current, problems)
+            _complementary(number, record, current, problems, notes)
         elif code == "24":
             _equivalence(number, record, current, problems)
         elif code == "33":
@@ -163,7 +188,7 @@ def read_norma43(
         problems.add(last_line, "record", "", "no end-of-file record 88: truncated?")
     if not accounts:
         problems.add(0, "", "", "no account (record 11) in the file")
-    return _statements(accounts)
+    return (*_statements(accounts), notes)
 
 
 def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[BankStatementLine]]:
@@ -218,7 +243,7 @@ def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[Ban
 
 def account_number(bank: str, branch: str, number: str) -> str:
     """The account's IBAN: Norma 43 leaves out the CCC check digits, they are computed."""
-    if not (bank + branch + number).isdigit():
+    if not is_digits((bank + branch + number)):
         return f"{bank}{branch}{number}"
     ccc = bank + branch + _ccc_digit("00" + bank + branch) + _ccc_digit(number) + number
     check = 98 - int(ccc + "142800") % 97  # "ES" -> 14 28, then "00"
@@ -259,14 +284,19 @@ def _movement(number: int, record: str, account: _Account, problems: ProblemLog)
     }
 
 
-def _complementary(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
+def _complementary(
+    number: int, record: str, account: _Account, problems: ProblemLog, notes: list[str]
+) -> None:
     if not account.movements:
         problems.add(number, "record", "23", "complementary concept before any movement 22")
         return
     concepts = account.movements[-1]["concepts"]
-    if len(concepts) >= 5:
-        problems.add(number, "record", "23", "more than 5 complementary concepts for one movement")
-        return
+    if len(concepts) == 5:
+        # Text only, it moves no money: kept, and said, rather than refusing the file.
+        notes.append(
+            f"line {number}: more than the 5 complementary concepts (23) the standard allows "
+            f"for the movement on line {account.movements[-1]['line']}; all were kept"
+        )
     concepts.append(compact_text(record[4:42], record[42:80]))
 
 
@@ -275,7 +305,7 @@ def _equivalence(number: int, record: str, account: _Account, problems: ProblemL
         problems.add(number, "record", "24", "currency equivalence before any movement 22")
         return
     _currency(number, record[4:7], problems)
-    if not record[7:21].isdigit():
+    if not is_digits(record[7:21]):
         problems.add(number, "original_amount", record[7:21], "not 14 digits")
 
 
@@ -300,7 +330,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
         ],
     }
     for side in ("debits", "credits"):
-        if not counts[side].isdigit():
+        if not is_digits(counts[side]):
             problems.add(number, f"number_of_{side}", counts[side], "not 5 digits")
         elif int(counts[side]) != len(actual[side]):
             problems.add(
@@ -310,7 +340,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
                 f"record 33 states {int(counts[side])} {side} but the account has "
                 f"{len(actual[side])} (difference {int(counts[side]) - len(actual[side])})",
             )
-        if not totals[side].isdigit():
+        if not is_digits(totals[side]):
             problems.add(number, f"total_{side}", totals[side], "not 14 digits")
             continue
         stated = Decimal(totals[side]).scaleb(-2)
@@ -337,7 +367,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
 
 def _end_of_file(number: int, record: str, record_count: int, problems: ProblemLog) -> None:
     stated = record[20:26]
-    if not stated.isdigit():
+    if not is_digits(stated):
         problems.add(number, "number_of_records", stated, "not 6 digits")
     elif int(stated) != record_count:
         problems.add(
@@ -350,7 +380,7 @@ def _end_of_file(number: int, record: str, record_count: int, problems: ProblemL
 
 
 def _date(number: int, column: str, text: str, problems: ProblemLog) -> date | None:
-    if text.isdigit():
+    if is_digits(text):
         try:
             return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
         except ValueError:
@@ -367,7 +397,7 @@ def _signed(
             number, f"{column}_sign", sign, "not a debit/credit code (expected 1 debit or 2 credit)"
         )
         return None
-    if not digits.isdigit():
+    if not is_digits(digits):
         problems.add(
             number, column, digits, "not an amount (expected 14 digits, the last 2 decimals)"
         )

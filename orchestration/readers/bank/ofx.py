@@ -6,7 +6,18 @@ An element followed by text is a leaf; one followed by another tag is an aggrega
 which must be closed. What OFX lets us check is little: it has no opening balance and
 no totals, only the ledger balance at DTASOF. So the control is well-formedness (every
 aggregate closed, which catches truncation), a valid date and amount per transaction,
-FITIDs unique within the statement and a successful status; `notes` says so.
+FITIDs unique within the statement and a status that is not an error; `notes` says so.
+
+What the specification allows and banks send, accepted: SGML leaves with or without their
+closing tag; any charset header (the bytes are read as UTF-8, else Windows-1252/Latin-1,
+whatever the header claims); several statements (STMTTRNRS / CCSTMTTRNRS) in one file;
+any TRNTYPE (OTHER included) kept as written; dates with a time and a zone
+(`20250603120000.000[-5:EST]`: the day as written); TRNAMT with a sign or a decimal
+comma. With a note: a status whose code is not 0 but whose SEVERITY is INFO or WARN;
+a statement without BANKTRANLIST (optional in the specification: nothing to load from
+it, its LEDGERBAL is kept when dated). Rejected: a status of SEVERITY ERROR (or a
+non-zero code without severity), an aggregate left open (truncation), a transaction
+without a valid DTPOSTED or TRNAMT, a FITID repeated within a statement.
 """
 
 import re
@@ -16,8 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
-from ..text_decoding import decode_export_text
-from .common import find_iban, statement_id
+from .common import StatementIds, decode_bank_text, find_iban, is_digits, to_cents
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
@@ -58,8 +68,9 @@ class _Node:
 def read_ofx(
     data: bytes, problems: ProblemLog
 ) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+    notes = [NOTE]
     try:
-        text = decode_export_text(data)
+        text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
         return [], [], []
@@ -70,19 +81,29 @@ def read_ofx(
     lines: list[BankStatementLine] = []
     responses = root.all("STMTRS") + root.all("CCSTMTRS")
     if not responses:
-        problems.add(0, "OFX", "", "no bank or credit-card statement (STMTRS / CCSTMTRS)")
+        what = "an investment statement (INVSTMTRS), not a bank account's; " if root.all(
+            "INVSTMTRS"
+        ) else ""
+        problems.add(0, "OFX", "", f"{what}no bank or credit-card statement (STMTRS / CCSTMTRS)")
     for response in root.all("STMTTRNRS") + root.all("CCSTMTTRNRS"):
         code = response.text("STATUS", "CODE")
-        if code and code != "0":
+        severity = response.text("STATUS", "SEVERITY").upper()
+        message = response.text("STATUS", "MESSAGE")
+        if not code or code == "0":
+            continue
+        if severity == "ERROR" or (not severity and code != "1"):
             problems.add(
-                response.line,
-                "STATUS/CODE",
-                code,
-                f"the bank reports an error: {response.text('STATUS', 'MESSAGE')}",
+                response.line, "STATUS/CODE", code, f"the bank reports an error: {message}"
             )
+        else:
+            notes.append(
+                f"line {response.line}: the bank reports status {code} ({severity}) {message}"
+                .rstrip()
+            )
+    ids = StatementIds()
     for response in responses:
-        _statement(response, problems, statements, lines)
-    return statements, lines, [NOTE]
+        _statement(response, problems, statements, lines, notes, ids)
+    return statements, lines, notes
 
 
 def _tree(text: str, problems: ProblemLog) -> _Node | None:
@@ -139,7 +160,14 @@ def _leaf_names(stack: list[_Node]) -> set[str]:
     return {child.name for child in stack[-1].children if child.value is not None}
 
 
-def _statement(response: _Node, problems: ProblemLog, statements: list, lines: list) -> None:
+def _statement(
+    response: _Node,
+    problems: ProblemLog,
+    statements: list,
+    lines: list,
+    notes: list[str],
+    ids: StatementIds,
+) -> None:
     account_node = response.find("BANKACCTFROM") or response.find("CCACCTFROM")
     account = ""
     if account_node is not None:
@@ -157,9 +185,20 @@ def _statement(response: _Node, problems: ProblemLog, statements: list, lines: l
         problems.add(response.line, "BANKACCTFROM/ACCTID", "", "statement without an account")
     currency = response.text("CURDEF")
     transactions = response.find("BANKTRANLIST")
+    if transactions is not None and not transactions.children:
+        transactions = None  # written empty, <BANKTRANLIST></BANKTRANLIST>: no list at all
     if transactions is None:
-        problems.add(response.line, "BANKTRANLIST", "", "statement without a transaction list")
-        return
+        # BANKTRANLIST is optional: a balance-only response, with nothing to load but a
+        # dated ledger balance.
+        transactions = _Node("BANKTRANLIST", response.line)
+        as_of = response.text("LEDGERBAL", "DTASOF")
+        transactions.children = [_Node("DTSTART", 0, value=as_of), _Node("DTEND", 0, value=as_of)]
+        notes.append(
+            f"line {response.line}: statement of account {account or '?'} has no transaction "
+            "list (BANKTRANLIST): no line to load"
+        )
+        if _date(as_of) is None:
+            return
     start = _date(transactions.text("DTSTART"))
     end = _date(transactions.text("DTEND"))
     if start is None or end is None:
@@ -174,9 +213,12 @@ def _statement(response: _Node, problems: ProblemLog, statements: list, lines: l
     closing = _amount(closing_text) if closing_text else None
     if closing_text and closing is None:
         problems.add(
-            response.find("LEDGERBAL").line, "LEDGERBAL/BALAMT", closing_text, "not an amount"
+            response.find("LEDGERBAL").line,
+            "LEDGERBAL/BALAMT",
+            closing_text,
+            "not an amount (at most 2 decimals)",
         )
-    sid = statement_id(account, start, end, "1")
+    sid = ids.new(account, start, end, "1")
     found = []
     seen_ids: dict[str, int] = {}
     for transaction in [c for c in transactions.children if c.name == "STMTTRN"]:
@@ -194,7 +236,7 @@ def _statement(response: _Node, problems: ProblemLog, statements: list, lines: l
                 _line_of_leaf(transaction, "TRNAMT"),
                 "TRNAMT",
                 transaction.text("TRNAMT"),
-                "not an amount",
+                "not an amount (at most 2 decimals)",
             )
         fitid = transaction.text("FITID")
         if fitid and fitid in seen_ids:
@@ -266,7 +308,7 @@ def _unescape(text: str) -> str:
 
 
 def _date(text: str) -> date | None:
-    if len(text) < 8 or not text[:8].isdigit():
+    if len(text) < 8 or not is_digits(text[:8]):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
@@ -278,9 +320,9 @@ def _amount(text: str) -> Decimal | None:
     text = text.strip()
     if "," in text and "." not in text:
         text = text.replace(",", ".")  # some European banks write TRNAMT with a comma
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
         return None
     try:
-        return Decimal(text)
+        return to_cents(Decimal(text))
     except InvalidOperation:
         return None

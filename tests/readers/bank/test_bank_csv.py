@@ -1,5 +1,6 @@
 """Bank CSV exports read through a BankCsvMapping (as config declares one per bank)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -158,3 +159,78 @@ def test_mapping_must_declare_one_way_of_reading_amounts():
         BankCsvMapping(
             date_column="F", description_column="C", account="X", amount_column="I", sign="positive"
         )
+
+
+def test_single_day_newest_first_is_ordered_by_its_running_balance():
+    """All rows on one day, newest first: the dates cannot tell the order, the balance can.
+    Oldest first: 1,000.00 + 210.00 = 1,210.00; 1,210.00 - 10.50 = 1,199.50. Opening
+    balance 1,000.00, closing 1,199.50."""
+    data = (
+        "F. Operación;F. Valor;Concepto;Ordenante;Cargo;Abono;Saldo\n"
+        "05/06/2025;05/06/2025;COMISION;;10,50;;1.199,50\n"
+        "05/06/2025;05/06/2025;TRANSF. CLIENTE;ACME;;210,00;1.210,00\n"
+    ).encode("latin-1")
+
+    result = read_bank_statement("m.csv", data, replace(SPLIT, skip_lines=0))
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"),
+        Decimal("1199.50"),
+    )
+    assert [(line.booking_date, line.amount) for line in result.lines] == [
+        (date(2025, 6, 5), Decimal("210.00")),
+        (date(2025, 6, 5), Decimal("-10.50")),
+    ]
+
+
+def test_single_day_whose_balance_ties_in_no_order_is_rejected():
+    data = (
+        "F. Operación;F. Valor;Concepto;Ordenante;Cargo;Abono;Saldo\n"
+        "05/06/2025;05/06/2025;COMISION;;10,50;;1.199,50\n"
+        "05/06/2025;05/06/2025;TRANSF. CLIENTE;ACME;;210,00;1.210,01\n"
+    ).encode("latin-1")
+
+    errors = _rejected(data, replace(SPLIT, skip_lines=0))
+
+    assert [(e.line, e.column) for e in errors] == [(3, "balance")]
+    assert "difference" in errors[0].reason
+
+
+def test_sub_cent_amount_is_rejected():
+    data = (
+        b"Fecha,Concepto,Importe,Divisa\n"
+        b"2025-06-03,Cobro F-1,1210.005,EUR\n"
+    )
+
+    errors = _rejected(data, SIGNED)
+
+    assert [(e.line, e.column, e.value) for e in errors] == [(2, "Importe", "1210.005")]
+    assert "more than 2 decimals" in errors[0].reason
+
+
+def test_total_lines_after_the_movements_are_left_out_by_the_mapping():
+    """The bank prints totals under the movements; `footer_lines=2` leaves them out.
+    Opening 2,500.00 - 1,500.00 = 1,000.00; + 1,500.00 - 45.10 = 2,454.90."""
+    data = (FIXTURE.parent / "variants" / "movimientos_con_totales.csv").read_bytes()
+    mapping = replace(SPLIT, skip_lines=1, footer_lines=2)
+
+    result = read_bank_statement("m.csv", data, mapping)
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"),
+        Decimal("2454.90"),
+    )
+    assert [(line.booking_date, line.value_date, line.amount) for line in result.lines] == [
+        (date(2025, 7, 3), date(2025, 7, 3), Decimal("1500.00")),
+        (date(2025, 7, 4), date(2025, 7, 5), Decimal("-45.10")),
+    ]
+
+    # Without it, the totals are rows that are not movements, and say so.
+    errors = _rejected(data, replace(SPLIT, skip_lines=1))
+    assert (errors[0].line, errors[0].column, errors[0].value) == (
+        6,
+        "F. Operación",
+        "Total cargos",
+    )

@@ -158,3 +158,211 @@ def test_swift_envelope_and_intermediate_balances():
     assert [line.amount for line in result.lines] == [Decimal("250.00"), Decimal("-50.50")]
     assert result.lines[0].remittance_text == "Invoice 17 continued"
     assert result.lines[0].reference == "B1"
+
+
+# --- what real banks write ---------------------------------------------------------------
+
+VARIANTS = Path(__file__).parent / "fixtures" / "variants"
+
+
+def _real_banks() -> bytes:
+    return (VARIANTS / "mt940_real_banks.sta").read_bytes()
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_statements_as_banks_write_them(newline):
+    """Latin-1, LF or CRLF; two :20: blocks (the first closed by "-", the second not, with
+    :64: and a statement-level :86: after :62F:); multi-line :86:; type codes NMSC, NTRF,
+    FTRF, S103 and NXYZ (unknown, kept as written); amounts "20,5", "1250," and "0,01"; a
+    :NS: field; an entry date in December for a January value date.
+
+    Statement 1: 1000.00 - 20.50 + 1250.00 + 0.01 + 15.00 (RD, reversal of a debit: money
+    in) - 100.00 = 2144.51 = :62M:. Statement 2: 2144.51 - 14.51 = 2130.00 = :62F:.
+    """
+    result = read_bank_statement("umsatz.sta", _real_banks().replace(b"\n", newline))
+
+    assert [(s.opening_balance, s.closing_balance) for s in result.statements] == [
+        (Decimal("1000.00"), Decimal("2144.51")),
+        (Decimal("2144.51"), Decimal("2130.00")),
+    ]
+    assert [
+        (line.booking_date, line.value_date, line.amount, line.bank_transaction_code)
+        for line in result.lines
+    ] == [
+        (date(2024, 12, 31), date(2025, 1, 1), Decimal("-20.50"), "NMSC"),
+        (date(2025, 1, 2), date(2025, 1, 2), Decimal("1250.00"), "NTRF"),
+        (date(2025, 1, 2), date(2025, 1, 2), Decimal("0.01"), "NXYZ"),
+        (date(2025, 1, 3), date(2025, 1, 3), Decimal("15.00"), "FTRF"),
+        (date(2025, 1, 3), date(2025, 1, 3), Decimal("-100.00"), "S103"),
+        (date(2025, 1, 4), date(2025, 1, 4), Decimal("-14.51"), "NCHG"),
+    ]
+    texts = [line.remittance_text for line in result.lines]
+    assert texts[0] == "Kontofuehrung Dezember"
+    assert texts[1] == "Invoice INV-2025-001 Customer GmbH Thank you"
+    assert texts[5] == "Gebühren Januar"  # the statement-level :86: is not a line's
+    assert [line.reference for line in result.lines][:2] == ["", "INV-2025-001"]
+
+
+def test_utf8_and_a_dos_end_of_file_mark():
+    data = _real_banks().decode("latin-1").encode("utf-8") + b"\x1a"
+
+    result = read_bank_statement("umsatz.sta", data)
+
+    assert len(result.lines) == 6 and result.lines[5].remittance_text == "Gebühren Januar"
+
+
+def test_amount_with_a_decimal_point_is_rejected_naming_the_line():
+    # MT940 writes decimals with a comma; "1250.00" is not an MT940 amount.
+    data = _real_banks().replace(b"C1250,NTRF", b"C1250.00NTRF")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column) == (8, ":61:")
+    assert "not a statement line" in errors[0].reason
+
+
+def test_interim_report_mt942_is_rejected_with_its_name():
+    data = (
+        b":20:INTRADAY\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n:34F:EUR0,\r\n"
+        b":13D:2501031200+0100\r\n:61:250103C10,00NTRFNONREF\r\n:90C:1EUR10,00\r\n-\r\n"
+    )
+
+    errors = _rejected(data)
+
+    assert len(errors) == 1 and errors[0].line == 1
+    assert "MT942 interim transaction report" in errors[0].reason
+
+
+def test_statements_repeating_account_period_and_sequence_keep_their_own_lines():
+    """Both statements say :28C:101/1 for the same account and days: ids stay unique
+    (the second gets "#2"), each with its line: 1000.00 + 5.00 = 1005.00, 1005.00 - 5.00."""
+    text = (
+        ":20:A\n:25:DE89370400440532013000\n:28C:101/1\n:60F:C250101EUR1000,00\n"
+        ":61:250101C5,00NTRFNONREF\n:62F:C250101EUR1005,00\n-\n"
+        ":20:A\n:25:DE89370400440532013000\n:28C:101/1\n:60F:C250101EUR1005,00\n"
+        ":61:250101D5,00NTRFNONREF\n:62F:C250101EUR1000,00\n-\n"
+    )
+
+    result = read_bank_statement("x.sta", text.encode())
+
+    first, second = result.statements
+    assert second.statement_id == first.statement_id + "#2"
+    assert [(line.statement_id, line.amount) for line in result.lines] == [
+        (first.statement_id, Decimal("5.00")),
+        (second.statement_id, Decimal("-5.00")),
+    ]
+
+
+def test_quirks_of_real_banks_are_read_with_notes():
+    """Hand-made after public samples of ABN AMRO, ASN, Knab, Rabobank, mBank, Sberbank and
+    a Sparkasse (wolph/mt940 test files): SOH/ETX framing and an "ABNANL2A / 940" header
+    before :20:, a value date of 30 February (month-end interest), a blank entry date, two
+    :86: for one movement, an amount without its comma ("C500NTRF"), a type code padded
+    with spaces ("S   "), CP852 text.
+
+    1200.00 - 6.00 - 65.00 + 500.00 - 2.40 = 1626.60 = :62F:.
+    """
+    result = read_bank_statement("quirks.sta", (VARIANTS / "mt940_bank_quirks.sta").read_bytes())
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1200.00"),
+        Decimal("1626.60"),
+    )
+    assert [
+        (line.booking_date, line.value_date, line.amount, line.bank_transaction_code)
+        for line in result.lines
+    ] == [
+        (date(2016, 3, 1), date(2016, 2, 29), Decimal("-6.00"), "N024"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("-65.00"), "NOVB"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("500.00"), "NTRF"),
+        (date(2016, 3, 1), date(2016, 3, 1), Decimal("-2.40"), "S"),
+    ]
+    assert result.lines[1].remittance_text == "NL47INGB9999999999 hr j jansen Betaling sieraden"
+    notes = result.notes
+    assert len(notes) == 4
+    assert notes[0].startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert "value date 160230 does not exist" in notes[1] and "2016-02-29" in notes[1]
+    assert "amount 500 written without its decimal comma; read as 500.00" in notes[2]
+    assert notes[3].startswith("3 line(s) outside any statement skipped")
+    assert "'ABNANL2A'" in notes[3]
+
+
+def test_day_that_no_month_has_is_still_rejected():
+    data = (VARIANTS / "mt940_bank_quirks.sta").read_bytes().replace(b":61:160230", b":61:160232")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column) == (9, ":61:")
+    assert errors[0].reason == "invalid value date or amount (YYMMDD; at most 2 decimals)"
+
+
+def test_sub_cent_amount_is_rejected():
+    # The warehouse keeps cents; "20,505" cannot be stored without rounding it.
+    data = _real_banks().replace(b"D20,5NMSC", b"D20,505NMSC")
+
+    errors = _rejected(data)
+
+    assert (errors[0].line, errors[0].column, errors[0].value) == (
+        5,
+        ":61:",
+        "2501011231D20,505NMSCNONREF",
+    )
+
+
+def test_ing_wrapped_details_with_a_lone_dash_line_and_dutch_structured_fields():
+    """ING wraps :86: at 65 characters: "MND" + "-" + "EV01" falls over three lines, the
+    middle one a lone "-", which is text, not the end of the statement (no :62F: yet).
+    :28C:0000 wraps its last "0" too. 662.23 + 1.56 - 1.14 = 662.65 = :62F:. The /EREF/,
+    /CNTP/ and /REMI/ fields give reference, counterparty and text; the :61: reference
+    "EREF" only names the kind of reference and is not kept as one."""
+    data = (VARIANTS / "mt940_ing_wrapped.sta").read_bytes()
+
+    result = read_bank_statement("ing.940", data)
+
+    (statement,) = result.statements
+    assert statement.statement_id.endswith("|00000")
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("662.23"),
+        Decimal("662.65"),
+    )
+    credit, debit = result.lines
+    assert (credit.booking_date, credit.amount, debit.amount) == (
+        date(2025, 2, 20),
+        Decimal("1.56"),
+        Decimal("-1.14"),
+    )
+    assert (credit.reference, credit.counterparty_account, credit.counterparty_name) == (
+        "EV12341REP1231456T1234",
+        "NL32INGB0000012345",
+        "ING BANK NV INZAKE WEB",
+    )
+    assert credit.remittance_text == "EV10001REP1000000T1000"
+    assert (debit.reference, debit.remittance_text) == ("EV123REP123412T1234",) * 2
+    assert result.notes == []
+
+
+def test_abn_amro_structured_details():
+    data = _real_banks().replace(
+        b":86:Invoice INV-2025-001\nCustomer GmbH\nThank you",
+        b":86:/TRTP/SEPA OVERBOEKING/IBAN/NL02ABNA0123456789/BIC/ABNANL2A/NAME/J. JA\n"
+        b"NSEN/REMI/Factuur 2025-0042/EREF/E2E-42",
+    )
+
+    line = read_bank_statement("abn.sta", data).lines[1]
+
+    assert (line.amount, line.counterparty_name, line.counterparty_account) == (
+        Decimal("1250.00"),
+        "J. JANSEN",
+        "NL02ABNA0123456789",
+    )
+    assert (line.remittance_text, line.reference) == ("Factuur 2025-0042", "E2E-42")
+
+
+def test_lone_dash_after_the_closing_balance_still_ends_the_statement():
+    text = _real_banks().decode("latin-1")
+    assert "\n-\n\n:20:STARTUMS" in text  # statement 1 ends with "-" after its :62M:
+
+    result = read_bank_statement("x.sta", _real_banks())
+
+    assert len(result.statements) == 2

@@ -229,3 +229,99 @@ def test_records_without_line_breaks():
     result = read_bank_statement("extracto.n43", data)
 
     assert len(result.lines) == 5 and result.lines[3].source_line == 11
+
+
+# --- what real banks write ---------------------------------------------------------------
+
+VARIANTS = Path(__file__).parent / "fixtures" / "variants"
+
+
+def test_short_records_concepts_outside_the_table_and_a_dos_end_of_file_mark():
+    """Trailing blanks stripped from every record (one 22 ends at position 42, after its
+    amount), common concepts 45 and 00 that the AEB table does not define, CRLF and a
+    Ctrl-Z after the 88. Opening +1,000.00 + 500.00 - 120.50 = 1,379.50 = record 33."""
+    data = (VARIANTS / "n43_short_lines.n43").read_bytes()
+    assert data.endswith(b"\x1a") and len(data.split(b"\r\n")[1]) == 42
+
+    result = read_bank_statement("extracto.n43", data)
+
+    (statement,) = result.statements
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"),
+        Decimal("1379.50"),
+    )
+    assert [
+        (line.booking_date, line.value_date, line.amount, line.bank_transaction_code)
+        for line in result.lines
+    ] == [
+        (date(2025, 7, 1), date(2025, 7, 1), Decimal("500.00"), "45-999"),
+        (date(2025, 7, 15), date(2025, 7, 16), Decimal("-120.50"), "00-000"),
+    ]
+    assert result.lines[0].remittance_text == "TRANSFERENCIA CLIENTE X"
+    assert result.lines[1].reference == "4711"
+    assert result.notes == []
+
+
+def test_short_record_cut_inside_its_amount_is_still_rejected():
+    records = (VARIANTS / "n43_short_lines.n43").read_bytes().split(b"\r\n")
+    records[1] = records[1][:38]  # the amount (29-42) loses its last 4 digits
+
+    errors = _rejected(b"\r\n".join(records))
+
+    assert (errors[0].line, errors[0].column, errors[0].value) == (2, "amount", "0000000005    ")
+    # ... and record 33 no longer agrees with the movements that could be read.
+    assert {(e.line, e.column) for e in errors[1:]} == {
+        (5, "number_of_credits"),
+        (5, "total_credits"),
+    }
+
+
+def test_files_joined_into_one_and_more_than_five_concepts_are_read_with_notes():
+    """June: 0.00 + 80.00 = 80.00 (its 88 counts 9 records); July: 80.00 - 30.00 = 50.00
+    (its own 88 counts 3). The June movement has six 23 records."""
+    result = read_bank_statement("joined.n43", (VARIANTS / "n43_two_files_joined.n43").read_bytes())
+
+    assert [(s.period_start, s.opening_balance, s.closing_balance) for s in result.statements] == [
+        (date(2025, 6, 1), Decimal("0.00"), Decimal("80.00")),
+        (date(2025, 7, 1), Decimal("80.00"), Decimal("50.00")),
+    ]
+    assert [(line.booking_date, line.amount) for line in result.lines] == [
+        (date(2025, 6, 10), Decimal("80.00")),
+        (date(2025, 7, 2), Decimal("-30.00")),
+    ]
+    assert "CONCEPTO 6 MAS TEXTO" in result.lines[0].remittance_text
+    assert [note.split(":")[0] for note in result.notes] == ["line 8", "line 11"]
+
+
+def test_joined_files_are_each_checked_on_their_own_count():
+    data = (VARIANTS / "n43_two_files_joined.n43").read_bytes().replace(
+        b"88" + b"9" * 18 + b"000003", b"88" + b"9" * 18 + b"000014"
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.line, e.column) for e in errors] == [(14, "number_of_records")]
+    assert "difference 11" in errors[0].reason
+
+
+def test_other_record_after_the_end_of_file_is_rejected():
+    data = (VARIANTS / "n43_short_lines.n43").read_bytes().rstrip(b"\x1a") + b"2301STRAY\r\n"
+
+    errors = _rejected(data)
+
+    assert [(e.line, e.column, e.reason) for e in errors] == [
+        (7, "record", "record after the end-of-file record 88")
+    ]
+
+
+def test_text_in_a_dos_code_page_is_read_with_a_note():
+    # 0x81 is "ü" in CP850 and undefined in Windows-1252: read as Latin-1, the amounts are
+    # ASCII and unaffected; only the letter may come out wrong, and a note says so.
+    data = (VARIANTS / "n43_short_lines.n43").read_bytes().replace(b"CLIENTE X", b"G\x81NTER X")
+
+    result = read_bank_statement("extracto.n43", data)
+
+    assert [line.amount for line in result.lines] == [Decimal("500.00"), Decimal("-120.50")]
+    assert result.lines[0].remittance_text == "TRANSFERENCIA G\x81NTER X"
+    (note,) = result.notes
+    assert note.startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")

@@ -106,7 +106,7 @@ def test_error_status_is_rejected():
     data = _fixture("extracto_ofx2.ofx").replace(
         b"<TRNUID>1</TRNUID>\n      <STATUS><CODE>0</CODE>",
         b"<TRNUID>1</TRNUID>\n      <STATUS><CODE>2000</CODE>",
-    )
+    ).replace(b"<SEVERITY>INFO</SEVERITY>", b"<SEVERITY>ERROR</SEVERITY>")
 
     assert "error" in _rejected(data)[0].reason
 
@@ -143,3 +143,117 @@ def test_sgml_empty_leaf_does_not_swallow_the_next_tags():
         "",
         "ELECTRICA DEL SUR",
     )
+
+
+# --- what real banks write ---------------------------------------------------------------
+
+VARIANTS = FIXTURES / "variants"
+
+
+def test_several_statements_sgml_without_closing_tags_latin1():
+    """Two bank statements and a credit-card one in one OFX 1.02 file, CHARSET:8859-1,
+    leaves never closed, TRNTYPE OTHER, "+1500,00" (sign and decimal comma), dates with
+    a time and a zone. The second statement has no BANKTRANLIST (optional): it loads no
+    line, keeps its ledger balance, and a note says so; its status 1 (INFO) is a note too."""
+    result = read_bank_statement("x.ofx", (VARIANTS / "ofx1_several_statements.ofx").read_bytes())
+
+    statements = result.statements
+    assert [(s.account, s.currency, s.closing_balance, s.line_count) for s in statements] == [
+        ("ES9121000418450200051332", "EUR", Decimal("3400.01"), 2),
+        ("0049-1500-2810123456", "USD", Decimal("287.50"), 0),
+        ("4111XXXXXXXX1111", "EUR", Decimal("-45.10"), 1),
+    ]
+    assert [
+        (line.booking_date, line.amount, line.bank_transaction_code, line.counterparty_name)
+        for line in result.lines
+    ] == [
+        (date(2025, 7, 1), Decimal("1500.00"), "OTHER", "Ferretería Sol"),
+        (date(2025, 7, 2), Decimal("-99.99"), "XFER", "Eléctrica del Sur"),
+        (date(2025, 7, 15), Decimal("-45.10"), "DEBIT", "GASOLINERA"),
+    ]
+    assert result.statements[0].period_start == date(2025, 7, 1)
+    notes = " | ".join(result.notes)
+    assert "status 1 (INFO) Client up-to-date" in notes
+    assert "0049-1500-2810123456 has no transaction list" in notes
+
+
+def test_utf8_bytes_under_a_latin1_charset_header_read_as_utf8():
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes().decode("latin-1").encode()
+
+    result = read_bank_statement("x.ofx", data)
+
+    assert result.lines[0].counterparty_name == "Ferretería Sol"
+
+
+def test_xml_2x_declared_latin1():
+    data = (
+        _fixture("extracto_ofx2.ofx")
+        .replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+        .replace(b"Northwind Inc", "Compañía Norte".encode("latin-1"))
+    )
+
+    result = read_bank_statement("x.ofx", data)
+
+    assert result.lines[0].counterparty_name == "Compañía Norte"
+
+
+def test_warning_status_is_a_note_and_error_severity_rejects():
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes()
+    warned = data.replace(b"<CODE>1<SEVERITY>INFO", b"<CODE>2000<SEVERITY>WARN")
+
+    assert any("status 2000 (WARN)" in note for note in read_bank_statement("x", warned).notes)
+
+    errors = _rejected(data.replace(b"<CODE>1<SEVERITY>INFO", b"<CODE>2000<SEVERITY>ERROR"))
+    assert [(e.line, e.column, e.value) for e in errors] == [(44, "STATUS/CODE", "2000")]
+    assert errors[0].reason == "the bank reports an error: Client up-to-date"
+
+
+def test_sub_cent_amount_is_rejected():
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes().replace(
+        b"<TRNAMT>-99.99", b"<TRNAMT>-99.995"
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.column, e.value, e.reason) for e in errors] == [
+        ("TRNAMT", "-99.995", "not an amount (at most 2 decimals)")
+    ]
+
+
+def test_investment_statement_is_refused_by_name():
+    data = (
+        b"OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n\r\n<OFX><INVSTMTMSGSRSV1><INVSTMTTRNRS>"
+        b"<TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><INVSTMTRS><DTASOF>20250701<CURDEF>USD"
+        b"</INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>\r\n"
+    )
+
+    errors = _rejected(data)
+
+    assert [(e.column, e.reason) for e in errors] == [
+        (
+            "OFX",
+            "an investment statement (INVSTMTRS), not a bank account's; no bank or credit-card "
+            "statement (STMTRS / CCSTMTRS)",
+        )
+    ]
+
+
+def test_empty_transaction_list_is_read_as_no_list():
+    # <BANKTRANLIST></BANKTRANLIST> without even DTSTART/DTEND, as some banks write a
+    # period without movements: no line, the ledger balance kept, a note.
+    data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes()
+    start = data.index(b"<BANKTRANLIST>\r\n<DTSTART>20250701<DTEND>")
+    end = data.index(b"</BANKTRANLIST>", start)
+    data = data[:start] + b"<BANKTRANLIST>\r\n" + data[end:]
+
+    result = read_bank_statement("x.ofx", data)
+
+    card = result.statements[2]
+    assert (card.account, card.line_count, card.closing_balance) == (
+        "4111XXXXXXXX1111",
+        0,
+        Decimal("-45.10"),
+    )
+    assert (card.period_start, card.period_end) == (date(2025, 7, 31), date(2025, 7, 31))
+    assert len(result.lines) == 2
+    assert any("4111XXXXXXXX1111 has no transaction list" in note for note in result.notes)
