@@ -1,0 +1,335 @@
+"""Great Expectations suites of the raw tables (orchestration/checks).
+
+Two tiny build databases: `good`, one clean row per table, where every check passes; and
+`bad`, the same rows plus one bad row (or a drifted column type) per expectation, where
+every check fails and names the row: file, line, value. Then the cache (a refresh with no
+new file reuses the stored result and never imports great_expectations), the blocking of
+an ERROR check, the switch CARTERA_GX_CHECKS, and one real refresh.
+
+Tax ids (worked out in tests/orchestration/test_tax_ids.py): 12345678Z and B50123454 are
+valid Spanish ids, 12345678A and B50123455 have a wrong check character.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.checks.runner import RESULTS_TABLE, RunInfo, check_suite
+from orchestration.checks.suites import SUITES, Severity
+from orchestration.ingest.raw_tables import ensure_raw_schema
+from orchestration.ingest.tax_ids import refresh_tax_id_checks
+
+REPO = Path(__file__).resolve().parents[2]
+RUN = RunInfo("test-run", None)
+ALL_CHECKS = {check.name for suite in SUITES for check in suite.checks}
+LOADED_AT = datetime(2025, 7, 1, 8, 0)
+
+
+class Raw:
+    """Writes rows into a raw table the way the loaders do: lineage from a named file."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection):
+        self.conn = conn
+        self.file_ids: dict[str, int] = {}
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def file_id(self, file_name: str) -> int:
+        if file_name not in self.file_ids:
+            self.file_ids[file_name] = len(self.file_ids) + 1
+            self.conn.execute(
+                "insert into raw.file_registry values (?, ?, 'test', ?, 1, 1, 'loaded', null, ?)",
+                [self.file_ids[file_name], file_name, f"sha-{file_name}", LOADED_AT],
+            )
+        return self.file_ids[file_name]
+
+    def add(self, table: str, file_name: str, **values: object) -> None:
+        line = self.lines[table, file_name] = self.lines.get((table, file_name), 1) + 1
+        lineage = {"_file_id": self.file_id(file_name), "_source_file": file_name, "_sha256": f"sha-{file_name}", "_loaded_at": LOADED_AT}
+        if table != "bank_statements":
+            lineage["_line_number"] = line
+        row = {**values, **lineage}
+        names = ", ".join(f'"{name}"' for name in row)
+        self.conn.execute(f"insert into raw.{table} ({names}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def _good_rows(raw: Raw) -> None:
+    client = dict(legal_name="Talleres Ebro S.L.", country="ES", payment_terms_days=30, currency="EUR", updated_at=LOADED_AT)
+    raw.add("clients", "clients.csv", client_id="C1", tax_id="12345678Z", credit_limit="5000.00", **client)
+    raw.add("clients", "clients.csv", client_id="C2", tax_id="B50123454", credit_limit=None, **client)
+    document = dict(type="invoice", client_id="C1", currency="EUR", status="issued", updated_at=LOADED_AT)
+    raw.add(
+        "documents", "documents.csv", document_id="D1", number="F-1", issue_date=date(2025, 1, 1),
+        due_date=date(2025, 1, 31), net="100.00", tax="21.00", withholding="0.00", total="121.00", **document,
+    )
+    raw.add("installments", "installments.csv", document_id="D1", installment_no=1, due_date=date(2025, 1, 31), amount="121.00")
+    raw.add("receipts", "receipts.csv", receipt_id="R1", client_id="C1", date=date(2025, 2, 1), currency="EUR", amount="121.00")
+    raw.add("allocations", "allocations.csv", receipt_id="R1", document_id="D1", installment_no=1, amount="121.00")
+    raw.add("withholdings", "withholdings.csv", document_id="D1", type="IRPF", amount="15.00", certificate_number="C-1", date=date(2025, 2, 1))
+    raw.add("fx_rates", "fx_rates.csv", rate_date=date(2025, 1, 1), currency="USD", rate="1.0850")
+    statement = dict(account="ES91", currency="EUR", period_start=date(2025, 2, 1), period_end=date(2025, 2, 28), line_count=1, format="n43")
+    raw.add("bank_statements", "bank.n43", statement_id="S1", statement_number=1, opening_balance="0.00", closing_balance="121.00", **statement)
+    line = dict(account="ES91", booking_date=date(2025, 2, 1), value_date=date(2025, 2, 1), currency="EUR")
+    raw.add("bank_statement_lines", "bank.n43", statement_id="S1", line_number=1, amount="121.00", **line)
+
+
+# Each bad row, and the expectation it breaks. Money columns become DOUBLE (as a table
+# left by a loader that read floats would be), which breaks the table's schema check and
+# lets a fraction of a cent in; NOT NULL constraints are dropped so a null can be written.
+def _bad_rows(raw: Raw) -> None:
+    conn = raw.conn
+    for table, column in [
+    ("clients", "credit_limit"), ("documents", "net"), ("documents", "tax"), ("documents", "withholding"),
+    ("documents", "total"), ("installments", "amount"), ("receipts", "amount"), ("allocations", "amount"),
+    ("withholdings", "amount"), ("fx_rates", "rate"), ("bank_statements", "opening_balance"),
+    ("bank_statements", "closing_balance"), ("bank_statement_lines", "amount"),
+    ]:
+        conn.execute(f'alter table raw.{table} alter "{column}" type double')
+    for table, column in [("bank_statements", "statement_id"), ("bank_statement_lines", "statement_id"), ("bank_statement_lines", "line_number")]:
+        conn.execute(f"alter table raw.{table} alter {column} drop not null")
+
+    client = dict(legal_name="X", country="ES", payment_terms_days=30, currency="EUR", updated_at=LOADED_AT)
+    raw.add("clients", "clients_bad.csv", client_id="C1", tax_id="12345678A", credit_limit=10.005, **client)
+    raw.add("clients", "clients_bad.csv", client_id="C1", tax_id="B50123455", credit_limit=1.0, **client)  # same key
+    raw.add("clients", "clients_bad.csv", client_id=None, tax_id="12345678Z", **{**client, "currency": "XYZ"})
+    raw.add("clients", "clients_bad.csv", client_id="C9", tax_id="12345678Z", **{**client, "updated_at": None})
+
+    document = dict(type="invoice", number="F-9", client_id="C1", currency="EUR", status="issued", updated_at=LOADED_AT,
+                    issue_date=date(2025, 3, 1), due_date=date(2025, 3, 31), net=1.0, tax=1.0, withholding=0.0, total=2.0)
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D2", "net": 100.001, "tax": 21.0001})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D2", "withholding": 0.005, "total": 121.009})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": None})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D4", "updated_at": None})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D5", "due_date": date(2025, 2, 1)})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D6", "currency": "XYZ", "client_id": "C404"})
+
+    raw.add("installments", "installments_bad.csv", document_id="D404", installment_no=1, due_date=date(2025, 3, 1), amount=0.001)
+    raw.add("installments", "installments_bad.csv", document_id="D404", installment_no=1, due_date=date(2025, 3, 1), amount=1.0)
+    raw.add("installments", "installments_bad.csv", document_id=None, installment_no=None, due_date=date(2025, 3, 1), amount=1.0)
+
+    raw.add("receipts", "receipts_bad.csv", receipt_id="R2", client_id="C404", date=date(2025, 3, 1), currency="XYZ", amount=0.001)
+    raw.add("receipts", "receipts_bad.csv", receipt_id="R2", client_id="C1", date=date(2025, 3, 1), currency="EUR", amount=1.0)
+    raw.add("receipts", "receipts_bad.csv", receipt_id=None, client_id="C1", date=date(2025, 3, 1), currency="EUR", amount=1.0)
+
+    raw.add("allocations", "allocations_bad.csv", receipt_id="R404", document_id="D404", installment_no=None, amount=0.001)
+    raw.add("allocations", "allocations_bad.csv", receipt_id="R404", document_id="D404", installment_no=None, amount=1.0)
+    raw.add("allocations", "allocations_bad.csv", receipt_id=None, document_id=None, installment_no=None, amount=1.0)
+
+    withholding = dict(type="IRPF", certificate_number="C-2", date=date(2025, 3, 1), amount=1.0)
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": "D404", "amount": 0.001})
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": "D404"})
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": None, "type": None, "date": None})
+
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=date(2025, 3, 1), currency="XYZ", rate=0.0)
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=date(2025, 3, 1), currency="XYZ", rate=1.0)
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=None, currency=None, rate=1.0)
+
+    statement = dict(account="ES91", currency="XYZ", period_start=date(2025, 3, 31), period_end=date(2025, 3, 1),
+                     line_count=1, format="n43", statement_number=2, opening_balance=0.001, closing_balance=1.005)
+    raw.add("bank_statements", "bank_bad.n43", statement_id="S2", **statement)
+    raw.add("bank_statements", "bank_bad.n43", statement_id="S2", **statement)
+    raw.add("bank_statements", "bank_bad.n43", statement_id=None, **statement)
+    line = dict(account="ES91", booking_date=date(2025, 3, 1), value_date=date(2025, 3, 1), currency="XYZ", amount=0.001)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id="S2", line_number=1, **line)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id="S2", line_number=1, **line)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id=None, line_number=None, **line)
+
+
+def _build(path: Path, bad: bool) -> Path:
+    conn = duckdb.connect(str(path))
+    ensure_raw_schema(conn)
+    raw = Raw(conn)
+    _good_rows(raw)
+    if bad:
+        _bad_rows(raw)
+    refresh_tax_id_checks(conn)
+    conn.close()
+    return path
+
+
+def _check_all(path: Path) -> dict[str, object]:
+    conn = duckdb.connect(str(path))
+    try:
+        return {outcome.check.name: outcome for suite in SUITES for outcome in check_suite(conn, suite, RUN)}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    path = _build(tmp_path_factory.mktemp("gx_good") / "cartera.duckdb", bad=False)
+    return path, _check_all(path)
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    path = _build(tmp_path_factory.mktemp("gx_bad") / "cartera.duckdb", bad=True)
+    return path, _check_all(path)
+
+
+def test_every_check_passes_on_good_data(good):
+    _, outcomes = good
+    assert set(outcomes) == ALL_CHECKS
+    assert {name for name, outcome in outcomes.items() if not outcome.success} == set()
+    assert outcomes["documents_due_date_on_or_after_issue_date"].element_count == 1
+    assert outcomes["clients_tax_ids_mostly_valid"].unexpected_count == 0
+
+
+def test_every_check_fails_on_its_bad_row(bad):
+    _, outcomes = bad
+    assert {name for name, outcome in outcomes.items() if outcome.success} == set()
+
+
+# What each failing check says: the unexpected count and where the row is.
+FAILURES = [
+    ("clients_columns_and_types", 1, "credit_limit DECIMAL(18,2)"),
+    ("clients_client_id_not_null", 1, "clients_bad.csv line 4: client_id=empty"),
+    ("clients_updated_at_not_null", 1, "clients_bad.csv line 5"),
+    ("clients_unique_per_file", 2, "clients_bad.csv line 2: client_id=C1"),
+    ("clients_credit_limit_has_two_decimals", 1, "clients_bad.csv line 2: credit_limit=10.005"),
+    ("clients_currency_is_iso_4217", 1, "clients_bad.csv line 4: currency=XYZ"),
+        # 12345678Z, B50123454 valid; 12345678A, B50123455 not: 2 of 4 = 50 % < 95 %.
+    ("clients_tax_ids_mostly_valid", 2, "country=ES, tax_id=12345678A"),
+    ("documents_columns_and_types", 4, "net DECIMAL(18,2)"),
+    ("documents_document_id_not_null", 1, "documents_bad.csv line 4"),
+    ("documents_updated_at_not_null", 1, "documents_bad.csv line 5"),
+    ("documents_unique_per_file", 2, "documents_bad.csv line 3: document_id=D2, updated_at=2025-07-01T08:00:00"),
+    ("documents_net_has_two_decimals", 1, "net=100.001"),
+    ("documents_tax_has_two_decimals", 1, "tax=21.0001"),
+    ("documents_withholding_has_two_decimals", 1, "withholding=0.005"),
+    ("documents_total_has_two_decimals", 1, "total=121.009"),
+    ("documents_currency_is_iso_4217", 1, "documents_bad.csv line 7: currency=XYZ"),
+    ("documents_due_date_on_or_after_issue_date", 1, "documents_bad.csv line 6: due_date=2025-02-01"),
+    ("documents_client_id_is_known", 1, "documents_bad.csv line 7: client_id=C404"),
+    ("installments_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("installments_document_id_not_null", 1, "installments_bad.csv line 4"),
+    ("installments_installment_no_not_null", 1, "installments_bad.csv line 4"),
+    ("installments_unique_per_file", 2, "document_id=D404"),
+    ("installments_amount_has_two_decimals", 1, "amount=0.001"),
+    ("installments_document_id_is_known", 2, "document_id=D404"),
+    ("receipts_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("receipts_receipt_id_not_null", 1, "receipts_bad.csv line 4"),
+    ("receipts_unique_per_file", 2, "receipt_id=R2"),
+    ("receipts_amount_has_two_decimals", 1, "receipts_bad.csv line 2: amount=0.001"),
+    ("receipts_currency_is_iso_4217", 1, "currency=XYZ"),
+    ("receipts_client_id_is_known", 1, "receipts_bad.csv line 2: client_id=C404"),
+    ("allocations_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("allocations_receipt_id_not_null", 1, "allocations_bad.csv line 4"),
+    ("allocations_document_id_not_null", 1, "allocations_bad.csv line 4"),
+    ("allocations_unique_per_file", 2, "receipt_id=R404"),
+    ("allocations_amount_has_two_decimals", 1, "amount=0.001"),
+    ("allocations_receipt_id_is_known", 2, "receipt_id=R404"),
+    ("allocations_document_id_is_known", 2, "document_id=D404"),
+    ("withholdings_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("withholdings_document_id_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_type_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_date_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_unique_per_file", 2, "document_id=D404"),
+    ("withholdings_amount_has_two_decimals", 1, "amount=0.001"),
+    ("withholdings_document_id_is_known", 2, "document_id=D404"),
+    ("fx_rates_columns_and_types", 1, "rate DECIMAL(18,6)"),
+    ("fx_rates_rate_date_not_null", 1, "fx_rates_bad.csv line 4"),
+    ("fx_rates_currency_not_null", 1, "fx_rates_bad.csv line 4"),
+    ("fx_rates_unique_per_file", 2, "currency=XYZ"),
+    ("fx_rates_currency_is_iso_4217", 2, "currency=XYZ"),
+    ("fx_rates_rate_is_positive", 1, "fx_rates_bad.csv line 2: rate=0.0"),
+    ("bank_statements_columns_and_types", 2, "opening_balance DECIMAL(18,2)"),
+    ("bank_statements_statement_id_not_null", 1, "bank_bad.n43"),
+    ("bank_statements_unique_per_file", 2, "statement_id=S2"),
+    ("bank_statements_opening_balance_has_two_decimals", 3, "opening_balance=0.001"),
+    ("bank_statements_closing_balance_has_two_decimals", 3, "closing_balance=1.005"),
+    ("bank_statements_currency_is_iso_4217", 3, "currency=XYZ"),
+    ("bank_statements_period_end_on_or_after_period_start", 3, "period_end=2025-03-01"),
+    ("bank_statement_lines_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("bank_statement_lines_statement_id_not_null", 1, "bank_bad.n43 line 4"),
+    ("bank_statement_lines_line_number_not_null", 1, "bank_bad.n43 line 4"),
+    ("bank_statement_lines_unique_per_file", 2, "bank_bad.n43 line 3: statement_id=S2, line_number=1"),
+    ("bank_statement_lines_amount_has_two_decimals", 3, "amount=0.001"),
+    ("bank_statement_lines_currency_is_iso_4217", 3, "currency=XYZ"),
+]
+
+
+@pytest.mark.parametrize(("check", "count", "sample"), FAILURES)
+def test_a_failing_check_counts_and_names_its_rows(bad, check, count, sample):
+    _, outcomes = bad
+    outcome = outcomes[check]
+    assert not outcome.success
+    assert outcome.unexpected_count == count
+    assert sample in outcome.unexpected_sample
+
+
+def test_every_check_has_a_failing_case():
+    assert {check for check, _, _ in FAILURES} == ALL_CHECKS
+
+
+def test_most_checks_warn_and_the_blocking_ones_are_those_the_figures_depend_on():
+    severities = {check.name: check.severity for suite in SUITES for check in suite.checks}
+    assert severities["documents_due_date_on_or_after_issue_date"] is Severity.WARN
+    assert severities["documents_client_id_is_known"] is Severity.WARN
+    assert severities["clients_tax_ids_mostly_valid"] is Severity.WARN
+    assert severities["documents_currency_is_iso_4217"] is Severity.WARN
+    assert severities["documents_total_has_two_decimals"] is Severity.ERROR
+    assert severities["documents_unique_per_file"] is Severity.ERROR
+    assert severities["documents_columns_and_types"] is Severity.ERROR
+
+
+def test_results_are_stored_for_the_data_quality_page(bad):
+    path, _ = bad
+    with duckdb.connect(str(path), read_only=True) as conn:
+        rows = conn.execute(
+            f"select severity, success, unexpected_count, unexpected_sample, observed_value, expectation, run_id"
+            f" from {RESULTS_TABLE} where table_name = 'raw.documents' and check_name = 'documents_client_id_is_known'"
+        ).fetchall()
+        stored = conn.execute(f"select count(*) from {RESULTS_TABLE}").fetchall()[0][0]
+    assert stored == len(ALL_CHECKS)
+    [(severity, success, unexpected, sample, observed, expectation, run_id)] = rows
+    assert (severity, success, unexpected, run_id) == ("WARN", False, 1, "test-run")
+    assert sample == "documents_bad.csv line 7: client_id=C404"
+    # 7 documents, 1 of them (D6) with an unknown client.
+    assert observed == "1 of 7 checked rows unexpected (14.29%)"
+    assert expectation == "expect_column_values_to_be_in_set(column=client_id, value_set=known_client_ids)"
+
+
+def test_a_stored_result_is_reused_until_a_file_it_reads_changes(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())  # results of the good run are stored in it
+    documents = next(suite for suite in SUITES if suite.table == "raw.documents")
+    with duckdb.connect(str(path)) as conn:
+        assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
+        # A new clients file changes what "known client" means for the documents.
+        conn.execute(
+            "insert into raw.clients (client_id, tax_id, legal_name, country, payment_terms_days, currency, updated_at,"
+            " _file_id, _source_file, _sha256, _line_number, _loaded_at)"
+            " values ('C3', '12345678Z', 'Y', 'ES', 30, 'EUR', ?, 99, 'clients_2.csv', 'sha-new', 2, ?)",
+            [LOADED_AT, LOADED_AT],
+        )
+        outcomes = check_suite(conn, documents, RUN)
+        assert not any(outcome.from_cache for outcome in outcomes)
+        assert all(outcome.success for outcome in outcomes)
+        assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
+
+
+_CACHED_RUN = """
+import sys, duckdb
+from orchestration.checks.runner import RunInfo, check_suite
+from orchestration.checks.suites import SUITES
+conn = duckdb.connect(sys.argv[1])
+outcomes = [outcome for suite in SUITES for outcome in check_suite(conn, suite, RunInfo("second", None))]
+print(all(outcome.from_cache for outcome in outcomes), len(outcomes), "great_expectations" in sys.modules)
+"""
+
+
+def test_a_refresh_without_new_files_does_not_import_great_expectations(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-c", _CACHED_RUN, str(path)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", str(len(ALL_CHECKS)), "False"]
