@@ -333,3 +333,115 @@ def test_a_refresh_without_new_files_does_not_import_great_expectations(good, tm
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", str(len(ALL_CHECKS)), "False"]
+
+
+AGING_INBOX = REPO / "tests" / "fixtures" / "aging_inbox"
+
+
+def _job_on(home: Path, downstream_of: str) -> dg.JobDefinition:
+    """raw clients and documents loaded by the real assets, checked by the real checks, and
+    one asset downstream of raw.documents standing for the dbt build."""
+    from orchestration.checks.asset_checks import gx_asset_checks
+    from orchestration.ingest.assets import raw_assets
+    from orchestration.resources import WarehouseResource
+
+    keys = {dg.AssetKey(["raw", "clients"]), dg.AssetKey(["raw", "documents"])}
+    assets = [asset for asset in raw_assets if set(asset.keys) <= keys]
+    checks = [check for check in gx_asset_checks if {key.asset_key for key in check.check_keys} <= keys]
+
+    @dg.asset(deps=[dg.AssetKey(["raw", downstream_of])])
+    def dbt_build_stand_in() -> None:
+        pass
+
+    defs = dg.Definitions(
+        assets=[*assets, dbt_build_stand_in],
+        asset_checks=checks,
+        jobs=[dg.define_asset_job("refresh", selection=dg.AssetSelection.all())],
+        resources={"warehouse": WarehouseResource(home=str(home))},
+        executor=dg.in_process_executor,
+    )
+    return defs.resolve_job_def("refresh")
+
+
+def _inbox(home: Path, *files: str) -> None:
+    (home / "inbox").mkdir(parents=True)
+    for name in files:
+        (home / "inbox" / name).write_bytes((AGING_INBOX / name).read_bytes())
+
+
+def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
+
+
+def test_a_failing_error_check_blocks_what_is_built_on_the_table(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    _inbox(tmp_path, "clients.csv", "documents.csv")
+    # A build database left with documents.total as DOUBLE: the loader still inserts into
+    # it, and only the schema check can tell.
+    (tmp_path / "build").mkdir()
+    with duckdb.connect(str(tmp_path / "build" / "cartera.duckdb")) as conn:
+        ensure_raw_schema(conn)
+        conn.execute("alter table raw.documents alter total type double")
+
+    result = _job_on(tmp_path, "documents").execute_in_process(raise_on_error=False)
+
+    evaluations = _evaluations(result)
+    assert evaluations["documents_columns_and_types"] is False
+    assert evaluations["documents_client_id_is_known"] is True
+    # The check's step fails with the check's name, and nothing downstream is built.
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert failure.step_key == "gx_raw_documents"
+    assert "documents_columns_and_types" in failure.step_failure_data.error.message
+    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+    assert materialized == {dg.AssetKey(["raw", "clients"]), dg.AssetKey(["raw", "documents"])}
+
+
+def test_a_failing_warning_check_lets_the_build_go_on(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    # Documents without their clients file: every client id is unknown (a WARN).
+    _inbox(tmp_path, "documents.csv")
+
+    result = _job_on(tmp_path, "documents").execute_in_process(raise_on_error=False)
+
+    evaluations = _evaluations(result)
+    assert evaluations["documents_client_id_is_known"] is False
+    assert evaluations["documents_columns_and_types"] is True
+    assert result.success and result.is_node_success("dbt_build_stand_in")
+    warning = next(e for e in result.get_asset_check_evaluations() if e.check_name == "documents_client_id_is_known")
+    assert warning.severity is dg.AssetCheckSeverity.WARN
+    # The fixture's documents name C1 (D1, CN1, D2) and C2 (D3, CN2, D4): 6 of 6 unknown.
+    assert warning.metadata["unexpected_count"].value == 6
+    assert warning.metadata["unexpected_sample"].value.startswith("documents.csv line 2: client_id=C1")
+
+
+_CHECKS_OFF = """
+import sys, duckdb
+from pathlib import Path
+from tests.orchestration.test_gx_checks import _inbox, _job_on
+home = Path(sys.argv[1])
+_inbox(home, "clients.csv", "documents.csv")
+result = _job_on(home, "documents").execute_in_process()
+with duckdb.connect(str(home / "build" / "cartera.duckdb")) as conn:
+    stored = conn.execute("select count(*) from raw.data_quality_results").fetchall()[0][0]
+print(result.success, len(result.get_asset_check_evaluations()), stored, "great_expectations" in sys.modules)
+"""
+
+
+def test_checks_off_report_nothing_and_do_not_import_great_expectations(tmp_path):
+    env = {**os.environ, "CARTERA_GX_CHECKS": "off"}
+    result = subprocess.run(
+        [sys.executable, "-c", _CHECKS_OFF, str(tmp_path)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The run succeeds, no check reports, the results table exists (empty) for the page.
+    assert result.stdout.split()[-4:] == ["True", "0", "0", "False"]
+
+
+def test_the_switch_takes_on_or_off_only(monkeypatch):
+    from orchestration.config import load_settings
+
+    monkeypatch.setenv("CARTERA_GX_CHECKS", "OFF")
+    assert load_settings().gx_checks is False
+    monkeypatch.setenv("CARTERA_GX_CHECKS", "no")
+    with pytest.raises(ValueError, match="CARTERA_GX_CHECKS must be on or off"):
+        load_settings()
