@@ -445,3 +445,33 @@ def test_the_switch_takes_on_or_off_only(monkeypatch):
     monkeypatch.setenv("CARTERA_GX_CHECKS", "no")
     with pytest.raises(ValueError, match="CARTERA_GX_CHECKS must be on or off"):
         load_settings()
+
+
+def test_a_real_refresh_reports_every_check_in_dagster_and_in_the_published_warehouse(tmp_path, monkeypatch):
+    """The refresh job of orchestration.definitions on the aging fixture, in process."""
+    from orchestration.config import load_settings
+    from orchestration.dbt_project import prepare
+
+    for variable in ("CARTERA_GX_CHECKS", "CARTERA_INBOX", "CARTERA_QUARANTINE", "CARTERA_REPORTING_CURRENCY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.setenv("CARTERA_AS_OF_DATE", "2025-06-30")
+    _inbox(tmp_path, *sorted(path.name for path in AGING_INBOX.iterdir()))
+    settings = load_settings()
+    prepare(settings.dbt_vars())
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+    assert result.success
+    gx_evaluations = {name: passed for name, passed in _evaluations(result).items() if name in ALL_CHECKS}
+    assert set(gx_evaluations) == ALL_CHECKS
+    for database in (settings.build_db, settings.published_db):
+        with duckdb.connect(str(database), read_only=True) as conn:
+            stored = dict(conn.execute(f"select check_name, success from {RESULTS_TABLE}").fetchall())
+            as_of = conn.execute(f"select distinct as_of_date from {RESULTS_TABLE}").fetchall()
+        assert stored == gx_evaluations
+        assert as_of == [(date(2025, 6, 30),)]
+    print(json.dumps({name: passed for name, passed in gx_evaluations.items() if not passed}))
