@@ -212,10 +212,13 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     if suite.schema_checks:
         frame = pd.DataFrame({SCHEMA_COLUMN: pd.Series(actual, dtype="string[pyarrow]")})
         results |= _run_gx(f"{suite.table} schema", suite.schema_checks, frame, parameters, [])
-    if suite.row_checks:
+    if suite.row_checks and not actual:
+        missing = {"success": False, "result": {}, "exception": f"{suite.table} does not exist"}
+        results |= {check.name: missing for check in suite.row_checks}
+    elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
         # A missing column is the schema check's finding; its row checks report it too.
-        columns = [column for column in suite.read_columns if column in present] or ["null as no_column"]
+        columns = [f'"{column}"' for column in suite.read_columns if column in present] or ["null as no_column"]
         index = [column for column in suite.index_columns if column in present]
         # Arrow-backed columns keep DECIMAL as decimals and DATE as dates, never floats.
         frame = conn.sql(f"select {', '.join(columns)} from {suite.table}").to_arrow_table().to_pandas(

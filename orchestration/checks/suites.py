@@ -110,31 +110,43 @@ def _columns_and_types(table: str) -> Check:
     )
 
 
+# How staging reads a table decides what a duplicate key within one file does to the
+# figures. latest_version() keeps one row per key, the last line of the latest file: a
+# duplicate loses a line but counts nothing twice (WARN). latest_file() (installments,
+# allocations) and the bank lines' movement numbering keep every row of a file: a
+# duplicate counts its amount twice (ERROR).
+_KEEPS_EVERY_ROW_OF_A_FILE = frozenset({"installments", "allocations", "bank_statement_lines"})
+
+# ERROR for a null key: rows without their key collapse into one in latest_version() (the
+# others' amounts are lost) or cannot be applied to anything. Except fx_rates (WARN): a
+# rate without its date or currency is never used in a conversion, the others still are.
+_NULL_KEY_WARNS = frozenset({"fx_rates"})
+
+
 def _not_null(table: str, column: str) -> Check:
-    # ERROR: a row without its key cannot be told from another version or joined to its
-    # documents, so every figure that sums it would be wrong.
     return _check(
-        f"{table}_{column}_not_null", "ExpectColumnValuesToNotBeNull", Severity.ERROR,
+        f"{table}_{column}_not_null", "ExpectColumnValuesToNotBeNull",
+        Severity.WARN if table in _NULL_KEY_WARNS else Severity.ERROR,
         f"every {table} row has a {column}",
         column=column,
     )
 
 
 def _unique_per_file(table: str, key: tuple[str, ...]) -> Check:
-    # ERROR: staging keeps one row per key from the latest file; two rows with one key in
-    # the same file make that choice arbitrary and the amounts counted twice or lost.
     return _check(
-        f"{table}_unique_per_file", "ExpectCompoundColumnsToBeUnique", Severity.ERROR,
+        f"{table}_unique_per_file", "ExpectCompoundColumnsToBeUnique",
+        Severity.ERROR if table in _KEEPS_EVERY_ROW_OF_A_FILE else Severity.WARN,
         f"each {' + '.join(key)} appears once per {table} export file",
         column_list=("_file_id", *key),
     )
 
 
 def _two_decimals(table: str, column: str) -> Check:
-    # ERROR: every figure ties out to the cent; a fraction of a cent in raw breaks the
-    # tie-outs silently (sums that differ from the statement by 0.001).
+    # WARN: a money column that is not DECIMAL(18, 2) already fails the ERROR schema
+    # check (only such a column can hold a fraction of a cent); this one names the rows
+    # that do, so the bookkeeper can find them in the export.
     return _check(
-        f"{table}_{column}_has_two_decimals", "ExpectColumnValuesToMatchRegex", Severity.ERROR,
+        f"{table}_{column}_has_two_decimals", "ExpectColumnValuesToMatchRegex", Severity.WARN,
         f"{table}.{column} is money to the cent (two decimals)",
         column=column, regex=TWO_DECIMALS,
     )
