@@ -441,6 +441,33 @@ def test_checks_off_report_nothing_and_do_not_import_great_expectations(tmp_path
     assert result.stdout.split()[-4:] == ["True", "0", "0", "False"]
 
 
+_SECOND_RUN = """
+import sys
+from pathlib import Path
+from tests.orchestration.test_gx_checks import _job_on
+result = _job_on(Path(sys.argv[1]), "documents").execute_in_process()
+evaluations = result.get_asset_check_evaluations()
+reused = all(evaluation.metadata["reused_stored_result"].value for evaluation in evaluations)
+print(result.success, len(evaluations), reused, "great_expectations" in sys.modules)
+"""
+
+
+def test_a_second_run_with_no_new_file_reuses_the_results_without_importing_great_expectations(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    _inbox(tmp_path, "clients.csv", "documents.csv")
+    first = _job_on(tmp_path, "documents").execute_in_process()
+    checks = len(first.get_asset_check_evaluations())
+    assert checks == sum(len(suite.checks) for suite in SUITES if suite.asset[1] in ("clients", "documents"))
+
+    env = {key: value for key, value in os.environ.items() if key != "CARTERA_GX_CHECKS"}
+    second = subprocess.run(
+        [sys.executable, "-c", _SECOND_RUN, str(tmp_path)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr[-3000:]
+    # The files are still in the inbox: loaded before, so nothing new reaches raw.
+    assert second.stdout.split()[-4:] == ["True", str(checks), "True", "False"]
+
+
 def test_the_switch_takes_on_or_off_only(monkeypatch):
     from orchestration.config import load_settings
 
