@@ -312,11 +312,14 @@ def _outcome(
 ) -> Outcome:
     result = gx_result["result"]
     if gx_result["exception"]:
-        return Outcome(check, suite.table, False, None, None, None, f"could not be checked: {gx_result['exception']}", checked_at, False)
-    if "partial_missing_list" in result:  # the schema check: what the table lacks
-        missing = result["partial_missing_list"] or []
+        reason = f"could not be checked: {gx_result['exception']}"
+        return Outcome(check, suite.table, False, None, None, None, reason, checked_at, False)
+    if "missing_count" in result and "element_count" not in result:  # the schema check: what the table lacks
+        missing = result.get("partial_missing_list") or []
         sample = "missing or of another type: " + ", ".join(map(str, missing)) if missing else None
-        return Outcome(check, suite.table, gx_result["success"], expected_count, len(missing), sample, None, checked_at, False)
+        return Outcome(
+            check, suite.table, gx_result["success"], expected_count, result["missing_count"], sample, None, checked_at, False
+        )
     unexpected = result.get("unexpected_count")
     element_count = result.get("element_count")
     observed = result.get("observed_value")
