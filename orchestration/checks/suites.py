@@ -205,7 +205,7 @@ def _contract_suite(entity: str, *extra: Check, depends_on: tuple[str, ...] = ()
 _TAX_IDS = Suite(
     "raw.client_tax_id_checks",
     ("raw", "clients"),
-    ("country", "tax_id"),
+    ("country", "tax_id", "reason"),
     (
         # WARN: an invalid tax id changes no figure; the committee and the bookkeeper
         # should see it. Unchecked countries (is_valid null) do not count either way.
