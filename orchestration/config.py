@@ -11,6 +11,7 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 | CARTERA_REPORTING_CURRENCY | EUR | currency of aging and KPIs |
 | CARTERA_AS_OF_DATE | (latest data date) | the date every "as of" figure answers for |
 | CARTERA_BANK_CSV_MAPPINGS | (none) | JSON file of bank CSV column mappings, see below |
+| CARTERA_GX_CHECKS | on | `off` skips the Great Expectations checks of the raw tables (orchestration/checks) |
 
 Bank statements in Norma 43, camt, MT940 and OFX are recognised by their content. A
 bank's CSV export is not: CARTERA_BANK_CSV_MAPPINGS names a JSON object whose keys are
@@ -39,6 +40,7 @@ class Settings:
     reporting_currency: str = "EUR"
     as_of_date: date | None = None
     bank_csv_mappings: Path | None = None
+    gx_checks: bool = True
 
     @property
     def build_db(self) -> Path:
@@ -73,4 +75,11 @@ def load_settings(home: Path | str | None = None) -> Settings:
         reporting_currency=(env.get("CARTERA_REPORTING_CURRENCY") or "EUR").upper(),
         as_of_date=date.fromisoformat(as_of) if as_of else None,
         bank_csv_mappings=Path(bank_csv_mappings).resolve() if bank_csv_mappings else None,
+        gx_checks=_on_or_off("CARTERA_GX_CHECKS", env.get("CARTERA_GX_CHECKS") or "on"),
     )
+
+
+def _on_or_off(variable: str, value: str) -> bool:
+    if value.strip().lower() not in ("on", "off"):
+        raise ValueError(f"{variable} must be on or off, not {value!r}")
+    return value.strip().lower() == "on"

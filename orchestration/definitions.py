@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.automation import daily_refresh, inbox_sensor, refresh_job
+from orchestration.checks.asset_checks import gx_asset_checks
 from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.ingest.assets import raw_assets
@@ -13,6 +14,7 @@ from orchestration.serving import published_warehouse
 
 defs = dg.Definitions(
     assets=[*raw_assets, cartera_dbt_assets, published_warehouse],
+    asset_checks=gx_asset_checks,
     jobs=[refresh_job],
     schedules=[daily_refresh],
     sensors=[inbox_sensor],

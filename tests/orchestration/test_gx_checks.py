@@ -1,0 +1,531 @@
+"""Great Expectations suites of the raw tables (orchestration/checks).
+
+Two tiny build databases: `good`, one clean row per table, where every check passes; and
+`bad`, the same rows plus one bad row (or a drifted column type) per expectation, where
+every check fails and names the row: file, line, value. Then the cache (a refresh with no
+new file reuses the stored result and never imports great_expectations), the blocking of
+an ERROR check, the switch CARTERA_GX_CHECKS, and one real refresh.
+
+Tax ids (worked out in tests/orchestration/test_tax_ids.py): 12345678Z and B50123454 are
+valid Spanish ids, 12345678A and B50123455 have a wrong check character.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.checks.runner import RESULTS_TABLE, RunInfo, check_suite
+from orchestration.checks.suites import SUITES, Severity
+from orchestration.ingest.raw_tables import ensure_raw_schema
+from orchestration.ingest.tax_ids import refresh_tax_id_checks
+
+REPO = Path(__file__).resolve().parents[2]
+RUN = RunInfo("test-run", None)
+ALL_CHECKS = {check.name for suite in SUITES for check in suite.checks}
+LOADED_AT = datetime(2025, 7, 1, 8, 0)
+
+
+class Raw:
+    """Writes rows into a raw table the way the loaders do: lineage from a named file."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection):
+        self.conn = conn
+        self.file_ids: dict[str, int] = {}
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def file_id(self, file_name: str) -> int:
+        if file_name not in self.file_ids:
+            self.file_ids[file_name] = len(self.file_ids) + 1
+            self.conn.execute(
+                "insert into raw.file_registry values (?, ?, 'test', ?, 1, 1, 'loaded', null, ?)",
+                [self.file_ids[file_name], file_name, f"sha-{file_name}", LOADED_AT],
+            )
+        return self.file_ids[file_name]
+
+    def add(self, table: str, file_name: str, **values: object) -> None:
+        line = self.lines[table, file_name] = self.lines.get((table, file_name), 1) + 1
+        lineage = {"_file_id": self.file_id(file_name), "_source_file": file_name, "_sha256": f"sha-{file_name}", "_loaded_at": LOADED_AT}
+        if table != "bank_statements":
+            lineage["_line_number"] = line
+        row = {**values, **lineage}
+        names = ", ".join(f'"{name}"' for name in row)
+        self.conn.execute(f"insert into raw.{table} ({names}) values ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def _good_rows(raw: Raw) -> None:
+    client = dict(legal_name="Talleres Ebro S.L.", country="ES", payment_terms_days=30, currency="EUR", updated_at=LOADED_AT)
+    raw.add("clients", "clients.csv", client_id="C1", tax_id="12345678Z", credit_limit="5000.00", **client)
+    raw.add("clients", "clients.csv", client_id="C2", tax_id="B50123454", credit_limit=None, **client)
+    document = dict(type="invoice", client_id="C1", currency="EUR", status="issued", updated_at=LOADED_AT)
+    raw.add(
+        "documents", "documents.csv", document_id="D1", number="F-1", issue_date=date(2025, 1, 1),
+        due_date=date(2025, 1, 31), net="100.00", tax="21.00", withholding="0.00", total="121.00", **document,
+    )
+    raw.add("installments", "installments.csv", document_id="D1", installment_no=1, due_date=date(2025, 1, 31), amount="121.00")
+    raw.add("receipts", "receipts.csv", receipt_id="R1", client_id="C1", date=date(2025, 2, 1), currency="EUR", amount="121.00")
+    raw.add("allocations", "allocations.csv", receipt_id="R1", document_id="D1", installment_no=1, amount="121.00")
+    raw.add("withholdings", "withholdings.csv", document_id="D1", type="IRPF", amount="15.00", certificate_number="C-1", date=date(2025, 2, 1))
+    raw.add("fx_rates", "fx_rates.csv", rate_date=date(2025, 1, 1), currency="USD", rate="1.0850")
+    statement = dict(account="ES91", currency="EUR", period_start=date(2025, 2, 1), period_end=date(2025, 2, 28), line_count=1, format="n43")
+    raw.add("bank_statements", "bank.n43", statement_id="S1", statement_number=1, opening_balance="0.00", closing_balance="121.00", **statement)
+    line = dict(account="ES91", booking_date=date(2025, 2, 1), value_date=date(2025, 2, 1), currency="EUR")
+    raw.add("bank_statement_lines", "bank.n43", statement_id="S1", line_number=1, amount="121.00", **line)
+
+
+# Each bad row, and the expectation it breaks. Money columns become DOUBLE (as a table
+# left by a loader that read floats would be), which breaks the table's schema check and
+# lets a fraction of a cent in; NOT NULL constraints are dropped so a null can be written.
+def _bad_rows(raw: Raw) -> None:
+    conn = raw.conn
+    for table, column in [
+    ("clients", "credit_limit"), ("documents", "net"), ("documents", "tax"), ("documents", "withholding"),
+    ("documents", "total"), ("installments", "amount"), ("receipts", "amount"), ("allocations", "amount"),
+    ("withholdings", "amount"), ("fx_rates", "rate"), ("bank_statements", "opening_balance"),
+    ("bank_statements", "closing_balance"), ("bank_statement_lines", "amount"),
+    ]:
+        conn.execute(f'alter table raw.{table} alter "{column}" type double')
+    for table, column in [("bank_statements", "statement_id"), ("bank_statement_lines", "statement_id"), ("bank_statement_lines", "line_number")]:
+        conn.execute(f"alter table raw.{table} alter {column} drop not null")
+
+    client = dict(legal_name="X", country="ES", payment_terms_days=30, currency="EUR", updated_at=LOADED_AT)
+    raw.add("clients", "clients_bad.csv", client_id="C1", tax_id="12345678A", credit_limit=10.005, **client)
+    raw.add("clients", "clients_bad.csv", client_id="C1", tax_id="B50123455", credit_limit=1.0, **client)  # same key
+    raw.add("clients", "clients_bad.csv", client_id=None, tax_id="12345678Z", **{**client, "currency": "XYZ"})
+    raw.add("clients", "clients_bad.csv", client_id="C9", tax_id="12345678Z", **{**client, "updated_at": None})
+
+    document = dict(type="invoice", number="F-9", client_id="C1", currency="EUR", status="issued", updated_at=LOADED_AT,
+                    issue_date=date(2025, 3, 1), due_date=date(2025, 3, 31), net=1.0, tax=1.0, withholding=0.0, total=2.0)
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D2", "net": 100.001, "tax": 21.0001})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D2", "withholding": 0.005, "total": 121.009})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": None})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D4", "updated_at": None})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D5", "due_date": date(2025, 2, 1)})
+    raw.add("documents", "documents_bad.csv", **{**document, "document_id": "D6", "currency": "XYZ", "client_id": "C404"})
+
+    raw.add("installments", "installments_bad.csv", document_id="D404", installment_no=1, due_date=date(2025, 3, 1), amount=0.001)
+    raw.add("installments", "installments_bad.csv", document_id="D404", installment_no=1, due_date=date(2025, 3, 1), amount=1.0)
+    raw.add("installments", "installments_bad.csv", document_id=None, installment_no=None, due_date=date(2025, 3, 1), amount=1.0)
+
+    raw.add("receipts", "receipts_bad.csv", receipt_id="R2", client_id="C404", date=date(2025, 3, 1), currency="XYZ", amount=0.001)
+    raw.add("receipts", "receipts_bad.csv", receipt_id="R2", client_id="C1", date=date(2025, 3, 1), currency="EUR", amount=1.0)
+    raw.add("receipts", "receipts_bad.csv", receipt_id=None, client_id="C1", date=date(2025, 3, 1), currency="EUR", amount=1.0)
+
+    raw.add("allocations", "allocations_bad.csv", receipt_id="R404", document_id="D404", installment_no=None, amount=0.001)
+    raw.add("allocations", "allocations_bad.csv", receipt_id="R404", document_id="D404", installment_no=None, amount=1.0)
+    raw.add("allocations", "allocations_bad.csv", receipt_id=None, document_id=None, installment_no=None, amount=1.0)
+
+    withholding = dict(type="IRPF", certificate_number="C-2", date=date(2025, 3, 1), amount=1.0)
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": "D404", "amount": 0.001})
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": "D404"})
+    raw.add("withholdings", "withholdings_bad.csv", **{**withholding, "document_id": None, "type": None, "date": None})
+
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=date(2025, 3, 1), currency="XYZ", rate=0.0)
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=date(2025, 3, 1), currency="XYZ", rate=1.0)
+    raw.add("fx_rates", "fx_rates_bad.csv", rate_date=None, currency=None, rate=1.0)
+
+    statement = dict(account="ES91", currency="XYZ", period_start=date(2025, 3, 31), period_end=date(2025, 3, 1),
+                     line_count=1, format="n43", statement_number=2, opening_balance=0.001, closing_balance=1.005)
+    raw.add("bank_statements", "bank_bad.n43", statement_id="S2", **statement)
+    raw.add("bank_statements", "bank_bad.n43", statement_id="S2", **statement)
+    raw.add("bank_statements", "bank_bad.n43", statement_id=None, **statement)
+    line = dict(account="ES91", booking_date=date(2025, 3, 1), value_date=date(2025, 3, 1), currency="XYZ", amount=0.001)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id="S2", line_number=1, **line)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id="S2", line_number=1, **line)
+    raw.add("bank_statement_lines", "bank_bad.n43", statement_id=None, line_number=None, **line)
+
+
+def _build(path: Path, bad: bool) -> Path:
+    conn = duckdb.connect(str(path))
+    ensure_raw_schema(conn)
+    raw = Raw(conn)
+    _good_rows(raw)
+    if bad:
+        _bad_rows(raw)
+    refresh_tax_id_checks(conn)
+    conn.close()
+    return path
+
+
+def _check_all(path: Path) -> dict[str, object]:
+    conn = duckdb.connect(str(path))
+    try:
+        return {outcome.check.name: outcome for suite in SUITES for outcome in check_suite(conn, suite, RUN)}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    path = _build(tmp_path_factory.mktemp("gx_good") / "cartera.duckdb", bad=False)
+    return path, _check_all(path)
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    path = _build(tmp_path_factory.mktemp("gx_bad") / "cartera.duckdb", bad=True)
+    return path, _check_all(path)
+
+
+def test_every_check_passes_on_good_data(good):
+    _, outcomes = good
+    assert set(outcomes) == ALL_CHECKS
+    assert {name for name, outcome in outcomes.items() if not outcome.success} == set()
+    assert outcomes["documents_due_date_on_or_after_issue_date"].element_count == 1
+    assert outcomes["clients_tax_ids_mostly_valid"].unexpected_count == 0
+
+
+def test_every_check_fails_on_its_bad_row(bad):
+    _, outcomes = bad
+    assert {name for name, outcome in outcomes.items() if outcome.success} == set()
+
+
+# What each failing check says: the unexpected count and where the row is.
+FAILURES = [
+    ("clients_columns_and_types", 1, "credit_limit DECIMAL(18,2)"),
+    ("clients_client_id_not_null", 1, "clients_bad.csv line 4: client_id=empty"),
+    ("clients_updated_at_not_null", 1, "clients_bad.csv line 5"),
+    ("clients_unique_per_file", 2, "clients_bad.csv line 2: client_id=C1"),
+    ("clients_credit_limit_has_two_decimals", 1, "clients_bad.csv line 2: credit_limit=10.005"),
+    ("clients_currency_is_iso_4217", 1, "clients_bad.csv line 4: currency=XYZ"),
+        # 12345678Z, B50123454 valid; 12345678A, B50123455 not: 2 of 4 = 50 % < 95 %.
+    ("clients_tax_ids_mostly_valid", 2, "country=ES, tax_id=12345678A"),
+    ("documents_columns_and_types", 4, "net DECIMAL(18,2)"),
+    ("documents_document_id_not_null", 1, "documents_bad.csv line 4"),
+    ("documents_updated_at_not_null", 1, "documents_bad.csv line 5"),
+    ("documents_unique_per_file", 2, "documents_bad.csv line 3: document_id=D2, updated_at=2025-07-01T08:00:00"),
+    ("documents_net_has_two_decimals", 1, "net=100.001"),
+    ("documents_tax_has_two_decimals", 1, "tax=21.0001"),
+    ("documents_withholding_has_two_decimals", 1, "withholding=0.005"),
+    ("documents_total_has_two_decimals", 1, "total=121.009"),
+    ("documents_currency_is_iso_4217", 1, "documents_bad.csv line 7: currency=XYZ"),
+    ("documents_due_date_on_or_after_issue_date", 1, "documents_bad.csv line 6: due_date=2025-02-01"),
+    ("documents_client_id_is_known", 1, "documents_bad.csv line 7: client_id=C404"),
+    ("installments_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("installments_document_id_not_null", 1, "installments_bad.csv line 4"),
+    ("installments_installment_no_not_null", 1, "installments_bad.csv line 4"),
+    ("installments_unique_per_file", 2, "document_id=D404"),
+    ("installments_amount_has_two_decimals", 1, "amount=0.001"),
+    ("installments_document_id_is_known", 2, "document_id=D404"),
+    ("receipts_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("receipts_receipt_id_not_null", 1, "receipts_bad.csv line 4"),
+    ("receipts_unique_per_file", 2, "receipt_id=R2"),
+    ("receipts_amount_has_two_decimals", 1, "receipts_bad.csv line 2: amount=0.001"),
+    ("receipts_currency_is_iso_4217", 1, "currency=XYZ"),
+    ("receipts_client_id_is_known", 1, "receipts_bad.csv line 2: client_id=C404"),
+    ("allocations_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("allocations_receipt_id_not_null", 1, "allocations_bad.csv line 4"),
+    ("allocations_document_id_not_null", 1, "allocations_bad.csv line 4"),
+    ("allocations_unique_per_file", 2, "receipt_id=R404"),
+    ("allocations_amount_has_two_decimals", 1, "amount=0.001"),
+    ("allocations_receipt_id_is_known", 2, "receipt_id=R404"),
+    ("allocations_document_id_is_known", 2, "document_id=D404"),
+    ("withholdings_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("withholdings_document_id_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_type_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_date_not_null", 1, "withholdings_bad.csv line 4"),
+    ("withholdings_unique_per_file", 2, "document_id=D404"),
+    ("withholdings_amount_has_two_decimals", 1, "amount=0.001"),
+    ("withholdings_document_id_is_known", 2, "document_id=D404"),
+    ("fx_rates_columns_and_types", 1, "rate DECIMAL(18,6)"),
+    ("fx_rates_rate_date_not_null", 1, "fx_rates_bad.csv line 4"),
+    ("fx_rates_currency_not_null", 1, "fx_rates_bad.csv line 4"),
+    ("fx_rates_unique_per_file", 2, "currency=XYZ"),
+    ("fx_rates_currency_is_iso_4217", 2, "currency=XYZ"),
+    ("fx_rates_rate_is_positive", 1, "fx_rates_bad.csv line 2: rate=0.0"),
+    ("bank_statements_columns_and_types", 2, "opening_balance DECIMAL(18,2)"),
+    ("bank_statements_statement_id_not_null", 1, "bank_bad.n43"),
+    ("bank_statements_unique_per_file", 2, "statement_id=S2"),
+    ("bank_statements_opening_balance_has_two_decimals", 3, "opening_balance=0.001"),
+    ("bank_statements_closing_balance_has_two_decimals", 3, "closing_balance=1.005"),
+    ("bank_statements_currency_is_iso_4217", 3, "currency=XYZ"),
+    ("bank_statements_period_end_on_or_after_period_start", 3, "period_end=2025-03-01"),
+    ("bank_statement_lines_columns_and_types", 1, "amount DECIMAL(18,2)"),
+    ("bank_statement_lines_statement_id_not_null", 1, "bank_bad.n43 line 4"),
+    ("bank_statement_lines_line_number_not_null", 1, "bank_bad.n43 line 4"),
+    ("bank_statement_lines_unique_per_file", 2, "bank_bad.n43 line 3: statement_id=S2, line_number=1"),
+    ("bank_statement_lines_amount_has_two_decimals", 3, "amount=0.001"),
+    ("bank_statement_lines_currency_is_iso_4217", 3, "currency=XYZ"),
+]
+
+
+@pytest.mark.parametrize(("check", "count", "sample"), FAILURES)
+def test_a_failing_check_counts_and_names_its_rows(bad, check, count, sample):
+    _, outcomes = bad
+    outcome = outcomes[check]
+    assert not outcome.success
+    assert outcome.unexpected_count == count
+    assert sample in outcome.unexpected_sample
+
+
+def test_every_check_has_a_failing_case():
+    assert {check for check, _, _ in FAILURES} == ALL_CHECKS
+
+
+def test_most_checks_warn_and_the_blocking_ones_are_those_the_figures_depend_on():
+    severities = {check.name: check.severity for suite in SUITES for check in suite.checks}
+    warn = {name for name, severity in severities.items() if severity is Severity.WARN}
+    assert len(warn) == 35 and len(severities) - len(warn) == 28
+    # Staging keeps the last line of a duplicated document: nothing counted twice.
+    assert "documents_unique_per_file" in warn
+    # It keeps every allocation of the latest file: a duplicate applies money twice.
+    assert "allocations_unique_per_file" not in warn
+    # A money column that can hold a fraction of a cent fails the schema check (ERROR).
+    assert "documents_total_has_two_decimals" in warn and "documents_columns_and_types" not in warn
+    assert {"documents_due_date_on_or_after_issue_date", "documents_client_id_is_known", "clients_tax_ids_mostly_valid",
+            "documents_currency_is_iso_4217", "fx_rates_rate_date_not_null"} <= warn
+    assert {"documents_document_id_not_null", "fx_rates_rate_is_positive"}.isdisjoint(warn)
+
+
+def test_results_are_stored_for_the_data_quality_page(bad):
+    path, _ = bad
+    with duckdb.connect(str(path), read_only=True) as conn:
+        rows = conn.execute(
+            f"select severity, success, unexpected_count, unexpected_sample, observed_value, expectation, run_id"
+            f" from {RESULTS_TABLE} where table_name = 'raw.documents' and check_name = 'documents_client_id_is_known'"
+        ).fetchall()
+        stored = conn.execute(f"select count(*) from {RESULTS_TABLE}").fetchall()[0][0]
+    assert stored == len(ALL_CHECKS)
+    [(severity, success, unexpected, sample, observed, expectation, run_id)] = rows
+    assert (severity, success, unexpected, run_id) == ("WARN", False, 1, "test-run")
+    assert sample == "documents_bad.csv line 7: client_id=C404"
+    # 7 documents, 1 of them (D6) with an unknown client.
+    assert observed == "1 of 7 checked rows unexpected (14.29%)"
+    assert expectation == "expect_column_values_to_be_in_set(column=client_id, value_set=known_client_ids)"
+
+
+def test_a_stored_result_is_reused_until_a_file_it_reads_changes(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())  # results of the good run are stored in it
+    documents = next(suite for suite in SUITES if suite.table == "raw.documents")
+    with duckdb.connect(str(path)) as conn:
+        assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
+        # A new clients file changes what "known client" means for the documents.
+        conn.execute(
+            "insert into raw.clients (client_id, tax_id, legal_name, country, payment_terms_days, currency, updated_at,"
+            " _file_id, _source_file, _sha256, _line_number, _loaded_at)"
+            " values ('C3', '12345678Z', 'Y', 'ES', 30, 'EUR', ?, 99, 'clients_2.csv', 'sha-new', 2, ?)",
+            [LOADED_AT, LOADED_AT],
+        )
+        outcomes = check_suite(conn, documents, RUN)
+        assert not any(outcome.from_cache for outcome in outcomes)
+        assert all(outcome.success for outcome in outcomes)
+        assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
+
+
+_CACHED_RUN = """
+import sys, duckdb
+from orchestration.checks.runner import RunInfo, check_suite
+from orchestration.checks.suites import SUITES
+conn = duckdb.connect(sys.argv[1])
+outcomes = [outcome for suite in SUITES for outcome in check_suite(conn, suite, RunInfo("second", None))]
+print(all(outcome.from_cache for outcome in outcomes), len(outcomes), "great_expectations" in sys.modules)
+"""
+
+
+def test_a_refresh_without_new_files_does_not_import_great_expectations(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-c", _CACHED_RUN, str(path)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", str(len(ALL_CHECKS)), "False"]
+
+
+AGING_INBOX = REPO / "tests" / "fixtures" / "aging_inbox"
+
+
+def _job_on(home: Path, downstream_of: str) -> dg.JobDefinition:
+    """raw clients and documents loaded by the real assets, checked by the real checks, and
+    one asset downstream of raw.documents standing for the dbt build."""
+    from orchestration.checks.asset_checks import gx_asset_checks
+    from orchestration.ingest.assets import raw_assets
+    from orchestration.resources import WarehouseResource
+
+    keys = {dg.AssetKey(["raw", "clients"]), dg.AssetKey(["raw", "documents"])}
+    assets = [asset for asset in raw_assets if set(asset.keys) <= keys]
+    checks = [check for check in gx_asset_checks if {key.asset_key for key in check.check_keys} <= keys]
+
+    @dg.asset(deps=[dg.AssetKey(["raw", downstream_of])])
+    def dbt_build_stand_in() -> None:
+        pass
+
+    defs = dg.Definitions(
+        assets=[*assets, dbt_build_stand_in],
+        asset_checks=checks,
+        jobs=[dg.define_asset_job("refresh", selection=dg.AssetSelection.all())],
+        resources={"warehouse": WarehouseResource(home=str(home))},
+        executor=dg.in_process_executor,
+    )
+    return defs.resolve_job_def("refresh")
+
+
+def _inbox(home: Path, *files: str) -> None:
+    (home / "inbox").mkdir(parents=True)
+    for name in files:
+        (home / "inbox" / name).write_bytes((AGING_INBOX / name).read_bytes())
+
+
+def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
+
+
+def test_a_failing_error_check_blocks_what_is_built_on_the_table(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    _inbox(tmp_path, "clients.csv", "documents.csv")
+    # A build database left with documents.total as DOUBLE: the loader still inserts into
+    # it, and only the schema check can tell.
+    (tmp_path / "build").mkdir()
+    with duckdb.connect(str(tmp_path / "build" / "cartera.duckdb")) as conn:
+        ensure_raw_schema(conn)
+        conn.execute("alter table raw.documents alter total type double")
+
+    result = _job_on(tmp_path, "documents").execute_in_process(raise_on_error=False)
+
+    evaluations = _evaluations(result)
+    assert evaluations["documents_columns_and_types"] is False
+    assert evaluations["documents_client_id_is_known"] is True
+    # The check's step fails with the check's name, and nothing downstream is built.
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert failure.step_key == "gx_raw_documents"
+    assert "documents_columns_and_types" in failure.step_failure_data.error.message
+    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+    assert materialized == {dg.AssetKey(["raw", "clients"]), dg.AssetKey(["raw", "documents"])}
+
+
+def test_a_failing_warning_check_lets_the_build_go_on(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    # Documents without their clients file: every client id is unknown (a WARN).
+    _inbox(tmp_path, "documents.csv")
+
+    result = _job_on(tmp_path, "documents").execute_in_process(raise_on_error=False)
+
+    evaluations = _evaluations(result)
+    assert evaluations["documents_client_id_is_known"] is False
+    assert evaluations["documents_columns_and_types"] is True
+    assert result.success and result.is_node_success("dbt_build_stand_in")
+    warning = next(e for e in result.get_asset_check_evaluations() if e.check_name == "documents_client_id_is_known")
+    assert warning.severity is dg.AssetCheckSeverity.WARN
+    # The fixture's documents name C1 (D1, CN1, D2) and C2 (D3, CN2, D4): 6 of 6 unknown.
+    assert warning.metadata["unexpected_count"].value == 6
+    assert warning.metadata["unexpected_sample"].value.startswith("documents.csv line 2: client_id=C1")
+
+
+_CHECKS_OFF = """
+import sys, duckdb
+from pathlib import Path
+from tests.orchestration.test_gx_checks import _inbox, _job_on
+home = Path(sys.argv[1])
+_inbox(home, "clients.csv", "documents.csv")
+result = _job_on(home, "documents").execute_in_process()
+with duckdb.connect(str(home / "build" / "cartera.duckdb")) as conn:
+    stored = conn.execute("select count(*) from raw.data_quality_results").fetchall()[0][0]
+print(result.success, len(result.get_asset_check_evaluations()), stored, "great_expectations" in sys.modules)
+"""
+
+
+def test_checks_off_report_nothing_and_do_not_import_great_expectations(tmp_path):
+    env = {**os.environ, "CARTERA_GX_CHECKS": "off"}
+    result = subprocess.run(
+        [sys.executable, "-c", _CHECKS_OFF, str(tmp_path)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The run succeeds, no check reports, the results table exists (empty) for the page.
+    assert result.stdout.split()[-4:] == ["True", "0", "0", "False"]
+
+
+_SECOND_RUN = """
+import sys
+from pathlib import Path
+from tests.orchestration.test_gx_checks import _job_on
+result = _job_on(Path(sys.argv[1]), "documents").execute_in_process()
+evaluations = result.get_asset_check_evaluations()
+reused = all(evaluation.metadata["reused_stored_result"].value for evaluation in evaluations)
+print(result.success, len(evaluations), reused, "great_expectations" in sys.modules)
+"""
+
+
+def test_a_second_run_with_no_new_file_reuses_the_results_without_importing_great_expectations(tmp_path, monkeypatch):
+    monkeypatch.delenv("CARTERA_GX_CHECKS", raising=False)
+    _inbox(tmp_path, "clients.csv", "documents.csv")
+    first = _job_on(tmp_path, "documents").execute_in_process()
+    checks = len(first.get_asset_check_evaluations())
+    assert checks == sum(len(suite.checks) for suite in SUITES if suite.asset[1] in ("clients", "documents"))
+
+    env = {key: value for key, value in os.environ.items() if key != "CARTERA_GX_CHECKS"}
+    second = subprocess.run(
+        [sys.executable, "-c", _SECOND_RUN, str(tmp_path)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr[-3000:]
+    # The files are still in the inbox: loaded before, so nothing new reaches raw.
+    assert second.stdout.split()[-4:] == ["True", str(checks), "True", "False"]
+
+
+def test_the_switch_takes_on_or_off_only(monkeypatch):
+    from orchestration.config import load_settings
+
+    monkeypatch.setenv("CARTERA_GX_CHECKS", "OFF")
+    assert load_settings().gx_checks is False
+    monkeypatch.setenv("CARTERA_GX_CHECKS", "no")
+    with pytest.raises(ValueError, match="CARTERA_GX_CHECKS must be on or off"):
+        load_settings()
+
+
+def test_a_real_refresh_reports_every_check_in_dagster_and_in_the_published_warehouse(tmp_path, monkeypatch):
+    """The refresh job of orchestration.definitions on the aging fixture, in process."""
+    from orchestration.config import load_settings
+    from orchestration.dbt_project import prepare
+
+    for variable in ("CARTERA_GX_CHECKS", "CARTERA_INBOX", "CARTERA_QUARANTINE", "CARTERA_REPORTING_CURRENCY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.setenv("CARTERA_AS_OF_DATE", "2025-06-30")
+    _inbox(tmp_path, *sorted(path.name for path in AGING_INBOX.iterdir()))
+    settings = load_settings()
+    prepare(settings.dbt_vars())
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+    assert result.success
+    gx_evaluations = {name: passed for name, passed in _evaluations(result).items() if name in ALL_CHECKS}
+    assert set(gx_evaluations) == ALL_CHECKS
+    for database in (settings.build_db, settings.published_db):
+        with duckdb.connect(str(database), read_only=True) as conn:
+            stored = dict(conn.execute(f"select check_name, success from {RESULTS_TABLE}").fetchall())
+            as_of = conn.execute(f"select distinct as_of_date from {RESULTS_TABLE}").fetchall()
+        assert stored == gx_evaluations
+        assert as_of == [(date(2025, 6, 30),)]
+    print(json.dumps({name: passed for name, passed in gx_evaluations.items() if not passed}))
+
+
+def test_a_missing_table_fails_every_check_of_its_suite(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())
+    receipts = next(suite for suite in SUITES if suite.table == "raw.receipts")
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("drop table raw.receipts")
+        outcomes = check_suite(conn, receipts, RUN)
+    assert [outcome.success for outcome in outcomes] == [False] * len(receipts.checks)
+    assert outcomes[1].observed_value == "could not be checked: raw.receipts does not exist"
+
+
+def test_each_raw_asset_has_its_checks_and_the_error_ones_block():
+    from orchestration.checks.asset_checks import gx_asset_checks
+    from orchestration.ingest.assets import raw_assets
+
+    specs = [spec for checks in gx_asset_checks for spec in checks.check_specs]
+    raw_keys = {key for asset in raw_assets for key in asset.keys}
+    assert {spec.asset_key for spec in specs} == raw_keys
+    assert {spec.name for spec in specs} == ALL_CHECKS
+    severities = {check.name: check.severity for suite in SUITES for check in suite.checks}
+    assert all(spec.blocking == (severities[spec.name] is Severity.ERROR) for spec in specs)
