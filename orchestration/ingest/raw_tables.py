@@ -14,6 +14,7 @@ _SQL_TYPES = {
     Kind.INTEGER: "BIGINT",
     Kind.MONEY: "DECIMAL(18, 2)",
     Kind.DECIMAL: "DECIMAL(18, 6)",
+    Kind.RATE: "DECIMAL(38, 18)",
     Kind.DATE: "DATE",
     Kind.TIMESTAMP: "TIMESTAMP",
     Kind.BOOLEAN: "BOOLEAN",
@@ -27,6 +28,7 @@ _ARROW_TYPES = {
     Kind.INTEGER: pa.int64(),
     Kind.MONEY: pa.decimal128(18, 2),
     Kind.DECIMAL: pa.decimal128(18, 6),
+    Kind.RATE: pa.decimal128(38, 18),
     Kind.DATE: pa.date32(),
     Kind.TIMESTAMP: pa.timestamp("us"),
     Kind.BOOLEAN: pa.bool_(),
@@ -178,3 +180,19 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
+        _widen_columns(conn, entity)
+
+
+def _widen_columns(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Brings a raw table made by an earlier release to the contract's types (FX rates
+    were DECIMAL(18, 6) before they were kept at full precision)."""
+    existing = dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [entity.name],
+        ).fetchall()
+    )
+    for column in entity.columns:
+        declared = _SQL_TYPES[column.kind]
+        if existing.get(column.name, declared).replace(" ", "") != declared.replace(" ", ""):
+            conn.execute(f'alter table raw.{entity.name} alter column "{column.name}" type {declared}')

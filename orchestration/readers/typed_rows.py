@@ -2,7 +2,7 @@
 
 from .contract import Entity
 from .duplicate_keys import report_duplicate_keys
-from .errors import ProblemLog
+from .errors import FieldError, ProblemLog
 from .row_rules import ROW_RULES
 from .sheet import Sheet, SheetRow
 from .values import InvalidValue, cell_text, parse_cell
@@ -54,6 +54,23 @@ def _column_positions(entity: Entity, header: SheetRow, problems: ProblemLog) ->
         if column.required and column.name not in positions:
             problems.add(header.line, column.name, "", "required column missing")
     return positions
+
+
+def unknown_columns(entity: Entity, header: SheetRow) -> list[FieldError]:
+    """Schema drift: named header columns the contract does not know, one warning naming
+    them all. They are not loaded; the file is not rejected for them."""
+    known = set(entity.column_names)
+    unknown = [cell_text(cell) for cell in header.cells if cell_text(cell) and cell_text(cell).lower() not in known]
+    if not unknown:
+        return []
+    return [
+        FieldError(
+            header.line,
+            ", ".join(unknown),
+            "",
+            f"column(s) {', '.join(unknown)} are not in the {entity.name} contract and were not loaded (schema drift)",
+        )
+    ]
 
 
 def _typed_row(

@@ -242,8 +242,6 @@ def test_repeated_column_in_header(rejection):
     [
         (b"", "empty file"),
         (b"\n \n,,,\n", "empty file"),
-        (CLIENTS_HEADER.encode(), "no data rows"),
-        (CLIENTS_HEADER.encode() + b"\n\n", "no data rows"),
     ],
 )
 def test_empty_files(rejection, data, reason):
@@ -251,6 +249,28 @@ def test_empty_files(rejection, data, reason):
 
     assert (error.line, error.column, error.value) == (0, "", "")
     assert reason in error.reason
+
+
+@pytest.mark.parametrize("data", [CLIENTS_HEADER.encode(), CLIENTS_HEADER.encode() + b"\n\n"])
+def test_a_header_alone_is_a_valid_empty_export(data):
+    """A day without new clients (or receipts) is an export of no rows, not an error."""
+    assert read_export("clients", "clients.csv", data) == []
+
+
+def test_a_header_alone_still_needs_the_required_columns(rejection):
+    error = _one(rejection("clients", "clients.csv", CLIENTS_HEADER.replace("legal_name,", "").encode()))
+
+    assert (error.line, error.column, error.reason) == (1, "legal_name", "required column missing")
+
+
+def test_unknown_columns_are_reported_as_schema_drift_and_the_file_loads():
+    warnings = []
+    rows = read_export("clients", "clients.csv", CLIENTS_HEADER.replace("\n", ",Notes,Region\n").encode(), warnings)
+
+    assert rows == []
+    [warning] = warnings
+    assert (warning.line, warning.column) == (1, "Notes, Region")
+    assert "not in the clients contract" in warning.reason and "schema drift" in warning.reason
 
 
 def test_undecodable_bytes(rejection):
