@@ -1,16 +1,19 @@
 """Loads the inbox's export files of one entity into raw.<entity>, whole or not at all.
 
-A file is loaded in one transaction together with its registry row, so a crash leaves
-either both or neither. A file with any invalid row goes to the quarantine folder beside
-a report naming file, line, column, value and reason; the entity's other files still
-load. A file whose sha256 was loaded before loads nothing.
+A file is read, then checked against what raw already holds (references.py), then
+loaded in one transaction together with its registry row and its warnings, so a crash
+leaves either all or none. A file with any invalid row goes to the quarantine folder
+beside a report naming file, line, column, value and reason; the entity's other files
+still load. A loaded file then moves to inbox/loaded/YYYY-MM-DD/ (a crash before the
+move leaves it in the inbox, where the next run finds it already loaded and moves it).
+A file whose sha256 was loaded before loads nothing. `withdraw_file` takes a loaded
+file's rows out of raw again.
 """
 
 import hashlib
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -18,13 +21,18 @@ import pyarrow as pa
 
 from orchestration.config import Settings
 from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
+from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
-from orchestration.readers import ExportError, check_installments_sum, detect_entity, read_export
+from orchestration.readers import ExportError, FieldError, detect_entity, read_export
 from orchestration.readers.contract import CONTRACT
 
 LOADED = "loaded"
 DUPLICATE = "duplicate"
 QUARANTINED = "quarantined"
+WITHDRAWN = "withdrawn"
+WITHDRAWAL = "withdrawal"
+
+LOADED_FOLDER = "loaded"
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class FileOutcome:
     rows: int = 0
     report_path: Path | None = None
     message: str = ""
+    # One readable line per warning recorded in raw.ingest_warnings for this file.
+    warnings: tuple[str, ...] = ()
 
 
 def dropped_files(settings: Settings) -> list[Path]:
@@ -65,17 +75,22 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     if already_loaded(conn, sha256):
+        archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
+    drift: list[FieldError] = []
     try:
-        rows = read_export(entity, path.name, data)
-        if entity == "installments":
-            problems = check_installments_sum(rows, _document_totals(conn), path.name)
-            if problems:
-                raise ExportError(path.name, problems)
+        rows = read_export(entity, path.name, data, drift)
+        problems, warnings = check_references(conn, entity, path.name, rows)
+        if problems:
+            raise ExportError(path.name, problems)
     except ExportError as error:
         return quarantine(conn, settings, entity, path, sha256, len(data), error)
-    _load(conn, entity, path.name, sha256, len(data), rows)
-    return FileOutcome(path.name, LOADED, rows=len(rows))
+    warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in drift] + warnings
+    _load(conn, entity, path.name, sha256, len(data), rows, warnings)
+    archive_loaded_file(settings, path)
+    return FileOutcome(
+        path.name, LOADED, rows=len(rows), warnings=tuple(warning.problem.describe() for warning in warnings)
+    )
 
 
 def already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
@@ -85,27 +100,18 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return found[0] > 0
 
 
-def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
-    # Same "latest export wins" order as stg_invoicing__documents: the check must see the
-    # totals the warehouse will use.
-    return dict(
-        conn.execute(
-            """
-            select document_id, total
-            from (
-                select
-                    document_id,
-                    total,
-                    row_number() over (
-                        partition by document_id
-                        order by updated_at desc, _file_id desc, _line_number desc
-                    ) as version_rank
-                from raw.documents
-            ) as ranked
-            where version_rank = 1
-            """
-        ).fetchall()
-    )
+def archive_loaded_file(settings: Settings, path: Path) -> Path:
+    """Moves a loaded (or already loaded) file out of the inbox to inbox/loaded/<today>/,
+    so the inbox holds only what is still to do. A name taken that day gets a suffix."""
+    folder = settings.inbox / LOADED_FOLDER / datetime.now().date().isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    copy = 1
+    while target.exists():
+        copy += 1
+        target = folder / f"{path.stem}.{copy}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
 
 
 def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
@@ -113,7 +119,13 @@ def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def _load(
-    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, sha256: str, size: int, rows: list[dict]
+    conn: duckdb.DuckDBPyConnection,
+    entity: str,
+    file_name: str,
+    sha256: str,
+    size: int,
+    rows: list[dict],
+    warnings: list[IngestWarning],
 ) -> None:
     loaded_at = datetime.now()
     conn.execute("begin transaction")
@@ -126,11 +138,33 @@ def _load(
         columns = ", ".join(f'"{name}"' for name in schema.names)
         conn.execute(f"insert into raw.{entity} ({columns}) select {columns} from incoming_rows")
         conn.unregister("incoming_rows")
+        record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
         register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+def record_warnings(
+    conn: duckdb.DuckDBPyConnection,
+    file_id: int,
+    file_name: str,
+    entity: str,
+    warnings: list[IngestWarning],
+    recorded_at: datetime,
+) -> None:
+    if warnings:
+        conn.executemany(
+            "insert into raw.ingest_warnings values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    file_id, file_name, entity, warning.problem.line or None, warning.problem.column or None,
+                    warning.problem.value or None, warning.problem.reason, warning.kind, recorded_at,
+                ]
+                for warning in warnings
+            ],
+        )
 
 
 def quarantine(

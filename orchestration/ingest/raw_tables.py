@@ -57,6 +57,27 @@ create table if not exists raw.file_registry (
 """
 
 
+# Written by orchestration/ingest/loader.py in the transaction that loads a file: one row
+# per thing worth telling about a file that loaded anyway. kind is schema_drift (columns
+# the contract does not know, not loaded) or cross_client_link (a credit or debit note
+# naming another client's document, read as unlinked by stg_invoicing__documents).
+# line_number is the file's physical line; column_name the contract column (for drift,
+# the unknown columns). Withdrawing a file removes its warnings with its rows.
+INGEST_WARNINGS_DDL = """
+create table if not exists raw.ingest_warnings (
+    file_id BIGINT not null,
+    file_name VARCHAR not null,
+    entity VARCHAR not null,
+    line_number BIGINT,
+    column_name VARCHAR,
+    value VARCHAR,
+    reason VARCHAR not null,
+    kind VARCHAR not null,
+    recorded_at TIMESTAMP not null
+)
+"""
+
+
 # Committee decisions are app state, not an export: the dashboards will write them to
 # their own store and the refresh will copy them here. Until then the table is empty.
 CREDIT_DECISIONS_DDL = """
@@ -174,6 +195,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists raw")
     conn.execute("create sequence if not exists raw.file_id_seq start 1")
     conn.execute(REGISTRY_DDL)
+    conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
     conn.execute(_ddl_from_arrow("bank_statements", BANK_STATEMENTS_SCHEMA))

@@ -1,0 +1,171 @@
+"""The checks across files: one export's rows against what raw already holds.
+
+Run before a file reaches raw, on the rows the reader returned and the raw tables as the
+warehouse will read them (latest export wins, the file being checked newest of all).
+Files load in dependency order (clients, documents, then installments, withholdings and
+receipts, then allocations: orchestration/ingest/assets.py), so raw already holds what
+this run loaded before. A problem quarantines the file whole; a row the contract can
+read safely (a note linked to another client's document is read as unlinked) loads with
+a warning.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.ingest.raw_tables import arrow_schema
+from orchestration.readers import FieldError, check_installments_sum
+from orchestration.readers.contract import CONTRACT
+
+# Kinds of warning recorded in raw.ingest_warnings.
+SCHEMA_DRIFT = "schema_drift"
+CROSS_CLIENT_LINK = "cross_client_link"
+
+_INCOMING = "incoming_checked_rows"
+
+# The current version of each document, as stg_invoicing__documents ranks them.
+_CURRENT_DOCUMENTS = """
+    select document_id, client_id, currency, total
+    from (
+        select *, row_number() over (
+            partition by document_id order by updated_at desc, _file_id desc, _line_number desc
+        ) as version_rank
+        from raw.documents
+    ) as ranked
+    where version_rank = 1
+"""
+
+# The current version of each receipt, as stg_invoicing__receipts ranks them.
+_CURRENT_RECEIPTS = """
+    select receipt_id, client_id, currency, amount
+    from (
+        select *, row_number() over (
+            partition by receipt_id order by _file_id desc, _line_number desc
+        ) as version_rank
+        from raw.receipts
+    ) as ranked
+    where version_rank = 1
+"""
+
+_UNKNOWN_CLIENT = f"""
+    select _line_number, 'client_id', client_id, 'client ' || client_id || ' is not in any clients export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from raw.clients where clients.client_id = incoming.client_id)
+"""
+
+_UNKNOWN_DOCUMENT = f"""
+    select _line_number, 'document_id', document_id, 'document ' || document_id || ' is not in any documents export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from raw.documents where documents.document_id = incoming.document_id)
+"""
+
+_ALLOCATION_PROBLEMS = f"""
+    with receipts as ({_CURRENT_RECEIPTS}), documents as ({_CURRENT_DOCUMENTS})
+    select _line_number, 'receipt_id', incoming.receipt_id,
+        'receipt ' || incoming.receipt_id || ' is not in any receipts export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from receipts where receipts.receipt_id = incoming.receipt_id)
+    union all
+    select _line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' is not in any documents export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from documents where documents.document_id = incoming.document_id)
+    union all
+    select incoming._line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' belongs to client ' || documents.client_id
+        || ', but receipt ' || incoming.receipt_id || ' was paid by client ' || receipts.client_id
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    inner join documents on documents.document_id = incoming.document_id
+    where documents.client_id <> receipts.client_id
+    union all
+    select incoming._line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' is in ' || documents.currency
+        || ', but receipt ' || incoming.receipt_id || ' is in ' || receipts.currency
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    inner join documents on documents.document_id = incoming.document_id
+    where documents.client_id = receipts.client_id and upper(documents.currency) <> upper(receipts.currency)
+    union all
+    -- This file becomes the latest to list these receipts, so its lines are all the
+    -- allocations the warehouse will see for them.
+    select min(incoming._line_number), 'amount', cast(sum(incoming.amount) as varchar),
+        'allocations of receipt ' || incoming.receipt_id || ' add up to ' || cast(sum(incoming.amount) as varchar)
+        || ', more than the receipt''s ' || cast(any_value(receipts.amount) as varchar)
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    group by incoming.receipt_id
+    having sum(incoming.amount) > any_value(receipts.amount)
+"""
+
+# A note's related document as the warehouse will see it: this file's version when it
+# is the newest (equal updated_at: the later file wins), else raw's current one.
+_CROSS_CLIENT_LINKS = f"""
+    with versions as (
+        select document_id, client_id, updated_at, 1 as is_incoming, _line_number from {_INCOMING}
+        union all
+        select document_id, client_id, updated_at, 0, _line_number from raw.documents
+    ),
+    current_documents as (
+        select document_id, client_id
+        from (
+            select *, row_number() over (
+                partition by document_id order by updated_at desc, is_incoming desc, _line_number desc
+            ) as version_rank
+            from versions
+        ) as ranked
+        where version_rank = 1
+    )
+    select incoming._line_number, 'related_document_id', incoming.related_document_id,
+        replace(incoming.type, '_', ' ') || ' ' || incoming.document_id || ' of client ' || incoming.client_id
+        || ' corrects ' || incoming.related_document_id || ', a document of client ' || related.client_id
+        || ': loaded as not linked to any document'
+    from {_INCOMING} as incoming
+    inner join current_documents as related on related.document_id = incoming.related_document_id
+    where related.client_id <> incoming.client_id
+"""
+
+_PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
+    "documents": (_UNKNOWN_CLIENT,),
+    "receipts": (_UNKNOWN_CLIENT,),
+    "withholdings": (_UNKNOWN_DOCUMENT,),
+    "allocations": (_ALLOCATION_PROBLEMS,),
+}
+
+_WARNING_QUERIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "documents": ((CROSS_CLIENT_LINK, _CROSS_CLIENT_LINKS),),
+}
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    kind: str
+    problem: FieldError
+
+
+def check_references(
+    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, rows: list[dict]
+) -> tuple[list[FieldError], list[IngestWarning]]:
+    """What makes the file unloadable (problems, by line) and what loads with a warning."""
+    if entity == "installments":
+        return check_installments_sum(rows, _document_totals(conn), file_name), []
+    problem_queries = _PROBLEM_QUERIES.get(entity, ())
+    warning_queries = _WARNING_QUERIES.get(entity, ())
+    if not rows or not (problem_queries or warning_queries):
+        return [], []
+    conn.register(_INCOMING, pa.Table.from_pylist(rows, schema=arrow_schema(CONTRACT[entity])))
+    try:
+        problems = [error for query in problem_queries for error in _errors(conn, query)]
+        warnings = [IngestWarning(kind, error) for kind, query in warning_queries for error in _errors(conn, query)]
+    finally:
+        conn.unregister(_INCOMING)
+    return sorted(problems, key=lambda error: error.line), warnings
+
+
+def _errors(conn: duckdb.DuckDBPyConnection, query: str) -> list[FieldError]:
+    return [FieldError(line, column, value, reason) for line, column, value, reason in conn.execute(query).fetchall()]
+
+
+def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict:
+    return {document_id: total for document_id, _, _, total in conn.execute(_CURRENT_DOCUMENTS).fetchall()}
