@@ -200,3 +200,62 @@ def register(
         "insert into raw.file_registry values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, file_name, entity, sha256, size, rows, status, message, seen_at],
     )
+
+
+class WithdrawError(Exception):
+    """Why a file cannot be withdrawn, in one readable line."""
+
+
+# The raw tables a file of each registry entity wrote to; invoicing entities write to
+# raw.<entity>.
+_BANK_TABLES = ("bank_statements", "bank_statement_lines")
+
+
+def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
+    """Takes a loaded file's rows (and its warnings) out of raw, marks its registry row
+    withdrawn and records the withdrawal as a registry row of its own; returns what was
+    done in one line. The same file, or a corrected one, loads normally when dropped
+    again. Raises WithdrawError when no loaded file, or more than one, answers the name."""
+    ensure_raw_schema(conn)
+    matches = conn.execute(
+        """
+        select file_id, file_name, entity, sha256, size_bytes, seen_at
+        from raw.file_registry
+        where status = ? and (file_name = ? or sha256 = lower(?))
+        order by file_id
+        """,
+        [LOADED, name_or_sha256, name_or_sha256],
+    ).fetchall()
+    if not matches:
+        raise WithdrawError(f"no loaded file is named {name_or_sha256!r} or has that sha256")
+    if len(matches) > 1:
+        versions = ", ".join(f"sha256 {sha256} loaded {seen_at:%Y-%m-%d %H:%M}" for _, _, _, sha256, _, seen_at in matches)
+        raise WithdrawError(f"{len(matches)} loaded files are named {name_or_sha256!r} ({versions}): name one by its sha256")
+    [(file_id, file_name, entity, sha256, size, loaded_at)] = matches
+    tables = _BANK_TABLES if entity == "bank_statements" else (entity,)
+    withdrawn_at = datetime.now()
+    conn.execute("begin transaction")
+    try:
+        removed = {table: _delete_file_rows(conn, table, file_id) for table in tables}
+        conn.execute("delete from raw.ingest_warnings where file_id = ?", [file_id])
+        message = f"withdrawn by cartera withdraw on {withdrawn_at:%Y-%m-%d %H:%M}"
+        conn.execute("update raw.file_registry set status = ?, message = ? where file_id = ?", [WITHDRAWN, message, file_id])
+        summary = ", ".join(f"{rows} rows from raw.{table}" for table, rows in removed.items())
+        register(
+            conn, next_file_id(conn), file_name, entity, sha256, size, removed[tables[-1]], WITHDRAWAL,
+            f"withdrew file {file_id} loaded {loaded_at:%Y-%m-%d %H:%M}: {summary}", withdrawn_at,
+        )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    if entity == "clients":
+        refresh_tax_id_checks(conn)
+    return (
+        f"withdrew {file_name} (sha256 {sha256[:12]}…, loaded {loaded_at:%Y-%m-%d %H:%M}): removed {summary}; "
+        "the next refresh publishes without it"
+    )
+
+
+def _delete_file_rows(conn: duckdb.DuckDBPyConnection, table: str, file_id: int) -> int:
+    return conn.execute(f"delete from raw.{table} where _file_id = ?", [file_id]).fetchall()[0][0]
