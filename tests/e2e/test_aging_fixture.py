@@ -118,11 +118,13 @@ def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
 
 
 def test_a_failing_check_stops_the_publish(tmp_path, refresh):
-    """An allocation of a receipt that does not exist loads (the file is well formed) but
-    fails the relationships test in dbt build, so nothing is published."""
+    """A receipt in a currency without FX rates (XYZ) loads (the file is well formed and
+    its client known) but fails the not_null test of its reporting factor in dbt build,
+    so nothing is published."""
     fill_inbox(tmp_path, FIXTURE)
-    (tmp_path / "inbox" / "allocations_2.csv").write_text(
-        "receipt_id,document_id,installment_no,amount\nR9,D2,,605.00\n", encoding="utf-8"
+    (tmp_path / "inbox" / "receipts_2.csv").write_text(
+        "receipt_id,client_id,date,currency,amount,method,reference\nR9,C1,2025-06-25,XYZ,80.00,transfer,\n",
+        encoding="utf-8",
     )
 
     result = refresh(tmp_path, "--as-of", "2025-06-30")
