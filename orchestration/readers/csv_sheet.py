@@ -23,6 +23,10 @@ def read_csv_sheet(data: bytes) -> Sheet:
 
 
 def _detect_delimiter(text: str) -> str:
-    """The header names no column with "," or ";", so whichever it holds more is the delimiter."""
+    """The header names no column with "," or ";", so whichever it holds more is the
+    delimiter. A header split by tabs alone is refused by name: read as one column, it
+    would only say that every required column is missing."""
     first_line = next((line for line in io.StringIO(text) if line.strip()), "")
+    if "\t" in first_line and not (";" in first_line or "," in first_line):
+        raise UnreadableFile("the header is split by tabs; exports are delimited by , or ;", 1)
     return ";" if first_line.count(";") > first_line.count(",") else ","

@@ -284,13 +284,30 @@ def test_undecodable_bytes(rejection):
     assert "0x81" in error.reason
 
 
-def test_utf16_text_is_refused(rejection):
-    data = (CLIENTS_HEADER + GOOD_CLIENT).encode("utf-16")
+def test_utf16_with_its_byte_order_mark_is_read():
+    """Excel's "Unicode text" export: UTF-16 with a BOM (Python's utf-16 codec writes one)."""
+    data = (CLIENTS_HEADER + GOOD_CLIENT.replace("Uno", "Uño")).encode("utf-16")
+
+    [row] = read_export("clients", "clients.csv", data)
+
+    assert row["legal_name"] == "Uño S.L."
+
+
+def test_utf16_without_byte_order_mark_is_refused(rejection):
+    data = (CLIENTS_HEADER + GOOD_CLIENT).encode("utf-16-le")
 
     error = _one(rejection("clients", "clients.csv", data))
 
     assert error.line == 0
-    assert "NUL bytes" in error.reason
+    assert "NUL bytes; UTF-16 needs its byte-order mark" in error.reason
+
+
+def test_a_tab_delimited_file_is_refused_by_name(rejection):
+    data = (CLIENTS_HEADER + GOOD_CLIENT).replace(",", "\t").encode()
+
+    error = _one(rejection("clients", "clients.csv", data))
+
+    assert (error.line, error.reason) == (1, "the header is split by tabs; exports are delimited by , or ;")
 
 
 def test_quote_never_closed(rejection):
