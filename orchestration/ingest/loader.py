@@ -34,6 +34,11 @@ WITHDRAWAL = "withdrawal"
 
 LOADED_FOLDER = "loaded"
 
+# A file is checked whole in memory before any of it loads, at about 50 bytes of memory
+# per byte of CSV (a Python object per cell): above this size an export is refused
+# with a report asking for it split, rather than exhausting the machine's memory.
+MAX_EXPORT_MB = 100
+
 
 @dataclass(frozen=True)
 class FileOutcome:
@@ -72,24 +77,35 @@ def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: s
 
 
 def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str, path: Path) -> FileOutcome:
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
+    with path.open("rb") as file:
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+    size = path.stat().st_size
     if already_loaded(conn, sha256):
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     drift: list[FieldError] = []
     try:
-        rows = read_export(entity, path.name, data, drift)
+        if size > MAX_EXPORT_MB * 1_000_000:
+            raise ExportError(path.name, [FieldError(0, "", "", _too_large(size))])
+        rows = read_export(entity, path.name, path.read_bytes(), drift)
         problems, warnings = check_references(conn, entity, path.name, rows)
         if problems:
             raise ExportError(path.name, problems)
     except ExportError as error:
-        return quarantine(conn, settings, entity, path, sha256, len(data), error)
+        return quarantine(conn, settings, entity, path, sha256, size, error)
     warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in drift] + warnings
-    _load(conn, entity, path.name, sha256, len(data), rows, warnings)
+    _load(conn, entity, path.name, sha256, size, rows, warnings)
     archive_loaded_file(settings, path)
     return FileOutcome(
         path.name, LOADED, rows=len(rows), warnings=tuple(warning.problem.describe() for warning in warnings)
+    )
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file of {size / 1_000_000:.0f} MB; exports above {MAX_EXPORT_MB} MB are not read "
+        "(checked whole in memory, they would need about 50 times their size): "
+        "split it into smaller files, e.g. one per month"
     )
 
 
@@ -131,12 +147,17 @@ def _load(
     conn.execute("begin transaction")
     try:
         file_id = next_file_id(conn)
+        # The file's lineage is the same on every row: given once as parameters rather
+        # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
         schema = arrow_schema(CONTRACT[entity])
-        batch = pa.Table.from_pylist([{**row, **lineage} for row in rows], schema=schema)
-        conn.register("incoming_rows", batch)
-        columns = ", ".join(f'"{name}"' for name in schema.names)
-        conn.execute(f"insert into raw.{entity} ({columns}) select {columns} from incoming_rows")
+        conn.register("incoming_rows", pa.Table.from_pylist(rows, schema=schema))
+        values = [f'"{name}"' for name in schema.names if name not in lineage]
+        columns = ", ".join([*values, *lineage])
+        conn.execute(
+            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from incoming_rows",
+            list(lineage.values()),
+        )
         conn.unregister("incoming_rows")
         record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
         register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
