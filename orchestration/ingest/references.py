@@ -126,6 +126,30 @@ _CROSS_CLIENT_LINKS = f"""
     where related.client_id <> incoming.client_id
 """
 
+# The other direction: notes already in raw that name a document this file gives to
+# another client (the document arrived after its note, or moved to another client).
+_NOTES_LEFT_UNLINKED = f"""
+    with notes as (
+        select document_id, type, client_id, related_document_id
+        from (
+            select *, row_number() over (
+                partition by document_id order by updated_at desc, _file_id desc, _line_number desc
+            ) as version_rank
+            from raw.documents
+        ) as ranked
+        where version_rank = 1
+            and related_document_id is not null
+            and document_id not in (select document_id from {_INCOMING})
+    )
+    select incoming._line_number, 'client_id', incoming.client_id,
+        'document ' || incoming.document_id || ' of client ' || incoming.client_id || ' is corrected by '
+        || replace(notes.type, '_', ' ') || ' ' || notes.document_id || ' of client ' || notes.client_id
+        || ', loaded before: that note is read as not linked to any document'
+    from {_INCOMING} as incoming
+    inner join notes on notes.related_document_id = incoming.document_id
+    where notes.client_id <> incoming.client_id
+"""
+
 _PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
     "documents": (_UNKNOWN_CLIENT,),
     "receipts": (_UNKNOWN_CLIENT,),
@@ -134,7 +158,7 @@ _PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
 }
 
 _WARNING_QUERIES: dict[str, tuple[tuple[str, str], ...]] = {
-    "documents": ((CROSS_CLIENT_LINK, _CROSS_CLIENT_LINKS),),
+    "documents": ((CROSS_CLIENT_LINK, _CROSS_CLIENT_LINKS), (CROSS_CLIENT_LINK, _NOTES_LEFT_UNLINKED)),
 }
 
 

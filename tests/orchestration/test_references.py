@@ -170,6 +170,28 @@ def test_a_credit_note_linked_to_another_clients_invoice_loads_with_a_warning(co
     ).fetchall() == [("documents_2.csv", "documents", 2, "related_document_id", "D1", "cross_client_link")]
 
 
+def test_an_invoice_arriving_after_a_note_of_another_client_is_warned_about(conn, home):
+    """CN9 of C2 names D9 before D9 exists (read as unlinked, no warning possible yet);
+    D9 then arrives as an invoice of C1: the note stays unlinked, and now it is said."""
+    assert drop_and_ingest(
+        conn, home, "documents", "documents_2.csv",
+        DOCUMENTS_HEADER
+        + "CN9,credit_note,R-009,C2,2025-06-15,2025-06-15,EUR,40.00,0.00,0.00,40.00,D9,,issued,2025-06-15T10:00:00\n",
+    ).warnings == ()
+
+    outcome = drop_and_ingest(
+        conn, home, "documents", "documents_3.csv",
+        DOCUMENTS_HEADER
+        + "D9,invoice,F-009,C1,2025-06-16,2025-07-16,EUR,100.00,21.00,0.00,121.00,,,issued,2025-06-16T10:00:00\n",
+    )
+
+    assert outcome.status == LOADED
+    assert outcome.warnings == (
+        "line 2, column client_id, value 'C1': document D9 of client C1 is corrected by credit note CN9 of "
+        "client C2, loaded before: that note is read as not linked to any document",
+    )
+
+
 def test_unknown_columns_load_with_a_schema_drift_warning(conn, home):
     outcome = drop_and_ingest(
         conn, home, "receipts", "receipts_2.csv",
