@@ -10,10 +10,10 @@ from orchestration.readers import ENTITIES
 from orchestration.resources import WarehouseResource
 
 # Each file is checked against what raw holds (orchestration/ingest/references.py), so
-# what it names loads first: clients, then documents and receipts, then the rest.
+# what it names loads first: rates and clients, then documents and receipts, then the rest.
 _UPSTREAM = {
-    "documents": ("clients",),
-    "receipts": ("clients",),
+    "documents": ("clients", "fx_rates"),
+    "receipts": ("clients", "fx_rates"),
     "installments": ("documents",),
     "withholdings": ("documents",),
     "allocations": ("receipts", "documents"),

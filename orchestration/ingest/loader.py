@@ -88,7 +88,7 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
         if size > MAX_EXPORT_MB * 1_000_000:
             raise ExportError(path.name, [FieldError(0, "", "", _too_large(size))])
         rows = read_export(entity, path.name, path.read_bytes(), drift)
-        problems, warnings = check_references(conn, entity, path.name, rows)
+        problems, warnings = check_references(conn, entity, path.name, rows, settings.reporting_currency)
         if problems:
             raise ExportError(path.name, problems)
     except ExportError as error:

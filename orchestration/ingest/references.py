@@ -2,9 +2,9 @@
 
 Run before a file reaches raw, on the rows the reader returned and the raw tables as the
 warehouse will read them (latest export wins, the file being checked newest of all).
-Files load in dependency order (clients, documents, then installments, withholdings and
-receipts, then allocations: orchestration/ingest/assets.py), so raw already holds what
-this run loaded before. A problem quarantines the file whole; a row the contract can
+Files load in dependency order (fx_rates and clients, then documents and receipts, then
+installments, withholdings and allocations: orchestration/ingest/assets.py), so raw
+already holds what this run loaded before. A problem quarantines the file whole; a row the contract can
 read safely (a note linked to another client's document is read as unlinked) loads with
 a warning.
 """
@@ -150,9 +150,48 @@ _NOTES_LEFT_UNLINKED = f"""
     where notes.client_id <> incoming.client_id
 """
 
+# A document or receipt converts to the reporting currency at the rate of its date, or
+# the latest earlier one (int_fx_rates): through the euro, so both its currency and the
+# reporting currency need a rate on or before that date (the euro is quoted on every
+# rate date). $reporting is the reporting currency; date_column the row's date.
+def _currency_without_rate(date_column: str) -> str:
+    return f"""
+    with first_rates as (
+        select upper(currency) as currency, min(rate_date) as first_rate_date
+        from raw.fx_rates
+        group by all
+        union all
+        select 'EUR', min(rate_date) from raw.fx_rates
+    ),
+    needed as (
+        select incoming._line_number, incoming.currency, incoming.{date_column} as row_date,
+            (select first_rate_date from first_rates where first_rates.currency = upper(incoming.currency))
+                as currency_first_date,
+            (select first_rate_date from first_rates where first_rates.currency = $reporting)
+                as reporting_first_date
+        from {_INCOMING} as incoming
+        where upper(incoming.currency) <> $reporting
+    )
+    select _line_number, 'currency', currency,
+        case
+            when currency_first_date is null
+                then 'currency ' || upper(currency) || ' has no exchange rate in any fx_rates file'
+            when reporting_first_date is null
+                then 'the reporting currency ' || $reporting || ' has no exchange rate in any fx_rates file'
+            else 'currency ' || upper(currency) || ' has no exchange rate to ' || $reporting || ' on or before '
+                || cast(row_date as varchar) || ' in any fx_rates file (the first is of '
+                || cast(greatest(currency_first_date, reporting_first_date) as varchar) || ')'
+        end
+    from needed
+    where currency_first_date is null
+        or reporting_first_date is null
+        or greatest(currency_first_date, reporting_first_date) > row_date
+"""
+
+
 _PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
-    "documents": (_UNKNOWN_CLIENT,),
-    "receipts": (_UNKNOWN_CLIENT,),
+    "documents": (_UNKNOWN_CLIENT, _currency_without_rate("issue_date")),
+    "receipts": (_UNKNOWN_CLIENT, _currency_without_rate("date")),
     "withholdings": (_UNKNOWN_DOCUMENT,),
     "allocations": (_ALLOCATION_PROBLEMS,),
 }
@@ -169,7 +208,7 @@ class IngestWarning:
 
 
 def check_references(
-    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, rows: list[dict]
+    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, rows: list[dict], reporting_currency: str
 ) -> tuple[list[FieldError], list[IngestWarning]]:
     """What makes the file unloadable (problems, by line) and what loads with a warning."""
     if entity == "installments":
@@ -180,15 +219,23 @@ def check_references(
         return [], []
     conn.register(_INCOMING, pa.Table.from_pylist(rows, schema=arrow_schema(CONTRACT[entity])))
     try:
-        problems = [error for query in problem_queries for error in _errors(conn, query)]
-        warnings = [IngestWarning(kind, error) for kind, query in warning_queries for error in _errors(conn, query)]
+        parameters = {"reporting": reporting_currency}
+        problems = [error for query in problem_queries for error in _errors(conn, query, parameters)]
+        warnings = [
+            IngestWarning(kind, error) for kind, query in warning_queries for error in _errors(conn, query, parameters)
+        ]
     finally:
         conn.unregister(_INCOMING)
     return sorted(problems, key=lambda error: error.line), warnings
 
 
-def _errors(conn: duckdb.DuckDBPyConnection, query: str) -> list[FieldError]:
-    return [FieldError(line, column, value, reason) for line, column, value, reason in conn.execute(query).fetchall()]
+def _errors(conn: duckdb.DuckDBPyConnection, query: str, parameters: dict) -> list[FieldError]:
+    # Only the queries that name $reporting take it: DuckDB refuses unused parameters.
+    used = {name: value for name, value in parameters.items() if f"${name}" in query}
+    return [
+        FieldError(line, column, value, reason)
+        for line, column, value, reason in conn.execute(query, used).fetchall()
+    ]
 
 
 def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict:

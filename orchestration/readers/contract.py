@@ -178,14 +178,16 @@ FX_MISSING_RATE = "N/A"
 
 CONTRACT: dict[str, Entity] = {
     entity.name: entity
+    # In the order files load: each is checked against what the ones before it loaded
+    # (orchestration/ingest/references.py).
     for entity in (
+        _FX_RATES,
         _CLIENTS,
         _DOCUMENTS,
         _INSTALLMENTS,
         _RECEIPTS,
         _ALLOCATIONS,
         _WITHHOLDINGS,
-        _FX_RATES,
     )
 }
 

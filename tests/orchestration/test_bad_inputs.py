@@ -62,6 +62,9 @@ QUARANTINED_FILES = {
     "fx_rates_not_a_number.csv": (2, "USD", "one point one", NOT_A_NUMBER),
     "documents_unknown_client.csv": (3, "client_id", "C9999", "client C9999 is not in any clients export"),
     "receipts_unknown_client.csv": (2, "client_id", "C7", "client C7 is not in any clients export"),
+    "receipts_currency_without_rates.csv": (
+        2, "currency", "XYZ", "currency XYZ has no exchange rate in any fx_rates file"
+    ),
     "allocations_unknown_document.csv": (2, "document_id", "D999999", "document D999999 is not in any documents export"),
     "allocations_unknown_receipt.csv": (2, "receipt_id", "R9", "receipt R9 is not in any receipts export"),
     "allocations_over_receipt.csv": (

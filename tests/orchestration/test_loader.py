@@ -50,7 +50,7 @@ def loaded_copies(home):
 
 
 def test_good_file_loads_every_row_with_lineage(conn, home):
-    load_aging(conn, home, "clients")
+    load_aging(conn, home, "fx_rates", "clients")
     shutil.copy(AGING_INBOX / "documents.csv", home / "inbox")
 
     [outcome] = ingest(conn, home, "documents")
@@ -68,7 +68,7 @@ def test_good_file_loads_every_row_with_lineage(conn, home):
     assert registry == [("documents.csv", "documents", LOADED, 6, 64)]
     # Out of the inbox once loaded, into inbox/loaded/<day>/.
     assert not (home / "inbox" / "documents.csv").exists()
-    assert loaded_copies(home) == ["clients.csv", "documents.csv"]
+    assert loaded_copies(home) == ["clients.csv", "documents.csv", "fx_rates.csv"]
 
 
 def test_same_file_dropped_again_loads_nothing_twice(conn, home):
@@ -121,7 +121,7 @@ def test_malformed_file_is_quarantined_whole_and_the_others_load(conn, home):
 
 
 def test_installments_not_summing_to_their_document_are_quarantined(conn, home):
-    load_aging(conn, home, "clients", "documents")
+    load_aging(conn, home, "fx_rates", "clients", "documents")
     # D1's total is 1210.00; these add up to 1209.99.
     (home / "inbox" / "installments.csv").write_text(
         "document_id,installment_no,due_date,amount\n"

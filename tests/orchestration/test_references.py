@@ -152,6 +152,44 @@ def test_a_withholding_of_an_unknown_document_is_quarantined(conn, home):
     )
 
 
+@pytest.mark.parametrize(
+    ("currency", "issue_date", "reason"),
+    [
+        ("XYZ", "2025-06-01", "currency XYZ has no exchange rate in any fx_rates file"),
+        # The fixture's first USD rate is of 2025-01-09.
+        ("USD", "2025-01-08", "currency USD has no exchange rate to EUR on or before 2025-01-08 in any fx_rates file "
+         "(the first is of 2025-01-09)"),
+    ],
+)
+def test_a_document_in_a_currency_without_rates_is_quarantined(conn, home, currency, issue_date, reason):
+    outcome = drop_and_ingest(
+        conn, home, "documents", "documents_2.csv",
+        DOCUMENTS_HEADER
+        + f"D10,invoice,F-010,C2,{issue_date},2025-07-01,{currency},100.00,0.00,0.00,100.00,,,issued,2025-06-01T10:00:00\n",
+    )
+
+    assert_quarantined(conn, home, outcome, "documents", 2, "currency", currency, reason)
+
+
+def test_a_receipt_in_a_currency_without_rates_is_quarantined(conn, home):
+    """The issue's receipt in XYZ: it used to load and fail the build on its reporting factor."""
+    outcome = drop_and_ingest(
+        conn, home, "receipts", "receipts_2.csv", RECEIPTS_HEADER + "R3,C1,2025-06-25,XYZ,80.00,transfer,\n"
+    )
+
+    assert_quarantined(
+        conn, home, outcome, "receipts", 2, "currency", "XYZ", "currency XYZ has no exchange rate in any fx_rates file"
+    )
+
+
+def test_a_foreign_currency_with_rates_on_its_date_loads(conn, home):
+    outcome = drop_and_ingest(
+        conn, home, "receipts", "receipts_2.csv", RECEIPTS_HEADER + "R3,C2,2025-01-09,usd,80.00,transfer,\n"
+    )
+
+    assert outcome.status == LOADED
+
+
 def test_a_credit_note_linked_to_another_clients_invoice_loads_with_a_warning(conn, home):
     """CN3 of client C2 names D1, an invoice of C1: readable as an unlinked credit note."""
     outcome = drop_and_ingest(
