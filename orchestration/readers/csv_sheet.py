@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 
@@ -5,8 +6,11 @@ from .sheet import Sheet, SheetRow, UnreadableFile, split_header
 from .text_decoding import decode_export_text
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def read_csv_sheet(data: bytes) -> Sheet:
-    text = decode_export_text(data)
+    text = _decode(data)
     delimiter = _detect_delimiter(text)
     # strict mode turns a quote that is never closed into an error instead of letting
     # one field silently swallow the rest of the file.
@@ -20,6 +24,19 @@ def read_csv_sheet(data: bytes) -> Sheet:
     except csv.Error as exc:
         raise UnreadableFile(f"malformed CSV quoting ({exc})", row_start) from None
     return split_header(rows, decimal_separator="," if delimiter == ";" else ".")
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 with its byte-order mark (Excel's "Unicode text" export), else what
+    decode_export_text reads. Without the mark UTF-16's byte order is a guess: refused."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"damaged UTF-16 text (byte offset {exc.start})") from None
+    if b"\x00" in data:
+        raise UnreadableFile("not a text file (contains NUL bytes; UTF-16 needs its byte-order mark)")
+    return decode_export_text(data)
 
 
 def _detect_delimiter(text: str) -> str:

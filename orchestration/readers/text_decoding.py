@@ -1,29 +1,17 @@
-import codecs
-
 from .sheet import UnreadableFile
 
 _FALLBACK_ENCODING = "cp1252"
 
 
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
 def decode_export_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"), else
-    Windows-1252.
+    """UTF-8 (with or without BOM), else Windows-1252.
 
     Windows-1252 agrees with Latin-1 on every printable character, so it reads both; the
     bytes it leaves undefined are C1 control codes that no real Latin-1 text contains.
-    NUL bytes without a UTF-16 BOM mean binary data or UTF-16 of unknown byte order,
-    which either decoder would silently garble.
+    NUL bytes mean binary or UTF-16 data, which either decoder would silently garble.
     """
-    if data.startswith(_UTF16_BOMS):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"damaged UTF-16 text (byte offset {exc.start})") from None
     if b"\x00" in data:
-        raise UnreadableFile("not a text file (contains NUL bytes; UTF-16 needs its byte-order mark)")
+        raise UnreadableFile("not a text file (contains NUL bytes; UTF-16 is not supported)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
