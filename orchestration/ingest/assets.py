@@ -46,6 +46,8 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
                 "rows_loaded": sum(outcome.rows for outcome in outcomes),
                 "rows_in_table": total_rows,
                 "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
+                # The first warning of each file that loaded with some (all in raw.ingest_warnings).
+                "warned": "; ".join(f"{o.file_name}: {o.warnings[0]}" for o in outcomes if o.warnings) or "none",
             }
         )
 
