@@ -39,7 +39,9 @@ QUARANTINED_FILES = {
     "clients_bad_country.csv": (2, "country", "España", "not a country code (expected 2 letters, ISO 3166-1 alpha-2, e.g. ES)"),
     "documents_wrong_delimiter.csv": (1, "", "", "the header is split by tabs; exports are delimited by , or ;"),
     "documents_missing_column.csv": (1, "total", "", "required column missing"),
-    "receipts_renamed_column.csv": (1, "amount", "", "required column missing"),
+    "receipts_renamed_column.csv": (
+        1, "amount", "", "required column missing (the header has column(s) the contract does not know: importe; renamed?)"
+    ),
     "documents_duplicated_ids.csv": (
         3, "document_id", "D10", "duplicate key (document_id, updated_at) = (D10, 2025-06-01T10:00:00) also on line 2"
     ),
