@@ -32,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     serve.set_defaults(handler=_serve)
 
+    withdraw = commands.add_parser(
+        "withdraw", help="take a loaded export file out of the warehouse (the next refresh rebuilds without it)"
+    )
+    withdraw.add_argument("file", metavar="FILE_NAME_OR_SHA256", help="the loaded file's name, or its sha256 when several share it")
+    withdraw.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
+    withdraw.set_defaults(handler=_withdraw)
+
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -70,6 +77,28 @@ def _serve(args: argparse.Namespace) -> int:
     ]
     print(f"cartera dashboards: http://localhost:{args.port}", flush=True)
     return subprocess.call(command)
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from orchestration.config import load_settings
+    from orchestration.ingest.loader import WithdrawError, withdraw_file
+
+    settings = load_settings(args.home)
+    if not settings.build_db.exists():
+        print(f"withdraw failed: no warehouse in {settings.home} (nothing was ever loaded there)", flush=True)
+        return 1
+    try:
+        with duckdb.connect(str(settings.build_db)) as conn:
+            print(withdraw_file(conn, args.file), flush=True)
+    except WithdrawError as error:
+        print(f"withdraw failed: {error}", flush=True)
+        return 1
+    except duckdb.IOException as error:
+        print(f"withdraw failed: the warehouse is busy (is a refresh running?): {str(error).splitlines()[0]}", flush=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,8 +9,15 @@ from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
 from orchestration.readers import ENTITIES
 from orchestration.resources import WarehouseResource
 
-# Installments are checked against the documents' totals, so documents load first.
-_UPSTREAM = {"installments": ("documents",)}
+# Each file is checked against what raw holds (orchestration/ingest/references.py), so
+# what it names loads first: rates and clients, then documents and receipts, then the rest.
+_UPSTREAM = {
+    "documents": ("clients", "fx_rates"),
+    "receipts": ("clients", "fx_rates"),
+    "installments": ("documents",),
+    "withholdings": ("documents",),
+    "allocations": ("receipts", "documents"),
+}
 
 
 def _raw_asset(entity: str) -> dg.AssetsDefinition:
@@ -29,13 +36,18 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
                 context.log.warning(f"{outcome.file_name} quarantined: {outcome.message} (report: {outcome.report_path})")
             else:
                 context.log.info(f"{outcome.file_name}: {outcome.status}, {outcome.rows} rows")
+            for warning in outcome.warnings:
+                context.log.warning(f"{outcome.file_name} loaded with a warning: {warning}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": sum(outcome.status == LOADED for outcome in outcomes),
+                "warnings": sum(len(outcome.warnings) for outcome in outcomes),
                 "files_quarantined": sum(outcome.status == QUARANTINED for outcome in outcomes),
                 "rows_loaded": sum(outcome.rows for outcome in outcomes),
                 "rows_in_table": total_rows,
                 "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
+                # The first warning of each file that loaded with some (all in raw.ingest_warnings).
+                "warned": "; ".join(f"{o.file_name}: {o.warnings[0]}" for o in outcomes if o.warnings) or "none",
             }
         )
 

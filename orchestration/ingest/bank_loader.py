@@ -9,7 +9,7 @@ untouched and is reported as unrecognised: it may be a file still being written,
 one for a later release. A file whose control figures disagree with its lines goes to
 quarantine beside the reader's report; the other files still load. Same registry
 (entity 'bank_statements'), same sha256 rule and same one-transaction load as the
-invoicing files. Raw keeps every copy of a statement; stg_bank__statement_lines keeps
+invoicing files, and a loaded file moves to inbox/loaded/YYYY-MM-DD/ as they do. Raw keeps every copy of a statement; stg_bank__statement_lines keeps
 one row per movement (DECISIONLOG: Bank statements).
 """
 
@@ -29,6 +29,7 @@ from orchestration.ingest.loader import (
     LOADED,
     FileOutcome,
     already_loaded,
+    archive_loaded_file,
     dropped_files,
     next_file_id,
     quarantine,
@@ -113,12 +114,14 @@ def _ingest_file(
 ) -> tuple[FileOutcome, list[str]]:
     sha256 = hashlib.sha256(data).hexdigest()
     if already_loaded(conn, sha256):
+        archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded"), []
     try:
         statement_file = read_bank_statement(path.name, data, mapping)
     except ExportError as error:
         return quarantine(conn, settings, ENTITY, path, sha256, len(data), error), []
     _load(conn, path.name, sha256, len(data), statement_file)
+    archive_loaded_file(settings, path)
     return FileOutcome(path.name, LOADED, rows=len(statement_file.lines)), statement_file.notes
 
 

@@ -1,16 +1,19 @@
 """Loads the inbox's export files of one entity into raw.<entity>, whole or not at all.
 
-A file is loaded in one transaction together with its registry row, so a crash leaves
-either both or neither. A file with any invalid row goes to the quarantine folder beside
-a report naming file, line, column, value and reason; the entity's other files still
-load. A file whose sha256 was loaded before loads nothing.
+A file is read, then checked against what raw already holds (references.py), then
+loaded in one transaction together with its registry row and its warnings, so a crash
+leaves either all or none. A file with any invalid row goes to the quarantine folder
+beside a report naming file, line, column, value and reason; the entity's other files
+still load. A loaded file then moves to inbox/loaded/YYYY-MM-DD/ (a crash before the
+move leaves it in the inbox, where the next run finds it already loaded and moves it).
+A file whose sha256 was loaded before loads nothing. `withdraw_file` takes a loaded
+file's rows out of raw again.
 """
 
 import hashlib
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -18,13 +21,23 @@ import pyarrow as pa
 
 from orchestration.config import Settings
 from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
+from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
-from orchestration.readers import ExportError, check_installments_sum, detect_entity, read_export
+from orchestration.readers import ExportError, FieldError, detect_entity, read_export
 from orchestration.readers.contract import CONTRACT
 
 LOADED = "loaded"
 DUPLICATE = "duplicate"
 QUARANTINED = "quarantined"
+WITHDRAWN = "withdrawn"
+WITHDRAWAL = "withdrawal"
+
+LOADED_FOLDER = "loaded"
+
+# A file is checked whole in memory before any of it loads, at about 50 bytes of memory
+# per byte of CSV (a Python object per cell): above this size an export is refused
+# with a report asking for it split, rather than exhausting the machine's memory.
+MAX_EXPORT_MB = 100
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class FileOutcome:
     rows: int = 0
     report_path: Path | None = None
     message: str = ""
+    # One readable line per warning recorded in raw.ingest_warnings for this file.
+    warnings: tuple[str, ...] = ()
 
 
 def dropped_files(settings: Settings) -> list[Path]:
@@ -62,20 +77,36 @@ def ingest_entity(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: s
 
 
 def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: str, path: Path) -> FileOutcome:
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
+    with path.open("rb") as file:
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+    size = path.stat().st_size
     if already_loaded(conn, sha256):
+        archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
+    drift: list[FieldError] = []
     try:
-        rows = read_export(entity, path.name, data)
-        if entity == "installments":
-            problems = check_installments_sum(rows, _document_totals(conn), path.name)
-            if problems:
-                raise ExportError(path.name, problems)
+        if size > MAX_EXPORT_MB * 1_000_000:
+            raise ExportError(path.name, [FieldError(0, "", "", _too_large(size))])
+        rows = read_export(entity, path.name, path.read_bytes(), drift)
+        problems, warnings = check_references(conn, entity, path.name, rows, settings.reporting_currency)
+        if problems:
+            raise ExportError(path.name, problems)
     except ExportError as error:
-        return quarantine(conn, settings, entity, path, sha256, len(data), error)
-    _load(conn, entity, path.name, sha256, len(data), rows)
-    return FileOutcome(path.name, LOADED, rows=len(rows))
+        return quarantine(conn, settings, entity, path, sha256, size, error)
+    warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in drift] + warnings
+    _load(conn, entity, path.name, sha256, size, rows, warnings)
+    archive_loaded_file(settings, path)
+    return FileOutcome(
+        path.name, LOADED, rows=len(rows), warnings=tuple(warning.problem.describe() for warning in warnings)
+    )
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file of {size / 1_000_000:.0f} MB; exports above {MAX_EXPORT_MB} MB are not read "
+        "(checked whole in memory, they would need about 50 times their size): "
+        "split it into smaller files, e.g. one per month"
+    )
 
 
 def already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
@@ -85,27 +116,18 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return found[0] > 0
 
 
-def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
-    # Same "latest export wins" order as stg_invoicing__documents: the check must see the
-    # totals the warehouse will use.
-    return dict(
-        conn.execute(
-            """
-            select document_id, total
-            from (
-                select
-                    document_id,
-                    total,
-                    row_number() over (
-                        partition by document_id
-                        order by updated_at desc, _file_id desc, _line_number desc
-                    ) as version_rank
-                from raw.documents
-            ) as ranked
-            where version_rank = 1
-            """
-        ).fetchall()
-    )
+def archive_loaded_file(settings: Settings, path: Path) -> Path:
+    """Moves a loaded (or already loaded) file out of the inbox to inbox/loaded/<today>/,
+    so the inbox holds only what is still to do. A name taken that day gets a suffix."""
+    folder = settings.inbox / LOADED_FOLDER / datetime.now().date().isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    copy = 1
+    while target.exists():
+        copy += 1
+        target = folder / f"{path.stem}.{copy}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
 
 
 def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
@@ -113,24 +135,57 @@ def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def _load(
-    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, sha256: str, size: int, rows: list[dict]
+    conn: duckdb.DuckDBPyConnection,
+    entity: str,
+    file_name: str,
+    sha256: str,
+    size: int,
+    rows: list[dict],
+    warnings: list[IngestWarning],
 ) -> None:
     loaded_at = datetime.now()
     conn.execute("begin transaction")
     try:
         file_id = next_file_id(conn)
+        # The file's lineage is the same on every row: given once as parameters rather
+        # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
         schema = arrow_schema(CONTRACT[entity])
-        batch = pa.Table.from_pylist([{**row, **lineage} for row in rows], schema=schema)
-        conn.register("incoming_rows", batch)
-        columns = ", ".join(f'"{name}"' for name in schema.names)
-        conn.execute(f"insert into raw.{entity} ({columns}) select {columns} from incoming_rows")
+        conn.register("incoming_rows", pa.Table.from_pylist(rows, schema=schema))
+        values = [f'"{name}"' for name in schema.names if name not in lineage]
+        columns = ", ".join([*values, *lineage])
+        conn.execute(
+            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from incoming_rows",
+            list(lineage.values()),
+        )
         conn.unregister("incoming_rows")
+        record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
         register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+def record_warnings(
+    conn: duckdb.DuckDBPyConnection,
+    file_id: int,
+    file_name: str,
+    entity: str,
+    warnings: list[IngestWarning],
+    recorded_at: datetime,
+) -> None:
+    if warnings:
+        conn.executemany(
+            "insert into raw.ingest_warnings values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    file_id, file_name, entity, warning.problem.line or None, warning.problem.column or None,
+                    warning.problem.value or None, warning.problem.reason, warning.kind, recorded_at,
+                ]
+                for warning in warnings
+            ],
+        )
 
 
 def quarantine(
@@ -166,3 +221,62 @@ def register(
         "insert into raw.file_registry values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, file_name, entity, sha256, size, rows, status, message, seen_at],
     )
+
+
+class WithdrawError(Exception):
+    """Why a file cannot be withdrawn, in one readable line."""
+
+
+# The raw tables a file of each registry entity wrote to; invoicing entities write to
+# raw.<entity>.
+_BANK_TABLES = ("bank_statements", "bank_statement_lines")
+
+
+def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
+    """Takes a loaded file's rows (and its warnings) out of raw, marks its registry row
+    withdrawn and records the withdrawal as a registry row of its own; returns what was
+    done in one line. The same file, or a corrected one, loads normally when dropped
+    again. Raises WithdrawError when no loaded file, or more than one, answers the name."""
+    ensure_raw_schema(conn)
+    matches = conn.execute(
+        """
+        select file_id, file_name, entity, sha256, size_bytes, seen_at
+        from raw.file_registry
+        where status = ? and (file_name = ? or sha256 = lower(?))
+        order by file_id
+        """,
+        [LOADED, name_or_sha256, name_or_sha256],
+    ).fetchall()
+    if not matches:
+        raise WithdrawError(f"no loaded file is named {name_or_sha256!r} or has that sha256")
+    if len(matches) > 1:
+        versions = ", ".join(f"sha256 {sha256} loaded {seen_at:%Y-%m-%d %H:%M}" for _, _, _, sha256, _, seen_at in matches)
+        raise WithdrawError(f"{len(matches)} loaded files are named {name_or_sha256!r} ({versions}): name one by its sha256")
+    [(file_id, file_name, entity, sha256, size, loaded_at)] = matches
+    tables = _BANK_TABLES if entity == "bank_statements" else (entity,)
+    withdrawn_at = datetime.now()
+    conn.execute("begin transaction")
+    try:
+        removed = {table: _delete_file_rows(conn, table, file_id) for table in tables}
+        conn.execute("delete from raw.ingest_warnings where file_id = ?", [file_id])
+        message = f"withdrawn by cartera withdraw on {withdrawn_at:%Y-%m-%d %H:%M}"
+        conn.execute("update raw.file_registry set status = ?, message = ? where file_id = ?", [WITHDRAWN, message, file_id])
+        summary = ", ".join(f"{rows} rows from raw.{table}" for table, rows in removed.items())
+        register(
+            conn, next_file_id(conn), file_name, entity, sha256, size, removed[tables[-1]], WITHDRAWAL,
+            f"withdrew file {file_id} loaded {loaded_at:%Y-%m-%d %H:%M}: {summary}", withdrawn_at,
+        )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    if entity == "clients":
+        refresh_tax_id_checks(conn)
+    return (
+        f"withdrew {file_name} (sha256 {sha256[:12]}…, loaded {loaded_at:%Y-%m-%d %H:%M}): removed {summary}; "
+        "the next refresh publishes without it"
+    )
+
+
+def _delete_file_rows(conn: duckdb.DuckDBPyConnection, table: str, file_id: int) -> int:
+    return conn.execute(f"delete from raw.{table} where _file_id = ?", [file_id]).fetchall()[0][0]

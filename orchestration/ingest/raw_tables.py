@@ -14,6 +14,7 @@ _SQL_TYPES = {
     Kind.INTEGER: "BIGINT",
     Kind.MONEY: "DECIMAL(18, 2)",
     Kind.DECIMAL: "DECIMAL(18, 6)",
+    Kind.RATE: "DECIMAL(38, 18)",
     Kind.DATE: "DATE",
     Kind.TIMESTAMP: "TIMESTAMP",
     Kind.BOOLEAN: "BOOLEAN",
@@ -27,6 +28,7 @@ _ARROW_TYPES = {
     Kind.INTEGER: pa.int64(),
     Kind.MONEY: pa.decimal128(18, 2),
     Kind.DECIMAL: pa.decimal128(18, 6),
+    Kind.RATE: pa.decimal128(38, 18),
     Kind.DATE: pa.date32(),
     Kind.TIMESTAMP: pa.timestamp("us"),
     Kind.BOOLEAN: pa.bool_(),
@@ -51,6 +53,27 @@ create table if not exists raw.file_registry (
     status VARCHAR not null,
     message VARCHAR,
     seen_at TIMESTAMP not null
+)
+"""
+
+
+# Written by orchestration/ingest/loader.py in the transaction that loads a file: one row
+# per thing worth telling about a file that loaded anyway. kind is schema_drift (columns
+# the contract does not know, not loaded) or cross_client_link (a credit or debit note
+# naming another client's document, read as unlinked by stg_invoicing__documents).
+# line_number is the file's physical line; column_name the contract column (for drift,
+# the unknown columns). Withdrawing a file removes its warnings with its rows.
+INGEST_WARNINGS_DDL = """
+create table if not exists raw.ingest_warnings (
+    file_id BIGINT not null,
+    file_name VARCHAR not null,
+    entity VARCHAR not null,
+    line_number BIGINT,
+    column_name VARCHAR,
+    value VARCHAR,
+    reason VARCHAR not null,
+    kind VARCHAR not null,
+    recorded_at TIMESTAMP not null
 )
 """
 
@@ -172,9 +195,26 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists raw")
     conn.execute("create sequence if not exists raw.file_id_seq start 1")
     conn.execute(REGISTRY_DDL)
+    conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
     conn.execute(_ddl_from_arrow("bank_statements", BANK_STATEMENTS_SCHEMA))
     conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
+        _widen_columns(conn, entity)
+
+
+def _widen_columns(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Brings a raw table made by an earlier release to the contract's types (FX rates
+    were DECIMAL(18, 6) before they were kept at full precision)."""
+    existing = dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [entity.name],
+        ).fetchall()
+    )
+    for column in entity.columns:
+        declared = _SQL_TYPES[column.kind]
+        if existing.get(column.name, declared).replace(" ", "") != declared.replace(" ", ""):
+            conn.execute(f'alter table raw.{entity.name} alter column "{column.name}" type {declared}')

@@ -17,6 +17,7 @@ class Kind(Enum):
     INTEGER = "integer"
     MONEY = "money"
     DECIMAL = "decimal"
+    RATE = "rate"
     DATE = "date"
     TIMESTAMP = "timestamp"
     BOOLEAN = "boolean"
@@ -167,7 +168,7 @@ _FX_RATES = Entity(
     columns=(
         Column("rate_date", Kind.DATE, required=True),
         Column("currency", Kind.CURRENCY, required=True),
-        Column("rate", Kind.DECIMAL, required=True, greater_than=0),
+        Column("rate", Kind.RATE, required=True, greater_than=0),
     ),
     key=("rate_date", "currency"),
 )
@@ -177,14 +178,16 @@ FX_MISSING_RATE = "N/A"
 
 CONTRACT: dict[str, Entity] = {
     entity.name: entity
+    # In the order files load: each is checked against what the ones before it loaded
+    # (orchestration/ingest/references.py).
     for entity in (
+        _FX_RATES,
         _CLIENTS,
         _DOCUMENTS,
         _INSTALLMENTS,
         _RECEIPTS,
         _ALLOCATIONS,
         _WITHHOLDINGS,
-        _FX_RATES,
     )
 }
 

@@ -3,10 +3,10 @@ from pathlib import PurePath
 
 from .contract import CONTRACT, ENTITIES
 from .csv_sheet import read_csv_sheet
-from .errors import ExportError, ProblemLog
+from .errors import ExportError, FieldError, ProblemLog
 from .fx_rates import read_fx_rates
 from .sheet import Sheet, UnreadableFile
-from .typed_rows import read_typed_rows
+from .typed_rows import read_typed_rows, unknown_columns
 from .xlsx_sheet import read_xlsx_sheet
 
 _SHEET_READERS: dict[str, Callable[[bytes], Sheet]] = {
@@ -15,11 +15,13 @@ _SHEET_READERS: dict[str, Callable[[bytes], Sheet]] = {
 }
 
 
-def read_export(entity: str, file_name: str, data: bytes) -> list[dict]:
+def read_export(entity: str, file_name: str, data: bytes, warnings: list[FieldError] | None = None) -> list[dict]:
     """The rows of one export, typed per the contract, each with its "_line_number".
 
     Raises ExportError listing every problem when anything in the file is invalid:
-    a file is loaded whole or not at all.
+    a file is loaded whole or not at all. A header alone is a valid export of no rows
+    (a day without receipts). What is worth telling but loads anyway (columns the
+    contract does not know: schema drift) is appended to `warnings` when given.
     """
     if entity not in CONTRACT:
         raise ValueError(f"unknown entity {entity!r}; expected one of {', '.join(ENTITIES)}")
@@ -29,12 +31,12 @@ def read_export(entity: str, file_name: str, data: bytes) -> list[dict]:
     except UnreadableFile as exc:
         problems.add(exc.line, "", "", exc.reason)
         raise ExportError(file_name, problems.errors) from None
-    if not sheet.rows:
-        problems.add(0, "", "", "no data rows")
     if entity == "fx_rates":
         rows = read_fx_rates(sheet, problems)
     else:
         rows = read_typed_rows(CONTRACT[entity], sheet, problems)
+        if warnings is not None:
+            warnings.extend(unknown_columns(CONTRACT[entity], sheet.header))
     problems.raise_if_any(file_name)
     return rows
 

@@ -2,7 +2,7 @@
 
 from .contract import Entity
 from .duplicate_keys import report_duplicate_keys
-from .errors import ProblemLog
+from .errors import FieldError, ProblemLog
 from .row_rules import ROW_RULES
 from .sheet import Sheet, SheetRow
 from .values import InvalidValue, cell_text, parse_cell
@@ -50,10 +50,34 @@ def _column_positions(entity: Entity, header: SheetRow, problems: ProblemLog) ->
             )
             continue
         positions[name] = index
+    unknown = _unknown_names(entity, header)
+    # A required column missing beside columns nobody knows is most often one renamed.
+    hint = f" (the header has column(s) the contract does not know: {', '.join(unknown)}; renamed?)" if unknown else ""
     for column in entity.columns:
         if column.required and column.name not in positions:
-            problems.add(header.line, column.name, "", "required column missing")
+            problems.add(header.line, column.name, "", f"required column missing{hint}")
     return positions
+
+
+def unknown_columns(entity: Entity, header: SheetRow) -> list[FieldError]:
+    """Schema drift: named header columns the contract does not know, one warning naming
+    them all. They are not loaded; the file is not rejected for them."""
+    unknown = _unknown_names(entity, header)
+    if not unknown:
+        return []
+    return [
+        FieldError(
+            header.line,
+            ", ".join(unknown),
+            "",
+            f"column(s) {', '.join(unknown)} are not in the {entity.name} contract and were not loaded (schema drift)",
+        )
+    ]
+
+
+def _unknown_names(entity: Entity, header: SheetRow) -> list[str]:
+    known = set(entity.column_names)
+    return [cell_text(cell) for cell in header.cells if cell_text(cell) and cell_text(cell).lower() not in known]
 
 
 def _typed_row(

@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.ingest.raw_tables import ensure_raw_schema
 from tests.e2e.conftest import assert_succeeded, fill_inbox
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
@@ -118,12 +119,17 @@ def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
 
 
 def test_a_failing_check_stops_the_publish(tmp_path, refresh):
-    """An allocation of a receipt that does not exist loads (the file is well formed) but
-    fails the relationships test in dbt build, so nothing is published."""
+    """A row that fails a dbt test, put straight into raw as a stand-in for a bug (the
+    ingestion checks keep such rows out of raw): a receipt in XYZ, which no FX rate
+    converts, fails the not_null test of its reporting factor, so nothing is published."""
     fill_inbox(tmp_path, FIXTURE)
-    (tmp_path / "inbox" / "allocations_2.csv").write_text(
-        "receipt_id,document_id,installment_no,amount\nR9,D2,,605.00\n", encoding="utf-8"
-    )
+    (tmp_path / "build").mkdir()
+    with duckdb.connect(str(tmp_path / "build" / "cartera.duckdb")) as conn:
+        ensure_raw_schema(conn)
+        conn.execute(
+            "insert into raw.receipts (receipt_id, client_id, date, currency, amount, _file_id, _source_file, "
+            "_sha256, _line_number, _loaded_at) values ('R9', 'C1', '2025-06-25', 'XYZ', 80.00, 0, 'bug', '', 2, now())"
+        )
 
     result = refresh(tmp_path, "--as-of", "2025-06-30")
 

@@ -143,9 +143,10 @@ def test_same_file_dropped_again_loads_nothing_twice(conn, home):
 
     outcomes = ingest(conn, home).outcomes
 
-    assert sorted((o.file_name, o.status) for o in outcomes) == [
-        ("cuenta_dos_cuentas.n43", DUPLICATE),
-        ("cuenta_dos_cuentas_otra_vez.n43", DUPLICATE),
+    # The first copy moved to inbox/loaded/<day>/ when it loaded; the second follows it.
+    assert [(o.file_name, o.status) for o in outcomes] == [("cuenta_dos_cuentas_otra_vez.n43", DUPLICATE)]
+    assert sorted(path.name for path in (home / "inbox" / "loaded").glob("*/*")) == [
+        "cuenta_dos_cuentas.n43", "cuenta_dos_cuentas_otra_vez.n43",
     ]
     assert conn.execute("select count(*) from raw.bank_statements").fetchall() == [(2,)]
     assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(5,)]
@@ -168,17 +169,17 @@ def test_unrecognised_file_stays_in_the_inbox_untouched(conn, home):
 
 
 def test_invoicing_files_are_not_bank_files_and_still_load(conn, home):
-    drop(home, FIXTURES / "aging_inbox" / "documents.csv")
+    drop(home, FIXTURES / "aging_inbox" / "clients.csv")
     drop(home, N43)
 
     bank = ingest(conn, home)
-    [documents] = ingest_entity(conn, load_settings(home), "documents")
+    [clients] = ingest_entity(conn, load_settings(home), "clients")
 
     assert [o.file_name for o in bank.outcomes] == ["cuenta_dos_cuentas.n43"]
     assert bank.unrecognised == []
-    assert (documents.file_name, documents.status, documents.rows) == ("documents.csv", LOADED, 6)
+    assert (clients.file_name, clients.status, clients.rows) == ("clients.csv", LOADED, 2)
     registry = conn.execute("select file_name, entity from raw.file_registry order by file_id").fetchall()
-    assert registry == [("cuenta_dos_cuentas.n43", ENTITY), ("documents.csv", "documents")]
+    assert registry == [("cuenta_dos_cuentas.n43", ENTITY), ("clients.csv", "clients")]
 
 
 def test_bank_csv_loads_through_the_mapping_declared_in_config(conn, home, monkeypatch):

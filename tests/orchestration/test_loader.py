@@ -37,7 +37,20 @@ def ingest(conn, home, entity):
     return ingest_entity(conn, load_settings(home), entity)
 
 
+def load_aging(conn, home, *entities):
+    """Loads the aging fixture's files of `entities`, in the order given."""
+    for entity in entities:
+        shutil.copy(AGING_INBOX / f"{entity}.csv", home / "inbox")
+        [outcome] = ingest(conn, home, entity)
+        assert outcome.status == LOADED, outcome.message
+
+
+def loaded_copies(home):
+    return sorted(path.name for path in (home / "inbox" / "loaded").glob("*/*"))
+
+
 def test_good_file_loads_every_row_with_lineage(conn, home):
+    load_aging(conn, home, "fx_rates", "clients")
     shutil.copy(AGING_INBOX / "documents.csv", home / "inbox")
 
     [outcome] = ingest(conn, home, "documents")
@@ -49,14 +62,19 @@ def test_good_file_loads_every_row_with_lineage(conn, home):
     assert rows[0] == ("D1", Decimal("1210.00"), "documents.csv", 2)
     assert rows[-1] == ("D4", Decimal("999.00"), "documents.csv", 7)
     assert conn.execute("select typeof(total) from raw.documents limit 1").fetchall() == [("DECIMAL(18,2)",)]
-    registry = conn.execute("select file_name, entity, status, row_count, length(sha256) from raw.file_registry").fetchall()
+    registry = conn.execute(
+        "select file_name, entity, status, row_count, length(sha256) from raw.file_registry where entity = 'documents'"
+    ).fetchall()
     assert registry == [("documents.csv", "documents", LOADED, 6, 64)]
+    # Out of the inbox once loaded, into inbox/loaded/<day>/.
+    assert not (home / "inbox" / "documents.csv").exists()
+    assert loaded_copies(home) == ["clients.csv", "documents.csv", "fx_rates.csv"]
 
 
 def test_same_file_dropped_again_loads_nothing_twice(conn, home):
-    shutil.copy(AGING_INBOX / "receipts.csv", home / "inbox")
-    ingest(conn, home, "receipts")
+    load_aging(conn, home, "clients", "receipts")
     shutil.copy(AGING_INBOX / "receipts.csv", home / "inbox" / "receipts_again.csv")
+    shutil.copy(AGING_INBOX / "receipts.csv", home / "inbox")
 
     outcomes = ingest(conn, home, "receipts")
 
@@ -65,9 +83,12 @@ def test_same_file_dropped_again_loads_nothing_twice(conn, home):
         ("receipts_again.csv", DUPLICATE),
     ]
     assert conn.execute("select count(*) from raw.receipts").fetchall() == [(2,)]
+    # The copy of the same name that day is kept beside the first, not over it.
+    assert loaded_copies(home) == ["clients.csv", "receipts.2.csv", "receipts.csv", "receipts_again.csv"]
 
 
 def test_malformed_file_is_quarantined_whole_and_the_others_load(conn, home):
+    load_aging(conn, home, "clients")
     (home / "inbox" / "documents_1.csv").write_text(
         DOCUMENTS_HEADER
         + "D1,invoice,F-1,C1,2025-03-01,2025-03-31,EUR,100.00,21.00,0,121.00,,,issued,2025-03-01\n"
@@ -89,17 +110,18 @@ def test_malformed_file_is_quarantined_whole_and_the_others_load(conn, home):
     assert "documents_1.csv" in report
     assert "line 3, column total, value '999.00'" in report
     assert conn.execute("select document_id from raw.documents").fetchall() == [("D3",)]
-    statuses = conn.execute("select file_name, status from raw.file_registry order by file_name").fetchall()
+    statuses = conn.execute(
+        "select file_name, status from raw.file_registry where entity = 'documents' order by file_name"
+    ).fetchall()
     assert statuses == [("documents_1.csv", QUARANTINED), ("documents_2.csv", LOADED)]
 
-    # A re-run finds nothing new: the bad file is out of the inbox, the good one is known.
-    assert [(o.file_name, o.status) for o in ingest(conn, home, "documents")] == [("documents_2.csv", DUPLICATE)]
+    # A re-run finds nothing new: the bad file is in quarantine, the good one in loaded/.
+    assert ingest(conn, home, "documents") == []
     assert conn.execute("select count(*) from raw.documents").fetchall() == [(1,)]
 
 
 def test_installments_not_summing_to_their_document_are_quarantined(conn, home):
-    shutil.copy(AGING_INBOX / "documents.csv", home / "inbox")
-    ingest(conn, home, "documents")
+    load_aging(conn, home, "fx_rates", "clients", "documents")
     # D1's total is 1210.00; these add up to 1209.99.
     (home / "inbox" / "installments.csv").write_text(
         "document_id,installment_no,due_date,amount\n"
@@ -116,6 +138,7 @@ def test_installments_not_summing_to_their_document_are_quarantined(conn, home):
 
 
 def test_corrected_re_export_is_kept_as_a_new_version(conn, home):
+    load_aging(conn, home, "clients")
     (home / "inbox" / "documents_2025-03-01.csv").write_text(
         DOCUMENTS_HEADER + "D1,invoice,F-1,C1,2025-03-01,2025-03-31,EUR,100.00,21.00,0,121.00,,PO-1,issued,2025-03-01T10:00:00\n",
         encoding="utf-8",
@@ -141,6 +164,6 @@ def test_every_raw_table_exists_even_without_files(conn, home):
     ingest(conn, home, "clients")
     tables = {row[0] for row in conn.execute("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
     assert tables == {
-        "file_registry", "credit_decisions", "client_tax_id_checks", "clients", "documents", "installments", "receipts", "allocations", "withholdings", "fx_rates",
+        "file_registry", "ingest_warnings", "credit_decisions", "client_tax_id_checks", "clients", "documents", "installments", "receipts", "allocations", "withholdings", "fx_rates",
         "bank_statements", "bank_statement_lines",
     }

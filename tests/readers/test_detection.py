@@ -3,9 +3,10 @@ import pytest
 from orchestration.readers import ENTITIES, detect_entity
 
 
-def test_entities_in_contract_order():
+def test_entities_in_load_order():
+    """Each entity's files are checked against what the entities before it loaded."""
     assert ENTITIES == (
-        "clients", "documents", "installments", "receipts", "allocations", "withholdings", "fx_rates",
+        "fx_rates", "clients", "documents", "installments", "receipts", "allocations", "withholdings",
     )  # fmt: skip
 
 

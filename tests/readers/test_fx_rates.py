@@ -84,8 +84,14 @@ def test_fx_file_without_date_column(rejection):
     ]
 
 
-def test_a_rate_with_more_decimals_than_the_warehouse_keeps_is_refused(rejection):
-    errors = rejection("fx_rates", "fx_rates.csv", b"Date,USD\n2025-03-14,1.08821234\n")
+def test_a_rate_is_kept_at_full_precision():
+    """1/75 written out to ten decimals keeps all ten; a spreadsheet float written whole
+    (0.0133333333333333333333, 22 decimals) is rounded half-even to the 18 raw keeps."""
+    data = b"Date,USD,INR\n2025-03-14,0.0133333333,0.0133333333333333333333\n"
 
-    assert [(e.line, e.column, e.value) for e in errors] == [(2, "USD", "1.08821234")]
-    assert "more than 6 decimals" in errors[0].reason
+    rows = read_export("fx_rates", "fx_rates.csv", data)
+
+    assert [(row["currency"], row["rate"]) for row in rows] == [
+        ("USD", Decimal("0.0133333333")),
+        ("INR", Decimal("0.013333333333333333")),
+    ]

@@ -242,8 +242,6 @@ def test_repeated_column_in_header(rejection):
     [
         (b"", "empty file"),
         (b"\n \n,,,\n", "empty file"),
-        (CLIENTS_HEADER.encode(), "no data rows"),
-        (CLIENTS_HEADER.encode() + b"\n\n", "no data rows"),
     ],
 )
 def test_empty_files(rejection, data, reason):
@@ -251,6 +249,28 @@ def test_empty_files(rejection, data, reason):
 
     assert (error.line, error.column, error.value) == (0, "", "")
     assert reason in error.reason
+
+
+@pytest.mark.parametrize("data", [CLIENTS_HEADER.encode(), CLIENTS_HEADER.encode() + b"\n\n"])
+def test_a_header_alone_is_a_valid_empty_export(data):
+    """A day without new clients (or receipts) is an export of no rows, not an error."""
+    assert read_export("clients", "clients.csv", data) == []
+
+
+def test_a_header_alone_still_needs_the_required_columns(rejection):
+    error = _one(rejection("clients", "clients.csv", CLIENTS_HEADER.replace("legal_name,", "").encode()))
+
+    assert (error.line, error.column, error.reason) == (1, "legal_name", "required column missing")
+
+
+def test_unknown_columns_are_reported_as_schema_drift_and_the_file_loads():
+    warnings = []
+    rows = read_export("clients", "clients.csv", CLIENTS_HEADER.replace("\n", ",Notes,Region\n").encode(), warnings)
+
+    assert rows == []
+    [warning] = warnings
+    assert (warning.line, warning.column) == (1, "Notes, Region")
+    assert "not in the clients contract" in warning.reason and "schema drift" in warning.reason
 
 
 def test_undecodable_bytes(rejection):
@@ -264,13 +284,30 @@ def test_undecodable_bytes(rejection):
     assert "0x81" in error.reason
 
 
-def test_utf16_text_is_refused(rejection):
-    data = (CLIENTS_HEADER + GOOD_CLIENT).encode("utf-16")
+def test_utf16_with_its_byte_order_mark_is_read():
+    """Excel's "Unicode text" export: UTF-16 with a BOM (Python's utf-16 codec writes one)."""
+    data = (CLIENTS_HEADER + GOOD_CLIENT.replace("Uno", "Uño")).encode("utf-16")
+
+    [row] = read_export("clients", "clients.csv", data)
+
+    assert row["legal_name"] == "Uño S.L."
+
+
+def test_utf16_without_byte_order_mark_is_refused(rejection):
+    data = (CLIENTS_HEADER + GOOD_CLIENT).encode("utf-16-le")
 
     error = _one(rejection("clients", "clients.csv", data))
 
     assert error.line == 0
-    assert "NUL bytes" in error.reason
+    assert "NUL bytes; UTF-16 needs its byte-order mark" in error.reason
+
+
+def test_a_tab_delimited_file_is_refused_by_name(rejection):
+    data = (CLIENTS_HEADER + GOOD_CLIENT).replace(",", "\t").encode()
+
+    error = _one(rejection("clients", "clients.csv", data))
+
+    assert (error.line, error.reason) == (1, "the header is split by tabs; exports are delimited by , or ;")
 
 
 def test_quote_never_closed(rejection):

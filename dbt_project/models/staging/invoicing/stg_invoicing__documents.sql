@@ -1,7 +1,14 @@
 -- One row per document: its latest export (latest updated_at, then latest file) wins;
--- earlier versions stay in raw.documents.
+-- earlier versions stay in raw.documents. A note whose related_document_id names
+-- another client's document is read as unlinked (DECISIONLOG: Cross-client links; the
+-- loader recorded it in raw.ingest_warnings).
 with versions as (
     {{ latest_version(source('raw', 'documents'), key=['document_id'], order_by=['updated_at']) }}
+),
+
+document_clients as (
+    select document_id as related_id, client_id as related_client_id
+    from versions
 )
 
 select
@@ -16,7 +23,9 @@ select
     {{ money('tax') }} as tax_amount,
     {{ money('coalesce(withholding, 0)') }} as withholding_amount,
     {{ money('total') }} as total_amount,
-    related_document_id,
+    case
+        when related_client_id is null or related_client_id = client_id then related_document_id
+    end as related_document_id,
     purchase_order,
     status as document_status,
     status = 'void' as is_void,
@@ -27,3 +36,5 @@ select
     dispute_reason,
     {{ lineage_columns() }}
 from versions
+left join document_clients
+    on document_clients.related_id = versions.related_document_id

@@ -1,0 +1,242 @@
+"""The checks across files: one export's rows against what raw already holds.
+
+Run before a file reaches raw, on the rows the reader returned and the raw tables as the
+warehouse will read them (latest export wins, the file being checked newest of all).
+Files load in dependency order (fx_rates and clients, then documents and receipts, then
+installments, withholdings and allocations: orchestration/ingest/assets.py), so raw
+already holds what this run loaded before. A problem quarantines the file whole; a row the contract can
+read safely (a note linked to another client's document is read as unlinked) loads with
+a warning.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.ingest.raw_tables import arrow_schema
+from orchestration.readers import FieldError, check_installments_sum
+from orchestration.readers.contract import CONTRACT
+
+# Kinds of warning recorded in raw.ingest_warnings.
+SCHEMA_DRIFT = "schema_drift"
+CROSS_CLIENT_LINK = "cross_client_link"
+
+_INCOMING = "incoming_checked_rows"
+
+# The current version of each document, as stg_invoicing__documents ranks them.
+_CURRENT_DOCUMENTS = """
+    select document_id, client_id, currency, total
+    from (
+        select *, row_number() over (
+            partition by document_id order by updated_at desc, _file_id desc, _line_number desc
+        ) as version_rank
+        from raw.documents
+    ) as ranked
+    where version_rank = 1
+"""
+
+# The current version of each receipt, as stg_invoicing__receipts ranks them.
+_CURRENT_RECEIPTS = """
+    select receipt_id, client_id, currency, amount
+    from (
+        select *, row_number() over (
+            partition by receipt_id order by _file_id desc, _line_number desc
+        ) as version_rank
+        from raw.receipts
+    ) as ranked
+    where version_rank = 1
+"""
+
+_UNKNOWN_CLIENT = f"""
+    select _line_number, 'client_id', client_id, 'client ' || client_id || ' is not in any clients export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from raw.clients where clients.client_id = incoming.client_id)
+"""
+
+_UNKNOWN_DOCUMENT = f"""
+    select _line_number, 'document_id', document_id, 'document ' || document_id || ' is not in any documents export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from raw.documents where documents.document_id = incoming.document_id)
+"""
+
+_ALLOCATION_PROBLEMS = f"""
+    with receipts as ({_CURRENT_RECEIPTS}), documents as ({_CURRENT_DOCUMENTS})
+    select _line_number, 'receipt_id', incoming.receipt_id,
+        'receipt ' || incoming.receipt_id || ' is not in any receipts export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from receipts where receipts.receipt_id = incoming.receipt_id)
+    union all
+    select _line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' is not in any documents export'
+    from {_INCOMING} as incoming
+    where not exists (select 1 from documents where documents.document_id = incoming.document_id)
+    union all
+    select incoming._line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' belongs to client ' || documents.client_id
+        || ', but receipt ' || incoming.receipt_id || ' was paid by client ' || receipts.client_id
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    inner join documents on documents.document_id = incoming.document_id
+    where documents.client_id <> receipts.client_id
+    union all
+    select incoming._line_number, 'document_id', incoming.document_id,
+        'document ' || incoming.document_id || ' is in ' || documents.currency
+        || ', but receipt ' || incoming.receipt_id || ' is in ' || receipts.currency
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    inner join documents on documents.document_id = incoming.document_id
+    where documents.client_id = receipts.client_id and upper(documents.currency) <> upper(receipts.currency)
+    union all
+    -- This file becomes the latest to list these receipts, so its lines are all the
+    -- allocations the warehouse will see for them.
+    select min(incoming._line_number), 'amount', cast(sum(incoming.amount) as varchar),
+        'allocations of receipt ' || incoming.receipt_id || ' add up to ' || cast(sum(incoming.amount) as varchar)
+        || ', more than the receipt''s ' || cast(any_value(receipts.amount) as varchar)
+    from {_INCOMING} as incoming
+    inner join receipts on receipts.receipt_id = incoming.receipt_id
+    group by incoming.receipt_id
+    having sum(incoming.amount) > any_value(receipts.amount)
+"""
+
+# A note's related document as the warehouse will see it: this file's version when it
+# is the newest (equal updated_at: the later file wins), else raw's current one.
+_CROSS_CLIENT_LINKS = f"""
+    with versions as (
+        select document_id, client_id, updated_at, 1 as is_incoming, _line_number from {_INCOMING}
+        union all
+        select document_id, client_id, updated_at, 0, _line_number from raw.documents
+    ),
+    current_documents as (
+        select document_id, client_id
+        from (
+            select *, row_number() over (
+                partition by document_id order by updated_at desc, is_incoming desc, _line_number desc
+            ) as version_rank
+            from versions
+        ) as ranked
+        where version_rank = 1
+    )
+    select incoming._line_number, 'related_document_id', incoming.related_document_id,
+        replace(incoming.type, '_', ' ') || ' ' || incoming.document_id || ' of client ' || incoming.client_id
+        || ' corrects ' || incoming.related_document_id || ', a document of client ' || related.client_id
+        || ': loaded as not linked to any document'
+    from {_INCOMING} as incoming
+    inner join current_documents as related on related.document_id = incoming.related_document_id
+    where related.client_id <> incoming.client_id
+"""
+
+# The other direction: notes already in raw that name a document this file gives to
+# another client (the document arrived after its note, or moved to another client).
+_NOTES_LEFT_UNLINKED = f"""
+    with notes as (
+        select document_id, type, client_id, related_document_id
+        from (
+            select *, row_number() over (
+                partition by document_id order by updated_at desc, _file_id desc, _line_number desc
+            ) as version_rank
+            from raw.documents
+        ) as ranked
+        where version_rank = 1
+            and related_document_id is not null
+            and document_id not in (select document_id from {_INCOMING})
+    )
+    select incoming._line_number, 'client_id', incoming.client_id,
+        'document ' || incoming.document_id || ' of client ' || incoming.client_id || ' is corrected by '
+        || replace(notes.type, '_', ' ') || ' ' || notes.document_id || ' of client ' || notes.client_id
+        || ', loaded before: that note is read as not linked to any document'
+    from {_INCOMING} as incoming
+    inner join notes on notes.related_document_id = incoming.document_id
+    where notes.client_id <> incoming.client_id
+"""
+
+# A document or receipt converts to the reporting currency at the rate of its date, or
+# the latest earlier one (int_fx_rates): through the euro, so both its currency and the
+# reporting currency need a rate on or before that date (the euro is quoted on every
+# rate date). $reporting is the reporting currency; date_column the row's date.
+def _currency_without_rate(date_column: str) -> str:
+    return f"""
+    with first_rates as (
+        select upper(currency) as currency, min(rate_date) as first_rate_date
+        from raw.fx_rates
+        group by all
+        union all
+        select 'EUR', min(rate_date) from raw.fx_rates
+    ),
+    needed as (
+        select incoming._line_number, incoming.currency, incoming.{date_column} as row_date,
+            (select first_rate_date from first_rates where first_rates.currency = upper(incoming.currency))
+                as currency_first_date,
+            (select first_rate_date from first_rates where first_rates.currency = $reporting)
+                as reporting_first_date
+        from {_INCOMING} as incoming
+        where upper(incoming.currency) <> $reporting
+    )
+    select _line_number, 'currency', currency,
+        case
+            when currency_first_date is null
+                then 'currency ' || upper(currency) || ' has no exchange rate in any fx_rates file'
+            when reporting_first_date is null
+                then 'the reporting currency ' || $reporting || ' has no exchange rate in any fx_rates file'
+            else 'currency ' || upper(currency) || ' has no exchange rate to ' || $reporting || ' on or before '
+                || cast(row_date as varchar) || ' in any fx_rates file (the first is of '
+                || cast(greatest(currency_first_date, reporting_first_date) as varchar) || ')'
+        end
+    from needed
+    where currency_first_date is null
+        or reporting_first_date is null
+        or greatest(currency_first_date, reporting_first_date) > row_date
+"""
+
+
+_PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
+    "documents": (_UNKNOWN_CLIENT, _currency_without_rate("issue_date")),
+    "receipts": (_UNKNOWN_CLIENT, _currency_without_rate("date")),
+    "withholdings": (_UNKNOWN_DOCUMENT,),
+    "allocations": (_ALLOCATION_PROBLEMS,),
+}
+
+_WARNING_QUERIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "documents": ((CROSS_CLIENT_LINK, _CROSS_CLIENT_LINKS), (CROSS_CLIENT_LINK, _NOTES_LEFT_UNLINKED)),
+}
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    kind: str
+    problem: FieldError
+
+
+def check_references(
+    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, rows: list[dict], reporting_currency: str
+) -> tuple[list[FieldError], list[IngestWarning]]:
+    """What makes the file unloadable (problems, by line) and what loads with a warning."""
+    if entity == "installments":
+        return check_installments_sum(rows, _document_totals(conn), file_name), []
+    problem_queries = _PROBLEM_QUERIES.get(entity, ())
+    warning_queries = _WARNING_QUERIES.get(entity, ())
+    if not rows or not (problem_queries or warning_queries):
+        return [], []
+    conn.register(_INCOMING, pa.Table.from_pylist(rows, schema=arrow_schema(CONTRACT[entity])))
+    try:
+        parameters = {"reporting": reporting_currency}
+        problems = [error for query in problem_queries for error in _errors(conn, query, parameters)]
+        warnings = [
+            IngestWarning(kind, error) for kind, query in warning_queries for error in _errors(conn, query, parameters)
+        ]
+    finally:
+        conn.unregister(_INCOMING)
+    return sorted(problems, key=lambda error: error.line), warnings
+
+
+def _errors(conn: duckdb.DuckDBPyConnection, query: str, parameters: dict) -> list[FieldError]:
+    # Only the queries that name $reporting take it: DuckDB refuses unused parameters.
+    used = {name: value for name, value in parameters.items() if f"${name}" in query}
+    return [
+        FieldError(line, column, value, reason)
+        for line, column, value, reason in conn.execute(query, used).fetchall()
+    ]
+
+
+def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict:
+    return {document_id: total for document_id, _, _, total in conn.execute(_CURRENT_DOCUMENTS).fetchall()}
