@@ -233,7 +233,7 @@ FAILURES = [
     ("withholdings_unique_per_file", 2, "document_id=D404"),
     ("withholdings_amount_has_two_decimals", 1, "amount=0.001"),
     ("withholdings_document_id_is_known", 2, "document_id=D404"),
-    ("fx_rates_columns_and_types", 1, "rate DECIMAL(18,6)"),
+    ("fx_rates_columns_and_types", 1, "rate DECIMAL(38,18)"),
     ("fx_rates_rate_date_not_null", 1, "fx_rates_bad.csv line 4"),
     ("fx_rates_currency_not_null", 1, "fx_rates_bad.csv line 4"),
     ("fx_rates_unique_per_file", 2, "currency=XYZ"),
