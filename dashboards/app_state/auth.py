@@ -1,9 +1,9 @@
 """Logging in: the password checked, failures rate-limited per user name and per client
 address, every attempt audited; and when an idle session must log in again.
 
-After `max_failures` failed logins within `failure_window` (for one name since its last
-successful login, or from one address), logins for that name or from that address are
-refused, even with the right password, until `lockout` has passed since the last failure.
+After `max_failures` failed logins for one name (since its last successful login) or
+`max_failures_per_address` from one client address, within `failure_window`, logins for
+that name or from that address are refused, even with the right password, until `lockout` has passed since the last failure.
 A refused attempt is audited (login_locked) but does not extend the lock: otherwise anyone
 could keep a colleague locked out forever. Unknown names are counted like known ones and
 cost the same time, so the answer never tells whether a name exists."""
@@ -79,18 +79,21 @@ def _locked_until(
             audit_log.c.action == audit.LOGIN, audit_log.c.entity_id == name
         )
     ).scalar_one()
-    by_name = [audit_log.c.entity_id == name, audit_log.c.occurred_at >= max(since, last_login or since)]
-    keys = [by_name]
+    limits = [
+        (settings.max_failures, [audit_log.c.entity_id == name, audit_log.c.occurred_at >= max(since, last_login or since)])
+    ]
     if client_address is not None:
-        keys.append([audit_log.c.client_address == client_address, audit_log.c.occurred_at >= since])
+        limits.append(
+            (settings.max_failures_per_address, [audit_log.c.client_address == client_address, audit_log.c.occurred_at >= since])
+        )
     ends = []
-    for conditions in keys:
+    for limit, conditions in limits:
         recent = conn.execute(
             sa.select(audit_log.c.occurred_at)
             .where(audit_log.c.action == audit.LOGIN_FAILED, *conditions)
             .order_by(audit_log.c.occurred_at.desc())
-            .limit(settings.max_failures)
+            .limit(limit)
         ).scalars().all()
-        if len(recent) >= settings.max_failures and recent[0] + settings.lockout > now:
+        if len(recent) >= limit and recent[0] + settings.lockout > now:
             ends.append(recent[0] + settings.lockout)
     return max(ends, default=None)

@@ -3,7 +3,8 @@
 | variable | default | meaning |
 |---|---|---|
 | CARTERA_APP_DB_URL | sqlite:///$CARTERA_HOME/app.sqlite | the store: any SQLAlchemy URL; `postgresql+psycopg://user@host/db` for a multi-user deployment |
-| CARTERA_LOGIN_MAX_FAILURES | 5 | failed logins, per user name or per client address, that lock logins |
+| CARTERA_LOGIN_MAX_FAILURES | 5 | failed logins for one user name that lock its logins |
+| CARTERA_LOGIN_MAX_FAILURES_PER_ADDRESS | 20 | failed logins from one client address (for any names) that lock logins from it; higher, as an office behind one router shares an address |
 | CARTERA_LOGIN_WINDOW_MINUTES | 15 | ... counted over this many minutes |
 | CARTERA_LOGIN_LOCKOUT_MINUTES | 15 | how long logins stay locked after the last of those failures |
 | CARTERA_SESSION_IDLE_MINUTES | 30 | a dashboard session idle this long must log in again (`session_expired`) |
@@ -25,6 +26,7 @@ import argon2
 class StoreSettings:
     url: str
     max_failures: int = 5
+    max_failures_per_address: int = 20
     failure_window: timedelta = timedelta(minutes=15)
     lockout: timedelta = timedelta(minutes=15)
     session_idle: timedelta = timedelta(minutes=30)
@@ -52,6 +54,7 @@ def load_store_settings(url: str | None = None, env: Mapping[str, str] = os.envi
     return StoreSettings(
         url=url or default_url(env=env),
         max_failures=integer("CARTERA_LOGIN_MAX_FAILURES", 5),
+        max_failures_per_address=integer("CARTERA_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         failure_window=minutes("CARTERA_LOGIN_WINDOW_MINUTES", 15),
         lockout=minutes("CARTERA_LOGIN_LOCKOUT_MINUTES", 15),
         session_idle=minutes("CARTERA_SESSION_IDLE_MINUTES", 30),

@@ -2,8 +2,8 @@
 
 Roles: `viewer` reads everything; `committee` also records credit decisions; `admin` also
 manages users. Who acts is a user name, checked against the store on every write, or
-`shell:<os user>` for the `cartera users` CLI (whoever runs it already holds the store's
-files or URL)."""
+`shell:<os user>` for the `cartera users` CLI, which may manage users (whoever runs it
+already holds the store's files or URL) but never records a decision."""
 
 import functools
 import getpass
@@ -115,9 +115,10 @@ def list_users(store: Store) -> list[User]:
 
 
 def require_permission(conn: sa.Connection, actor: str, permission: str) -> None:
-    """Raises PermissionDenied unless `actor` is the shell or an active user whose stored
-    role grants `permission`. Called inside every write that needs a role."""
-    if actor.startswith(SHELL_PREFIX):
+    """Raises PermissionDenied unless `actor` is an active user whose stored role grants
+    `permission`, or the shell managing users (a decision is always a named member's).
+    Called inside every write that needs a role."""
+    if actor.startswith(SHELL_PREFIX) and permission == MANAGE_USERS:
         return
     row = _row(conn, normalise_name(actor))
     if row is None or not user_from_row(row).can(permission):
