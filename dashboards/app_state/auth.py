@@ -6,8 +6,10 @@ After `max_failures` failed logins for one name (since its last successful login
 that name or from that address are refused, even with the right password, until `lockout` has passed since the last failure.
 A refused attempt is audited (login_locked) but does not extend the lock: otherwise anyone
 could keep a colleague locked out forever. Unknown names are counted like known ones and
-cost the same time, so the answer never tells whether a name exists."""
+cost the same time, so the answer never tells whether a name exists. Failures and refusals
+are audit rows, and warnings on this module's logger for the server's log."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +20,8 @@ from dashboards.app_state.settings import StoreSettings
 from dashboards.app_state.store import Store
 from dashboards.app_state.tables import audit_log, users
 from dashboards.app_state.users import User, dummy_hash, normalise_name, user_from_row, verify_password
+
+_log = logging.getLogger(__name__)
 
 OK = "ok"
 WRONG_CREDENTIALS = "wrong_credentials"  # unknown name or wrong password: the UI says the same
@@ -40,7 +44,9 @@ def authenticate(store: Store, name: str, password: str, client_address: str | N
     """Checks `password` for `name` logging in from `client_address` (None when unknown,
     e.g. the CLI). The check runs in one write transaction, so attempts made at once are
     counted one after another and a burst cannot slip past the limit."""
-    name = normalise_name(name)
+    # Whatever was typed is audited, cut to the columns' width (no name is longer).
+    name = normalise_name(name)[:64]
+    client_address = None if client_address is None else client_address[:64]
     now = store.now()
     settings = store.settings
     with store.write() as conn:
@@ -50,6 +56,7 @@ def authenticate(store: Store, name: str, password: str, client_address: str | N
                 conn, now, name, audit.LOGIN_LOCKED, "user", name,
                 new_value={"locked_until": locked_until}, client_address=client_address,
             )
+            _log.warning("login refused for %r from %s: locked until %s", name, client_address, locked_until)
             return LoginResult(LOCKED, locked_until=locked_until)
         row = conn.execute(sa.select(users).where(users.c.name == name)).one_or_none()
         password_ok = verify_password(settings, row.password_hash if row else dummy_hash(settings), password)
@@ -61,6 +68,7 @@ def authenticate(store: Store, name: str, password: str, client_address: str | N
             conn, now, name, audit.LOGIN_FAILED, "user", name,
             new_value={"reason": reason}, client_address=client_address,
         )
+    _log.warning("failed login for %r from %s: %s", name, client_address, reason)
     return LoginResult(DISABLED if reason == "disabled" else WRONG_CREDENTIALS)
 
 

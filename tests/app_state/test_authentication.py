@@ -40,6 +40,10 @@ def test_right_password_logs_in_with_the_stored_role(people):
     assert authenticate(people, "nadie", "comite", "10.0.0.7").outcome == WRONG_CREDENTIALS
 
 
+def test_an_overlong_name_is_a_wrong_credential_not_an_error(people):
+    assert authenticate(people, "x" * 10_000, "x", "::ffff:" + "9" * 100).outcome == WRONG_CREDENTIALS
+
+
 def test_a_disabled_user_cannot_log_in(people):
     disable_user(people, "demo", actor=SHELL)
     assert authenticate(people, "demo", "demo", "10.0.0.8").outcome == DISABLED
