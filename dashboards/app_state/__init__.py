@@ -13,7 +13,15 @@ on its own (orchestration/ingest/app_state.py): this package never imports the p
 """
 
 from dashboards.app_state.audit import AuditEntry, ChainReport, audit_entries, verify_store
-from dashboards.app_state.auth import DISABLED, LOCKED, OK, WRONG_CREDENTIALS, LoginResult, authenticate, session_expired
+from dashboards.app_state.auth import (
+    DISABLED,
+    LOCKED,
+    OK,
+    WRONG_CREDENTIALS,
+    LoginResult,
+    authenticate,
+    session_expired,
+)
 from dashboards.app_state.decisions import (
     ACTIONS,
     LIMIT_ACTIONS,

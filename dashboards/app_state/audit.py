@@ -117,9 +117,8 @@ def verify_chain(conn: sa.Connection) -> ChainReport:
                 expected_seq - 1, row["seq"], f"row {row['seq']} does not link to row {row['seq'] - 1} (altered?)"
             )
         if row_hash(row) != row["row_hash"]:
-            return ChainReport(
-                expected_seq - 1, row["seq"], f"row {row['seq']} does not match its hash (altered behind the app's back?)"
-            )
+            problem = f"row {row['seq']} does not match its hash (altered behind the app's back?)"
+            return ChainReport(expected_seq - 1, row["seq"], problem)
         expected_seq, previous_hash = expected_seq + 1, row["row_hash"]
     rows = expected_seq - 1
     head = conn.execute(sa.select(audit_chain_head).where(audit_chain_head.c.id == 1)).one()

@@ -3,7 +3,8 @@ address, every attempt audited; and when an idle session must log in again.
 
 After `max_failures` failed logins for one name (since its last successful login) or
 `max_failures_per_address` from one client address, within `failure_window`, logins for
-that name or from that address are refused, even with the right password, until `lockout` has passed since the last failure.
+that name or from that address are refused, even with the right password, until
+`lockout` has passed since the last failure.
 A refused attempt is audited (login_locked) but does not extend the lock: otherwise anyone
 could keep a colleague locked out forever. Unknown names are counted like known ones and
 cost the same time, so the answer never tells whether a name exists. Failures and refusals
@@ -87,13 +88,11 @@ def _locked_until(
             audit_log.c.action == audit.LOGIN, audit_log.c.entity_id == name
         )
     ).scalar_one()
-    limits = [
-        (settings.max_failures, [audit_log.c.entity_id == name, audit_log.c.occurred_at >= max(since, last_login or since)])
-    ]
+    name_since = max(since, last_login or since)
+    limits = [(settings.max_failures, [audit_log.c.entity_id == name, audit_log.c.occurred_at >= name_since])]
     if client_address is not None:
-        limits.append(
-            (settings.max_failures_per_address, [audit_log.c.client_address == client_address, audit_log.c.occurred_at >= since])
-        )
+        by_address = [audit_log.c.client_address == client_address, audit_log.c.occurred_at >= since]
+        limits.append((settings.max_failures_per_address, by_address))
     ends = []
     for limit, conditions in limits:
         recent = conn.execute(

@@ -58,7 +58,9 @@ def record_decision(
             require_permission(conn, actor, RECORD_DECISION)
         except PermissionDenied as refusal:
             refused = refusal
-            audit.append(conn, now, actor, audit.DECISION_REFUSED, "client", values["client_id"], new_value=_audited(values))
+            audit.append(
+                conn, now, actor, audit.DECISION_REFUSED, "client", values["client_id"], new_value=_audited(values)
+            )
         else:
             refused = None
             previous = _latest_of_client(conn, values["client_id"])
@@ -119,7 +121,8 @@ def _decision(row: sa.Row) -> Decision:
 
 
 def _audited(values: dict) -> dict:
-    return {name: value for name, value in values.items() if name not in ("decided_at",)}
+    # The audit row has its own timestamp.
+    return {name: value for name, value in values.items() if name != "decided_at"}
 
 
 def _validated(
