@@ -7,7 +7,8 @@ serialisation (sorted-key JSON of every column but `row_hash`, timestamps as
 UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`). The first row links to 64 zeros. The chain head
 (`audit_chain_head`) holds the last seq and hash, so deleting the last rows breaks it too.
 
-The chain shows edits and deletions made behind the app's back; someone able to rewrite
+The database refuses UPDATE and DELETE on audit_log (triggers, migration 0002). The chain
+shows edits and deletions made behind the app's back all the same; someone able to rewrite
 the whole table and the head can recompute every hash, which only an anchor outside the
 database (a copy of the head elsewhere) would show.
 """

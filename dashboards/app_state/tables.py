@@ -81,7 +81,7 @@ credit_decisions = sa.Table(
     sa.Column("decided_at", UtcDateTime, nullable=False),
 )
 
-# Append-only: one row per write, chained by hash (audit.py).
+# Append-only (triggers refuse UPDATE and DELETE): one row per write, chained by hash (audit.py).
 audit_log = sa.Table(
     "audit_log",
     metadata,

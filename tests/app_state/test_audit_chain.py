@@ -8,6 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboards.app_state import add_user, audit_entries, authenticate, record_decision, set_password, verify_store
+from dashboards.app_state.audit import row_hash
+from dashboards.app_state.tables import audit_log
 from orchestration.cli import main
 from tests.app_state.conftest import SHELL
 
@@ -25,9 +27,23 @@ def written(store, clock):
     return store
 
 
-def _execute(store, sql: str) -> None:
+def _execute(store, sql: str, **params) -> None:
+    """Runs `sql` behind the app's back: first removing the triggers that make the
+    database refuse any change to audit_log (migration 0002)."""
     with store.engine.begin() as conn:
-        conn.execute(sa.text(sql))
+        if conn.dialect.name == "sqlite":
+            conn.execute(sa.text("drop trigger if exists audit_log_no_update"))
+            conn.execute(sa.text("drop trigger if exists audit_log_no_delete"))
+        else:
+            conn.execute(sa.text("alter table audit_log disable trigger user"))
+        conn.execute(sa.text(sql), params)
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows(written):
+    for sql in ("update audit_log set actor = 'someone' where seq = 2", "delete from audit_log where seq = 6"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), written.engine.begin() as conn:
+            conn.execute(sa.text(sql))
+    assert verify_store(written).intact
 
 
 def test_every_write_is_a_chained_row(written):
@@ -48,16 +64,12 @@ def test_an_edited_row_is_reported(written):
 
 
 def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(written):
-    with written.engine.begin() as conn:
-        conn.execute(sa.text("update audit_log set actor = 'someone', row_hash = :h where seq = 2"), {"h": "f" * 64})
+    _execute(written, "update audit_log set actor = 'someone', row_hash = :h where seq = 2", h="f" * 64)
     assert verify_store(written).first_broken_seq == 2
     # Recompute row 2's hash honestly: row 3 still points at the old one.
-    from dashboards.app_state.audit import row_hash
-    from dashboards.app_state.tables import audit_log
-
-    with written.engine.begin() as conn:
+    with written.engine.connect() as conn:
         row = conn.execute(sa.select(audit_log).where(audit_log.c.seq == 2)).mappings().one()
-        conn.execute(sa.update(audit_log).where(audit_log.c.seq == 2).values(row_hash=row_hash(row)))
+    _execute(written, "update audit_log set row_hash = :h where seq = 2", h=row_hash(row))
     report = verify_store(written)
     assert (report.first_broken_seq, report.problem) == (3, "row 3 does not link to row 2 (altered?)")
 
