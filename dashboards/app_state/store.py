@@ -70,7 +70,11 @@ def create_store_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # It holds password hashes: readable by its owner only (SQLite gives its -wal and
+        # -shm files the same permissions).
+        path.touch(mode=0o600, exist_ok=True)
     # Writers wait up to 30 s for the lock instead of failing at once.
     engine = sa.create_engine(parsed, connect_args={"timeout": 30})
     _take_over_sqlite_transactions(engine)

@@ -73,3 +73,8 @@ def test_a_store_left_at_the_first_migration_is_brought_to_head(store_url):
             conn.execute(sa.text("update audit_log set actor = 'x'"))
     finally:
         store.close()
+
+
+def test_a_new_sqlite_store_is_readable_by_its_owner_only(tmp_path):
+    open_store(settings=StoreSettings(url=f"sqlite:///{tmp_path / 'home' / 'app.sqlite'}")).close()
+    assert (tmp_path / "home" / "app.sqlite").stat().st_mode & 0o077 == 0
