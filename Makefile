@@ -25,9 +25,12 @@ $(INSTALLED): pyproject.toml requirements.lock
 install: $(INSTALLED)
 
 # Demo exports -> inbox -> Dagster (ingest, dbt build, checks, publish) -> dashboards.
+# Demo logins demo/demo (viewer) and comite/comite (committee); existing users are left as they are.
 demo: install
 	mkdir -p $(CARTERA_HOME)/inbox
 	cp seeds/demo/* $(CARTERA_HOME)/inbox/
+	printf 'demo\n' | $(BIN)/cartera users add demo --role viewer --if-missing --home $(CARTERA_HOME)
+	printf 'comite\n' | $(BIN)/cartera users add comite --role committee --if-missing --home $(CARTERA_HOME)
 	$(BIN)/cartera refresh --home $(CARTERA_HOME)
 	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
 

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     withdraw.add_argument("file", metavar="FILE_NAME_OR_SHA256", help="the loaded file's name, or its sha256 when several share it")
     withdraw.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
     withdraw.set_defaults(handler=_withdraw)
+    _add_app_state_commands(commands)
 
     args = parser.parse_args(argv)
     return args.handler(args)
@@ -99,6 +100,135 @@ def _withdraw(args: argparse.Namespace) -> int:
         print(f"withdraw failed: the warehouse is busy (is a refresh running?): {str(error).splitlines()[0]}", flush=True)
         return 1
     return 0
+
+
+
+# --- App-state store: `cartera users …` and `cartera audit verify` (dashboards/app_state).
+# Passwords are never arguments (they would sit in the shell history and the process
+# list): asked twice on a terminal, else read from the first line of stdin, the usual way
+# to script it (`printf 'secret\n' | cartera users add ana --role viewer`) without putting
+# it in an environment variable every child process inherits.
+
+
+def _add_app_state_commands(commands: argparse._SubParsersAction) -> None:
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
+
+    users = commands.add_parser("users", help="dashboard users: add, list, disable, set-password")
+    actions = users.add_subparsers(dest="users_command", required=True)
+    add = actions.add_parser("add", parents=[home], help="add a user (the password is asked)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="viewer, committee or admin")
+    add.add_argument("--if-missing", action="store_true", help="leave an existing user as it is (for scripts)")
+    add.set_defaults(handler=_users_add)
+    actions.add_parser("list", parents=[home], help="list users and roles").set_defaults(handler=_users_list)
+    disable = actions.add_parser("disable", parents=[home], help="disable a user: no more logins")
+    disable.add_argument("name")
+    disable.set_defaults(handler=_users_disable)
+    set_password = actions.add_parser("set-password", parents=[home], help="set a user's password (asked)")
+    set_password.add_argument("name")
+    set_password.set_defaults(handler=_users_set_password)
+
+    audit = commands.add_parser("audit", help="the audit trail of the app-state store")
+    audit_actions = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_actions.add_parser("verify", parents=[home], help="check the hash chain; exit 1 where it breaks")
+    verify.set_defaults(handler=_audit_verify)
+
+
+def _open_app_store(args: argparse.Namespace):
+    _set_home(args.home)
+    from dashboards.app_state import open_store
+
+    return open_store()
+
+
+def _read_password(name: str) -> str | None:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    first = getpass.getpass(f"password for {name}: ")
+    if getpass.getpass("again: ") != first:
+        print("the two passwords differ; nothing changed", file=sys.stderr)
+        return None
+    return first
+
+
+def _store_command(action) -> int:
+    from dashboards.app_state import AppStateError
+
+    try:
+        return action()
+    except AppStateError as error:
+        print(f"cartera: {error}", file=sys.stderr)
+        return 1
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from dashboards.app_state import add_user, get_user, shell_actor
+
+    store = _open_app_store(args)
+    if args.if_missing and get_user(store, args.name) is not None:
+        print(f"user {args.name} exists: left as it is")
+        return 0
+    password = _read_password(args.name)
+    if password is None:
+        return 1
+
+    def add() -> int:
+        user = add_user(store, args.name, args.role, password, actor=shell_actor())
+        print(f"user {user.name} added ({user.role})")
+        return 0
+
+    return _store_command(add)
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from dashboards.app_state import list_users
+
+    for user in list_users(_open_app_store(args)):
+        print(f"{user.name}\t{user.role}\t{'active' if user.is_active else 'disabled'}")
+    return 0
+
+
+def _users_disable(args: argparse.Namespace) -> int:
+    from dashboards.app_state import disable_user, shell_actor
+
+    store = _open_app_store(args)
+
+    def disable() -> int:
+        disable_user(store, args.name, actor=shell_actor())
+        print(f"user {args.name} disabled")
+        return 0
+
+    return _store_command(disable)
+
+
+def _users_set_password(args: argparse.Namespace) -> int:
+    from dashboards.app_state import set_password, shell_actor
+
+    store = _open_app_store(args)
+    password = _read_password(args.name)
+    if password is None:
+        return 1
+
+    def change() -> int:
+        set_password(store, args.name, password, actor=shell_actor())
+        print(f"password of {args.name} set")
+        return 0
+
+    return _store_command(change)
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from dashboards.app_state import verify_store
+
+    report = verify_store(_open_app_store(args))
+    if report.intact:
+        print(f"audit trail intact: {report.rows} rows")
+        return 0
+    print(f"audit trail broken at row {report.first_broken_seq}: {report.problem}")
+    return 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ them live in orchestration/readers."""
 
 import dagster as dg
 
+from orchestration.ingest.app_state import raw_credit_decisions
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
 from orchestration.readers import ENTITIES
@@ -108,3 +109,4 @@ def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
 
 raw_assets.append(raw_bank_statements)
+raw_assets.append(raw_credit_decisions)  # the dashboards' app-state store, a source

@@ -78,8 +78,8 @@ create table if not exists raw.ingest_warnings (
 """
 
 
-# Committee decisions are app state, not an export: the dashboards will write them to
-# their own store and the refresh will copy them here. Until then the table is empty.
+# Committee decisions are app state, not an export: the dashboards write them to their
+# own store and orchestration/ingest/app_state.py copies them here on each refresh.
 CREDIT_DECISIONS_DDL = """
 create table if not exists raw.credit_decisions (
     decision_id VARCHAR not null,
@@ -89,9 +89,15 @@ create table if not exists raw.credit_decisions (
     currency VARCHAR,
     reason VARCHAR,
     decided_by VARCHAR not null,
-    decided_at TIMESTAMP not null
+    decided_at TIMESTAMP not null,
+    next_review_date DATE,
+    meeting_date DATE,
+    _file_id BIGINT,
+    _loaded_at TIMESTAMP
 )
 """
+# Columns added since the table was first made: a warehouse built before gets them too.
+CREDIT_DECISIONS_ADDED = ("next_review_date DATE", "meeting_date DATE", "_file_id BIGINT", "_loaded_at TIMESTAMP")
 
 
 # Written by orchestration/ingest/tax_ids.py after each clients load, not from a file:
@@ -197,6 +203,8 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(REGISTRY_DDL)
     conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
+    for column in CREDIT_DECISIONS_ADDED:
+        conn.execute(f"alter table raw.credit_decisions add column if not exists {column}")
     conn.execute(CLIENT_TAX_ID_CHECKS_DDL)
     conn.execute(_ddl_from_arrow("bank_statements", BANK_STATEMENTS_SCHEMA))
     conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))

@@ -32,12 +32,12 @@ REASON_ORDER = ["no_recent_review", "breach", "grade_worsened", "high_utilisatio
 GRADE_FACTORS = {"A": Decimal("1.2"), "B": Decimal("1.0"), "C": Decimal("0.8"), "D": Decimal("0.5"), "E": Decimal("0")}
 
 DECISIONS = [
-    ("DEC1", "P1", "approve", Decimal("8000.00"), "EUR", "alta de cliente", "ana", dt.datetime(2024, 3, 1, 10, 0)),
+    ("DEC1", "P1", "raise", Decimal("8000.00"), "EUR", "alta de cliente", "ana", dt.datetime(2024, 3, 1, 10, 0)),
     ("DEC2", "P1", "raise", Decimal("10000.00"), "EUR", "más volumen", "luis", dt.datetime(2025, 1, 15, 9, 30)),
     # Decided after the as-of date: not in a 2025-06-30 view.
-    ("DEC3", "P2", "hold", None, None, "esperar pago", "ana", dt.datetime(2025, 7, 5, 12, 0)),
+    ("DEC3", "P2", "hold_new_orders", None, None, "esperar pago", "ana", dt.datetime(2025, 7, 5, 12, 0)),
     # More than 12 months before the as-of date (2024-05-01 <= 2024-06-30).
-    ("DEC4", "P3", "approve", Decimal("5000.00"), "USD", "alta", "luis", dt.datetime(2024, 5, 1, 8, 0)),
+    ("DEC4", "P3", "raise", Decimal("5000.00"), "USD", "alta", "luis", dt.datetime(2024, 5, 1, 8, 0)),
 ]
 
 
@@ -48,7 +48,11 @@ def warehouse(tmp_path_factory):
     settings.make_dirs()
     with duckdb.connect(str(settings.build_db)) as conn:
         ensure_raw_schema(conn)
-        conn.executemany("insert into raw.credit_decisions values (?, ?, ?, ?, ?, ?, ?, ?)", DECISIONS)
+        conn.executemany(
+            "insert into raw.credit_decisions (decision_id, client_id, decision, credit_limit, currency, reason,"
+            " decided_by, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            DECISIONS,
+        )
     dbt_vars = {
         "as_of_date": AS_OF.isoformat(),
         "credit_concentration_cap_pct": 40,

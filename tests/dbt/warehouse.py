@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
+from orchestration.ingest.app_state import app_db_url, load_credit_decisions
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import ingest_entity
 from orchestration.readers import ENTITIES
@@ -20,8 +21,8 @@ DBT = Path(sys.executable).parent / "dbt"
 
 
 def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None = None) -> Path:
-    """Loads every file of `inbox` (invoicing exports, then bank statements) into home's
-    build database and runs `dbt build` (optionally `--select`); returns the build
+    """Loads every file of `inbox` (invoicing exports, then bank statements) and the
+    decisions of home's app-state store (app.sqlite, if any) into home's build database and runs `dbt build` (optionally `--select`); returns the build
     database. Fails with dbt's output.
     CARTERA_* variables of the environment are ignored: the home given is the home used."""
     settings = Settings(home=home, inbox=home / "inbox", quarantine=home / "quarantine")
@@ -32,6 +33,7 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
         for entity in ENTITIES:
             ingest_entity(conn, settings, entity)
         ingest_bank_statements(conn, settings)
+        load_credit_decisions(conn, app_db_url(home, env={}))
     command = [
         str(DBT), "build",
         "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
