@@ -107,9 +107,14 @@ def check_bank_only(database):
         (date(2025, 7, 2), D("100.00"), None, D("100.00"), "payer_unknown"),
         (date(2025, 7, 15), D("300.00"), None, D("300.00"), "payer_unknown"),
     ]
+    # The statement ties: 1,000.00 + (1,000.00 - 20.00) - 1,980.00 = 0; and its 1,000.00
+    # of incoming money is all unapplied.
     assert rows(database, """
-        select opening_balance_amount, closing_balance_amount
-        from marts.bank_account_reconciliation""") == [(D("1000.00"), D("1980.00"))]
+        select opening_balance_amount, lines_amount, closing_balance_amount, balance_difference_amount,
+            incoming_amount, registered_applied_amount, suggested_amount, unapplied_amount
+        from marts.bank_account_reconciliation""") == [
+        (D("1000.00"), D("980.00"), D("1980.00"), D("0.00"), D("1000.00"), D("0.00"), D("0.00"), D("1000.00")),
+    ]
     assert aging(database) == {}
     assert backtest(database) == [(date(2025, 7, 15), 0)]
 
