@@ -14,7 +14,7 @@ payments as (
         client_id,
         paid_date,
         installment_reporting_amount as weight_amount,
-        installment_reporting_amount * days_beyond_terms as weighted_days
+        {{ wide('installment_reporting_amount') }} * days_beyond_terms as weighted_days
     from {{ ref('fct_installment_payments') }}
     where is_payment
 ),
@@ -64,10 +64,10 @@ left join company
     on company.known_at_date = known_at.known_at_date
 {%- endmacro %}
 
-{#- DuckDB divides decimals into a DOUBLE: fix the average to 2 decimals, as
-    payment_behavior does; NULL without payments. -#}
+{#- The average to 2 decimals, divided exactly as payment_behavior's behavior_ratio
+    (both must agree to the cent of a day); NULL without payments. -#}
 {% macro cash_forecast_days_ratio(numerator, denominator) -%}
-cast({{ numerator }} / nullif({{ denominator }}, 0) as decimal(18, 2))
+{{ behavior_ratio(numerator, denominator, 2) }}
 {%- endmacro %}
 
 {#- Days beyond terms as whole days to add to a due date: rounded half away from zero;

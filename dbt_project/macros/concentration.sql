@@ -26,8 +26,8 @@ running as (
 shares as (
     select
         running.*,
-        cast(100 * amount / nullif(total_amount, 0) as decimal(9, 4)) as share_pct,
-        cast(100 * running_amount / nullif(total_amount, 0) as decimal(9, 4)) as cumulative_share_pct
+        cast(100 * {{ wide('amount') }} / nullif(total_amount, 0) as decimal(9, 4)) as share_pct,
+        cast(100 * {{ wide('running_amount') }} / nullif(total_amount, 0) as decimal(9, 4)) as cumulative_share_pct
     from running
 )
 

@@ -28,10 +28,12 @@ end
 {#- Lowest score of each grade; below the last, E. A moroso is E whatever its score. -#}
 {% macro payment_behavior_grade_floors() %}{{ return([(85, 'A'), (70, 'B'), (55, 'C'), (40, 'D')]) }}{% endmacro %}
 
-{#- A ratio of two decimal sums as a fixed-scale decimal (DuckDB divides decimals into a
-    DOUBLE); NULL when the divisor is zero. -#}
+{#- A ratio of two decimal sums (of at most 4 decimals) as a fixed-scale decimal, divided
+    exactly: the amount-weighted days feed credit_limits' recommended limit, and money is
+    never derived through a DOUBLE (DuckDB divides decimals in DOUBLE); NULL when the
+    divisor is zero. -#}
 {% macro behavior_ratio(numerator, denominator, scale) -%}
-cast({{ numerator }} / nullif({{ denominator }}, 0) as decimal(18, {{ scale }}))
+cast({{ divide_exactly(numerator, denominator, scale, 4) }} as decimal(18, {{ scale }}))
 {%- endmacro %}
 
 {#- Text from SQL literals ('...') and expressions, the expressions cast to text. -#}
@@ -101,12 +103,12 @@ payment_sums as (
         cast(sum(case when is_last_90 then 1 else 0 end) as bigint) as paid_count_90,
         count(*) as paid_count_365,
         sum(weight_amount) as paid_amount_365,
-        sum(weight_amount * days_to_pay) as days_to_pay_weighted_365,
-        sum(weight_amount * days_beyond_terms) as days_beyond_terms_weighted_365,
+        sum({{ wide('weight_amount') }} * days_to_pay) as days_to_pay_weighted_365,
+        sum({{ wide('weight_amount') }} * days_beyond_terms) as days_beyond_terms_weighted_365,
         sum(case when is_last_90 then weight_amount else 0 end) as paid_amount_90,
-        sum(case when is_last_90 then weight_amount * days_beyond_terms else 0 end) as days_beyond_terms_weighted_90,
+        sum(case when is_last_90 then {{ wide('weight_amount') }} * days_beyond_terms else 0 end) as days_beyond_terms_weighted_90,
         sum(case when is_prior_90 then weight_amount else 0 end) as paid_amount_prior_90,
-        sum(case when is_prior_90 then weight_amount * days_beyond_terms else 0 end) as days_beyond_terms_weighted_prior_90,
+        sum(case when is_prior_90 then {{ wide('weight_amount') }} * days_beyond_terms else 0 end) as days_beyond_terms_weighted_prior_90,
         sum(case when is_on_time then weight_amount else 0 end) as on_time_amount_365,
         sum(case when days_beyond_terms > 30 then weight_amount else 0 end) as over_30_late_amount_365,
         sum(case when days_beyond_terms > 60 then weight_amount else 0 end) as over_60_late_amount_365,

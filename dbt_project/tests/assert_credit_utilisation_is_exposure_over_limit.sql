@@ -11,8 +11,8 @@ where (
     )
     or (
         credit_limit_reporting_amount <> 0
-        and abs(utilisation_pct * credit_limit_reporting_amount - measured_exposure_amount * 100)
-            > abs(credit_limit_reporting_amount) * 0.00005
+        and abs({{ wide('utilisation_pct', 4) }} * {{ wide('credit_limit_reporting_amount') }} - {{ wide('measured_exposure_amount') }} * 100)
+            > abs({{ wide('credit_limit_reporting_amount') }}) * 0.00005
     )
     or (
         credit_limit_reporting_amount is not null

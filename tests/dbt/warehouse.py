@@ -48,3 +48,9 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-6000:]
     return settings.build_db
+
+
+def dbt_manifest(build_database: Path) -> Path:
+    """The manifest, with every model's compiled SQL, of the build_warehouse run that made
+    build_database."""
+    return build_database.parents[1] / "dbt_target" / "manifest.json"

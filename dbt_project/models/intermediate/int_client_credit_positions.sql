@@ -55,7 +55,7 @@ select
     exposure_net_of_unapplied_amount,
     exposure_basis,
     measured_exposure_amount,
-    cast(measured_exposure_amount * 100 / nullif(credit_limit_reporting_amount, 0) as decimal(18, 4)) as utilisation_pct,
+    cast({{ wide('measured_exposure_amount') }} * 100 / nullif(credit_limit_reporting_amount, 0) as decimal(18, 4)) as utilisation_pct,
     case
         when credit_limit_reporting_amount is null then null
         when credit_limit_reporting_amount > measured_exposure_amount

@@ -1,7 +1,8 @@
 -- One row per period that concentration is measured over: every calendar month, quarter
--- and year from the first document's month to the as-of date, and a trailing twelve
--- months ending at each month end and at the as-of date itself. A period still running
--- at the as-of date ends on it (period to date): nothing later exists yet.
+-- and year from the first document's month (the as-of date's, with no documents) to the
+-- as-of date, and a trailing twelve months ending at each month end and at the as-of date
+-- itself. A period still running at the as-of date ends on it (period to date): nothing
+-- later exists yet.
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -11,7 +12,7 @@ months as (
     -- bounds name relations, not CTEs (and the model cannot be a dbt unit test).
     {{ dbt.date_spine(
         datepart="month",
-        start_date="(select " ~ dbt.date_trunc('month', 'min(issue_date)') ~ " from " ~ ref('stg_invoicing__documents') ~ ")",
+        start_date="(select " ~ dbt.date_trunc('month', 'coalesce(min(issue_date), (select as_of_date from ' ~ ref('int_as_of_date') ~ '))') ~ " from " ~ ref('stg_invoicing__documents') ~ ")",
         end_date="(select " ~ dbt.dateadd('month', 1, 'as_of_date') ~ " from " ~ ref('int_as_of_date') ~ ")"
     ) }}
 ),

@@ -42,11 +42,12 @@ filled as (
 
 factors as (
     -- The cross rate is the one place a ratio is taken; it is fixed to 10 decimals
-    -- before it touches money (DECISIONLOG: FX).
+    -- before it touches money, in decimals, whatever the rates' scale up to 18
+    -- (DECISIONLOG: FX; Money never passes through a DOUBLE).
     select
         source.rate_date,
         source.currency_code,
-        cast(target.units_per_eur / source.units_per_eur as decimal(18, 10)) as to_reporting_factor
+        cast({{ divide_exactly('target.units_per_eur', 'source.units_per_eur', 10, 18) }} as decimal(18, 10)) as to_reporting_factor
     from filled as source
     inner join filled as target
         on target.rate_date = source.rate_date

@@ -106,7 +106,7 @@ countback_stop as (
         target.dimension_type,
         target.dimension_value,
         (target.days_to_date - history.days_to_date)
-            + (target.ending_ar_amount - (target.sales_to_date_amount - history.sales_to_date_amount))
+            + {{ wide('target.ending_ar_amount - (target.sales_to_date_amount - history.sales_to_date_amount)') }}
             * history.days_in_month / nullif(history.credit_sales_amount, 0) as dso_countback,
         row_number() over (
             partition by target.month_end, target.dimension_type, target.dimension_value
@@ -124,8 +124,8 @@ countback_stop as (
 kpis as (
     select
         running.*,
-        cast(running.ending_ar_amount * running.days_in_3_months / nullif(running.credit_sales_3_months_amount, 0) as decimal(18, 2)) as dso_simple,
-        cast(running.current_ar_amount * running.days_in_3_months / nullif(running.credit_sales_3_months_amount, 0) as decimal(18, 2)) as best_possible_dso,
+        cast({{ wide('running.ending_ar_amount') }} * running.days_in_3_months / nullif(running.credit_sales_3_months_amount, 0) as decimal(18, 2)) as dso_simple,
+        cast({{ wide('running.current_ar_amount') }} * running.days_in_3_months / nullif(running.credit_sales_3_months_amount, 0) as decimal(18, 2)) as best_possible_dso,
         case
             when running.ending_ar_amount <= 0 then cast(0 as decimal(18, 2))
             else cast(countback_stop.dso_countback as decimal(18, 2))
@@ -148,7 +148,7 @@ select
     ending_ar_amount,
     current_ar_amount,
     overdue_ar_amount,
-    cast(100 * overdue_ar_amount / nullif(ending_ar_amount, 0) as decimal(18, 4)) as overdue_share_pct,
+    cast(100 * {{ wide('overdue_ar_amount') }} / nullif(ending_ar_amount, 0) as decimal(18, 4)) as overdue_share_pct,
     credit_sales_3_months_amount,
     days_in_3_months,
     dso_simple,
@@ -156,7 +156,7 @@ select
     best_possible_dso,
     cast(dso_simple - best_possible_dso as decimal(18, 2)) as average_days_delinquent,
     cast(
-        100 * (beginning_ar_amount + credit_sales_amount - ending_ar_amount)
+        100 * {{ wide('beginning_ar_amount + credit_sales_amount - ending_ar_amount') }}
         / nullif(beginning_ar_amount + credit_sales_amount - current_ar_amount, 0)
     as decimal(18, 4)) as cei_pct,
     cast(credit_sales_amount / nullif((beginning_ar_amount + ending_ar_amount) / 2, 0) as decimal(18, 4)) as ar_turnover

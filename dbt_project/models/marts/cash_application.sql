@@ -220,7 +220,7 @@ expected_deductions as (
         document_id,
         'early_payment_discount' as deduction_type,
         -- "* 0.01", not "/ 100": DuckDB divides decimals into a DOUBLE, and money stays DECIMAL.
-        cast(round(total_amount * early_discount_pct * 0.01, 2) as decimal(18, 2)) as deduction_amount,
+        cast(round({{ wide('total_amount') }} * early_discount_pct * 0.01, 2) as decimal(18, 2)) as deduction_amount,
         issue_date + cast(early_discount_days as integer) as deduction_deadline
     from documents_5
     where remaining_amount > 0 and early_discount_pct > 0
@@ -229,7 +229,7 @@ expected_deductions as (
     select
         document_id,
         'withholding',
-        cast(round(net_amount * {{ rate }} * 0.01, 2) as decimal(18, 2)),
+        cast(round({{ wide('net_amount') }} * {{ rate }} * 0.01, 2) as decimal(18, 2)),
         cast(null as date)
     from documents_5
     where remaining_amount > 0 and coalesce(withholding_amount, 0) = 0 and net_amount > 0

@@ -22,7 +22,8 @@ per_period as (
         sum(case when revenue_rank = 1 then net_revenue_amount else 0 end) as top1_amount,
         sum(case when revenue_rank <= 5 then net_revenue_amount else 0 end) as top5_amount,
         sum(case when revenue_rank <= 10 then net_revenue_amount else 0 end) as top10_amount,
-        sum(net_revenue_amount * net_revenue_amount) as sum_of_squares
+        -- Squares of money overflow DECIMAL(18) from 10^7: widened first.
+        sum({{ wide('net_revenue_amount') }} * {{ wide('net_revenue_amount') }}) as sum_of_squares
     from clients
     group by period_type, period_start, period_end
 ),
@@ -34,10 +35,10 @@ indexed as (
         periods.period_end,
         coalesce(per_period.client_count, 0) as client_count,
         {{ money('coalesce(per_period.total_amount, 0)') }} as total_net_revenue_amount,
-        cast(100 * per_period.top1_amount / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top1_share_pct,
-        cast(100 * per_period.top5_amount / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top5_share_pct,
-        cast(100 * per_period.top10_amount / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top10_share_pct,
-        cast(10000 * per_period.sum_of_squares / nullif(per_period.total_amount * per_period.total_amount, 0) as decimal(9, 2)) as hhi
+        cast(100 * {{ wide('per_period.top1_amount') }} / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top1_share_pct,
+        cast(100 * {{ wide('per_period.top5_amount') }} / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top5_share_pct,
+        cast(100 * {{ wide('per_period.top10_amount') }} / nullif(per_period.total_amount, 0) as decimal(9, 4)) as top10_share_pct,
+        cast(10000 * per_period.sum_of_squares / nullif({{ wide('per_period.total_amount') }} * {{ wide('per_period.total_amount') }}, 0) as decimal(9, 2)) as hhi
     from periods
     left join per_period
         on per_period.period_type = periods.period_type

@@ -118,18 +118,21 @@ inputs as (
 recommended as (
     select
         inputs.*,
-        {{ money('round(peak_monthly_sales_amount * (payment_terms_days + expected_days_late) * grade_factor / 30, 2)') }} as base_recommended_limit_amount,
-        {{ money('round(company_revenue_12m_amount * ' ~ cap_pct ~ ' / 100, 2)') }} as concentration_cap_amount
+        -- Widened before multiplying, divided in decimals, rounded to the cent once.
+        {{ money(divide_exactly(
+            wide('peak_monthly_sales_amount') ~ ' * (payment_terms_days + expected_days_late) * grade_factor', '30'
+        )) }} as base_recommended_limit_amount,
+        {{ money('round(' ~ wide('company_revenue_12m_amount') ~ ' * ' ~ cap_pct ~ ' * 0.01, 2)') }} as concentration_cap_amount
     from inputs
 ),
 
 rounded as (
     select
         recommended.*,
-        {{ money(
-            'floor((case when concentration_cap_amount < base_recommended_limit_amount then concentration_cap_amount else base_recommended_limit_amount end) / '
-            ~ rounding ~ ') * ' ~ rounding
-        ) }} as recommended_limit_amount
+        {{ money(round_down_to_multiple(
+            'case when concentration_cap_amount < base_recommended_limit_amount then concentration_cap_amount else base_recommended_limit_amount end',
+            rounding
+        )) }} as recommended_limit_amount
     from recommended
 ),
 

@@ -184,7 +184,7 @@ select
     early_discount_offered
         and has_receipt
         and days_to_pay <= early_discount_days
-        and discount_window_credited_amount * 100 >= document_total_amount * early_discount_pct - 2
+        and {{ wide('discount_window_credited_amount') }} * 100 >= {{ wide('document_total_amount') }} * early_discount_pct - 2
         as early_discount_taken,
     is_in_dispute
 from payments

@@ -1,0 +1,153 @@
+"""Marts are total on small inputs (issue 14, rule 2): every model builds and every dbt
+test passes (build_warehouse fails otherwise) on each inbox below, at its default as-of
+date (the latest data date), and each answers what it should. Reporting currency EUR.
+
+one_invoice (tests/fixtures/small_inboxes/one_invoice): client C1 and invoice D1 of
+    1,210.00 (1,000.00 + 21 % VAT) issued 2025-03-03, due 2025-04-02; nothing else. As of
+    2025-03-03 (its issue date) D1 is not due: 1,210.00 open, all in "not due"; nothing
+    has been settled, so the forecast backtest has 0 instalments but still its date;
+    C1 is the only client of 2025: HHI 10,000.
+invoices_without_receipts: as of 2025-03-20 (D3's issue date).
+    C1: D1 1,210.00 due 2025-02-09, 39 days past due -> 31-60; D3 605.00 due 2025-04-19,
+        not due. Open 1,815.00, overdue 1,210.00.
+    C2: D2 USD 1,100.00 issued 2025-02-10 at 1.1000 USD per EUR: factor 1 / 1.1 =
+        0.9090909091 (10 decimals), 1,100.00 x 0.9090909091 = 1,000.00000001 -> 1,000.00;
+        due 2025-03-12, 8 days past due -> 1-30.
+    Nobody has paid: backtest 0 instalments; payment_behavior counts 0 payments.
+partial_payment_single_client: one client C1, D1 as in one_invoice, R1 of 500.00 on
+    2025-04-10 allocated to it. As of 2025-04-10: D1 open 1,210.00 - 500.00 = 710.00,
+    8 days past due (due 2025-04-02) -> 1-30; not fully paid, so the backtest is empty;
+    C1 holds 100 % of 2025's revenue and of the open AR.
+bank_only: the July 2025 camt.053 statement of tests/fixtures/bank_inbox alone (opening
+    1,000.00; credits 500.00 on 1 July, 100.00 and 100.00 on 2 July, 300.00 on 15 July;
+    a 20.00 fee debited on 1 July; closing 1,980.00). As of 2025-07-15, its latest
+    booking date. The four credits (1,000.00) are unapplied: nothing is open and no
+    payer is known; the account ties: 1,000.00 + 980.00 - 1,980.00 = 0.
+single_day: everything on 2025-06-30. C1's D1 1,210.00 due 2025-07-30 (not due); C2's D2
+    605.00 due the same day and paid by card the same day: days to pay 0, on time; the
+    backtest has that one instalment. June's KPIs (2025-06-30 is a month end): credit
+    sales 1,210.00 + 605.00 = 1,815.00, ending AR 1,210.00.
+"""
+
+from datetime import date
+from decimal import Decimal as D
+
+import json
+
+import duckdb
+import pytest
+
+from tests.dbt.warehouse import dbt_manifest
+
+
+def rows(database, sql, params=()):
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def aging(database):
+    """client -> (not due, 1-30, 31-60, open, overdue, unapplied), reporting currency."""
+    return {
+        row[0]: row[1:]
+        for row in rows(database, """
+            select client_id, not_due_amount, days_1_30_amount, days_31_60_amount,
+                open_balance_amount, overdue_amount, unapplied_cash_amount
+            from marts.ar_aging order by client_id""")
+    }
+
+
+def backtest(database):
+    return rows(database, "select as_of_date, installment_count from marts.cash_forecast_backtest_summary")
+
+
+def check_one_invoice(database):
+    assert aging(database) == {"C1": (D("1210.00"), D("0.00"), D("0.00"), D("1210.00"), D("0.00"), D("0.00"))}
+    assert backtest(database) == [(date(2025, 3, 3), 0)]
+    assert rows(database, """
+        select client_id, outstanding_amount, expected_amount, expected_collection_date
+        from marts.cash_forecast""") == [("C1", D("1210.00"), D("1210.00"), date(2025, 4, 2))]
+    assert rows(database, """
+        select client_count, total_net_revenue_amount, hhi from marts.concentration_summary
+        where period_type = 'year'""") == [(1, D("1000.00"), D("10000.00"))]
+    assert rows(database, """
+        select running_balance_amount from marts.statement_of_account""") == [(D("1210.00"),)]
+
+
+def check_invoices_without_receipts(database):
+    assert aging(database) == {
+        "C1": (D("605.00"), D("0.00"), D("1210.00"), D("1815.00"), D("1210.00"), D("0.00")),
+        "C2": (D("0.00"), D("1000.00"), D("0.00"), D("1000.00"), D("1000.00"), D("0.00")),
+    }
+    assert backtest(database) == [(date(2025, 3, 20), 0)]
+    assert rows(database, "select client_id, paid_count_365 from marts.payment_behavior order by client_id") == [
+        ("C1", 0), ("C2", 0),
+    ]
+
+
+def check_partial_payment_single_client(database):
+    assert aging(database) == {"C1": (D("0.00"), D("710.00"), D("0.00"), D("710.00"), D("710.00"), D("0.00"))}
+    assert backtest(database) == [(date(2025, 4, 10), 0)]
+    assert rows(database, "select document_id, paid_amount, outstanding_amount from marts.fct_documents") == [
+        ("D1", D("500.00"), D("710.00")),
+    ]
+    assert rows(database, """
+        select revenue_share_pct from marts.client_concentration
+        where period_type = 'year'""") == [(D("100.0000"),)]
+    assert rows(database, "select client_id, ar_share_pct from marts.ar_concentration") == [("C1", D("100.0000"))]
+
+
+def check_bank_only(database):
+    assert rows(database, "select as_of_date from intermediate.int_as_of_date") == [(date(2025, 7, 15),)]
+    lines = rows(database, """
+        select booking_date, line_amount, applied_amount, unapplied_amount, unapplied_reason
+        from marts.cash_application order by booking_date, line_amount""")
+    assert lines == [
+        (date(2025, 7, 1), D("500.00"), None, D("500.00"), "payer_unknown"),
+        (date(2025, 7, 2), D("100.00"), None, D("100.00"), "payer_unknown"),
+        (date(2025, 7, 2), D("100.00"), None, D("100.00"), "payer_unknown"),
+        (date(2025, 7, 15), D("300.00"), None, D("300.00"), "payer_unknown"),
+    ]
+    # The statement ties: 1,000.00 + (1,000.00 - 20.00) - 1,980.00 = 0; and its 1,000.00
+    # of incoming money is all unapplied.
+    assert rows(database, """
+        select opening_balance_amount, lines_amount, closing_balance_amount, balance_difference_amount,
+            incoming_amount, registered_applied_amount, suggested_amount, unapplied_amount
+        from marts.bank_account_reconciliation""") == [
+        (D("1000.00"), D("980.00"), D("1980.00"), D("0.00"), D("1000.00"), D("0.00"), D("0.00"), D("1000.00")),
+    ]
+    assert aging(database) == {}
+    assert backtest(database) == [(date(2025, 7, 15), 0)]
+
+
+def check_single_day(database):
+    assert aging(database) == {"C1": (D("1210.00"), D("0.00"), D("0.00"), D("1210.00"), D("0.00"), D("0.00"))}
+    assert rows(database, """
+        select document_id, paid_date, days_to_pay, days_beyond_terms, is_on_time
+        from marts.fct_installment_payments""") == [("D2", date(2025, 6, 30), 0, 0, True)]
+    assert backtest(database) == [(date(2025, 6, 30), 1)]
+    assert rows(database, """
+        select month_end, credit_sales_amount, ending_ar_amount from marts.ar_kpis_monthly
+        where dimension_type = 'company'""") == [(date(2025, 6, 30), D("1815.00"), D("1210.00"))]
+
+
+CASES = {
+    "one_invoice": check_one_invoice,
+    "invoices_without_receipts": check_invoices_without_receipts,
+    "partial_payment_single_client": check_partial_payment_single_client,
+    "bank_only": check_bank_only,
+    "single_day": check_single_day,
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_mart_builds_and_answers_on_a_small_input(small_warehouse, case):
+    database = small_warehouse(case)
+
+    manifest = json.loads(dbt_manifest(database).read_text())
+    marts = {
+        node["name"] for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
+    built = {name for (name,) in rows(database, "select table_name from information_schema.tables where table_schema = 'marts'")}
+    assert len(marts) >= 25 and marts == built
+    CASES[case](database)
