@@ -38,8 +38,8 @@ def main() -> None:
         published = home / "cartera.duckdb"
         with duckdb.connect(str(published), read_only=True) as conn:
             tables = conn.execute(
-                "select table_schema || '.' || table_name, estimated_size from duckdb_tables() "
-                "where table_schema = 'marts' order by 1"
+                "select schema_name || '.' || table_name, estimated_size from duckdb_tables() "
+                "where schema_name = 'marts' order by 1"
             ).fetchall()
         print(f"published {published.stat().st_size / 2**20:.1f} MiB")
         for name, rows in tables:
