@@ -12,28 +12,30 @@ document_clients as (
 )
 
 select
-    document_id,
-    type as document_type,
-    number as document_number,
-    client_id,
-    issue_date,
-    due_date,
-    upper(currency) as currency_code,
-    {{ money('net') }} as net_amount,
-    {{ money('tax') }} as tax_amount,
-    {{ money('coalesce(withholding, 0)') }} as withholding_amount,
-    {{ money('total') }} as total_amount,
+    versions.document_id,
+    versions.type as document_type,
+    versions.number as document_number,
+    versions.client_id,
+    versions.issue_date,
+    versions.due_date,
+    upper(versions.currency) as currency_code,
+    {{ money('versions.net') }} as net_amount,
+    {{ money('versions.tax') }} as tax_amount,
+    {{ money('coalesce(versions.withholding, 0)') }} as withholding_amount,
+    {{ money('versions.total') }} as total_amount,
     case
-        when related_client_id is null or related_client_id = client_id then related_document_id
+        when document_clients.related_client_id is null
+            or document_clients.related_client_id = versions.client_id
+            then versions.related_document_id
     end as related_document_id,
-    purchase_order,
-    status as document_status,
-    status = 'void' as is_void,
-    updated_at,
-    early_discount_pct,
-    early_discount_days,
-    coalesce(in_dispute, false) as is_in_dispute,
-    dispute_reason,
+    versions.purchase_order,
+    versions.status as document_status,
+    versions.status = 'void' as is_void,
+    versions.updated_at,
+    versions.early_discount_pct,
+    versions.early_discount_days,
+    coalesce(versions.in_dispute, false) as is_in_dispute,
+    versions.dispute_reason,
     {{ lineage_columns() }}
 from versions
 left join document_clients
