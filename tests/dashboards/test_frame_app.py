@@ -140,3 +140,15 @@ def test_a_source_is_stale_when_its_newest_data_is_older_than_its_expected_perio
         ["documents", 4], ["withholdings", 37],
     ]
     assert stale_sources(freshness, date(2026, 3, 9))["source"].tolist() == ["withholdings"]
+
+
+def test_segments_are_named_in_the_users_language(demo):
+    app = run_app({"segment": "retail"})
+
+    segments = app.sidebar.multiselect(key="filter_segment")
+    assert segments.value == ["retail"]
+    assert "Comercio minorista" in segments.options
+
+    app.sidebar.radio(key="language").set_value("en").run()
+
+    assert "Retail" in app.sidebar.multiselect(key="filter_segment").options
