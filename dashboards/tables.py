@@ -1,4 +1,5 @@
-"""Tables on pages: locale-formatted cells over the raw values, and a CSV download below."""
+"""Tables on pages: locale-formatted cells over the raw values, and CSV and Excel downloads
+below (`dashboards.exports`)."""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -6,8 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import formatting
-from dashboards.i18n import t
+from dashboards import exports, formatting, selection
 
 
 def show_table(
@@ -19,11 +19,12 @@ def show_table(
     language: str,
     file_name: str,
 ) -> None:
-    """Show `table` (headers already translated) and offer it as CSV.
+    """Show `table` (headers already translated) and offer it as CSV and Excel.
 
     The grid keeps the raw numbers, so columns sort as numbers, and shows them formatted for
-    the language; the CSV holds the raw values (see `csv_bytes`).
+    the language; the files hold the typed values and the as-of date (`dashboards.exports`).
     """
+    money_columns, percent_columns = tuple(money_columns), tuple(percent_columns)
 
     def money(amount: Decimal) -> str:
         return formatting.money(amount, currency_code, language)
@@ -34,17 +35,9 @@ def show_table(
     formats = {column: money for column in money_columns}
     formats |= {column: percent for column in percent_columns}
     st.dataframe(table.style.format(formats, na_rep=""), hide_index=True)
-    st.download_button(
-        t("table.download_csv"),
-        data=csv_bytes(table),
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
+    exports.download_buttons(
+        exports.TableExport(
+            table, money_columns, percent_columns, currency_code, language,
+            selection.current().as_of, exports.file_stem(file_name),
+        )
     )
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """`table` as CSV: raw values (decimal point, no grouping, exact decimals), UTF-8 with a
-    byte-order mark so that spreadsheet programs read the accents of the headers and names."""
-    return table.to_csv(index=False).encode("utf-8-sig")
