@@ -1,0 +1,35 @@
+"""Waiting for a Streamlit page in a real browser: it renders asynchronously, so a test
+waits for an element of the page it expects and for the "Running..." status to go."""
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page, expect
+
+STATUS_WIDGET = '[data-testid="stStatusWidget"]'
+READY_MS = 60_000
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run the last action started has finished."""
+    page.wait_for_timeout(300)  # the status widget appears only after a short delay
+    expect(page.locator(STATUS_WIDGET)).to_have_count(0, timeout=READY_MS)
+    page.wait_for_load_state("networkidle")
+
+
+def open_page(page: Page, base_url: str, path: str, expected_heading: str, **params: str) -> None:
+    """Go to `path` (a page's url_path) with query `params` and wait for its heading."""
+    query = f"?{urlencode(params)}" if params else ""
+    page.goto(f"{base_url}/{path}{query}")
+    wait_for_heading(page, expected_heading)
+
+
+def wait_for_heading(page: Page, heading: str) -> None:
+    expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=READY_MS)
+    settle(page)
+
+
+def screenshot(page: Page, folders: list[Path], name: str) -> None:
+    """The whole page as `name`.png in each folder."""
+    for folder in folders:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
