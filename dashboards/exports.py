@@ -47,16 +47,21 @@ _MAX_COLUMN_WIDTH = 60
 @dataclass(frozen=True)
 class TableExport:
     """What a table's files need: the table (headers already translated), which of its
-    columns are money and shares, the currency of the money, the language and the as-of
-    date, and the file name without extension."""
+    columns are money (in `currency_code`, or in each row's currency read from
+    `currency_column` for `row_money_columns`), shares (fractions, `percent_columns`) and
+    percentages held as 0-100 (`points_columns`), the language, the as-of date, and the
+    file name without extension."""
 
     table: pd.DataFrame
     money_columns: tuple[str, ...]
     percent_columns: tuple[str, ...]
-    currency_code: str
+    currency_code: str | None
     language: str
     as_of: date
     file_stem: str
+    points_columns: tuple[str, ...] = ()
+    row_money_columns: tuple[str, ...] = ()
+    currency_column: str | None = None
 
     @property
     def csv_name(self) -> str:
@@ -84,25 +89,28 @@ def csv_bytes(export: TableExport) -> bytes:
     """The table as CSV in the user's locale (see the module's docstring)."""
     language = export.language
     rows = with_as_of(export)
-    money = set(export.money_columns)
+    money = set(export.money_columns) | set(export.row_money_columns)
     shares = set(export.percent_columns)
+    points = set(export.points_columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITERS[language], lineterminator="\r\n")
     writer.writerow(rows.columns)
     for record in rows.itertuples(index=False):
         writer.writerow(
-            _csv_cell(value, column in money, column in shares, language)
+            _csv_cell(value, column in money, column in shares, column in points, language)
             for column, value in zip(rows.columns, record)
         )
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _csv_cell(value: object, is_money: bool, is_share: bool, language: str) -> str:
+def _csv_cell(
+    value: object, is_money: bool, is_share: bool, is_points: bool, language: str
+) -> str:
     if _is_missing(value):
         return ""
-    if is_share:
-        points = (Decimal(str(value)) * 100).quantize(Decimal("0.01"))
-        return _decimal_text(points, language) + "%"
+    if is_share or is_points:
+        points = Decimal(str(value)) * (100 if is_share else 1)
+        return _decimal_text(points.quantize(Decimal("0.01")), language) + "%"
     if is_money:
         return _decimal_text(Decimal(str(value)).quantize(Decimal("0.01")), language)
     if isinstance(value, (datetime, pd.Timestamp)):
@@ -122,8 +130,13 @@ def xlsx_bytes(export: TableExport) -> bytes:
     """The table as an Excel workbook of one sheet, cells typed (see the module's docstring)."""
     rows = with_as_of(export)
     money = set(export.money_columns)
+    row_money = set(export.row_money_columns)
     shares = set(export.percent_columns)
-    money_format = currency_number_format(export.currency_code, export.language)
+    points = set(export.points_columns)
+    language = export.language
+    money_format = (
+        currency_number_format(export.currency_code, language) if export.currency_code else None
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(export.file_stem)
@@ -132,11 +145,24 @@ def xlsx_bytes(export: TableExport) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for record in rows.itertuples(index=False):
-        sheet.append([_xlsx_value(value, column in money) for column, value in zip(rows.columns, record)])
+        sheet.append([
+            _xlsx_value(value, column in money or column in row_money, column in points)
+            for column, value in zip(rows.columns, record)
+        ])
+    if row_money:
+        row_formats = [
+            currency_number_format(code, language) if isinstance(code, str) else None
+            for code in rows[export.currency_column]
+        ]
     for index, column in enumerate(rows.columns, start=1):
+        if column in row_money:
+            cells = sheet.iter_rows(min_row=2, min_col=index, max_col=index)
+            for (cell,), number_format in zip(cells, row_formats):
+                if number_format is not None:
+                    cell.number_format = number_format
         number_format = (
             money_format if column in money
-            else PERCENT_FORMAT if column in shares
+            else PERCENT_FORMAT if column in shares or column in points
             else DATETIME_FORMAT if _is_instance_column(rows[column], datetime)
             else DATE_FORMAT if _is_instance_column(rows[column], date)
             else None
@@ -176,9 +202,11 @@ def download_buttons(export: TableExport) -> None:
         )
 
 
-def _xlsx_value(value: object, is_money: bool) -> object:
+def _xlsx_value(value: object, is_money: bool, is_points: bool) -> object:
     if _is_missing(value):
         return None
+    if is_points:  # 41.2345 (0-100) -> 0.412345, shown by Excel as a percentage
+        return Decimal(str(value)) * Decimal("0.01")
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if is_money:

@@ -153,3 +153,29 @@ def test_an_empty_table_still_has_its_headers():
 def test_file_stem_drops_the_extension_only():
     assert file_stem("top_overdue_clients_2026-03-31.csv") == "top_overdue_clients_2026-03-31"
     assert file_stem("extracto_C0042") == "extracto_C0042"
+
+
+def test_money_in_each_rows_currency_and_percentages_held_as_points():
+    """Row money takes its row's currency format; a 0-100 percentage (41.2345) is written
+    as 41,23 % in the CSV and as the fraction 0.412345 under a percentage format in Excel."""
+    export = TableExport(
+        table=pd.DataFrame({
+            "Moneda": ["EUR", "USD"],
+            "Importe": [Decimal("10.50"), Decimal("2000.00")],
+            "Cuota": [Decimal("41.2345"), Decimal("0.5000")],
+        }),
+        money_columns=(), percent_columns=(), currency_code=None, language="es",
+        as_of=AS_OF, file_stem="mixto", points_columns=("Cuota",),
+        row_money_columns=("Importe",), currency_column="Moneda",
+    )
+
+    assert read_csv(csv_bytes(export), ";")[1:] == [
+        ["2026-03-31", "EUR", "10,50", "41,23%"],
+        ["2026-03-31", "USD", "2000,00", "0,50%"],
+    ]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(export))).active
+    eur, usd = list(sheet.iter_rows(min_row=2))
+    assert eur[2].number_format == currency_number_format("EUR", "es") == '#,##0.00 "€"'
+    assert usd[2].number_format == currency_number_format("USD", "es") == '#,##0.00 "US$"'
+    assert Decimal(str(usd[2].value)) == Decimal("2000.00")
+    assert eur[3].value == pytest.approx(0.412345) and eur[3].number_format == "0.00%"
