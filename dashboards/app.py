@@ -1,17 +1,22 @@
 """Entrypoint of the dashboards: `streamlit run dashboards/app.py` from the repository root.
 
-The frame every page shares: page config, the sidebar (language, as-of date) and the
-navigation. It opens the published database once per script run, before the page reads it.
+The frame every page shares: page config, the navigation (by section, the pages of the
+user's role), the sidebar (language, as-of date, filters), the URL that mirrors them. It
+opens the published database once per script run, before the page reads it, and hands the
+page a `Selection` (see FRAME.md of the dashboards branch and `selection.current()`).
 """
 
 import streamlit as st
 
-from dashboards import db
+from dashboards import db, url_state
+from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, t, translate
+from dashboards.navigation import DEFAULT_ROLE, pages_for
 from dashboards.queries import frame
-from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t, translate
 from dashboards.selection import Selection, pinned
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/account_balance:", layout="wide")
+
+url_state.restore_once()
 
 st.sidebar.radio(
     t("sidebar.language"),
@@ -22,17 +27,7 @@ st.sidebar.radio(
     horizontal=True,
 )
 
-page = st.navigation(
-    [
-        st.Page(
-            "app_pages/overview.py",
-            title=t("overview.title"),
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
-    ]
-)
+page = st.navigation(pages_for(DEFAULT_ROLE))
 
 database = db.open_published()
 published_as_of = frame.published_as_of(database) if database is not None else None
@@ -41,11 +36,38 @@ if published_as_of is None:
 else:
     as_of = st.sidebar.date_input(
         t("sidebar.as_of"),
-        value=published_as_of,
+        value=url_state.initial_as_of(published_as_of),
         max_value=published_as_of,
         format="DD/MM/YYYY",
         # A new as-of date from a publish starts the picker afresh at that date.
         key=f"as_of_{published_as_of.isoformat()}",
     )
-    with pinned(Selection(database, published_as_of, as_of)):
+    options = frame.filter_options(database)
+    with st.sidebar.expander(t("sidebar.filters"), icon=":material/filter_list:", expanded=True):
+        labels = {
+            "branch": t("sidebar.branch"),
+            "salesperson": t("sidebar.salesperson"),
+            "currency": t("sidebar.currency"),
+            "segment": t("sidebar.segment"),
+            "grade": t("sidebar.grade"),
+        }
+        for parameter, label in labels.items():
+            url_state.keep_known(parameter, options[parameter])
+            st.multiselect(
+                label,
+                options[parameter],
+                key=url_state.filter_key(parameter),
+                placeholder=t("sidebar.all"),
+            )
+    selection = Selection(
+        database,
+        published_as_of,
+        as_of,
+        current_language(),
+        frame.reporting_currency(database),
+        url_state.filters_from_state(),
+        url_state.chosen_client(),
+    )
+    url_state.write(selection)
+    with pinned(selection):
         page.run()

@@ -15,6 +15,7 @@ from dashboards.i18n import translate
 
 _GREEN_TO_RED = "RdYlGn_r"
 _HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
+_HOVER_MEASURE = "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>"
 
 
 def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
@@ -97,3 +98,103 @@ def _money_axes(figure: go.Figure, currency_code: str, language: str, x_title: s
         yaxis_tickformat=",.0f",
     )
     return figure
+
+
+def dso_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
+    """One line per DSO measure (simple, countback, best possible) over the month ends, in
+    days; the hover names the month and the measure.
+
+    `kpis`: month_end, dso_simple, dso_countback, best_possible_dso, as
+    `queries.overview.kpi_trend`. A NULL (no sales to divide by) leaves a gap.
+    """
+    measures = {
+        "dso_simple": translate(language, "chart.dso_simple"),
+        "dso_countback": translate(language, "chart.dso_countback"),
+        "best_possible_dso": translate(language, "chart.best_possible_dso"),
+    }
+    months = [formatting.month(month_end, language) for month_end in kpis["month_end"]]
+    figure = go.Figure()
+    for column, name in measures.items():
+        values = [None if pd.isna(value) else value for value in kpis[column]]
+        figure.add_scatter(
+            name=name,
+            x=months,
+            y=values,
+            mode="lines+markers",
+            customdata=[
+                [month, name, "" if value is None else formatting.days(value, language)]
+                for month, value in zip(months, values)
+            ],
+            hovertemplate=_HOVER_MEASURE,
+        )
+    figure.update_layout(
+        separators=formatting.plotly_separators(language),
+        xaxis_title=translate(language, "chart.month_end"),
+        yaxis_title=translate(language, "chart.days"),
+        legend_orientation="h",
+    )
+    return figure
+
+
+def cei_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
+    """The collection effectiveness index over the month ends, in percent (0-100 as the
+    mart holds it); the hover names the month.
+
+    `kpis`: month_end, cei_pct, as `queries.overview.kpi_trend`.
+    """
+    name = translate(language, "chart.cei")
+    months = [formatting.month(month_end, language) for month_end in kpis["month_end"]]
+    values = [None if pd.isna(value) else value for value in kpis["cei_pct"]]
+    figure = go.Figure(
+        go.Scatter(
+            name=name,
+            x=months,
+            y=values,
+            mode="lines+markers",
+            customdata=[
+                [month, name, "" if value is None else formatting.percent_points(value, language)]
+                for month, value in zip(months, values)
+            ],
+            hovertemplate=_HOVER_MEASURE,
+        )
+    )
+    figure.update_layout(
+        separators=formatting.plotly_separators(language),
+        xaxis_title=translate(language, "chart.month_end"),
+        yaxis_title=translate(language, "chart.cei_axis"),
+        yaxis_ticksuffix=" %" if language == "es" else "%",
+        showlegend=False,
+    )
+    return figure
+
+
+def cash_forecast(weeks: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
+    """Stacked bars per week: expected collections and, on top, the doubtful amount; the
+    hover names the week (its Monday) and the amount.
+
+    `weeks`: week_start_date, expected_amount, doubtful_amount, as
+    `queries.overview.cash_forecast_weeks`.
+    """
+    labels = [
+        translate(language, "chart.week_of", date=formatting.day_month(start, language))
+        for start in weeks["week_start_date"]
+    ]
+    figure = go.Figure()
+    for column, name, colour in (
+        ("expected_amount", translate(language, "chart.expected"), "#2e7d32"),
+        ("doubtful_amount", translate(language, "chart.doubtful"), "#e65100"),
+    ):
+        amounts = list(weeks[column])
+        figure.add_bar(
+            name=name,
+            x=labels,
+            y=amounts,
+            marker_color=colour,
+            customdata=[
+                [label, name, formatting.money(amount, currency_code, language)]
+                for label, amount in zip(labels, amounts)
+            ],
+            hovertemplate=_HOVER_MEASURE,
+        )
+    figure.update_layout(barmode="stack", legend_orientation="h")
+    return _money_axes(figure, currency_code, language, translate(language, "chart.week"))

@@ -1,11 +1,11 @@
 """Locale-aware text for money, shares, dates and aging-bucket bounds (babel/CLDR)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import (
     format_currency,
     format_decimal,
@@ -77,4 +77,48 @@ def bucket_label(min_days: int | None, max_days: int | None, language: str) -> s
 
 
 def _days(count: int, language: str) -> str:
+    return format_decimal(count, locale=LOCALES[language])
+
+
+def short_date(day: date, language: str) -> str:
+    """es: '30/06/2026'; en: '30/06/2026' (both locales write day/month/year)."""
+    return format_date(day, "dd/MM/y", locale=LOCALES[language])
+
+
+def short_datetime(moment: datetime, language: str) -> str:
+    """es and en: '30/06/2026 14:05' (24-hour clock, as finance teams here read it)."""
+    return format_datetime(moment, "dd/MM/y HH:mm", locale=LOCALES[language])
+
+
+def percent_points(value: Decimal | float, language: str) -> str:
+    """A percentage the marts hold as 0-100 (41.2345) with one decimal: es '41,2 %', en '41.2%'."""
+    return percent(Decimal(str(value)) * Decimal("0.01"), language)
+
+
+def days(value: Decimal | float, language: str) -> str:
+    """A number of days with one decimal: es '87,9 días', en '87.9 days'."""
+    number = format_decimal(value, format="#,##0.0", locale=LOCALES[language])
+    return translate(language, "unit.days", days=number)
+
+
+def day_month(day: date, language: str) -> str:
+    """es: '2 nov'; en: '2 Nov'."""
+    return format_date(day, "d MMM", locale=LOCALES[language])
+
+
+def signed_money(amount: Decimal, currency_code: str, language: str) -> str:
+    """A change of money with its sign: es '+1.234,56 €', '-50,50 €'; en '+€1,234.56'."""
+    text = money(amount, currency_code, language)
+    return f"+{text}" if amount > 0 else text
+
+
+def signed_points(change: float, language: str) -> str:
+    """A change of a share (0.012) in percentage points: es '+1,2 p. p.', en '+1.2 pp'."""
+    number = format_decimal(change * 100, format="+#,##0.0;-#,##0.0", locale=LOCALES[language])
+    return translate(language, "unit.points", points=number)
+
+
+def number(count: int, language: str) -> str:
+    """A whole number with the locale's grouping: es '12.345' (but '1189': Spanish groups
+    from five digits), en '12,345'."""
     return format_decimal(count, locale=LOCALES[language])

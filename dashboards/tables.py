@@ -1,43 +1,108 @@
-"""Tables on pages: locale-formatted cells over the raw values, and CSV and Excel downloads
-below (`dashboards.exports`)."""
+"""Tables on pages: locale-formatted cells over the raw values, client names that link to
+the client's file, and CSV and Excel downloads below (`dashboards.exports`)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import exports, formatting, selection
+from dashboards import exports, formatting, selection, url_state
 
 
 def show_table(
     table: pd.DataFrame,
     *,
-    money_columns: Iterable[str],
-    percent_columns: Iterable[str],
-    currency_code: str,
+    money_columns: Iterable[str] = (),
+    percent_columns: Iterable[str] = (),
+    points_columns: Iterable[str] = (),
+    currency_code: str | None = None,
+    row_money_columns: Iterable[str] = (),
+    currency_column: str | None = None,
     language: str,
     file_name: str,
-) -> None:
-    """Show `table` (headers already translated) and offer it as CSV and Excel.
+    client_link: tuple[str, str] | None = None,
+    on_select: str = "ignore",
+    key: str | None = None,
+):
+    """Show `table` (headers already translated) and offer it as CSV and Excel; returns what
+    st.dataframe returns (the selection when `on_select="rerun"`).
 
     The grid keeps the raw numbers, so columns sort as numbers, and shows them formatted for
-    the language; the files hold the typed values and the as-of date (`dashboards.exports`).
+    the language: dates as dd/mm/yyyy; shares (fractions) in `percent_columns` and percentages the marts hold as
+    0-100 in `points_columns` both as '41,2 %'; `money_columns` in `currency_code`, and
+    `row_money_columns` in each row's own currency, read from `currency_column`. `client_link = (name_column,
+    id_column)` makes every name a link to that client's file (`url_state.client_url`);
+    the CSV keeps the names.
     """
     money_columns, percent_columns = tuple(money_columns), tuple(percent_columns)
-
-    def money(amount: Decimal) -> str:
-        return formatting.money(amount, currency_code, language)
-
-    def percent(share: float) -> str:
-        return formatting.percent(share, language)
-
-    formats = {column: money for column in money_columns}
-    formats |= {column: percent for column in percent_columns}
-    st.dataframe(table.style.format(formats, na_rep=""), hide_index=True)
+    points_columns, row_money_columns = tuple(points_columns), list(row_money_columns)
+    display = table.copy()
+    formats: dict[str, Callable[[object], str]] = {
+        column: _percent_formatter(language) for column in percent_columns
+    }
+    formats |= {column: _points_formatter(language) for column in points_columns}
+    formats |= {column: _date_formatter(language) for column in _date_columns(table)}
+    column_config = {}
+    if client_link is not None:
+        name_column, id_column = client_link
+        chosen = selection.current()
+        urls = [url_state.client_url(client_id, chosen) for client_id in table[id_column]]
+        names = dict(zip(urls, table[name_column]))
+        display[name_column] = urls
+        formats[name_column] = lambda url: names.get(url, "")
+        column_config[name_column] = st.column_config.LinkColumn(name_column)
+    formats |= {column: _money_formatter(currency_code, language) for column in money_columns}
+    # Formats by column first: a later format() by column would reset the per-row ones.
+    styler = display.style.format(formats, na_rep="")
+    for code in table[currency_column].dropna().unique() if row_money_columns else ():
+        rows = list(table.index[table[currency_column] == code])
+        styler = styler.format(
+            _money_formatter(code, language),
+            subset=pd.IndexSlice[rows, row_money_columns],
+            na_rep="",
+        )
+    event = st.dataframe(
+        styler,
+        hide_index=True,
+        column_config=column_config,
+        on_select=on_select,
+        selection_mode="single-row",
+        key=key,
+    )
     exports.download_buttons(
         exports.TableExport(
             table, money_columns, percent_columns, currency_code, language,
             selection.current().as_of, exports.file_stem(file_name),
-        )
+            points_columns=points_columns, row_money_columns=tuple(row_money_columns),
+            currency_column=currency_column,
+        ),
+        key=key,
     )
+    return event
+
+
+def _money_formatter(currency_code: str, language: str) -> Callable[[Decimal], str]:
+    return lambda amount: formatting.money(amount, currency_code, language)
+
+
+def _percent_formatter(language: str) -> Callable[[float], str]:
+    return lambda share: formatting.percent(share, language)
+
+
+def _date_columns(table: pd.DataFrame) -> list[str]:
+    """The columns holding dates (datetime.date, as the query layer returns DATE)."""
+    return [
+        column for column in table.columns
+        if table[column].notna().any()
+        and all(isinstance(value, date) for value in table[column].dropna())
+    ]
+
+
+def _date_formatter(language: str) -> Callable[[date], str]:
+    return lambda day: formatting.short_date(day, language)
+
+
+def _points_formatter(language: str) -> Callable[[Decimal], str]:
+    return lambda value: formatting.percent_points(value, language)

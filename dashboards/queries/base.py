@@ -16,6 +16,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards.db import PublishedDatabase
+from dashboards.selection import Filters
 
 cached = st.cache_data(
     show_spinner=False,
@@ -23,11 +24,19 @@ cached = st.cache_data(
 )
 
 
-def clients_at(as_of: date | None) -> tuple[str, list[object]]:
-    """The relation with one row per client at `as_of`, and the parameters it takes."""
-    if as_of is None:
-        return "marts.ar_aging", []
-    return "marts.ar_aging_at(?)", [as_of]
+def clients_at(as_of: date | None, filters: Filters = Filters()) -> tuple[str, list[object]]:
+    """The relation with one row per client at `as_of` that the filters keep, and the
+    parameters it takes."""
+    source, parameters = ("marts.ar_aging", []) if as_of is None else ("marts.ar_aging_at(?)", [as_of])
+    kept, kept_parameters = client_condition(filters)
+    return f"(select * from {source} where {kept})", [*parameters, *kept_parameters]
+
+
+def monthly_clients(filters: Filters = Filters()) -> tuple[str, list[object]]:
+    """marts.ar_aging_monthly (one row per month end and client) restricted to the clients
+    the filters keep, and its parameters."""
+    kept, kept_parameters = client_condition(filters)
+    return f"(select * from marts.ar_aging_monthly where {kept})", kept_parameters
 
 
 def bucket_amounts(clients: str) -> str:
@@ -42,4 +51,68 @@ def bucket_amounts(clients: str) -> str:
             on columns('_amount$')
             into name column_name value amount
         )
+    """
+
+
+def client_condition(
+    filters: Filters, column: str = "client_id", *, by_client_currency: bool = True
+) -> tuple[str, list[object]]:
+    """A SQL condition keeping the rows whose `column` is a client the filters keep, and its
+    parameters: current branch, salesperson, segment, currency (dim_clients) and grade
+    (payment_behavior) among the chosen values. 'true' when nothing is chosen.
+
+    Views of documents pass by_client_currency=False and filter the document's own
+    currency with currency_condition instead."""
+    dimensions = {
+        "clients.branch": filters.branches,
+        "clients.salesperson": filters.salespeople,
+        "clients.segment": filters.segments,
+        "clients.currency_code": filters.currencies if by_client_currency else (),
+        "behavior.grade": filters.grades,
+    }
+    chosen = {name: values for name, values in dimensions.items() if values}
+    if not chosen:
+        return "true", []
+    conditions = " and ".join(f"{name} in ({_placeholders(values)})" for name, values in chosen.items())
+    sql = f"""{column} in (
+        select clients.client_id
+        from marts.dim_clients as clients
+        left join marts.payment_behavior as behavior on behavior.client_id = clients.client_id
+        where clients.is_current and {conditions}
+    )"""
+    return sql, [value for values in chosen.values() for value in values]
+
+
+def currency_condition(filters: Filters, column: str = "currency_code") -> tuple[str, list[object]]:
+    """A SQL condition keeping the rows of documents in the chosen currencies ('true' when
+    none is chosen), and its parameters; for views of documents, beside client_condition."""
+    if not filters.currencies:
+        return "true", []
+    return f"{column} in ({_placeholders(filters.currencies)})", list(filters.currencies)
+
+
+def _placeholders(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def totals_sql(clients: str) -> str:
+    """One row summing a relation of client balances (`clients_at`): currency_code,
+    open_balance_amount, overdue_amount, overdue_share (of the open balance, a fraction; 0
+    when nothing is open), in_dispute_amount, unapplied_cash_amount, client_count. The
+    overview's cards and the aging page's totals are this one sum."""
+    return f"""
+        select
+            min(currency_code) as currency_code,
+            cast(coalesce(sum(open_balance_amount), 0) as decimal(18, 2)) as open_balance_amount,
+            cast(coalesce(sum(overdue_amount), 0) as decimal(18, 2)) as overdue_amount,
+            coalesce(
+                cast(sum(overdue_amount) as double)
+                / nullif(cast(sum(open_balance_amount) as double), 0),
+                0
+            ) as overdue_share,
+            cast(coalesce(sum(in_dispute_amount), 0) as decimal(18, 2)) as in_dispute_amount,
+            cast(coalesce(sum(unapplied_cash_amount), 0) as decimal(18, 2))
+                as unapplied_cash_amount,
+            count(*) as client_count
+        from {clients}
     """

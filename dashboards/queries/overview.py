@@ -5,37 +5,34 @@ from datetime import date
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import bucket_amounts, cached, clients_at
+from dashboards.queries.base import (
+    bucket_amounts,
+    cached,
+    client_condition,
+    clients_at,
+    currency_condition,
+    monthly_clients,
+    totals_sql,
+)
+from dashboards.selection import Filters
 
 
 @cached
-def receivable_totals(database: PublishedDatabase, as_of: date | None) -> pd.DataFrame:
-    """One row: currency_code, open_balance_amount, overdue_amount, overdue_share (of the
-    open balance; 0 when nothing is open), unapplied_cash_amount, client_count."""
-    clients, parameters = clients_at(as_of)
-    sql = f"""
-        select
-            min(currency_code) as currency_code,
-            cast(coalesce(sum(open_balance_amount), 0) as decimal(18, 2)) as open_balance_amount,
-            cast(coalesce(sum(overdue_amount), 0) as decimal(18, 2)) as overdue_amount,
-            coalesce(
-                cast(sum(overdue_amount) as double)
-                / nullif(cast(sum(open_balance_amount) as double), 0),
-                0
-            ) as overdue_share,
-            cast(coalesce(sum(unapplied_cash_amount), 0) as decimal(18, 2))
-                as unapplied_cash_amount,
-            count(*) as client_count
-        from {clients}
-    """
-    return database.query(sql, parameters)
+def receivable_totals(
+    database: PublishedDatabase, as_of: date | None, filters: Filters
+) -> pd.DataFrame:
+    """One row of `base.totals_sql` over the clients the filters keep at `as_of`."""
+    clients, parameters = clients_at(as_of, filters)
+    return database.query(totals_sql(clients), parameters)
 
 
 @cached
-def current_aging(database: PublishedDatabase, as_of: date | None) -> pd.DataFrame:
+def current_aging(
+    database: PublishedDatabase, as_of: date | None, filters: Filters
+) -> pd.DataFrame:
     """One row per aging bucket, in bucket order: bucket_order, column_name, min_days,
     max_days, amount (summed over clients; 0 for an empty bucket)."""
-    clients, parameters = clients_at(as_of)
+    clients, parameters = clients_at(as_of, filters)
     sql = f"""
         with {bucket_amounts(clients)}
         select
@@ -53,13 +50,18 @@ def current_aging(database: PublishedDatabase, as_of: date | None) -> pd.DataFra
 
 
 @cached
-def aging_history(database: PublishedDatabase) -> pd.DataFrame:
+def aging_history(database: PublishedDatabase, filters: Filters, until: date) -> pd.DataFrame:
     """One row per month end per aging bucket, by month end then bucket order: month_end,
-    bucket_order, column_name, min_days, max_days, amount (summed over clients)."""
+    bucket_order, column_name, min_days, max_days, amount (summed over the clients the
+    filters keep; every month end of the mart up to `until`, 0 when none of them had
+    anything)."""
+    clients, parameters = monthly_clients(filters)
     sql = f"""
         with
-            month_ends as (select distinct as_of_date from marts.ar_aging_monthly),
-            {bucket_amounts("marts.ar_aging_monthly")}
+            month_ends as (
+                select distinct as_of_date from marts.ar_aging_monthly where as_of_date <= ?
+            ),
+            {bucket_amounts(clients)}
         select
             month_ends.as_of_date as month_end,
             buckets.bucket_order,
@@ -75,17 +77,17 @@ def aging_history(database: PublishedDatabase) -> pd.DataFrame:
         group by all
         order by month_end, buckets.bucket_order
     """
-    return database.query(sql, [])
+    return database.query(sql, [until, *parameters])
 
 
 @cached
 def top_overdue_clients(
-    database: PublishedDatabase, as_of: date | None, limit: int
+    database: PublishedDatabase, as_of: date | None, filters: Filters, limit: int
 ) -> pd.DataFrame:
     """The `limit` clients with the largest overdue amount, largest first: client_id,
     client_name, branch, overdue_amount, open_balance_amount, overdue_share (of the total
     overdue of all clients)."""
-    clients, parameters = clients_at(as_of)
+    clients, parameters = clients_at(as_of, filters)
     sql = f"""
         with clients as (
             select
@@ -108,3 +110,89 @@ def top_overdue_clients(
         limit ?
     """
     return database.query(sql, [*parameters, limit])
+
+
+@cached
+def receivable_change(
+    database: PublishedDatabase, as_of: date | None, previous: date, filters: Filters
+) -> pd.DataFrame:
+    """One row: the totals of `receivable_totals` at `as_of` (open_balance_amount,
+    overdue_amount, overdue_share, unapplied_cash_amount) and their change since `previous`
+    (the month end before): *_change, the share's in fractions of one (0.012 = 1.2 points);
+    previous_client_count tells whether there was anything then."""
+    now, now_parameters = clients_at(as_of, filters)
+    before, before_parameters = clients_at(previous, filters)
+    sql = f"""
+        with
+            now as ({totals_sql(now)}),
+            before as ({totals_sql(before)})
+        select
+            cast(now.open_balance_amount - before.open_balance_amount as decimal(18, 2))
+                as open_balance_change,
+            cast(now.overdue_amount - before.overdue_amount as decimal(18, 2))
+                as overdue_change,
+            now.overdue_share - before.overdue_share as overdue_share_change,
+            cast(now.unapplied_cash_amount - before.unapplied_cash_amount as decimal(18, 2))
+                as unapplied_cash_change,
+            before.client_count as previous_client_count
+        from now cross join before
+    """
+    return database.query(sql, [*now_parameters, *before_parameters])
+
+
+@cached
+def kpi_trend(
+    database: PublishedDatabase, until: date, dimension_type: str, dimension_value: str,
+    months: int,
+) -> pd.DataFrame:
+    """The last `months` rows of marts.ar_kpis_monthly up to `until` for one dimension
+    (company/all, a branch or a salesperson), oldest first: month_end, currency_code,
+    dso_simple, dso_countback, best_possible_dso, average_days_delinquent, cei_pct."""
+    sql = """
+        select
+            month_end, currency_code, dso_simple, dso_countback, best_possible_dso,
+            average_days_delinquent, cei_pct
+        from (
+            select *
+            from marts.ar_kpis_monthly
+            where month_end <= ? and dimension_type = ? and dimension_value = ?
+            order by month_end desc
+            limit ?
+        )
+        order by month_end
+    """
+    return database.query(sql, [until, dimension_type, dimension_value, months])
+
+
+@cached
+def cash_forecast_weeks(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+    """The 13 weeks of marts.cash_forecast_weekly in order: week_start_date, week_end_date,
+    iso_week, expected_amount, doubtful_amount. With filters, the weeks' amounts are the sums
+    of marts.cash_forecast's instalments of the clients (and document currencies) kept."""
+    if filters.is_empty:
+        sql = """
+            select week_start_date, week_end_date, iso_week, expected_amount, doubtful_amount
+            from marts.cash_forecast_weekly
+            order by week_start_date
+        """
+        return database.query(sql, [])
+    kept, kept_parameters = client_condition(filters, by_client_currency=False)
+    currencies, currency_parameters = currency_condition(filters)
+    sql = f"""
+        with kept as (
+            select week_start_date, expected_amount, doubtful_amount
+            from marts.cash_forecast
+            where {kept} and {currencies}
+        )
+        select
+            weeks.week_start_date,
+            weeks.week_end_date,
+            weeks.iso_week,
+            cast(coalesce(sum(kept.expected_amount), 0) as decimal(18, 2)) as expected_amount,
+            cast(coalesce(sum(kept.doubtful_amount), 0) as decimal(18, 2)) as doubtful_amount
+        from marts.cash_forecast_weekly as weeks
+        left join kept on kept.week_start_date = weeks.week_start_date
+        group by weeks.week_start_date, weeks.week_end_date, weeks.iso_week
+        order by weeks.week_start_date
+    """
+    return database.query(sql, [*kept_parameters, *currency_parameters])

@@ -23,3 +23,11 @@ def cartera_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
     write_published_db(tmp_path / "cartera.duckdb")
     return tmp_path
+
+
+@pytest.fixture
+def demo(demo_home, monkeypatch) -> Path:
+    """CARTERA_HOME pointing at the session's refreshed demo warehouse (read only)."""
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    monkeypatch.setenv("CARTERA_HOME", str(demo_home))
+    return demo_home

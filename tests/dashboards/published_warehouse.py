@@ -60,6 +60,7 @@ def _aging_columns(bucket_columns: list[str]) -> str:
         {", ".join(f"{column} decimal(18, 2)" for column in bucket_columns)},
         open_balance_amount decimal(18, 2),
         overdue_amount decimal(18, 2),
+        in_dispute_amount decimal(18, 2),
         unapplied_cash_amount decimal(18, 2),
         net_balance_amount decimal(18, 2)
     """
@@ -67,7 +68,7 @@ def _aging_columns(bucket_columns: list[str]) -> str:
 
 def aging_rows(buckets: list[tuple], months: dict, scale: Decimal) -> list[tuple]:
     """Mart rows from bucket amounts, derived as the pipeline does (open = sum of buckets,
-    overdue = buckets from 1 day past due, net = open - unapplied); `scale` multiplies money."""
+    overdue = buckets from 1 day past due, nothing in dispute, net = open - unapplied); `scale` multiplies money."""
     rows = []
     for month_end, clients in months.items():
         for client_id, (bucket_amounts, unapplied) in clients.items():
@@ -81,7 +82,8 @@ def aging_rows(buckets: list[tuple], months: dict, scale: Decimal) -> list[tuple
             )
             rows.append(
                 (month_end, client_id, *CLIENTS[client_id], "EUR", *amounts,
-                 open_balance, overdue, unapplied_cash, open_balance - unapplied_cash)
+                 open_balance, overdue, Decimal("0.00"), unapplied_cash,
+                 open_balance - unapplied_cash)
             )
     return rows
 

@@ -7,7 +7,10 @@ import pytest
 
 from dashboards import db
 from dashboards.queries import frame, overview
+from dashboards.selection import Filters
 from published_warehouse import JANUARY, MARCH, write_published_db
+
+NO_FILTER = Filters()
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def test_the_published_as_of_date_is_the_latest_of_ar_aging(database):
 
 
 def test_totals_at_the_published_date(database):
-    totals = overview.receivable_totals(database, None).iloc[0]
+    totals = overview.receivable_totals(database, None, NO_FILTER).iloc[0]
 
     assert totals["currency_code"] == "EUR"
     assert totals["open_balance_amount"] == Decimal("9150.74")
@@ -32,14 +35,14 @@ def test_totals_at_the_published_date(database):
 
 def test_a_date_between_month_ends_reads_ar_aging_at_that_date(database):
     # The fixture's macro answers with the latest month end on or before the date.
-    totals = overview.receivable_totals(database, date(2026, 2, 15)).iloc[0]
+    totals = overview.receivable_totals(database, date(2026, 2, 15), NO_FILTER).iloc[0]
 
     assert totals["open_balance_amount"] == Decimal("4700.00")  # 1500 + 2700 + 500 (January)
     assert totals["client_count"] == 3
 
 
 def test_a_date_before_any_balance_gives_zero_totals(database):
-    totals = overview.receivable_totals(database, date(2025, 12, 31)).iloc[0]
+    totals = overview.receivable_totals(database, date(2025, 12, 31), NO_FILTER).iloc[0]
 
     assert totals["client_count"] == 0
     assert totals["open_balance_amount"] == Decimal("0.00")
@@ -47,7 +50,7 @@ def test_a_date_before_any_balance_gives_zero_totals(database):
 
 
 def test_current_aging_has_every_bucket_in_order_with_its_bounds(database):
-    aging = overview.current_aging(database, None)
+    aging = overview.current_aging(database, None, NO_FILTER)
 
     assert list(aging["bucket_order"]) == [1, 2, 3, 4, 5, 6]
     assert list(aging["min_days"]) == [None, 1, 31, 61, 91, 121]
@@ -63,7 +66,7 @@ def test_current_aging_has_every_bucket_in_order_with_its_bounds(database):
 
 
 def test_aging_history_has_each_month_end_and_bucket(database):
-    history = overview.aging_history(database)
+    history = overview.aging_history(database, NO_FILTER, MARCH)
 
     assert len(history) == 3 * 6
     january = history[history["month_end"] == JANUARY]
@@ -76,7 +79,7 @@ def test_aging_history_has_each_month_end_and_bucket(database):
 
 
 def test_top_overdue_clients_are_those_with_overdue_largest_first(database):
-    clients = overview.top_overdue_clients(database, None, 10)
+    clients = overview.top_overdue_clients(database, None, NO_FILTER, 10)
 
     assert list(clients["client_id"]) == ["C4", "C2", "C1"]
     assert list(clients["overdue_amount"]) == [
@@ -89,7 +92,7 @@ def test_top_overdue_clients_are_those_with_overdue_largest_first(database):
     assert list(clients["overdue_share"]) == pytest.approx(
         [2999.99 / 5350.74, 1500.25 / 5350.74, 850.50 / 5350.74]
     )
-    assert list(overview.top_overdue_clients(database, None, 2)["client_id"]) == ["C4", "C2"]
+    assert list(overview.top_overdue_clients(database, None, NO_FILTER, 2)["client_id"]) == ["C4", "C2"]
 
 
 def test_bucket_columns_and_bounds_come_from_the_bucket_table(tmp_path, monkeypatch):
@@ -103,8 +106,8 @@ def test_bucket_columns_and_bounds_come_from_the_bucket_table(tmp_path, monkeypa
     monkeypatch.setenv("CARTERA_PUBLISHED_DB", str(path))
     database = db.open_published()
 
-    aging = overview.current_aging(database, None)
+    aging = overview.current_aging(database, None, NO_FILTER)
 
     assert list(aging["column_name"]) == [column for _, column, _, _ in buckets]
     assert list(aging["amount"]) == [Decimal("10.00"), Decimal("20.00"), Decimal("30.00")]
-    assert overview.receivable_totals(database, None).iloc[0]["overdue_amount"] == Decimal("50.00")
+    assert overview.receivable_totals(database, None, NO_FILTER).iloc[0]["overdue_amount"] == Decimal("50.00")

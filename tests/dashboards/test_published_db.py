@@ -7,6 +7,9 @@ from pathlib import Path
 from published_warehouse import JANUARY, MARCH, write_published_db
 from dashboards import db
 from dashboards.queries import frame, overview
+from dashboards.selection import Filters
+
+NO_FILTER = Filters()
 
 
 def test_the_published_file_is_in_cartera_home_unless_named_directly(tmp_path, monkeypatch):
@@ -34,7 +37,7 @@ def test_a_file_named_directly_is_opened(tmp_path, monkeypatch):
     database = db.open_published()
 
     assert frame.published_as_of(database) == MARCH
-    assert overview.receivable_totals(database, JANUARY).iloc[0]["client_count"] == 3
+    assert overview.receivable_totals(database, JANUARY, NO_FILTER).iloc[0]["client_count"] == 3
 
 
 def test_the_same_version_keeps_its_connection(cartera_home):
@@ -43,7 +46,7 @@ def test_the_same_version_keeps_its_connection(cartera_home):
 
 def test_a_new_publish_is_read_at_the_next_open_without_a_restart(cartera_home, tmp_path):
     before = db.open_published()
-    assert overview.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(before, None, NO_FILTER).iloc[0]["open_balance_amount"] == Decimal(
         "9150.74"
     )
 
@@ -57,10 +60,10 @@ def test_a_new_publish_is_read_at_the_next_open_without_a_restart(cartera_home, 
 
     assert after is not before
     assert after.identity != before.identity
-    assert overview.receivable_totals(after, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(after, None, NO_FILTER).iloc[0]["open_balance_amount"] == Decimal(
         "18301.48"
     )
     # A page still running on the version it started with keeps reading that version.
-    assert overview.receivable_totals(before, None).iloc[0]["open_balance_amount"] == Decimal(
+    assert overview.receivable_totals(before, None, NO_FILTER).iloc[0]["open_balance_amount"] == Decimal(
         "9150.74"
     )

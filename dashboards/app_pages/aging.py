@@ -1,0 +1,176 @@
+"""Aging (antigüedad de saldos): one row per client with its buckets, open balance, overdue,
+disputed and unapplied cash; the same by document currency; a client's open instalments."""
+
+import streamlit as st
+
+from dashboards import formatting, freshness, selection, url_state
+from dashboards.i18n import t
+from dashboards.queries import aging as queries
+from dashboards.tables import show_table
+
+chosen = selection.current()
+language = chosen.language
+database, as_of, filters = chosen.database, chosen.aging_as_of, chosen.filters
+as_of_text = formatting.long_date(chosen.as_of, language)
+
+st.title(t("aging.title"))
+freshness.show_line()
+
+totals = queries.totals(database, as_of, filters).iloc[0]
+if totals["client_count"] == 0:
+    st.info(t("aging.no_rows", date=as_of_text))
+    st.stop()
+currency = totals["currency_code"]
+st.caption(t("aging.caption", date=as_of_text, currency=currency))
+
+
+def money(amount):
+    return formatting.money(amount, currency, language)
+
+
+open_balance, overdue, disputed, unapplied = st.columns(4)
+open_balance.metric(t("aging.open_balance"), money(totals["open_balance_amount"]))
+overdue.metric(t("aging.overdue"), money(totals["overdue_amount"]))
+disputed.metric(t("aging.in_dispute"), money(totals["in_dispute_amount"]))
+unapplied.metric(t("aging.unapplied_cash"), money(totals["unapplied_cash_amount"]))
+
+bucket_headers = {
+    bucket.column_name: formatting.bucket_label(
+        None if bucket.min_days is None else int(bucket.min_days),
+        None if bucket.max_days is None else int(bucket.max_days),
+        language,
+    )
+    for bucket in queries.buckets(database).itertuples()
+}
+amount_headers = {
+    "open_balance_amount": t("aging.open_balance"),
+    "overdue_amount": t("aging.overdue"),
+    "in_dispute_amount": t("aging.in_dispute"),
+    "unapplied_cash_amount": t("aging.unapplied_cash"),
+}
+
+by_client, by_currency = st.tabs([t("aging.by_client"), t("aging.by_currency")])
+
+with by_client:
+    clients = queries.client_aging(database, as_of, filters)
+    headers = {
+        "client_id": t("column.client_id"),
+        "client_name": t("column.client"),
+        "branch": t("column.branch"),
+        "salesperson": t("aging.salesperson"),
+        **bucket_headers,
+        **amount_headers,
+    }
+    st.caption(t("aging.select_hint"))
+    event = show_table(
+        clients[list(headers)].rename(columns=headers),
+        money_columns=[*bucket_headers.values(), *amount_headers.values()],
+        currency_code=currency,
+        language=language,
+        file_name=t("aging.file", date=chosen.as_of.isoformat()),
+        client_link=(headers["client_name"], headers["client_id"]),
+        on_select="rerun",
+        key="aging_clients",
+    )
+    rows = event.selection.rows if event is not None else []
+    client_id = clients.iloc[rows[0]]["client_id"] if rows else chosen.client_id
+    if rows and client_id != chosen.client_id:
+        url_state.choose_client(client_id)
+
+    if client_id is not None:
+        names = clients.loc[clients["client_id"] == client_id, "client_name"]
+        name = names.iloc[0] if len(names) else client_id
+        st.subheader(t("aging.installments", client=name))
+        if not chosen.is_published_date:
+            st.info(t("aging.installments_at_published",
+                      date=formatting.long_date(chosen.published_as_of, language)))
+        installments = queries.open_installments(database, client_id)
+        if installments.empty:
+            st.info(t("aging.no_installments"))
+        else:
+            installment_headers = {
+                "document_number": t("aging.document"),
+                "installment_no": t("aging.installment_no"),
+                "issue_date": t("aging.issue_date"),
+                "due_date": t("aging.due_date"),
+                "days_past_due": t("aging.days_past_due"),
+                "currency_code": t("aging.currency"),
+                "outstanding_amount": t("aging.outstanding"),
+                "outstanding_reporting_amount": t("aging.outstanding_reporting",
+                                                  currency=currency),
+                "is_in_dispute": t("aging.disputed"),
+                "dispute_reason": t("aging.dispute_reason"),
+                "early_discount_pct": t("aging.discount"),
+                "early_discount_days": t("aging.discount_days"),
+            }
+            table = installments[list(installment_headers)].rename(columns=installment_headers)
+            show_table(
+                table,
+                money_columns=[installment_headers["outstanding_reporting_amount"]],
+                currency_code=currency,
+                row_money_columns=[installment_headers["outstanding_amount"]],
+                currency_column=installment_headers["currency_code"],
+                language=language,
+                points_columns=[installment_headers["early_discount_pct"]],
+                file_name=t("aging.installments_file", client=client_id,
+                            date=chosen.published_as_of.isoformat()),
+                key="aging_installments",
+            )
+
+with by_currency:
+    if not chosen.is_published_date:
+        st.info(t("aging.by_currency_at_published",
+                  date=formatting.long_date(chosen.published_as_of, language)))
+    currencies = queries.currency_totals(database, filters)
+    currency_headers = {
+        "currency_code": t("aging.currency"),
+        "client_count": t("aging.client_count"),
+        "open_balance_amount": t("aging.open_balance"),
+        "overdue_amount": t("aging.overdue"),
+        "in_dispute_amount": t("aging.in_dispute"),
+        "unapplied_cash_amount": t("aging.unapplied_cash"),
+        "open_balance_reporting_amount": t("aging.open_balance_reporting", currency=currency),
+        "unapplied_cash_reporting_amount": t("aging.unapplied_cash_reporting",
+                                             currency=currency),
+    }
+    document_money = [currency_headers[column] for column in
+                      ("open_balance_amount", "overdue_amount", "in_dispute_amount",
+                       "unapplied_cash_amount")]
+    reporting_money = [currency_headers["open_balance_reporting_amount"],
+                       currency_headers["unapplied_cash_reporting_amount"]]
+    st.subheader(t("aging.currency_totals"))
+    # Document-currency money in each row's currency; reporting money in the reporting one.
+    show_table(
+        currencies[list(currency_headers)].rename(columns=currency_headers),
+        money_columns=reporting_money,
+        currency_code=currency,
+        row_money_columns=document_money,
+        currency_column=currency_headers["currency_code"],
+        language=language,
+        file_name=t("aging.currency_file", date=chosen.published_as_of.isoformat()),
+        key="aging_currency_totals",
+    )
+    st.subheader(t("aging.currency_clients"))
+    client_currencies = queries.client_currency_aging(database, filters)
+    client_currency_headers = {
+        "client_id": t("column.client_id"),
+        "client_name": t("column.client"),
+        "currency_code": t("aging.currency"),
+        **bucket_headers,
+        "open_balance_amount": t("aging.open_balance"),
+        "overdue_amount": t("aging.overdue"),
+        "in_dispute_amount": t("aging.in_dispute"),
+        "unapplied_cash_amount": t("aging.unapplied_cash"),
+        "open_balance_reporting_amount": t("aging.open_balance_reporting", currency=currency),
+    }
+    show_table(
+        client_currencies[list(client_currency_headers)].rename(columns=client_currency_headers),
+        money_columns=[client_currency_headers["open_balance_reporting_amount"]],
+        currency_code=currency,
+        row_money_columns=[*bucket_headers.values(), *amount_headers.values()],
+        currency_column=client_currency_headers["currency_code"],
+        language=language,
+        file_name=t("aging.currency_clients_file", date=chosen.published_as_of.isoformat()),
+        client_link=(client_currency_headers["client_name"], client_currency_headers["client_id"]),
+        key="aging_currency_clients",
+    )

@@ -1,0 +1,122 @@
+"""The payment behaviour page's datasets (marts.payment_behavior and
+fct_installment_payments at the warehouse's as-of date)."""
+
+import pandas as pd
+
+from dashboards.db import PublishedDatabase
+from dashboards.queries.base import cached, client_condition
+from dashboards.selection import Filters
+
+PAYMENT_WINDOW_DAYS = 365
+"""The window of the days-beyond-terms distribution: payment_behavior's 365-day window,
+(as_of - 365, as_of]."""
+
+
+@cached
+def grades(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+    """One row per grade A-E (every grade, 0 when none): grade, client_count,
+    previous_client_count (clients with that grade 90 days earlier), overdue_amount,
+    moroso_count, over the clients the filters keep."""
+    kept, parameters = client_condition(filters)
+    sql = f"""
+        with
+            kept as (select * from marts.payment_behavior where {kept}),
+            grade_list as (select unnest(['A', 'B', 'C', 'D', 'E']) as grade)
+        select
+            grade_list.grade,
+            (select count(*) from kept where kept.grade = grade_list.grade) as client_count,
+            (select count(*) from kept where kept.previous_grade = grade_list.grade)
+                as previous_client_count,
+            (select cast(coalesce(sum(overdue_amount), 0) as decimal(18, 2))
+             from kept where kept.grade = grade_list.grade) as overdue_amount,
+            (select count(*) from kept where kept.grade = grade_list.grade and kept.is_moroso)
+                as moroso_count
+        from grade_list
+        order by grade_list.grade
+    """
+    return database.query(sql, parameters)
+
+
+@cached
+def days_beyond_terms(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+    """Payments of the last 365 days (fct_installment_payments with is_payment) by days
+    beyond terms, in the aging buckets' bounds (marts.aging_buckets: not due = paid on time
+    or early): bucket_order, min_days, max_days, payment_count, paid_amount (reporting
+    currency), over the clients the filters keep; every bucket, 0 when empty."""
+    kept, kept_parameters = client_condition(filters, "payments.client_id")
+    sql = f"""
+        with payments as (
+            select payments.days_beyond_terms, payments.installment_reporting_amount
+            from marts.fct_installment_payments as payments
+            where payments.is_payment
+              and payments.paid_date > payments.as_of_date - {PAYMENT_WINDOW_DAYS}
+              and {kept}
+        )
+        select
+            buckets.bucket_order,
+            buckets.min_days,
+            buckets.max_days,
+            count(payments.days_beyond_terms) as payment_count,
+            cast(coalesce(sum(payments.installment_reporting_amount), 0) as decimal(18, 2))
+                as paid_amount
+        from marts.aging_buckets as buckets
+        left join payments
+            on (buckets.min_days is null or payments.days_beyond_terms >= buckets.min_days)
+            and (buckets.max_days is null or payments.days_beyond_terms <= buckets.max_days)
+        group by buckets.bucket_order, buckets.min_days, buckets.max_days
+        order by buckets.bucket_order
+    """
+    return database.query(sql, kept_parameters)
+
+
+@cached
+def morosos(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+    """The late payers (is_moroso) the filters keep, largest overdue first: client_id,
+    client_name, grade, score, moroso_reason, overdue_amount, max_days_past_due_undisputed,
+    weighted_days_beyond_terms_365, paid_count_365."""
+    kept, parameters = client_condition(filters)
+    sql = f"""
+        select
+            client_id, client_name, grade, score, moroso_reason, overdue_amount,
+            max_days_past_due_undisputed, weighted_days_beyond_terms_365, paid_count_365
+        from marts.payment_behavior
+        where is_moroso and {kept}
+        order by overdue_amount desc, client_name, client_id
+    """
+    return database.query(sql, parameters)
+
+
+@cached
+def clients(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+    """The clients the filters keep, by name: client_id, client_name, grade."""
+    kept, parameters = client_condition(filters)
+    sql = f"""
+        select client_id, client_name, grade
+        from marts.payment_behavior
+        where {kept}
+        order by client_name, client_id
+    """
+    return database.query(sql, parameters)
+
+
+@cached
+def client_behavior(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
+    """The client's row of marts.payment_behavior (every column); empty when it has none."""
+    sql = "select * from marts.payment_behavior where client_id = ?"
+    return database.query(sql, [client_id])
+
+
+@cached
+def client_payments(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
+    """The client's payments (fct_installment_payments with is_payment), by paid date:
+    paid_date, document_number, installment_no, days_beyond_terms,
+    installment_reporting_amount, early_discount_offered, early_discount_taken."""
+    sql = """
+        select
+            paid_date, document_number, installment_no, days_beyond_terms,
+            installment_reporting_amount, early_discount_offered, early_discount_taken
+        from marts.fct_installment_payments
+        where client_id = ? and is_payment
+        order by paid_date, document_number, installment_no
+    """
+    return database.query(sql, [client_id])
