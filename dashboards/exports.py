@@ -178,9 +178,11 @@ def xlsx_bytes(export: TableExport) -> bytes:
     return buffer.getvalue()
 
 
-def download_buttons(export: TableExport) -> None:
-    """The CSV and Excel buttons under a table; each file is built only when clicked."""
+def download_buttons(export: TableExport, key: str | None = None) -> None:
+    """The CSV and Excel buttons under a table; each file is built only when clicked.
+    `key` tells apart two tables of a page with the same file name."""
     language = export.language
+    key = key or export.file_stem
     with st.container(horizontal=True):
         st.download_button(
             translate(language, "table.download_csv"),
@@ -189,7 +191,7 @@ def download_buttons(export: TableExport) -> None:
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
-            key=f"csv_{export.file_stem}",
+            key=f"{key}_csv",
         )
         st.download_button(
             translate(language, "table.download_xlsx"),
@@ -198,7 +200,7 @@ def download_buttons(export: TableExport) -> None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:",
             on_click="ignore",
-            key=f"xlsx_{export.file_stem}",
+            key=f"{key}_xlsx",
         )
 
 

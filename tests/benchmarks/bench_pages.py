@@ -3,8 +3,8 @@
 Prints figures, asserts nothing about time (`make bench`). A "page" is one query module of
 dashboards/queries (frame is the entrypoint's, run on every page); one page load calls each
 of its cached functions once, uncached, with typical parameters chosen by parameter name
-(`database`, `as_of`, `client_id`, `start`/`end`, `limit`, `text`, `home`, anything with a
-default keeps it). The target is 200 ms per page.
+(`database`, `as_of`, `client_id`, `start`/`end`, `limit`, `text`, `home`, `filters` = none
+chosen, `until`, `previous`, `language`...; anything with a default keeps it). The target is 200 ms per page.
 
     python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20]
 
@@ -71,6 +71,7 @@ def bench(home: Path, runs: int) -> None:
     os.environ.pop("CARTERA_PUBLISHED_DB", None)
     from dashboards import db
     from dashboards.queries import frame
+    from dashboards.selection import Filters
 
     path = home / "cartera.duckdb"
     database = db.PublishedDatabase(db.file_identity(path))
@@ -89,6 +90,16 @@ def bench(home: Path, runs: int) -> None:
         "limit": 10,
         "text": "sa",
         "home": home,
+        "filters": Filters(),
+        "until": as_of,
+        "previous": as_of.replace(day=1) - timedelta(days=1),
+        "language": "es",
+        "step_order": 3,
+        "months": 12,
+        "dimension_type": "company",
+        "dimension_value": "all",
+        "schema": "raw",
+        "table": "file_registry",
     }
     print(f"{runs} loads per page on {path} (as of {as_of}, client {client_id}); "
           f"target {TARGET_MS} ms per page")

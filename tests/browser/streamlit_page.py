@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 READY_MS = 60_000
+SCREENSHOT_MAX_HEIGHT = 4000
 
 
 def settle(page: Page) -> None:
@@ -30,6 +31,16 @@ def wait_for_heading(page: Page, heading: str) -> None:
 
 
 def screenshot(page: Page, folders: list[Path], name: str) -> None:
-    """The whole page as `name`.png in each folder."""
+    """The whole page as `name`.png in each folder. Streamlit scrolls inside its main
+    section, not the document, so the window is made as tall as that section (up to
+    SCREENSHOT_MAX_HEIGHT) for the picture, then put back."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    )
+    page.set_viewport_size({"width": size["width"],
+                            "height": min(max(height, size["height"]), SCREENSHOT_MAX_HEIGHT)})
+    page.wait_for_timeout(800)  # let the charts redraw at the new size
     for folder in folders:
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}.png"))
+    page.set_viewport_size(size)
