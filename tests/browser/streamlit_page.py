@@ -7,15 +7,19 @@ from urllib.parse import urlencode
 from playwright.sync_api import Page, expect
 
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
+APP_ROOT = '[data-testid="stApp"]'
 READY_MS = 60_000
-SCREENSHOT_MAX_HEIGHT = 4000
+SCREENSHOT_MAX_HEIGHT = 2400
 
 
 def settle(page: Page) -> None:
-    """Wait until the script run the last action started has finished."""
-    page.wait_for_timeout(300)  # the status widget appears only after a short delay
+    """Wait until the script run the last action started has finished: the app marks its
+    root with the run's state (data-test-script-state), and shows "Running..." meanwhile."""
+    page.wait_for_timeout(200)  # an action's rerun request reaches the server first
+    expect(page.locator(APP_ROOT)).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=READY_MS
+    )
     expect(page.locator(STATUS_WIDGET)).to_have_count(0, timeout=READY_MS)
-    page.wait_for_load_state("networkidle")
 
 
 def open_page(page: Page, base_url: str, path: str, expected_heading: str, **params: str) -> None:
@@ -35,12 +39,26 @@ def screenshot(page: Page, folders: list[Path], name: str) -> None:
     section, not the document, so the window is made as tall as that section (up to
     SCREENSHOT_MAX_HEIGHT) for the picture, then put back."""
     size = page.viewport_size
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
-    )
+    height = _settled_height(page)
     page.set_viewport_size({"width": size["width"],
                             "height": min(max(height, size["height"]), SCREENSHOT_MAX_HEIGHT)})
-    page.wait_for_timeout(800)  # let the charts redraw at the new size
+    page.wait_for_timeout(500)  # let the charts redraw at the new size
     for folder in folders:
-        page.screenshot(path=str(folder / f"{name}.png"))
+        page.screenshot(path=str(folder / f"{name}.png"), animations="disabled", caret="hide")
     page.set_viewport_size(size)
+
+
+def _settled_height(page: Page) -> int:
+    """The main section's height once it has stopped growing (charts and tables draw after
+    the script run has ended): the same in three readings 0.4 s apart, within 8 seconds."""
+    measure = "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    height = page.evaluate(measure)
+    unchanged = 0
+    for _ in range(20):
+        page.wait_for_timeout(400)
+        now = page.evaluate(measure)
+        unchanged = unchanged + 1 if now == height else 0
+        if unchanged == 2:
+            return height
+        height = now
+    return height
