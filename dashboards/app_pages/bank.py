@@ -94,7 +94,7 @@ show_table(
 )
 
 st.subheader(t("bank.unregistered"))
-unregistered = queries.unregistered_lines(database)
+unregistered = queries.unregistered_lines(database, chosen.filters)
 if unregistered.empty:
     st.info(t("bank.no_unregistered"))
 else:
@@ -127,7 +127,7 @@ else:
     )
 
 st.subheader(t("bank.unseen"))
-ages = queries.unseen_receipts_by_age(database)
+ages = queries.unseen_receipts_by_age(database, chosen.filters)
 if ages.empty:
     st.info(t("bank.no_unseen"))
 else:
@@ -143,7 +143,7 @@ else:
             money(band.receipt_amount, reporting),
             help=t("bank.receipts_count", count=band.receipt_count),
         )
-    unseen = queries.unseen_receipts(database)
+    unseen = queries.unseen_receipts(database, chosen.filters)
     unseen["unseen_age_band"] = [band_names.get(band, band) for band in unseen["unseen_age_band"]]
     headers = {
         "receipt_date": t("bank.col_receipt_date"),

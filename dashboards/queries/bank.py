@@ -2,13 +2,17 @@
 and confidence with the straight-through share, lines nobody registered with their
 suggested documents, and receipts registered but not seen in the bank, by age.
 
-The bank marts answer at the warehouse's as-of date only.
+The bank marts answer at the warehouse's as-of date only. The accounts, rules and
+straight-through share are the company's; the lists of lines and receipts honour the
+sidebar's filters by their client (a line whose payer is unknown is left out when a client
+filter is chosen) and currency.
 """
 
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import cached
+from dashboards.queries.base import cached, client_condition, currency_condition
+from dashboards.selection import Filters
 
 STRAIGHT_THROUGH_RULES = ("registered_receipt", "reference", "payer_exact_amount", "payer_exact_sum")
 """Rules that apply a line with no judgement: the invoicing system registered it, its text
@@ -96,12 +100,14 @@ def straight_through(database: PublishedDatabase) -> pd.DataFrame:
 
 
 @cached
-def unregistered_lines(database: PublishedDatabase) -> pd.DataFrame:
+def unregistered_lines(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """Incoming lines no receipt explains (marts.bank_reconciliation in_bank_not_registered),
     newest first: bank_line_id, bank_account, booking_date, value_date, currency_code,
     line_amount, client_id, client_name (the payer when known), suggested_document_number,
     suggested_rule, suggested_confidence (fraction), suggested_documents."""
-    sql = """
+    clients, client_parameters = client_condition(filters, "lines.client_id", by_client_currency=False)
+    currencies, currency_parameters = currency_condition(filters, "lines.currency_code")
+    sql = f"""
         select
             lines.bank_line_id,
             lines.bank_account,
@@ -119,33 +125,41 @@ def unregistered_lines(database: PublishedDatabase) -> pd.DataFrame:
         left join marts.dim_clients as clients
             on clients.client_id = lines.client_id and clients.is_current
         where lines.reconciliation_status = 'in_bank_not_registered'
+            and {clients}
+            and {currencies}
         order by lines.booking_date desc, lines.bank_line_id
     """
-    return database.query(sql, [])
+    return database.query(sql, [*client_parameters, *currency_parameters])
 
 
 @cached
-def unseen_receipts_by_age(database: PublishedDatabase) -> pd.DataFrame:
+def unseen_receipts_by_age(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """Receipts registered but not in the bank (registered_not_in_bank), one row per age
     band in age order: unseen_age_band, receipt_count, receipt_amount."""
-    sql = """
+    clients, client_parameters = client_condition(filters, "client_id", by_client_currency=False)
+    currencies, currency_parameters = currency_condition(filters, "currency_code")
+    sql = f"""
         select
             unseen_age_band,
             count(*) as receipt_count,
             cast(sum(receipt_amount) as decimal(18, 2)) as receipt_amount
         from marts.bank_reconciliation
         where reconciliation_status = 'registered_not_in_bank'
+            and {clients}
+            and {currencies}
         group by unseen_age_band
         order by min(days_unseen)
     """
-    return database.query(sql, [])
+    return database.query(sql, [*client_parameters, *currency_parameters])
 
 
 @cached
-def unseen_receipts(database: PublishedDatabase) -> pd.DataFrame:
+def unseen_receipts(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """Those receipts, oldest first: receipt_id, client_id, client_name, payment_method,
     receipt_date, days_unseen, unseen_age_band, currency_code, receipt_amount."""
-    sql = """
+    clients, client_parameters = client_condition(filters, "receipts.client_id", by_client_currency=False)
+    currencies, currency_parameters = currency_condition(filters, "receipts.currency_code")
+    sql = f"""
         select
             receipts.receipt_id,
             receipts.client_id,
@@ -160,6 +174,8 @@ def unseen_receipts(database: PublishedDatabase) -> pd.DataFrame:
         left join marts.dim_clients as clients
             on clients.client_id = receipts.client_id and clients.is_current
         where receipts.reconciliation_status = 'registered_not_in_bank'
+            and {clients}
+            and {currencies}
         order by receipts.days_unseen desc, receipts.receipt_id
     """
-    return database.query(sql, [])
+    return database.query(sql, [*client_parameters, *currency_parameters])

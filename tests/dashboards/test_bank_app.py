@@ -70,3 +70,28 @@ def test_unregistered_lines_show_their_payer_and_suggested_document(demo):
             assert suggested[line.bank_line_id] == expected
         else:
             assert not isinstance(suggested[line.bank_line_id], str)
+
+
+def test_the_lists_honour_the_branch_filter(demo):
+    """With a branch chosen in the URL, only the unregistered lines whose payer is a
+    client of that branch remain (lines of unknown payers are left out)."""
+    branch, expected = marts(
+        demo,
+        """
+        select clients.branch, count(*) as lines
+        from marts.bank_reconciliation as lines
+        join marts.dim_clients as clients on clients.client_id = lines.client_id and clients.is_current
+        where lines.reconciliation_status = 'in_bank_not_registered'
+        group by clients.branch order by lines desc, clients.branch limit 1
+        """,
+    ).iloc[0]
+    app = open_page(PAGE, "es", branch=branch)
+
+    table = next(frame for frame in app.dataframe if "Documento sugerido" in frame.value.columns)
+    branches = marts(
+        demo,
+        "select client_id, branch from marts.dim_clients where is_current",
+    ).set_index("client_id")["branch"]
+
+    assert len(table.value) == expected > 0
+    assert {branches[client_id] for client_id in table.value["Código de cliente"]} == {branch}
