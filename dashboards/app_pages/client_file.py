@@ -97,8 +97,21 @@ if not position.empty:
         else t("client_file.no_limit"),
     )
     grade.metric(t("client_file.grade"), row["grade"] or "—")
-    if row["grade_reasons"]:
-        st.caption(t("client_file.grade_reasons", reasons=row["grade_reasons"]))
+    if row["score"] is not None:
+        with st.expander(t("client_file.score", score=row["score"], previous=row["previous_grade"] or "—")):
+            # The maxima are the points tables of macros/payment_behavior.sql (DECISIONLOG).
+            components = [
+                (t("client_file.score_lateness"), row["score_lateness"], 30),
+                (t("client_file.score_on_time"), row["score_on_time"], 20),
+                (t("client_file.score_severity"), row["score_severity"], 20),
+                (t("client_file.score_trend"), row["score_trend"], 10),
+                (t("client_file.score_overdue"), row["score_overdue"], 20),
+            ]
+            for label, points, maximum in components:
+                st.progress(int(points) / maximum, text=t("client_file.score_points", component=label,
+                                                            points=points, maximum=maximum))
+            if row["grade_reasons"]:
+                st.caption(t("client_file.grade_reasons", reasons=row["grade_reasons"]))
     if row["is_moroso"]:
         st.error(t("client_file.moroso", reason=row["moroso_reason"]), icon=":material/warning:")
     if not chosen.is_published_date:

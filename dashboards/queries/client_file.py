@@ -105,7 +105,8 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
     is_in_breach, days_in_breach, recommended_limit_amount, recommendation_rationale,
     review_reasons, last_review_at, last_decision) and the grade (marts.payment_behavior:
     grade, previous_grade, score, grade_reasons, is_moroso, moroso_reason,
-    weighted_days_beyond_terms_365)."""
+    weighted_days_beyond_terms_365, and the score's components score_lateness (of 30),
+    score_on_time (20), score_severity (20), score_trend (10), score_overdue (20))."""
     clients, parameters = clients_at(as_of)
     sql = f"""
         with aging as (select * from {clients} where client_id = ?)
@@ -136,7 +137,12 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
             behaviour.grade_reasons,
             behaviour.is_moroso,
             behaviour.moroso_reason,
-            behaviour.weighted_days_beyond_terms_365
+            behaviour.weighted_days_beyond_terms_365,
+            behaviour.score_lateness,
+            behaviour.score_on_time,
+            behaviour.score_severity,
+            behaviour.score_trend,
+            behaviour.score_overdue
         from marts.credit_limits as limits
         left join aging on aging.client_id = limits.client_id
         left join marts.payment_behavior as behaviour on behaviour.client_id = limits.client_id

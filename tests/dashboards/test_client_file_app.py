@@ -32,7 +32,9 @@ def busiest(demo):
         select clients.legal_name, aging.open_balance_amount, aging.overdue_amount,
                aging.net_balance_amount, limits.available_credit_amount,
                limits.credit_limit_amount, limits.credit_limit_currency_code,
-               limits.recommended_limit_amount, behaviour.grade, aging.as_of_date
+               limits.recommended_limit_amount, behaviour.grade, aging.as_of_date,
+               behaviour.score, behaviour.score_lateness, behaviour.score_on_time,
+               behaviour.score_severity, behaviour.score_trend, behaviour.score_overdue
         from marts.ar_aging as aging
         join marts.credit_limits as limits using (client_id)
         join marts.payment_behavior as behaviour using (client_id)
@@ -68,6 +70,16 @@ def test_the_file_of_a_client_from_the_url_shows_the_marts_figures(demo, busiest
     assert shown[closing_label] == money(figures["net_balance_amount"])
     statement = displayed_frame(app.dataframe[0])
     assert statement[labels["balance_column"]].iloc[-1] == money(figures["net_balance_amount"])
+    # The score's components as payment_behavior has them, out of 30/20/20/10/20.
+    assert app.expander[0].label.startswith(
+        f"{'Puntuación' if language == 'es' else 'Score'} {figures['score']} "
+    )
+    connector = "de" if language == "es" else "of"
+    assert [bar.text.split(": ")[1] for bar in app.get("progress")] == [
+        f"{figures[column]} {connector} {maximum}"
+        for column, maximum in (("score_lateness", 30), ("score_on_time", 20),
+                                ("score_severity", 20), ("score_trend", 10), ("score_overdue", 20))
+    ]
     labels_shown = [button.label for button in app.get("download_button")]
     assert labels["pdf"] in labels_shown and labels["xlsx"] in labels_shown
 
