@@ -119,6 +119,10 @@ def signed_points(change: float, language: str) -> str:
 
 
 def number(count: int, language: str) -> str:
-    """A whole number with the locale's grouping: es '12.345' (but '1189': Spanish groups
-    from five digits), en '12,345'."""
+    """A whole number with the locale's grouping: es '1.189', en '1,189'."""
     return format_decimal(count, locale=LOCALES[language])
+
+
+def signed_number(value: Decimal | float, language: str) -> str:
+    """A change rounded to a whole number with its sign: es '+12', '-45'; en '-1,234'."""
+    return format_decimal(round(value), format="+#,##0;-#,##0", locale=LOCALES[language])

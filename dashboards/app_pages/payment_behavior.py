@@ -1,9 +1,130 @@
-"""Payment behaviour"""
+"""Payment behaviour: grade distribution, how late the last year's money came, the late
+payers (morosos), and per client the score's components, its trend and the uptake of
+early-payment discounts."""
 
 import streamlit as st
 
-from dashboards import freshness
+from dashboards import charts_behavior as charts
+from dashboards import formatting, freshness, selection, url_state
 from dashboards.i18n import t
+from dashboards.queries import payment_behavior as queries
+from dashboards.tables import show_table
+
+chosen = selection.current()
+language = chosen.language
+database, filters, currency = chosen.database, chosen.filters, chosen.reporting_currency
+published_text = formatting.long_date(chosen.published_as_of, language)
 
 st.title(t("behavior.title"))
 freshness.show_line()
+if chosen.is_published_date:
+    st.caption(t("behavior.caption", date=published_text))
+else:
+    st.info(t("behavior.at_published", date=published_text))
+
+grades = queries.grades(database, filters)
+if grades["client_count"].sum() == 0:
+    st.info(t("behavior.no_clients"))
+    st.stop()
+
+grade_column, lateness_column = st.columns(2)
+with grade_column:
+    st.subheader(t("behavior.grades"))
+    st.plotly_chart(charts.grade_distribution(grades, language))
+with lateness_column:
+    st.subheader(t("behavior.days_beyond_terms"))
+    st.plotly_chart(
+        charts.days_beyond_terms(queries.days_beyond_terms(database, filters), currency, language)
+    )
+
+grade_headers = {
+    "grade": t("behavior.grade"),
+    "client_count": t("behavior.clients"),
+    "previous_client_count": t("behavior.clients_90"),
+    "moroso_count": t("behavior.morosos_count"),
+    "overdue_amount": t("behavior.overdue"),
+}
+show_table(
+    grades[list(grade_headers)].rename(columns=grade_headers),
+    money_columns=[grade_headers["overdue_amount"]],
+    currency_code=currency,
+    language=language,
+    file_name=t("behavior.grades_file", date=chosen.published_as_of.isoformat()),
+    key="behavior_grades",
+)
+
+st.subheader(t("behavior.morosos"))
+st.caption(t("behavior.morosos_caption"))
+morosos = queries.morosos(database, filters)
+if morosos.empty:
+    st.info(t("behavior.no_morosos"))
+else:
+    moroso_headers = {
+        "client_id": t("column.client_id"),
+        "client_name": t("column.client"),
+        "grade": t("behavior.grade"),
+        "score": t("behavior.score"),
+        "moroso_reason": t("behavior.moroso_reason"),
+        "overdue_amount": t("behavior.overdue"),
+        "max_days_past_due_undisputed": t("behavior.max_days_past_due"),
+        "weighted_days_beyond_terms_365": t("behavior.days_beyond_terms_365"),
+        "paid_count_365": t("behavior.payments_365"),
+    }
+    show_table(
+        morosos[list(moroso_headers)].rename(columns=moroso_headers),
+        money_columns=[moroso_headers["overdue_amount"]],
+        currency_code=currency,
+        language=language,
+        file_name=t("behavior.morosos_file", date=chosen.published_as_of.isoformat()),
+        client_link=(moroso_headers["client_name"], moroso_headers["client_id"]),
+        key="behavior_morosos",
+    )
+
+st.subheader(t("behavior.client"))
+clients = queries.clients(database, filters)
+client_ids = list(clients["client_id"])
+names = dict(zip(clients["client_id"], clients["client_name"]))
+client_id = st.selectbox(
+    t("behavior.choose_client"),
+    client_ids,
+    index=client_ids.index(chosen.client_id) if chosen.client_id in names else None,
+    format_func=lambda value: f"{names[value]} ({value})",
+    placeholder=t("behavior.choose_placeholder"),
+    key="behavior_client",
+)
+if client_id is not None and client_id != chosen.client_id:
+    url_state.choose_client(client_id)
+if client_id is not None:
+    behavior = queries.client_behavior(database, client_id).iloc[0]
+    grade, score, before, uptake = st.columns(4)
+    grade.metric(t("behavior.grade"), behavior["grade"])
+    score.metric(t("behavior.score"), f"{int(behavior['score'])} / 100")
+    before.metric(t("behavior.previous_grade"), behavior["previous_grade"] or "—")
+    offered = int(behavior["early_discount_offered_count_365"])
+    uptake.metric(
+        t("behavior.discount_uptake"),
+        "—" if behavior["early_discount_uptake_rate_365"] is None
+        else formatting.percent(behavior["early_discount_uptake_rate_365"], language),
+        help=t("behavior.discount_uptake_help", taken=int(behavior["early_discount_taken_count_365"]),
+               offered=offered),
+    )
+    if behavior["grade_reasons"]:
+        st.caption(t("behavior.reasons", reasons=behavior["grade_reasons"]))
+    trend = behavior["trend_days_beyond_terms"]
+    st.caption(
+        t("behavior.trend_none") if trend is None else t(
+            "behavior.trend",
+            recent=formatting.days(behavior["weighted_days_beyond_terms_90"], language),
+            prior=formatting.days(behavior["weighted_days_beyond_terms_prior_90"], language),
+            change=formatting.days(trend, language),
+        )
+    )
+    components_column, history_column = st.columns([2, 3])
+    with components_column:
+        st.plotly_chart(charts.score_components(behavior, language))
+    with history_column:
+        payments = queries.client_payments(database, client_id)
+        if payments.empty:
+            st.info(t("behavior.no_payments"))
+        else:
+            st.plotly_chart(charts.payment_history(payments, language))

@@ -104,3 +104,52 @@ def test_a_published_database_without_balances_is_treated_as_not_published_yet(
 
     assert app.info[0].value.startswith("Aún no hay datos publicados.")
     assert not app.sidebar.date_input
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_cards_show_their_change_since_the_previous_month_end(demo, language):
+    """At 31/10/2026 the previous month end is 30/09/2026: the change of the receivable is
+    ar_kpis_monthly's ending AR of October minus its beginning AR (September's ending)."""
+    app = open_page("app_pages/overview.py", language, as_of=MONTH_END.isoformat())
+
+    kpis = company_kpis(demo, MONTH_END)
+    total_label = "Total a cobrar" if language == "es" else "Total receivable"
+    card = next(metric for metric in app.metric if metric.label == total_label)
+    assert card.delta == formatting.signed_money(
+        kpis["ending_ar_amount"] - kpis["beginning_ar_amount"], "EUR", language
+    )
+    previous = company_kpis(demo, date(2026, 9, 30))
+    overdue_label = "Vencido" if language == "es" else "Overdue"
+    card = next(metric for metric in app.metric if metric.label == overdue_label)
+    assert card.delta == formatting.signed_money(
+        kpis["overdue_ar_amount"] - previous["overdue_ar_amount"], "EUR", language
+    )
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_dso_and_cei_are_the_kpi_marts_at_the_last_month_end(demo, language):
+    app = open_page("app_pages/overview.py", language)
+
+    kpis = company_kpis(demo, MONTH_END)  # the last month end before 01/11/2026
+    shown = metrics(app)
+    labels = {
+        "es": ("DSO simple", "DSO por descuento", "Mejor DSO posible", "CEI"),
+        "en": ("DSO (simple)", "DSO (countback)", "Best possible DSO", "CEI"),
+    }[language]
+    assert shown[labels[0]] == formatting.days(kpis["dso_simple"], language)
+    assert shown[labels[1]] == formatting.days(kpis["dso_countback"], language)
+    assert shown[labels[2]] == formatting.days(kpis["best_possible_dso"], language)
+    assert shown[labels[3]] == formatting.percent_points(kpis["cei_pct"], language)
+
+
+def test_a_single_branch_reads_that_branchs_kpis(demo):
+    app = open_page("app_pages/overview.py", "en", branch="Valencia")
+
+    kpis = marts(
+        demo,
+        "select * from marts.ar_kpis_monthly where month_end = ? and dimension_type = 'branch' "
+        "and dimension_value = 'Valencia'",
+        [MONTH_END],
+    ).iloc[0]
+    assert metrics(app)["DSO (simple)"] == formatting.days(kpis["dso_simple"], "en")
+    assert app.caption[2].value == "Valencia, month end of Oct 2026."
