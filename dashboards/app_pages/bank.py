@@ -99,8 +99,17 @@ if unregistered.empty:
     st.info(t("bank.no_unregistered"))
 else:
     unregistered["suggested_rule"] = [
-        rule_names.get(rule, rule) if isinstance(rule, str) else None
+        rule_names.get(rule, rule) if isinstance(rule, str) else ""
         for rule in unregistered["suggested_rule"]
+    ]
+    # A line whose payer nobody knows has no client to link to: say so instead.
+    known = [isinstance(client_id, str) for client_id in unregistered["client_id"]]
+    unregistered["client_id"] = [cid if ok else "" for cid, ok in zip(unregistered["client_id"], known)]
+    unregistered["client_name"] = [
+        name if ok else t("bank.unknown_payer") for name, ok in zip(unregistered["client_name"], known)
+    ]
+    unregistered["suggested_document_number"] = [
+        number if isinstance(number, str) else "" for number in unregistered["suggested_document_number"]
     ]
     headers = {
         "booking_date": t("bank.col_booking_date"),
