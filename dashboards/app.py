@@ -18,6 +18,21 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/account_balan
 
 url_state.restore_once()
 
+
+def segment_label(segment: str) -> str:
+    """The name of a client segment (the exports' code) for the user; a code not listed
+    here shows as it is."""
+    names = {
+        "construction": t("segment.construction"),
+        "hospitality": t("segment.hospitality"),
+        "manufacturing": t("segment.manufacturing"),
+        "professional_services": t("segment.professional_services"),
+        "retail": t("segment.retail"),
+        "wholesale": t("segment.wholesale"),
+    }
+    return names.get(segment, segment)
+
+
 st.sidebar.radio(
     t("sidebar.language"),
     LANGUAGES,
@@ -56,6 +71,7 @@ else:
             st.multiselect(
                 label,
                 options[parameter],
+                format_func=segment_label if parameter == "segment" else str,
                 key=url_state.filter_key(parameter),
                 placeholder=t("sidebar.all"),
             )

@@ -42,14 +42,15 @@ def show_line(today: date | None = None) -> None:
     chosen = selection.current()
     language = chosen.language
     published_at = datetime.fromtimestamp(chosen.database.identity.mtime_ns / 1e9)
+    freshness = frame.source_freshness(chosen.database)
     st.caption(
         t(
             "freshness.line",
             as_of=formatting.short_date(chosen.published_as_of, language),
             published=formatting.short_datetime(published_at, language),
-        )
+        ),
+        help=sources_help(freshness, language),
     )
-    freshness = frame.source_freshness(chosen.database)
     stale = stale_sources(freshness, today or date.today())
     if stale.empty:
         return
@@ -64,6 +65,28 @@ def show_line(today: date | None = None) -> None:
         for row in stale.itertuples()
     ]
     st.warning(t("freshness.stale", sources="; ".join(items)), icon=":material/schedule:")
+
+
+def sources_help(freshness: pd.DataFrame, language: str) -> str:
+    """One line per source: how far its data runs and the last file loaded for it."""
+    lines = []
+    for row in freshness.itertuples():
+        loaded = (
+            t("freshness.source_file", file=row.newest_file_name,
+              loaded=formatting.short_datetime(row.newest_file_loaded_at, language))
+            if row.newest_file_loaded_at is not None and not pd.isna(row.newest_file_loaded_at)
+            else ""
+        )
+        lines.append(
+            "- " + t(
+                "freshness.source_detail",
+                source=source_label(row.source),
+                part=f" {row.part}" if row.part else "",
+                date=formatting.short_date(row.newest_data_date, language),
+                file=loaded,
+            )
+        )
+    return "\n".join(lines)
 
 
 def source_label(source: str) -> str:

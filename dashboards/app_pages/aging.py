@@ -72,7 +72,8 @@ with by_client:
         on_select="rerun",
         key="aging_clients",
     )
-    rows = event.selection.rows if event is not None else []
+    # A selection made before the filters changed may point past the rows shown now.
+    rows = [row for row in (event.selection.rows if event is not None else []) if row < len(clients)]
     client_id = clients.iloc[rows[0]]["client_id"] if rows else chosen.client_id
     if rows and client_id != chosen.client_id:
         url_state.choose_client(client_id)

@@ -59,42 +59,50 @@ def filter_options(database: PublishedDatabase) -> dict[str, list[str]]:
 def source_freshness(database: PublishedDatabase) -> pd.DataFrame:
     """One row per source and part (a bank account for bank statements; '' otherwise):
     source (raw.file_registry's entity), part, newest_data_date (the latest date the
-    source's data covers), newest_file_name and newest_file_loaded_at (the last file of the
-    entity loaded, from raw.file_registry; NULL when none)."""
+    source's data covers), newest_file_name (the file that brought that date, from the
+    staging lineage) and newest_file_loaded_at (when raw.file_registry last loaded a file
+    of that name; NULL when it holds none)."""
     sql = """
         with
             data_dates as (
-                select 'documents' as source, '' as part, max(issue_date) as newest_data_date
+                select
+                    'documents' as source, '' as part, max(issue_date) as newest_data_date,
+                    arg_max(_source_file, issue_date) as newest_file_name
                 from staging.stg_invoicing__documents
                 union all
-                select 'receipts', '', max(receipt_date) from staging.stg_invoicing__receipts
+                select 'receipts', '', max(receipt_date), arg_max(_source_file, receipt_date)
+                from staging.stg_invoicing__receipts
                 union all
-                select 'withholdings', '', max(withholding_date)
+                select
+                    'withholdings', '', max(withholding_date),
+                    arg_max(_source_file, withholding_date)
                 from staging.stg_invoicing__withholdings
                 union all
-                select 'fx_rates', '', max(rate_date) from staging.stg_fx__rates
+                select 'fx_rates', '', max(rate_date), arg_max(_source_file, rate_date)
+                from staging.stg_fx__rates
                 union all
-                select 'bank_statements', bank_account, max(period_end_date)
+                select
+                    'bank_statements', bank_account, max(period_end_date),
+                    arg_max(_source_file, period_end_date)
                 from staging.stg_bank__statements
                 group by bank_account
             ),
-            newest_files as (
-                select
-                    entity,
-                    arg_max(file_name, seen_at) as newest_file_name,
-                    max(seen_at) as newest_file_loaded_at
+            loads as (
+                select entity, file_name, max(seen_at) as loaded_at
                 from raw.file_registry
                 where status = 'loaded'
-                group by entity
+                group by entity, file_name
             )
         select
             data_dates.source,
             data_dates.part,
             data_dates.newest_data_date,
-            newest_files.newest_file_name,
-            newest_files.newest_file_loaded_at
+            data_dates.newest_file_name,
+            loads.loaded_at as newest_file_loaded_at
         from data_dates
-        left join newest_files on newest_files.entity = data_dates.source
+        left join loads
+            on loads.entity = data_dates.source
+            and loads.file_name = data_dates.newest_file_name
         where data_dates.newest_data_date is not null
         order by data_dates.source, data_dates.part
     """

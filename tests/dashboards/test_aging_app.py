@@ -100,3 +100,18 @@ def test_a_chosen_client_shows_its_open_instalments(demo):
     assert list(installments["Days past due"]) == list(expected["days_past_due"])
     assert list(installments["In dispute"]) == list(expected["is_in_dispute"])
     assert app.subheader[0].value.startswith("Open instalments of ")
+
+
+def test_at_a_month_end_the_totals_are_the_kpi_marts(demo):
+    """An earlier as-of date reads ar_aging_at(date): at 31/10/2026 the open balance and the
+    overdue are ar_kpis_monthly's ending and overdue AR of the company."""
+    app = open_page("app_pages/aging.py", "en", as_of="2026-10-31")
+
+    kpis = marts(
+        demo,
+        "select ending_ar_amount, overdue_ar_amount from marts.ar_kpis_monthly "
+        "where month_end = '2026-10-31' and dimension_type = 'company'",
+    ).iloc[0]
+    shown = metrics(app)
+    assert shown["Open balance"] == formatting.money(kpis["ending_ar_amount"], "EUR", "en")
+    assert shown["Overdue"] == formatting.money(kpis["overdue_ar_amount"], "EUR", "en")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from apptest import displayed, mart_value, metrics, open_page, run_app
+from apptest import displayed, mart_value, marts, metrics, open_page, run_app
 from dashboards.freshness import stale_sources
 from dashboards.navigation import ROLES
 
@@ -140,3 +140,33 @@ def test_a_source_is_stale_when_its_newest_data_is_older_than_its_expected_perio
         ["documents", 4], ["withholdings", 37],
     ]
     assert stale_sources(freshness, date(2026, 3, 9))["source"].tolist() == ["withholdings"]
+
+
+def test_segments_are_named_in_the_users_language(demo):
+    app = run_app({"segment": "retail"})
+
+    segments = app.sidebar.multiselect(key="filter_segment")
+    assert segments.value == ["retail"]
+    assert "Comercio minorista" in segments.options
+
+    app.sidebar.radio(key="language").set_value("en").run()
+
+    assert "Retail" in app.sidebar.multiselect(key="filter_segment").options
+
+
+def test_the_freshness_details_name_each_sources_newest_file(demo):
+    app = run_app({"lang": "en"})
+
+    details = app.caption[0].proto.help
+    accounts = marts(
+        demo,
+        "select bank_account, max(period_end_date) as newest, "
+        "arg_max(_source_file, period_end_date) as file_name "
+        "from staging.stg_bank__statements group by bank_account order by bank_account",
+    )
+    assert len(accounts) == 2  # the demo's two accounts, in two statement formats
+    for account in accounts.itertuples():
+        assert (
+            f"- bank statements {account.bank_account}: data up to {account.newest:%d/%m/%Y}; "
+            f"last file {account.file_name}, loaded "
+        ) in details
