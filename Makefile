@@ -44,10 +44,12 @@ test: install
 	$(BIN)/python -m pytest
 
 # Figures, not pass/fail: a refresh on a generated company (CLIENTS=3000 YEARS=3 by default),
-# then the bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents.
+# then the bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents,
+# then each dashboard page's queries on the demo warehouse (median and p95 per page).
 bench: install
 	$(BIN)/python tests/benchmarks/bench_refresh.py
 	$(BIN)/python tests/benchmarks/bench_cash_application.py
+	$(BIN)/python tests/benchmarks/bench_pages.py
 
 # Regenerates requirements.lock from pyproject.toml (needs the package index).
 lock: install

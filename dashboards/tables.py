@@ -1,5 +1,5 @@
 """Tables on pages: locale-formatted cells over the raw values, client names that link to
-the client's file, and a CSV download below."""
+the client's file, and CSV and Excel downloads below (`dashboards.exports`)."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -8,8 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import formatting, selection, url_state
-from dashboards.i18n import t
+from dashboards import exports, formatting, selection, url_state
 
 
 def show_table(
@@ -27,7 +26,7 @@ def show_table(
     on_select: str = "ignore",
     key: str | None = None,
 ):
-    """Show `table` (headers already translated) and offer it as CSV; returns what
+    """Show `table` (headers already translated) and offer it as CSV and Excel; returns what
     st.dataframe returns (the selection when `on_select="rerun"`).
 
     The grid keeps the raw numbers, so columns sort as numbers, and shows them formatted for
@@ -37,7 +36,8 @@ def show_table(
     id_column)` makes every name a link to that client's file (`url_state.client_url`);
     the CSV keeps the names.
     """
-    row_money_columns = list(row_money_columns)
+    money_columns, percent_columns = tuple(money_columns), tuple(percent_columns)
+    points_columns, row_money_columns = tuple(points_columns), list(row_money_columns)
     display = table.copy()
     formats: dict[str, Callable[[object], str]] = {
         column: _percent_formatter(language) for column in percent_columns
@@ -71,14 +71,14 @@ def show_table(
         selection_mode="single-row",
         key=key,
     )
-    st.download_button(
-        t("table.download_csv"),
-        data=csv_bytes(table),
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key=None if key is None else f"{key}_csv",
+    exports.download_buttons(
+        exports.TableExport(
+            table, money_columns, percent_columns, currency_code, language,
+            selection.current().as_of, exports.file_stem(file_name),
+            points_columns=points_columns, row_money_columns=tuple(row_money_columns),
+            currency_column=currency_column,
+        ),
+        key=key,
     )
     return event
 
@@ -106,9 +106,3 @@ def _date_formatter(language: str) -> Callable[[date], str]:
 
 def _points_formatter(language: str) -> Callable[[Decimal], str]:
     return lambda value: formatting.percent_points(value, language)
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """`table` as CSV: raw values (decimal point, no grouping, exact decimals), UTF-8 with a
-    byte-order mark so that spreadsheet programs read the accents of the headers and names."""
-    return table.to_csv(index=False).encode("utf-8-sig")

@@ -1,9 +1,368 @@
-"""Client file (expediente): search a client; fiscal data, statement of account, documents, payment history. Filled by the dash2 branch."""
+"""Client file (expediente): find a client; its fiscal data and history, position and grade,
+statement of account (PDF and Excel), open items, payment history, credit limit and
+decisions, collection actions and disputes. The client comes from the URL (?client_id=)."""
+
+from datetime import date
 
 import streamlit as st
 
-from dashboards import freshness
+from dashboards import client_charts, formatting, freshness, selection, url_state
 from dashboards.i18n import t
+from dashboards.queries import client_file as queries
+from dashboards.statement_pdf import (
+    movement_type_label,
+    statement_file_stem,
+    statement_pdf,
+    statement_xlsx,
+)
+from dashboards.tables import show_table
+
+SEARCH_LIMIT = 50
+STATEMENT_MONTHS = 3
+
+chosen = selection.current()
+database, language = chosen.database, chosen.language
 
 st.title(t("client_file.title"))
 freshness.show_line()
+
+
+def money(amount, currency: str) -> str:
+    return "" if amount is None else formatting.money(amount, currency, language)
+
+
+def search() -> None:
+    """The search box: id, name or tax id, today's or former ones; choosing opens the file."""
+    text = st.text_input(
+        t("client_file.search"), placeholder=t("client_file.search_placeholder"), key="client_search"
+    ).strip()
+    if not text:
+        return
+    found = queries.search_clients(database, text, SEARCH_LIMIT)
+    if found.empty:
+        st.info(t("client_file.no_match", text=text))
+        return
+    labels = {
+        row.client_id: t("client_file.match", name=row.client_name, tax_id=row.tax_id, client_id=row.client_id)
+        + (t("client_file.formerly", former=row.former_names) if row.former_names else "")
+        for row in found.itertuples()
+    }
+    picked = st.selectbox(
+        t("client_file.matches", count=len(found)),
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        placeholder=t("client_file.pick"),
+        key=f"client_pick_{text}",
+    )
+    if picked is not None and picked != chosen.client_id:
+        url_state.choose_client(picked)
+        st.rerun()
+
+
+search()
+client_id = chosen.client_id
+if client_id is None:
+    st.info(t("client_file.choose"))
+    st.stop()
+
+history = queries.fiscal_history(database, client_id)
+if history.empty:
+    st.warning(t("client_file.unknown", client_id=client_id))
+    st.stop()
+current = history.iloc[0]
+position = queries.position(database, client_id, chosen.aging_as_of)
+reporting = chosen.reporting_currency
+
+st.header(current["legal_name"])
+st.caption(
+    t(
+        "client_file.identity",
+        client_id=client_id,
+        tax_id=current["tax_id"],
+        branch=current["branch"] or "—",
+        salesperson=current["salesperson"] or "—",
+        segment=current["segment"] or "—",
+    )
+)
+
+if not position.empty:
+    row = position.iloc[0]
+    balance, overdue, available, grade = st.columns(4)
+    balance.metric(t("client_file.balance"), money(row["open_balance_amount"], reporting))
+    overdue.metric(t("client_file.overdue"), money(row["overdue_amount"], reporting))
+    available.metric(
+        t("client_file.available_credit"),
+        money(row["available_credit_amount"], reporting) if row["available_credit_amount"] is not None
+        else t("client_file.no_limit"),
+    )
+    grade.metric(t("client_file.grade"), row["grade"] or "—")
+    if row["score"] is not None:
+        with st.expander(t("client_file.score", score=row["score"], previous=row["previous_grade"] or "—")):
+            # The maxima are the points tables of macros/payment_behavior.sql (DECISIONLOG).
+            components = [
+                (t("client_file.score_lateness"), row["score_lateness"], 30),
+                (t("client_file.score_on_time"), row["score_on_time"], 20),
+                (t("client_file.score_severity"), row["score_severity"], 20),
+                (t("client_file.score_trend"), row["score_trend"], 10),
+                (t("client_file.score_overdue"), row["score_overdue"], 20),
+            ]
+            for label, points, maximum in components:
+                st.progress(int(points) / maximum, text=t("client_file.score_points", component=label,
+                                                            points=points, maximum=maximum))
+            if row["grade_reasons"]:
+                st.caption(t("client_file.grade_reasons", reasons=row["grade_reasons"]))
+    if row["is_moroso"]:
+        st.error(t("client_file.moroso", reason=row["moroso_reason"]), icon=":material/warning:")
+    if not chosen.is_published_date:
+        st.caption(
+            t("client_file.position_dates",
+              date=formatting.long_date(chosen.as_of, language),
+              published=formatting.long_date(chosen.published_as_of, language))
+        )
+
+(statement_tab, open_tab, payments_tab, credit_tab, collections_tab, fiscal_tab) = st.tabs([
+    t("client_file.tab_statement"),
+    t("client_file.tab_open"),
+    t("client_file.tab_payments"),
+    t("client_file.tab_credit"),
+    t("client_file.tab_collections"),
+    t("client_file.tab_fiscal"),
+])
+
+with statement_tab:
+    first = queries.statement_first_date(database, client_id)
+    default_start = date(chosen.as_of.year, chosen.as_of.month, 1)
+    for _ in range(STATEMENT_MONTHS - 1):
+        default_start = date(default_start.year - (default_start.month == 1),
+                             (default_start.month - 2) % 12 + 1, 1)
+    if first is not None:
+        default_start = max(default_start, first)
+    start_column, end_column = st.columns(2)
+    start = start_column.date_input(
+        t("client_file.period_start"), value=default_start, max_value=chosen.as_of,
+        format="DD/MM/YYYY", key=f"statement_start_{client_id}_{chosen.as_of}",
+    )
+    end = end_column.date_input(
+        t("client_file.period_end"), value=chosen.as_of, min_value=start, max_value=chosen.as_of,
+        format="DD/MM/YYYY", key=f"statement_end_{client_id}_{chosen.as_of}",
+    )
+    statement = queries.statement(database, client_id, start, end, chosen.aging_as_of)
+    if statement.balances.empty:
+        st.info(t("client_file.no_movements"))
+    for balance in statement.balances.itertuples():
+        currency = balance.currency_code
+        opening, closing = st.columns(2)
+        opening.metric(t("client_file.opening", date=formatting.short_date(start, language)),
+                       money(balance.opening_balance_amount, currency))
+        closing.metric(t("client_file.closing", date=formatting.short_date(end, language)),
+                       money(balance.closing_balance_amount, currency))
+        movements = statement.movements[statement.movements["currency_code"] == currency].copy()
+        movements["movement_type"] = [
+            movement_type_label(kind, language) for kind in movements["movement_type"]
+        ]
+        headers = {
+            "movement_date": t("client_file.col_date"),
+            "movement_type": t("client_file.col_concept"),
+            "reference": t("client_file.col_reference"),
+            "movement_id": t("client_file.col_movement_id"),
+            "debit_amount": t("client_file.col_debit"),
+            "credit_amount": t("client_file.col_credit"),
+            "running_balance_amount": t("client_file.col_balance"),
+        }
+        show_table(
+            movements[list(headers)].rename(columns=headers),
+            money_columns=[headers["debit_amount"], headers["credit_amount"],
+                           headers["running_balance_amount"]],
+            currency_code=currency,
+            language=language,
+            file_name=f"{statement_file_stem(statement, language)}_{currency}.csv",
+            key=f"statement_{currency}",
+        )
+    stem = statement_file_stem(statement, language)
+    with st.container(horizontal=True):
+        st.download_button(
+            t("client_file.statement_pdf"), data=lambda: statement_pdf(statement, language),
+            file_name=f"{stem}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+            on_click="ignore", type="primary", key="statement_pdf",
+        )
+        st.download_button(
+            t("client_file.statement_xlsx"), data=lambda: statement_xlsx(statement, language),
+            file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/table_view:", on_click="ignore", key="statement_xlsx",
+        )
+
+with open_tab:
+    items = queries.open_installments(database, client_id)
+    if items.empty:
+        st.info(t("client_file.nothing_open"))
+    else:
+        items["is_in_dispute"] = [
+            t("client_file.yes") if disputed else "" for disputed in items["is_in_dispute"]
+        ]
+        headers = {
+            "document_number": t("client_file.col_document"),
+            "installment_no": t("client_file.col_installment"),
+            "issue_date": t("client_file.col_issue_date"),
+            "due_date": t("client_file.col_due_date"),
+            "days_past_due": t("client_file.col_days_past_due"),
+            "currency_code": t("client_file.col_currency"),
+            "installment_amount": t("client_file.col_amount"),
+            "outstanding_amount": t("client_file.col_outstanding"),
+            "is_in_dispute": t("client_file.col_disputed"),
+            "dispute_reason": t("client_file.col_dispute_reason"),
+        }
+        show_table(
+            items[list(headers)].rename(columns=headers),
+            row_money_columns=[headers["installment_amount"], headers["outstanding_amount"]],
+            currency_column=headers["currency_code"],
+            language=language,
+            file_name=t("client_file.open_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+            key="open_items",
+        )
+
+with payments_tab:
+    payments = queries.payment_history(database, client_id)
+    if payments.empty:
+        st.info(t("client_file.no_payments"))
+    else:
+        average = position.iloc[0]["weighted_days_beyond_terms_365"] if not position.empty else None
+        st.plotly_chart(client_charts.payment_history(payments, average, language))
+        headers = {
+            "document_number": t("client_file.col_document"),
+            "installment_no": t("client_file.col_installment"),
+            "due_date": t("client_file.col_due_date"),
+            "paid_date": t("client_file.col_paid_date"),
+            "days_beyond_terms": t("client_file.col_days_beyond_terms"),
+            "currency_code": t("client_file.col_currency"),
+            "installment_amount": t("client_file.col_amount"),
+        }
+        show_table(
+            payments.sort_values("paid_date", ascending=False)[list(headers)].rename(columns=headers),
+            row_money_columns=[headers["installment_amount"]],
+            currency_column=headers["currency_code"],
+            language=language,
+            file_name=t("client_file.payments_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+            key="payments",
+        )
+
+with credit_tab:
+    if not position.empty:
+        row = position.iloc[0]
+        limit, recommended, utilisation = st.columns(3)
+        limit.metric(
+            t("client_file.credit_limit"),
+            money(row["credit_limit_amount"], row["credit_limit_currency_code"])
+            if row["credit_limit_amount"] is not None else t("client_file.no_limit"),
+        )
+        recommended.metric(t("client_file.recommended_limit"), money(row["recommended_limit_amount"], reporting))
+        utilisation.metric(
+            t("client_file.utilisation"),
+            formatting.percent(row["utilisation_share"], language) if row["utilisation_share"] is not None else "—",
+        )
+        st.markdown(t("client_file.rationale", rationale=row["recommendation_rationale"] or "—"))
+        if row["is_in_breach"]:
+            st.warning(t("client_file.breach", days=row["days_in_breach"]), icon=":material/error:")
+        if row["review_reasons"]:
+            st.caption(t("client_file.review_reasons", reasons=row["review_reasons"]))
+    st.subheader(t("client_file.decisions"))
+    decisions = queries.decision_history(database, client_id)
+    if decisions.empty:
+        st.info(t("client_file.no_decisions"))
+    else:
+        headers = {
+            "decided_at": t("client_file.col_decided_at"),
+            "decided_by": t("client_file.col_decided_by"),
+            "decision": t("client_file.col_decision"),
+            "currency_code": t("client_file.col_currency"),
+            "credit_limit_amount": t("client_file.col_limit"),
+            "previous_credit_limit_amount": t("client_file.col_previous_limit"),
+            "decision_reason": t("client_file.col_reason"),
+        }
+        show_table(
+            decisions[list(headers)].rename(columns=headers),
+            row_money_columns=[headers["credit_limit_amount"], headers["previous_credit_limit_amount"]],
+            currency_column=headers["currency_code"],
+            language=language,
+            file_name=t("client_file.decisions_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+            key="decisions",
+        )
+
+with collections_tab:
+    st.subheader(t("client_file.actions"))
+    actions = queries.worklist_actions(database, client_id)
+    if actions.empty:
+        st.info(t("client_file.no_actions"))
+    else:
+        actions["action"] = actions["action_label_es" if language == "es" else "action_label_en"]
+        headers = {
+            "action": t("client_file.col_action"),
+            "action_due_date": t("client_file.col_action_due"),
+            "document_number": t("client_file.col_document"),
+            "installment_no": t("client_file.col_installment"),
+            "due_date": t("client_file.col_due_date"),
+            "days_past_due": t("client_file.col_days_past_due"),
+            "currency_code": t("client_file.col_currency"),
+            "outstanding_amount": t("client_file.col_outstanding"),
+        }
+        show_table(
+            actions[list(headers)].rename(columns=headers),
+            row_money_columns=[headers["outstanding_amount"]],
+            currency_column=headers["currency_code"],
+            language=language,
+            file_name=t("client_file.actions_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+            key="actions",
+        )
+    st.subheader(t("client_file.disputes"))
+    disputed = queries.disputes(database, client_id)
+    if disputed.empty:
+        st.info(t("client_file.no_disputes"))
+    else:
+        headers = {
+            "document_number": t("client_file.col_document"),
+            "issue_date": t("client_file.col_issue_date"),
+            "due_date": t("client_file.col_due_date"),
+            "currency_code": t("client_file.col_currency"),
+            "total_amount": t("client_file.col_amount"),
+            "outstanding_amount": t("client_file.col_outstanding"),
+            "dispute_reason": t("client_file.col_dispute_reason"),
+        }
+        show_table(
+            disputed[list(headers)].rename(columns=headers),
+            row_money_columns=[headers["total_amount"], headers["outstanding_amount"]],
+            currency_column=headers["currency_code"],
+            language=language,
+            file_name=t("client_file.disputes_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+            key="disputes",
+        )
+
+with fiscal_tab:
+    history["tax_id_is_valid"] = [
+        "" if valid is None else t("client_file.yes") if valid else t("client_file.no")
+        for valid in history["tax_id_is_valid"]
+    ]
+    headers = {
+        "version_no": t("client_file.col_version"),
+        "valid_from": t("client_file.col_valid_from"),
+        "valid_to": t("client_file.col_valid_to"),
+        "legal_name": t("client_file.col_legal_name"),
+        "tax_id": t("client_file.col_tax_id"),
+        "tax_id_is_valid": t("client_file.col_tax_id_valid"),
+        "address": t("client_file.col_address"),
+        "country_code": t("client_file.col_country"),
+        "payment_terms_days": t("client_file.col_terms"),
+        "currency_code": t("client_file.col_currency"),
+        "credit_limit_amount": t("client_file.col_limit"),
+        "email": t("client_file.col_email"),
+        "phone": t("client_file.col_phone"),
+        "changed_fields": t("client_file.col_changed"),
+    }
+    show_table(
+        history[list(headers)].rename(columns=headers),
+        row_money_columns=[headers["credit_limit_amount"]],
+        currency_column=headers["currency_code"],
+        language=language,
+        file_name=t("client_file.fiscal_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
+        key="fiscal",
+    )

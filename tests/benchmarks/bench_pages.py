@@ -1,0 +1,170 @@
+"""Benchmark: every page's queries on a published demo warehouse, median and p95 per page.
+
+Prints figures, asserts nothing about time (`make bench`). A "page" is one query module of
+dashboards/queries (frame is the entrypoint's, run on every page); one page load calls each
+of its cached functions once, uncached, with typical parameters chosen by parameter name
+(`database`, `as_of`, `client_id`, `start`/`end`, `limit`, `text`, `home`, `filters` = none
+chosen, `until`, `previous`, `language`...; anything with a default keeps it). The target is 200 ms per page.
+
+    python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20]
+
+Without --home, the committed demo exports are refreshed into a temporary home first
+(about a minute).
+"""
+
+import argparse
+import importlib
+import inspect
+import os
+import pkgutil
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+DEMO_EXPORTS = REPO / "seeds" / "demo"
+CARTERA = Path(sys.executable).parent / "cartera"
+TARGET_MS = 200
+
+
+def main() -> None:
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--home", type=Path, help="a CARTERA_HOME with a published warehouse")
+    arguments.add_argument("--runs", type=int, default=20, help="page loads per page")
+    options = arguments.parse_args()
+    if options.home is not None:
+        bench(options.home, options.runs)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        publish_demo(home)
+        bench(home, options.runs)
+
+
+def publish_demo(home: Path) -> None:
+    (home / "inbox").mkdir(parents=True)
+    for export in sorted(DEMO_EXPORTS.iterdir()):
+        if export.is_file():
+            shutil.copy(export, home / "inbox")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CARTERA_")}
+    env["DAGSTER_HOME"] = str(home / "dagster")
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(CARTERA), "refresh", "--home", str(home)],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
+    print(f"demo refreshed in {time.perf_counter() - started:.0f} s")
+
+
+def bench(home: Path, runs: int) -> None:
+    os.environ["CARTERA_HOME"] = str(home)
+    os.environ.pop("CARTERA_PUBLISHED_DB", None)
+    from dashboards import db
+    from dashboards.queries import frame
+    from dashboards.selection import Filters
+
+    path = home / "cartera.duckdb"
+    database = db.PublishedDatabase(db.file_identity(path))
+    as_of = frame.published_as_of.__wrapped__(database)
+    with duckdb.connect(str(path), read_only=True) as connection:
+        (client_id,) = connection.execute(
+            "select client_id from marts.statement_of_account "
+            "group by client_id order by count(*) desc, client_id limit 1"
+        ).fetchone()
+    typical = {
+        "database": database,
+        "as_of": None,
+        "client_id": client_id,
+        "start": as_of - timedelta(days=90),
+        "end": as_of,
+        "limit": 10,
+        "text": "sa",
+        "home": home,
+        "filters": Filters(),
+        "until": as_of,
+        "previous": as_of.replace(day=1) - timedelta(days=1),
+        "language": "es",
+        "step_order": 3,
+        "months": 12,
+        "dimension_type": "company",
+        "dimension_value": "all",
+        "schema": "raw",
+        "table": "file_registry",
+    }
+    print(f"{runs} loads per page on {path} (as of {as_of}, client {client_id}); "
+          f"target {TARGET_MS} ms per page")
+    print(f"{'page':<20}{'queries':>8}{'median ms':>11}{'p95 ms':>9}  slowest query (median ms)")
+    for name, functions in pages():
+        calls, skipped = [], []
+        for function_name, function in functions:
+            arguments = arguments_for(function, typical)
+            if arguments is None:
+                skipped.append(function_name)
+            else:
+                calls.append((function_name, function, arguments))
+        loads, per_query = [], {function_name: [] for function_name, _, _ in calls}
+        for _ in range(runs):
+            load_started = time.perf_counter()
+            for function_name, function, arguments in calls:
+                started = time.perf_counter()
+                function(**arguments)
+                per_query[function_name].append(time.perf_counter() - started)
+            loads.append(time.perf_counter() - load_started)
+        slowest = max(per_query.items(), key=lambda item: statistics.median(item[1]), default=None)
+        slowest_text = (
+            f"{slowest[0]} ({statistics.median(slowest[1]) * 1000:.1f})" if slowest else "-"
+        )
+        print(f"{name:<20}{len(calls):>8}{statistics.median(loads) * 1000:>11.1f}"
+              f"{percentile(loads, 95) * 1000:>9.1f}  {slowest_text}")
+        if skipped:
+            print(f"{'':<20}  not measured (no typical value for a parameter): {', '.join(skipped)}")
+
+
+def pages():
+    """(module name, [(function name, uncached function)]) per query module."""
+    import dashboards.queries as package
+
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        if module_info.name == "base":
+            continue
+        module = importlib.import_module(f"dashboards.queries.{module_info.name}")
+        functions = [
+            (name, value.__wrapped__)
+            for name, value in vars(module).items()
+            if hasattr(value, "__wrapped__") and hasattr(value, "clear")
+            and getattr(value.__wrapped__, "__module__", None) == module.__name__
+        ]
+        if functions:
+            yield module_info.name, functions
+
+
+def arguments_for(function, typical: dict) -> dict | None:
+    """Keyword arguments by parameter name; None when one has no typical value."""
+    arguments = {}
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.name in typical:
+            arguments[parameter.name] = typical[parameter.name]
+        elif parameter.default is not inspect.Parameter.empty:
+            arguments[parameter.name] = parameter.default
+        else:
+            return None
+    return arguments
+
+
+def percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Waiting for a Streamlit page in a real browser: it renders asynchronously, so a test
+waits for an element of the page it expects and for the "Running..." status to go."""
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page, expect
+
+STATUS_WIDGET = '[data-testid="stStatusWidget"]'
+APP_ROOT = '[data-testid="stApp"]'
+READY_MS = 60_000
+SCREENSHOT_MAX_HEIGHT = 2400
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run the last action started has finished: the app marks its
+    root with the run's state (data-test-script-state), and shows "Running..." meanwhile."""
+    page.wait_for_timeout(200)  # an action's rerun request reaches the server first
+    expect(page.locator(APP_ROOT)).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=READY_MS
+    )
+    expect(page.locator(STATUS_WIDGET)).to_have_count(0, timeout=READY_MS)
+
+
+def open_page(page: Page, base_url: str, path: str, expected_heading: str, **params: str) -> None:
+    """Go to `path` (a page's url_path) with query `params` and wait for its heading."""
+    query = f"?{urlencode(params)}" if params else ""
+    page.goto(f"{base_url}/{path}{query}")
+    wait_for_heading(page, expected_heading)
+
+
+def wait_for_heading(page: Page, heading: str) -> None:
+    expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible(timeout=READY_MS)
+    settle(page)
+
+
+def screenshot(page: Page, folders: list[Path], name: str) -> None:
+    """The whole page as `name`.png in each folder. Streamlit scrolls inside its main
+    section, not the document, so the window is made as tall as that section (up to
+    SCREENSHOT_MAX_HEIGHT) for the picture, then put back."""
+    size = page.viewport_size
+    height = _settled_height(page)
+    page.set_viewport_size({"width": size["width"],
+                            "height": min(max(height, size["height"]), SCREENSHOT_MAX_HEIGHT)})
+    page.wait_for_timeout(500)  # let the charts redraw at the new size
+    for folder in folders:
+        page.screenshot(path=str(folder / f"{name}.png"), animations="disabled", caret="hide")
+    page.set_viewport_size(size)
+
+
+def _settled_height(page: Page) -> int:
+    """The main section's height once it has stopped growing (charts and tables draw after
+    the script run has ended): the same in three readings 0.4 s apart, within 8 seconds."""
+    measure = "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    height = page.evaluate(measure)
+    unchanged = 0
+    for _ in range(20):
+        page.wait_for_timeout(400)
+        now = page.evaluate(measure)
+        unchanged = unchanged + 1 if now == height else 0
+        if unchanged == 2:
+            return height
+        height = now
+    return height

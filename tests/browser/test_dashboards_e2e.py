@@ -1,0 +1,134 @@
+"""The dashboards in a real browser on the served demo warehouse: every page in Spanish and
+English (with a screenshot each), a client searched and its file opened, the as-of date
+changed, a CSV, an Excel file and a statement PDF downloaded and parsed."""
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from dashboards import formatting
+from tests.browser.streamlit_page import READY_MS, open_page, screenshot, settle, wait_for_heading
+
+PAGES = [
+    # url_path, Spanish heading, English heading, screenshot name
+    ("", "Resumen", "Overview", "overview"),
+    ("aging", "Antigüedad de saldos", "Aging", "aging"),
+    ("behavior", "Comportamiento de pago", "Payment behaviour", "payment_behavior"),
+    ("concentration", "Concentración", "Concentration", "concentration"),
+    ("client", "Ficha de cliente", "Client file", "client_file"),
+    ("worklist", "Cobranza", "Collections worklist", "worklist"),
+    ("bank", "Conciliación bancaria", "Bank reconciliation", "bank"),
+    ("data-quality", "Calidad de datos", "Data quality", "data_quality"),
+]
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def demo_figures(demo_home):
+    """The busiest client and its closing balance, read from the marts."""
+    with duckdb.connect(str(demo_home / "cartera.duckdb"), read_only=True) as connection:
+        client_id, closing = connection.execute(
+            """
+            select client_id, arg_max(running_balance_amount, movement_seq)
+            from marts.statement_of_account group by client_id
+            order by count(*) desc, client_id limit 1
+            """
+        ).fetchone()
+        name, tax_id = connection.execute(
+            "select legal_name, tax_id from marts.dim_clients where client_id = ? and is_current",
+            [client_id],
+        ).fetchone()
+        as_of = connection.execute("select max(as_of_date) from marts.ar_aging").fetchone()[0]
+        month_ends = [
+            row[0] for row in connection.execute(
+                "select distinct as_of_date from marts.ar_aging_monthly order by 1 desc limit 3"
+            ).fetchall()
+        ]
+    return {"client_id": client_id, "closing": closing, "name": name, "tax_id": tax_id,
+            "as_of": as_of, "month_ends": month_ends}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_page_draws_in_both_languages(served_demo, page, screenshot_dirs, language, demo_figures):
+    for url_path, spanish, english, name in PAGES:
+        params = {"lang": language} if language == "en" else {}
+        if url_path == "client":
+            params["client_id"] = demo_figures["client_id"]
+        open_page(page, served_demo, url_path, spanish if language == "es" else english, **params)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        screenshot(page, screenshot_dirs, f"{name}_{language}")
+
+
+def test_a_client_is_searched_its_file_opened_and_its_statement_downloaded(
+    served_demo, page, demo_figures, tmp_path
+):
+    open_page(page, served_demo, "client", "Ficha de cliente")
+    search = page.get_by_label("Buscar cliente")
+    search.fill(demo_figures["tax_id"])
+    search.press("Enter")
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Clientes encontrados: 1")
+    expect(picker).to_be_visible(timeout=READY_MS)
+    settle(page)
+    picker.click()
+    page.get_by_role("option", name=re.compile(demo_figures["client_id"])).click()
+    wait_for_heading(page, demo_figures["name"])
+    assert f"client_id={demo_figures['client_id']}" in page.url
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Extracto en PDF").click()
+    pdf_path = tmp_path / pdf_download.value.suggested_filename
+    pdf_download.value.save_as(pdf_path)
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf_path).pages).replace(NBSP, " ")
+    closing = formatting.money(demo_figures["closing"], "EUR", "es").replace(NBSP, " ")
+    match = re.search(r"Saldo final a (\d\d/\d\d/\d{4})\s*(.+)", text)
+    assert match is not None
+    assert match.group(1) == demo_figures["as_of"].strftime("%d/%m/%Y")
+    assert match.group(2).strip() == closing
+
+
+def test_a_table_downloads_as_csv_and_excel_and_the_as_of_date_changes(
+    served_demo, page, demo_figures, tmp_path
+):
+    open_page(page, served_demo, "bank", "Conciliación bancaria")
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download CSV").or_(
+            page.get_by_role("button", name="Descargar CSV")).first.click()
+    csv_path = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(csv_path)
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Fecha de corte"
+    assert all(row[0] == demo_figures["as_of"].isoformat() for row in rows[1:])
+    amounts = [Decimal(row[rows[0].index("Importe")].replace(",", ".")) for row in rows[1:]]
+    assert len(amounts) >= 3 and all(amount >= 0 for amount in amounts)
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="Descargar Excel").first.click()
+    xlsx_path = tmp_path / xlsx_download.value.suggested_filename
+    xlsx_download.value.save_as(xlsx_path)
+    sheet = load_workbook(xlsx_path).active
+    header = [cell.value for cell in sheet[1]]
+    amount_column = header.index("Importe")
+    excel_amounts = [Decimal(str(row[amount_column].value)) for row in sheet.iter_rows(min_row=2)]
+    assert excel_amounts == amounts
+    assert sheet.cell(row=2, column=1).is_date
+
+    # An earlier month end, typed into the sidebar's as-of picker, reaches the URL and the page.
+    earlier = demo_figures["month_ends"][1]
+    open_page(page, served_demo, "", "Resumen")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for part, digits in (("year", f"{earlier:%Y}"), ("month", f"{earlier:%m}"), ("day", f"{earlier:%d}")):
+        sidebar.get_by_role("spinbutton", name=f"{part}, Fecha de corte").click()
+        page.keyboard.type(digits)
+    page.keyboard.press("Escape")
+    page.get_by_role("heading", name="Resumen").click()  # leaving the field commits it
+    expect(page).to_have_url(re.compile(f"as_of={earlier.isoformat()}"), timeout=READY_MS)
+    expect(page.get_by_text(formatting.long_date(earlier, "es")).first).to_be_visible(timeout=READY_MS)

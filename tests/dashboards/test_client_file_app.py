@@ -1,0 +1,143 @@
+"""The client file on the demo warehouse, in Spanish and English: what it shows is the marts'."""
+
+import pytest
+
+from apptest import displayed_frame, mart_value, marts, metrics, open_page
+from dashboards import formatting
+
+PAGE = "app_pages/client_file.py"
+LABELS = {
+    "es": {"balance": "Saldo pendiente", "overdue": "Vencido", "available": "Crédito disponible",
+           "grade": "Calificación", "closing": "Saldo final a", "limit": "Límite de crédito",
+           "recommended": "Límite recomendado", "pdf": "Extracto en PDF", "xlsx": "Extracto en Excel",
+           "balance_column": "Saldo"},
+    "en": {"balance": "Open balance", "overdue": "Overdue", "available": "Available credit",
+           "grade": "Grade", "closing": "Closing balance at", "limit": "Credit limit",
+           "recommended": "Recommended limit", "pdf": "Statement as PDF", "xlsx": "Statement as Excel",
+           "balance_column": "Balance"},
+}
+
+
+@pytest.fixture
+def busiest(demo):
+    """The demo client with the most movements, and its figures as the marts hold them."""
+    client_id = mart_value(
+        demo,
+        "select client_id from marts.statement_of_account group by client_id "
+        "order by count(*) desc, client_id limit 1",
+    )
+    figures = marts(
+        demo,
+        """
+        select clients.legal_name, aging.open_balance_amount, aging.overdue_amount,
+               aging.net_balance_amount, limits.available_credit_amount,
+               limits.credit_limit_amount, limits.credit_limit_currency_code,
+               limits.recommended_limit_amount, behaviour.grade, aging.as_of_date,
+               behaviour.score, behaviour.score_lateness, behaviour.score_on_time,
+               behaviour.score_severity, behaviour.score_trend, behaviour.score_overdue
+        from marts.ar_aging as aging
+        join marts.credit_limits as limits using (client_id)
+        join marts.payment_behavior as behaviour using (client_id)
+        join marts.dim_clients as clients on clients.client_id = aging.client_id and clients.is_current
+        where aging.client_id = ?
+        """,
+        [client_id],
+    ).iloc[0]
+    return client_id, figures
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_file_of_a_client_from_the_url_shows_the_marts_figures(demo, busiest, language):
+    client_id, figures = busiest
+    labels = LABELS[language]
+
+    def money(amount, currency="EUR"):
+        return formatting.money(amount, currency, language)
+
+    app = open_page(PAGE, language, client_id=client_id)
+
+    assert app.header[0].value == figures["legal_name"]
+    shown = metrics(app)
+    assert shown[labels["balance"]] == money(figures["open_balance_amount"])
+    assert shown[labels["overdue"]] == money(figures["overdue_amount"])
+    assert shown[labels["available"]] == money(figures["available_credit_amount"])
+    assert shown[labels["grade"]] == figures["grade"]
+    assert shown[labels["limit"]] == money(figures["credit_limit_amount"], figures["credit_limit_currency_code"])
+    assert shown[labels["recommended"]] == money(figures["recommended_limit_amount"])
+    # The statement ends at the as-of date: its closing balance is the mart's running
+    # balance at the client's last movement, which is ar_aging's net balance.
+    closing_label = f"{labels['closing']} {figures['as_of_date']:%d/%m/%Y}"
+    assert shown[closing_label] == money(figures["net_balance_amount"])
+    statement = displayed_frame(app.dataframe[0])
+    assert statement[labels["balance_column"]].iloc[-1] == money(figures["net_balance_amount"])
+    # The score's components as payment_behavior has them, out of 30/20/20/10/20.
+    assert app.expander[0].label.startswith(
+        f"{'Puntuación' if language == 'es' else 'Score'} {figures['score']} "
+    )
+    connector = "de" if language == "es" else "of"
+    assert [bar.text.split(": ")[1] for bar in app.get("progress")] == [
+        f"{figures[column]} {connector} {maximum}"
+        for column, maximum in (("score_lateness", 30), ("score_on_time", 20),
+                                ("score_severity", 20), ("score_trend", 10), ("score_overdue", 20))
+    ]
+    labels_shown = [button.label for button in app.get("download_button")]
+    assert labels["pdf"] in labels_shown and labels["xlsx"] in labels_shown
+
+
+def test_the_statement_lists_the_periods_movements_with_the_marts_running_balance(demo, busiest):
+    client_id, figures = busiest
+    app = open_page(PAGE, "es", client_id=client_id)
+    start, end = (widget.value for widget in app.date_input if widget.label in ("Desde", "Hasta"))
+
+    movements = marts(
+        demo,
+        "select reference, running_balance_amount from marts.statement_of_account "
+        "where client_id = ? and movement_date between ? and ? order by movement_seq",
+        [client_id, start, end],
+    )
+    statement = displayed_frame(app.dataframe[0])
+
+    assert len(movements) > 5
+    assert list(statement["Referencia"]) == list(movements["reference"])
+    assert list(statement["Saldo"]) == [
+        formatting.money(amount, "EUR", "es") for amount in movements["running_balance_amount"]
+    ]
+
+
+def test_a_client_is_found_by_a_former_name_and_its_file_opens(demo):
+    """C0212 was 'Estructuras Alcázar S.L.U.' and is now 'Grupo Gredos S.L.' (dim_clients)."""
+    former, current = marts(
+        demo,
+        "select legal_name from marts.dim_clients where client_id = 'C0212' order by version_no",
+    )["legal_name"]
+    app = open_page(PAGE, "es")
+    assert app.info[0].value.startswith("Busca un cliente")
+
+    app.text_input(key="client_search").set_value("alcázar").run()
+    picker = app.selectbox(key="client_pick_alcázar")
+    assert "C0212" in picker.options[0] or any("C0212" in option for option in picker.options)
+    assert any(f"antes: {former}" in option for option in picker.options)
+    picker.set_value("C0212").run()
+
+    assert not app.exception
+    assert app.header[0].value == current == "Grupo Gredos S.L."
+
+
+def test_a_search_by_tax_id_without_separators_finds_the_client(demo):
+    tax_id = mart_value(demo, "select tax_id from marts.dim_clients where client_id = 'C0226' and is_current")
+    app = open_page(PAGE, "en")
+
+    text = f"{tax_id[0]}-{tax_id[1:]}".lower()
+    app.text_input(key="client_search").set_value(text).run()
+
+    assert app.selectbox(key=f"client_pick_{text}").options == [
+        option for option in app.selectbox(key=f"client_pick_{text}").options if "C0226" in option
+    ]
+    assert len(app.selectbox(key=f"client_pick_{text}").options) == 1
+
+
+def test_an_unknown_client_in_the_url_is_said_so(demo):
+    app = open_page(PAGE, "en", client_id="NOPE")
+
+    assert "There is no client with code NOPE." in [warning.value for warning in app.warning]
+    assert not app.tabs
