@@ -2,7 +2,6 @@
 
 import argparse
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,8 +15,8 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = commands.add_parser("demo-data", help="write a deterministic set of demo exports")
     demo.add_argument("--out", type=Path, required=True, help="folder to write the export files into")
-    demo.add_argument("--clients", type=int, default=300, help="number of clients (default 300)")
-    demo.add_argument("--years", type=int, default=2, help="years of history (default 2)")
+    demo.add_argument("--clients", type=_at_least(30), default=300, help="number of clients, at least 30 (default 300)")
+    demo.add_argument("--years", type=_at_least(1), default=2, help="years of history, at least 1 (default 2)")
     demo.add_argument("--seed", type=int, default=42, help="random seed: same seed, same bytes (default 42)")
     demo.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 10, 31), help="last day of the history (default 2026-10-31)")
     demo.set_defaults(handler=_demo_data)
@@ -29,11 +28,47 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="serve the dashboards on the published warehouse")
     serve.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
-    serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    serve.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
     serve.set_defaults(handler=_serve)
 
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except (OSError, ValueError) as error:
+        # Expected failures (a folder that cannot be written, a value a step refuses) are
+        # one line naming the command, not a traceback; anything else is a bug and shows one.
+        print(f"cartera {args.command}: error: {_one_line(error)}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print(f"cartera {args.command}: interrupted", file=sys.stderr, flush=True)
+        return 130
+
+
+def _one_line(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or error}: {error.filename}"
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _at_least(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small: at least {minimum}")
+        return value
+
+    return parse
+
+
+def _port(text: str) -> int:
+    value = _at_least(1)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: 1 to 65535")
+    return value
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -69,7 +104,9 @@ def _serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats", "false",
     ]
     print(f"cartera dashboards: http://localhost:{args.port}", flush=True)
-    return subprocess.call(command)
+    # Streamlit replaces this process (same pid): a SIGTERM from a shell, a scheduler or
+    # a test reaches the server itself, and no child is left behind when it stops.
+    os.execv(sys.executable, command)
 
 
 if __name__ == "__main__":

@@ -151,14 +151,16 @@ def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
     }
 
 
-def test_cartera_serve_answers_on_its_port(home):
-    """`cartera serve` starts Streamlit on the published warehouse and prints its URL."""
+def test_cartera_serve_answers_on_its_port_and_leaves_no_process_when_terminated(home):
+    """`cartera serve` starts Streamlit on the published warehouse and prints its URL.
+    Streamlit replaces the `cartera` process (same pid), so a SIGTERM reaches the server:
+    after it, the pid and every process it had started are gone and the port is closed."""
     import socket
     import subprocess
     import time
     import urllib.request
 
-    from tests.e2e.conftest import CARTERA
+    from tests.e2e.conftest import CARTERA, descendants, pid_alive
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -178,6 +180,13 @@ def test_cartera_serve_answers_on_its_port(home):
             except OSError:
                 time.sleep(0.5)
         assert health == "ok"
+        assert b"streamlit" in Path(f"/proc/{server.pid}/cmdline").read_bytes()
+        started = descendants(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+    assert not pid_alive(server.pid)
+    assert not [pid for pid in started if pid_alive(pid)]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
