@@ -21,7 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 10, 31), help="last day of the history (default 2026-10-31)")
     demo.set_defaults(handler=_demo_data)
 
-    refresh = commands.add_parser("refresh", help="ingest the inbox, build and check the warehouse, publish it")
+    refresh = commands.add_parser(
+        "refresh",
+        help="ingest the inbox, build and check the warehouse, publish it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "exit codes:\n"
+            "  0  published, clean\n"
+            "  1  nothing published: the published warehouse was left as it was\n"
+            "  2  published, with quarantined or unrecognised files or failed warning checks\n"
+            "Each refresh appends its outcome to $CARTERA_HOME/refresh_history.jsonl."
+        ),
+    )
     refresh.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
     refresh.add_argument("--as-of", type=date.fromisoformat, help="answer for this date (default: the latest data date)")
     refresh.set_defaults(handler=_refresh)
@@ -30,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
     serve.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
     serve.set_defaults(handler=_serve)
+
+    status = commands.add_parser("status", help="the last refreshes: outcome and the checks that failed or warned")
+    status.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
+    status.add_argument("--runs", type=_at_least(1), default=5, help="how many runs to show (default 5)")
+    status.set_defaults(handler=_status)
 
     args = parser.parse_args(argv)
     try:
@@ -91,7 +107,14 @@ def _refresh(args: argparse.Namespace) -> int:
         os.environ["CARTERA_AS_OF_DATE"] = args.as_of.isoformat()
     from orchestration.refresh import run_refresh
 
-    return 0 if run_refresh() else 1
+    return run_refresh()
+
+
+def _status(args: argparse.Namespace) -> int:
+    _set_home(args.home)
+    from orchestration.status import print_status
+
+    return print_status(args.runs)
 
 
 def _serve(args: argparse.Namespace) -> int:
