@@ -8,11 +8,12 @@ from orchestration.automation import daily_refresh, inbox_sensor, refresh_job
 from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.ingest.assets import raw_assets
+from orchestration.lineage import export_files, with_export_sources
 from orchestration.resources import WarehouseResource
 from orchestration.serving import published_warehouse
 
 defs = dg.Definitions(
-    assets=[*raw_assets, cartera_dbt_assets, published_warehouse],
+    assets=[*export_files, *with_export_sources(raw_assets), cartera_dbt_assets, published_warehouse],
     jobs=[refresh_job],
     schedules=[daily_refresh],
     sensors=[inbox_sensor],
