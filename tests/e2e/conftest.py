@@ -13,12 +13,26 @@ REPO = Path(__file__).resolve().parents[2]
 CARTERA = Path(sys.executable).parent / "cartera"
 
 
-def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
+def refresh_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTERA_")}
     env["DAGSTER_HOME"] = str(home / "dagster")
+    return env
+
+
+def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(CARTERA), "refresh", "--home", str(home), *extra],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
+        cwd=REPO, env=refresh_env(home), capture_output=True, text=True, timeout=900,
+    )
+
+
+def start_refresh(home: Path, *extra: str) -> subprocess.Popen:
+    """`cartera refresh` started in its own process group (so a test can kill it with
+    the dbt process it runs), its output merged and readable line by line."""
+    return subprocess.Popen(
+        [str(CARTERA), "refresh", "--home", str(home), *extra],
+        cwd=REPO, env=refresh_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
     )
 
 

@@ -36,6 +36,7 @@ and D2 and CN2 are later. C1: #2 = 400.00 - 100.00 - 121.00 = 179.00 (31 days ->
 #3 = 410.00 (1 day -> 1-30): 589.00. C2: D3 1,000.00 (111 days -> 91-120).
 """
 
+import json
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -117,9 +118,10 @@ def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
         assert aging_rows(conn, "marts.ar_aging")["C1"][6] == D("1134.00")
 
 
-def test_a_failing_check_stops_the_publish(tmp_path, refresh):
+def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refresh):
     """An allocation of a receipt that does not exist loads (the file is well formed) but
-    fails the relationships test in dbt build, so nothing is published."""
+    fails the relationships test in dbt build, so nothing is published; the refresh names
+    the rule, the value and the file, exits 1 and records the failure in its history."""
     fill_inbox(tmp_path, FIXTURE)
     (tmp_path / "inbox" / "allocations_2.csv").write_text(
         "receipt_id,document_id,installment_no,amount\nR9,D2,,605.00\n", encoding="utf-8"
@@ -127,9 +129,22 @@ def test_a_failing_check_stops_the_publish(tmp_path, refresh):
 
     result = refresh(tmp_path, "--as-of", "2025-06-30")
 
-    assert result.returncode != 0
-    assert "FAILED" in result.stdout and "cartera_dbt_assets" in result.stdout
+    assert result.returncode == 1, result.stdout[-4000:]
+    because = (
+        "1 row(s) break the rule that every receipt_id of stg_invoicing__allocations names a receipt_id "
+        "of stg_invoicing__receipts: receipt_id R9; in file(s) allocations_2.csv"
+    )
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == f"refresh failed: the published warehouse was left as it was: {because}"
+    assert "  loaded 8 file(s), rows per entity: allocations 3, clients 2, documents 6" in result.stdout
+    assert "  as of 2025-06-30" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
+    (record,) = [json.loads(line) for line in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (record["outcome"], record["exit_code"], record["message"]) == ("failed", 1, last_line)
+    failed = [check for check in record["checks"] if not check["passed"]]
+    assert [(check["asset"], check["severity"], check["description"]) for check in failed] == [
+        ("staging/stg_invoicing__allocations", "error", because)
+    ]
 
 
 def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):

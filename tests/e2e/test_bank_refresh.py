@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.e2e.conftest import assert_succeeded, fill_inbox
+from tests.e2e.conftest import fill_inbox
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "cash_application_inbox"
 

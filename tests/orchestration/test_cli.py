@@ -14,11 +14,24 @@ def cartera(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(CARTERA), *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", ["demo-data", "refresh", "serve"])
+@pytest.mark.parametrize("command", ["demo-data", "refresh", "serve", "status"])
 def test_every_command_has_help(command):
     result = cartera(command, "--help")
     assert result.returncode == 0
     assert f"usage: cartera {command}" in result.stdout
+
+
+def test_refresh_help_documents_the_exit_codes():
+    result = cartera("refresh", "--help")
+    assert "0  published, clean" in result.stdout
+    assert "1  nothing published" in result.stdout
+    assert "2  published, with quarantined or unrecognised files or failed warning checks" in result.stdout
+
+
+def test_status_of_a_home_never_refreshed(tmp_path):
+    result = cartera("status", "--home", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"no refresh recorded in {tmp_path} yet"
 
 
 def test_demo_data_same_seed_same_bytes(tmp_path):
@@ -41,6 +54,7 @@ def test_refresh_on_an_empty_inbox_fails_readably(tmp_path):
     assert result.returncode == 1
     assert f"refresh failed: no export files in {tmp_path / 'inbox'}" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
+    assert '"outcome": "failed", "exit_code": 1' in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
