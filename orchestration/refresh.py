@@ -159,7 +159,13 @@ def _refresh(settings: Settings) -> int:
     else:
         exit_code = EXIT_NOTHING_PUBLISHED
         blocking = [c for c in checks if not c.passed and c.severity == "error"]
-        reason = blocking[0].description if blocking else (step_failures[0] if step_failures else "the run failed")
+        dbt_errors = _dbt_errors(settings, started_at)
+        if blocking:
+            reason = blocking[0].description
+        elif dbt_errors:
+            reason = dbt_errors[0]
+        else:
+            reason = step_failures[0] if step_failures else "the run failed"
         message = f"refresh failed: the published warehouse was left as it was: {reason}"
     _print_summary(settings, files, checks, step_failures, as_of)
     print(message, flush=True)
@@ -292,6 +298,19 @@ def _files_holding(conn: duckdb.DuckDBPyConnection, node: dict, column: str | No
     except duckdb.Error:  # the model carries no lineage column
         return set()
     return {str(file_name) for (file_name,) in found if file_name}
+
+
+def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
+    """Models this run's dbt build could not build (a SQL error, a lock), with dbt's reason."""
+    run_results = settings.dbt_target / "run_results.json"
+    if not run_results.exists() or run_results.stat().st_mtime < since.timestamp():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return [
+        f"dbt could not build {result['unique_id'].split('.')[-1]}: {_first_line(result.get('message') or 'no message')}"
+        for result in results
+        if result["status"] == "error" and not result["unique_id"].startswith("test.")
+    ]
 
 
 def _describe_row(row: dict) -> str:
