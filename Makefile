@@ -28,7 +28,8 @@ install: $(INSTALLED)
 demo: install
 	mkdir -p $(CARTERA_HOME)/inbox
 	cp seeds/demo/* $(CARTERA_HOME)/inbox/
-	$(BIN)/cartera refresh --home $(CARTERA_HOME)
+	# Exit code 2 is "published, with warnings": the dashboards still have data to show.
+	$(BIN)/cartera refresh --home $(CARTERA_HOME) || [ $$? -eq 2 ]
 	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
 
 refresh: install
@@ -51,4 +52,4 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache $(CARTERA_HOME)/dbt

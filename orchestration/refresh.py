@@ -142,7 +142,7 @@ def _refresh(settings: Settings) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     files = _file_results(settings, dropped, started_at)
-    checks = _check_results(settings, result.all_events)
+    checks = _check_results(settings, result.all_events, started_at)
     as_of = _as_of_date(settings)
     step_failures = [
         f"{event.step_key}: {_first_line(event.step_failure_data.error.message if event.step_failure_data.error else 'unknown error')}"
@@ -212,57 +212,80 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
     return results
 
 
-def _check_results(settings: Settings, events: list[dg.DagsterEvent]) -> list[CheckResult]:
+def _check_results(settings: Settings, events: list[dg.DagsterEvent], since: datetime) -> list[CheckResult]:
+    """Every check of the run: dbt's tests from this run's run_results.json (Dagster sees
+    only the tests attached to one model as asset checks; the tie-outs that read several
+    models run in `dbt build` all the same), then the other asset checks (GX suites) from
+    Dagster's check evaluations."""
     tests = _dbt_tests(settings)
     results = []
+    for result in _run_results(settings, since):
+        node = tests.get(result["unique_id"])
+        if node is None or result["status"] == "skipped":
+            continue
+        passed = result["status"] == "pass"
+        severity = "warn" if str(node["config"].get("severity", "error")).lower() == "warn" else "error"
+        description = check_sentence(node, node["name"]) if passed else _dbt_failure(settings, node, result)
+        results.append(CheckResult(node["_asset"], node["name"], severity, passed, description))
+    dbt_names = {node["name"] for node in tests.values()}
     for event in events:
         if event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             continue
         evaluation = event.event_specific_data
-        node = tests.get(evaluation.check_name)
-        if node is None:  # not a dbt test: the check describes itself
-            description = evaluation.description or check_sentence(None, evaluation.check_name)
-        elif evaluation.passed:
-            description = check_sentence(node, evaluation.check_name)
-        else:
-            description = _dbt_failure(settings, node, evaluation.check_name)
+        if evaluation.check_name in dbt_names:
+            continue
         results.append(
             CheckResult(
                 asset=evaluation.asset_key.to_user_string(),
                 check=evaluation.check_name,
                 severity="warn" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error",
                 passed=evaluation.passed,
-                description=description,
+                description=evaluation.description or check_sentence(None, evaluation.check_name),
             )
         )
     return results
 
 
+def _run_results(settings: Settings, since: datetime) -> list[dict]:
+    """The results of this run's `dbt build` (none if it did not get that far)."""
+    run_results = settings.dbt_target / "run_results.json"
+    if not run_results.exists() or run_results.stat().st_mtime < since.timestamp():
+        return []
+    return json.loads(run_results.read_text(encoding="utf-8"))["results"]
+
+
 def _dbt_tests(settings: Settings) -> dict[str, dict]:
-    """The dbt tests of the home's manifest, by name (a dbt check is named after its test)."""
+    """The dbt tests of the home's manifest by unique id, each with the relation of the
+    model it is on and the asset it guards (its model, or the mart it reads)."""
     manifest = settings.dbt_target / "manifest.json"
     if not manifest.exists():
         return {}
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
+    parsed = json.loads(manifest.read_text(encoding="utf-8"))
+    nodes = parsed["nodes"]
+    relations = {**nodes, **parsed["sources"]}
     tests = {}
-    for node in nodes.values():
-        if node["resource_type"] == "test":
-            model = nodes.get(node.get("attached_node") or "", {})
-            tests[node["name"]] = {**node, "_model_relation": model.get("relation_name")}
+    for unique_id, node in nodes.items():
+        if node["resource_type"] != "test":
+            continue
+        parents = [relations[parent] for parent in node["depends_on"]["nodes"] if parent in relations]
+        model = nodes.get(node.get("attached_node") or "") or next(
+            (parent for parent in reversed(parents) if parent["config"].get("schema") == "marts"),
+            parents[-1] if parents else {},
+        )
+        # Asset keys as the translator makes them: [schema, name], a source [source_name, name].
+        asset = f"{model.get('source_name') or model['config'].get('schema')}/{model['name']}" if model else "dbt"
+        tests[unique_id] = {**node, "_model_relation": model.get("relation_name"), "_asset": asset}
     return tests
 
 
-def _dbt_failure(settings: Settings, node: dict, check_name: str) -> str:
+def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     """"the open balance of 2 client(s) does not tie to the documents: client_id C0042,
     expected_amount 100.00, actual_amount 200.00 (differs by 100.00); files: documents.csv"
     — the test's own SQL (run_results.json) run again on the build for its first rows."""
-    run_results = settings.dbt_target / "run_results.json"
-    compiled, failures = None, 0
-    if run_results.exists():
-        for result in json.loads(run_results.read_text(encoding="utf-8"))["results"]:
-            if result["unique_id"] == node["unique_id"]:
-                compiled, failures = result.get("compiled_code"), result.get("failures") or 0
-    sentence = failure_sentence(node, check_name, failures)
+    compiled, failures = result.get("compiled_code"), result.get("failures") or 0
+    sentence = failure_sentence(node, node["name"], failures)
+    if result["status"] == "error":  # the test's SQL itself failed
+        return f"{sentence}: the check could not run: {_first_line(result.get('message') or '')}"
     if not compiled:
         return sentence
     column = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
@@ -302,13 +325,9 @@ def _files_holding(conn: duckdb.DuckDBPyConnection, node: dict, column: str | No
 
 def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
     """Models this run's dbt build could not build (a SQL error, a lock), with dbt's reason."""
-    run_results = settings.dbt_target / "run_results.json"
-    if not run_results.exists() or run_results.stat().st_mtime < since.timestamp():
-        return []
-    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
     return [
         f"dbt could not build {result['unique_id'].split('.')[-1]}: {_first_line(result.get('message') or 'no message')}"
-        for result in results
+        for result in _run_results(settings, since)
         if result["status"] == "error" and not result["unique_id"].startswith("test.")
     ]
 

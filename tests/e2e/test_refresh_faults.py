@@ -158,7 +158,7 @@ def test_a_quarantined_file_publishes_with_exit_code_2_and_says_why(homes, repea
     assert files["documents_bad.csv"]["status"] == "quarantined" and files["documents_bad.csv"]["reason"].startswith("documents_bad.csv rejected")
     assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0, "reason": "same content already loaded"}
     assert record["checks"] and all(check["passed"] and check["description"] for check in record["checks"])
-    assert {"asset": "marts/ar_aging", "check": "assert_open_balance_ties_to_sources", "severity": "error", "passed": True,
+    assert {"asset": "marts/fct_documents", "check": "assert_open_balance_ties_to_sources", "severity": "error", "passed": True,
             "description": "each client's open balance ties to its documents, withholdings and receipts"} in record["checks"]
 
 
