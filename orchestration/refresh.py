@@ -187,14 +187,16 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
     """What became of each file that was in the inbox when the refresh started, from the
     registry the loaders write (raw.file_registry), matched by content (sha256)."""
     registry = {}
-    if settings.build_db.exists():
+    try:
         with duckdb.connect(str(settings.build_db), read_only=True) as conn:
             rows = conn.execute(
                 "select sha256, entity, status, coalesce(row_count, 0), message, seen_at "
                 "from raw.file_registry order by seen_at"
             ).fetchall()
-        for sha256, entity, status, rows_loaded, message, seen_at in rows:
-            registry[sha256] = (entity, status, rows_loaded, message, seen_at)
+    except duckdb.Error:  # the run stopped before any file was registered
+        rows = []
+    for sha256, entity, status, rows_loaded, message, seen_at in rows:
+        registry[sha256] = (entity, status, rows_loaded, message, seen_at)
     since = started_at.replace(tzinfo=None)
     results = []
     for file_name, sha256 in dropped.items():
