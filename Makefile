@@ -31,7 +31,8 @@ demo: install
 	cp seeds/demo/* $(CARTERA_HOME)/inbox/
 	printf 'demo\n' | $(BIN)/cartera users add demo --role viewer --if-missing --home $(CARTERA_HOME)
 	printf 'comite\n' | $(BIN)/cartera users add comite --role committee --if-missing --home $(CARTERA_HOME)
-	$(BIN)/cartera refresh --home $(CARTERA_HOME)
+	# Exit code 2 is "published, with warnings": the dashboards still have data to show.
+	$(BIN)/cartera refresh --home $(CARTERA_HOME) || [ $$? -eq 2 ]
 	$(BIN)/cartera serve --home $(CARTERA_HOME) --port $(PORT)
 
 refresh: install
@@ -56,4 +57,4 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache $(CARTERA_HOME)/dbt

@@ -5,7 +5,7 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 
 | variable | default | meaning |
 |---|---|---|
-| CARTERA_HOME | ./data | holds inbox/, quarantine/, build/ and the published database |
+| CARTERA_HOME | ./data | holds inbox/, quarantine/, build/, dbt/ (dbt's target and logs), dagster/ (the run history) and the published database |
 | CARTERA_INBOX | $CARTERA_HOME/inbox | where export files are dropped |
 | CARTERA_QUARANTINE | $CARTERA_HOME/quarantine | rejected files and their reports |
 | CARTERA_REPORTING_CURRENCY | EUR | currency of aging and KPIs |
@@ -51,6 +51,12 @@ class Settings:
     @property
     def published_db(self) -> Path:
         return self.home / DATABASE_FILE_NAME
+
+    @property
+    def dbt_target(self) -> Path:
+        # dbt's artefacts (manifest, partial parse, run results, logs) per home: two
+        # refreshes from one checkout on two homes never share or lock one target/.
+        return self.home / "dbt" / "target"
 
     def dbt_vars(self) -> dict[str, str]:
         dbt_vars = {"reporting_currency": self.reporting_currency}

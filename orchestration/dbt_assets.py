@@ -37,4 +37,8 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     # profiles.yml finds the build database through CARTERA_HOME; dbt runs as a
     # subprocess that inherits this process's environment.
     os.environ["CARTERA_HOME"] = str(settings.home)
-    yield from dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())], context=context).stream()
+    # The build reuses the parse of `prepare()` in the home's own target folder.
+    invocation = dbt.cli(
+        ["build", "--vars", json.dumps(settings.dbt_vars())], context=context, target_path=settings.dbt_target
+    )
+    yield from invocation.stream()

@@ -9,11 +9,12 @@ from orchestration.checks.asset_checks import gx_asset_checks
 from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.ingest.assets import raw_assets
+from orchestration.lineage import export_files, with_export_sources
 from orchestration.resources import WarehouseResource
 from orchestration.serving import published_warehouse
 
 defs = dg.Definitions(
-    assets=[*raw_assets, cartera_dbt_assets, published_warehouse],
+    assets=[*export_files, *with_export_sources(raw_assets), cartera_dbt_assets, published_warehouse],
     asset_checks=gx_asset_checks,
     jobs=[refresh_job],
     schedules=[daily_refresh],

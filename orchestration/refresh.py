@@ -1,66 +1,420 @@
-"""`cartera refresh`: the refresh job run in this process, with a readable outcome."""
+"""`cartera refresh`: the refresh job run in this process, with an outcome in the
+bookkeeper's words, an exit code a scheduler can alert on, and a line of history.
 
+Exit codes:
+  0  published, clean: every file loaded or already loaded, every check passed
+  1  nothing published: the published warehouse was left as it was (a blocking check
+     failed, a step failed, no export files, or another refresh holds this home)
+  2  published, with quarantined or unrecognised files or failed warning checks
+
+The run is recorded in the home's Dagster instance ($CARTERA_HOME/dagster, see
+`dagster_instance`), so `dagster dev` with DAGSTER_HOME there shows its materialisations
+and check results, and `cartera status` lists it.
+
+Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history.jsonl
+(the dashboards' data-quality page reads it; keep this shape):
+
+  {"run_id": str,                 Dagster run id ("" when no run started)
+   "started_at": str,             ISO 8601 with offset
+   "finished_at": str,
+   "as_of_date": str | null,      ISO date the figures answer for
+   "outcome": "published" | "published_with_warnings" | "failed",
+   "exit_code": 0 | 1 | 2,
+   "files": [{"file_name": str,
+              "entity": str | null,   clients, documents, ..., bank_statements
+              "status": "loaded" | "already_loaded" | "quarantined" | "unrecognised" | "not_read",
+              "rows": int,            rows (bank: lines) loaded by this refresh
+              "reason": str | null}], why it was quarantined / not loaded
+   "checks": [{"asset": str,          e.g. "marts/ar_aging"
+               "check": str,          the check's name (a dbt test's name)
+               "severity": "error" | "warn",
+               "passed": bool,
+               "description": str}],  what it checks, or when failed what is wrong
+   "message": str}                the outcome line printed last
+"""
+
+import hashlib
+import json
 import os
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
+from orchestration.check_sentences import check_sentence, failure_sentence
 from orchestration.config import Settings, load_settings
-from orchestration.dbt_project import prepare
 from orchestration.ingest.loader import dropped_files
+from orchestration.resources import RefreshLocked, refresh_lock
+
+EXIT_PUBLISHED = 0
+EXIT_NOTHING_PUBLISHED = 1
+EXIT_PUBLISHED_WITH_WARNINGS = 2
+HISTORY_FILE_NAME = "refresh_history.jsonl"
+_FAILING_ROWS_SHOWN = 3
+
+_DAGSTER_YAML = """\
+# Written by cartera: this home's Dagster instance. Runs, materialisations and check
+# results are kept in SQLite here; at most one refresh runs at a time; nothing phones home.
+storage:
+  sqlite:
+    base_dir:
+      env: DAGSTER_HOME
+run_queue:
+  max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
 
 
-def run_refresh() -> bool:
+@dataclass(frozen=True)
+class FileResult:
+    file_name: str
+    entity: str | None
+    status: str
+    rows: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    asset: str
+    check: str
+    severity: str
+    passed: bool
+    description: str
+
+
+def run_refresh() -> int:
     settings = load_settings()
     settings.make_dirs()
     print(f"cartera refresh: inbox {settings.inbox}, warehouse {settings.published_db}", flush=True)
-    if not _has_data(settings):
-        print(f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)", flush=True)
-        return False
+    try:
+        with refresh_lock(settings):
+            return _refresh(settings)
+    except RefreshLocked as locked:
+        print(f"refresh not started: {locked}", flush=True)
+        return EXIT_NOTHING_PUBLISHED
+
+
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+    """The home's persistent Dagster instance, $CARTERA_HOME/dagster, created on first use."""
+    dagster_home = settings.home / "dagster"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    return dg.DagsterInstance.get()
+
+
+def _refresh(settings: Settings) -> int:
+    started_at = datetime.now().astimezone()
+    dropped = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in dropped_files(settings)}
+    if not dropped and not settings.build_db.exists():
+        message = f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)"
+        print(message, flush=True)
+        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        return EXIT_NOTHING_PUBLISHED
     # The dbt subprocesses (parse now, build in the job) find the build database here.
     os.environ["CARTERA_HOME"] = str(settings.home)
-    prepare(settings.dbt_vars())
+    instance = dagster_instance(settings)
+    from orchestration.dbt_project import prepare
+
+    try:
+        prepare(settings.dbt_vars())
+    except Exception as error:  # dbt's own error is the readable part
+        message = f"refresh failed: dbt could not read the project: {_first_line(error)}"
+        print(message, flush=True)
+        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        return EXIT_NOTHING_PUBLISHED
     from orchestration.definitions import defs
 
+    run_id = str(uuid.uuid4())
+    instance.add_event_listener(run_id, _print_progress)
     result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
+        run_id=run_id,
         raise_on_error=False,
-        # dbt's own lines show the progress; the steps are summarised below.
+        # dbt's own lines and the step lines below show the progress; the outcome follows.
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
-    for event in result.all_events:
-        _report(event, settings)
-    if result.success:
-        print(f"published {settings.published_db}", flush=True)
+    files = _file_results(settings, dropped, started_at)
+    checks = _check_results(settings, result.all_events, started_at)
+    as_of = _as_of_date(settings)
+    step_failures = [
+        f"{event.step_key}: {_first_line(event.step_failure_data.error.message if event.step_failure_data.error else 'unknown error')}"
+        for event in result.all_events
+        if event.is_step_failure
+    ]
+    published = result.success
+    warnings = any(f.status in ("quarantined", "unrecognised") for f in files) or any(
+        not c.passed for c in checks
+    )
+    if published:
+        exit_code = EXIT_PUBLISHED_WITH_WARNINGS if warnings else EXIT_PUBLISHED
+        message = f"published {settings.published_db}" + (" with warnings (see above)" if warnings else "")
     else:
-        print("refresh failed: the published warehouse was left as it was", flush=True)
-    return result.success
+        exit_code = EXIT_NOTHING_PUBLISHED
+        blocking = [c for c in checks if not c.passed and c.severity == "error"]
+        dbt_errors = _dbt_errors(settings, started_at)
+        if blocking:
+            reason = blocking[0].description
+        elif dbt_errors:
+            reason = dbt_errors[0]
+        else:
+            reason = step_failures[0] if step_failures else "the run failed"
+        message = f"refresh failed: the published warehouse was left as it was: {reason}"
+    _print_summary(settings, files, checks, step_failures, as_of)
+    print(message, flush=True)
+    _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
+    return exit_code
 
 
-def _has_data(settings: Settings) -> bool:
-    return settings.build_db.exists() or bool(dropped_files(settings))
-
-
-def _report(event: dg.DagsterEvent, settings: Settings) -> None:
-    if event.is_step_success:
-        print(f"  ok      {event.step_key}", flush=True)
+def _print_progress(entry) -> None:
+    event = entry.dagster_event
+    if event is None:
+        return
+    if event.is_step_start:
+        print(f"  running {event.step_key}", flush=True)
     elif event.is_step_failure:
-        error = event.step_failure_data.error
-        message = error.message.strip().splitlines()[0] if error else "unknown error"
-        print(f"  FAILED  {event.step_key}: {message}", flush=True)
-    elif event.is_step_skipped:
-        print(f"  skipped {event.step_key} (an upstream step failed)", flush=True)
-    elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+        print(f"  FAILED  {event.step_key}", flush=True)
+
+
+def _file_results(settings: Settings, dropped: dict[str, str], started_at: datetime) -> list[FileResult]:
+    """What became of each file that was in the inbox when the refresh started, from the
+    registry the loaders write (raw.file_registry), matched by content (sha256)."""
+    registry = {}
+    try:
+        with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            rows = conn.execute(
+                "select sha256, entity, status, coalesce(row_count, 0), message, seen_at "
+                "from raw.file_registry order by seen_at"
+            ).fetchall()
+    except duckdb.Error:  # the run stopped before any file was registered
+        rows = []
+    for sha256, entity, status, rows_loaded, message, seen_at in rows:
+        registry[sha256] = (entity, status, rows_loaded, message, seen_at)
+    since = started_at.replace(tzinfo=None)
+    results = []
+    for file_name, sha256 in dropped.items():
+        entity, status, rows_loaded, message, seen_at = registry.get(sha256, (None, None, 0, None, None))
+        if status == "loaded" and seen_at >= since:
+            results.append(FileResult(file_name, entity, "loaded", rows_loaded))
+        elif status == "loaded":
+            results.append(FileResult(file_name, entity, "already_loaded", 0, "same content already loaded"))
+        elif status == "quarantined":
+            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(message or "")))
+        elif (settings.inbox / file_name).exists():
+            results.append(FileResult(file_name, None, "unrecognised", 0, "not recognised as an export: left in the inbox"))
+        else:
+            results.append(FileResult(file_name, None, "not_read", 0, "the refresh stopped before reading it"))
+    return results
+
+
+def _check_results(settings: Settings, events: list[dg.DagsterEvent], since: datetime) -> list[CheckResult]:
+    """Every check of the run: dbt's tests from this run's run_results.json (Dagster sees
+    only the tests attached to one model as asset checks; the tie-outs that read several
+    models run in `dbt build` all the same), then the other asset checks (GX suites) from
+    Dagster's check evaluations."""
+    tests = _dbt_tests(settings)
+    results = []
+    for result in _run_results(settings, since):
+        node = tests.get(result["unique_id"])
+        if node is None or result["status"] == "skipped":
+            continue
+        passed = result["status"] == "pass"
+        severity = "warn" if str(node["config"].get("severity", "error")).lower() == "warn" else "error"
+        description = check_sentence(node, node["name"]) if passed else _dbt_failure(settings, node, result)
+        results.append(CheckResult(node["_asset"], node["name"], severity, passed, description))
+    dbt_names = {node["name"] for node in tests.values()}
+    for event in events:
+        if event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            continue
         evaluation = event.event_specific_data
-        if not evaluation.passed:
-            # An error-severity check also fails its step (reported above); a warning does
-            # not stop the publish, so this line is where it shows.
-            level = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "FAILED "
-            print(f"  {level} check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}", flush=True)
-    elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-        metadata = event.step_materialization_data.materialization.metadata
-        quarantined = metadata.get("quarantined")
-        if quarantined is not None and quarantined.value != "none":
-            print(f"  quarantined {quarantined.value}: see the reports in {settings.quarantine}", flush=True)
-        unrecognised = metadata.get("unrecognised")
-        if unrecognised is not None and unrecognised.value != "none":
-            print(f"  left in the inbox, not recognised as an export: {unrecognised.value}", flush=True)
+        if evaluation.check_name in dbt_names:
+            continue
+        results.append(
+            CheckResult(
+                asset=evaluation.asset_key.to_user_string(),
+                check=evaluation.check_name,
+                severity="warn" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error",
+                passed=evaluation.passed,
+                description=evaluation.description or check_sentence(None, evaluation.check_name),
+            )
+        )
+    return results
+
+
+def _run_results(settings: Settings, since: datetime) -> list[dict]:
+    """The results of this run's `dbt build` (none if it did not get that far)."""
+    run_results = settings.dbt_target / "run_results.json"
+    if not run_results.exists() or run_results.stat().st_mtime < since.timestamp():
+        return []
+    return json.loads(run_results.read_text(encoding="utf-8"))["results"]
+
+
+def _dbt_tests(settings: Settings) -> dict[str, dict]:
+    """The dbt tests of the home's manifest by unique id, each with the relation of the
+    model it is on and the asset it guards (its model, or the mart it reads)."""
+    manifest = settings.dbt_target / "manifest.json"
+    if not manifest.exists():
+        return {}
+    parsed = json.loads(manifest.read_text(encoding="utf-8"))
+    nodes = parsed["nodes"]
+    relations = {**nodes, **parsed["sources"]}
+    tests = {}
+    for unique_id, node in nodes.items():
+        if node["resource_type"] != "test":
+            continue
+        parents = [relations[parent] for parent in node["depends_on"]["nodes"] if parent in relations]
+        model = nodes.get(node.get("attached_node") or "") or next(
+            (parent for parent in reversed(parents) if parent["config"].get("schema") == "marts"),
+            parents[-1] if parents else {},
+        )
+        # Asset keys as the translator makes them: [schema, name], a source [source_name, name].
+        asset = f"{model.get('source_name') or model['config'].get('schema')}/{model['name']}" if model else "dbt"
+        tests[unique_id] = {**node, "_model_relation": model.get("relation_name"), "_asset": asset}
+    return tests
+
+
+def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
+    """"the open balance of 2 client(s) does not tie to the documents: client_id C0042,
+    expected_amount 100.00, actual_amount 200.00 (differs by 100.00); files: documents.csv"
+    — the test's own SQL (run_results.json) run again on the build for its first rows."""
+    compiled, failures = result.get("compiled_code"), result.get("failures") or 0
+    sentence = failure_sentence(node, node["name"], failures)
+    if result["status"] == "error":  # the test's SQL itself failed
+        return f"{sentence}: the check could not run: {_first_line(result.get('message') or '')}"
+    if not compiled:
+        return sentence
+    column = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
+    try:
+        with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            cursor = conn.execute(f"select * from (\n{compiled}\n) as failing limit {_FAILING_ROWS_SHOWN}")
+            columns = [column[0] for column in cursor.description]
+            rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+            files = {str(row["_source_file"]) for row in rows if row.get("_source_file")}
+            files |= _files_holding(conn, node, column, rows)
+    except duckdb.Error:
+        return sentence
+    # A generic test returns the offending value under a generic name (relationships:
+    # from_field); name it after the column the test is on.
+    rows = [{(column if name in ("from_field", "value_field") and column else name): value for name, value in row.items()} for row in rows]
+    shown = "; ".join(_describe_row(row) for row in rows)
+    return sentence + (f": {shown}" if shown else "") + (f"; in file(s) {', '.join(sorted(files))}" if files else "")
+
+
+def _files_holding(conn: duckdb.DuckDBPyConnection, node: dict, column: str | None, rows: list[dict]) -> set[str]:
+    """The export files whose rows hold the failing values of a generic test on a model
+    that carries lineage (_source_file), e.g. the allocations file naming receipt R9."""
+    relation = node.get("_model_relation")
+    if not column or not relation or not rows:
+        return set()
+    values = [next(iter(row.values())) for row in rows]
+    try:
+        found = conn.execute(
+            f'select distinct _source_file from {relation} where cast("{column}" as varchar) in '
+            f"(select unnest(cast(? as varchar[])))",
+            [[str(value) for value in values]],
+        ).fetchall()
+    except duckdb.Error:  # the model carries no lineage column
+        return set()
+    return {str(file_name) for (file_name,) in found if file_name}
+
+
+def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
+    """Models this run's dbt build could not build (a SQL error, a lock), with dbt's reason."""
+    return [
+        f"dbt could not build {result['unique_id'].split('.')[-1]}: {_first_line(result.get('message') or 'no message')}"
+        for result in _run_results(settings, since)
+        if result["status"] == "error" and not result["unique_id"].startswith("test.")
+    ]
+
+
+def _describe_row(row: dict) -> str:
+    text = ", ".join(f"{name} {value}" for name, value in row.items() if value is not None and name != "_source_file")
+    expected, actual = row.get("expected_amount"), row.get("actual_amount")
+    if expected is not None and actual is not None:
+        text += f" (differs by {abs(actual - expected)})"
+    return text
+
+
+def _as_of_date(settings: Settings) -> str | None:
+    if settings.as_of_date is not None:
+        return settings.as_of_date.isoformat()
+    try:
+        with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            found = conn.execute("select max(as_of_date) from intermediate.int_as_of_date").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    return found.isoformat() if found else None
+
+
+def _print_summary(
+    settings: Settings, files: list[FileResult], checks: list[CheckResult], step_failures: list[str], as_of: str | None
+) -> None:
+    lines = ["", "Summary"]
+    loaded = [f for f in files if f.status == "loaded"]
+    if loaded:
+        per_entity: dict[str, int] = {}
+        for f in loaded:
+            per_entity[f.entity or "?"] = per_entity.get(f.entity or "?", 0) + f.rows
+        rows = ", ".join(f"{entity} {rows}" for entity, rows in sorted(per_entity.items()))
+        lines.append(f"  loaded {len(loaded)} file(s), rows per entity: {rows}")
+    else:
+        lines.append("  loaded no new file")
+    skipped = [f.file_name for f in files if f.status == "already_loaded"]
+    if skipped:
+        lines.append(f"  skipped {len(skipped)} file(s) already loaded: {', '.join(skipped)}")
+    for f in files:
+        if f.status == "quarantined":
+            lines.append(f"  quarantined {f.file_name}: {f.reason} (report in {settings.quarantine})")
+        elif f.status in ("unrecognised", "not_read"):
+            lines.append(f"  {f.file_name}: {f.reason}")
+    passed = sum(c.passed for c in checks)
+    lines.append(f"  checks: {passed} passed, {len(checks) - passed} failed or warned")
+    for c in checks:
+        if not c.passed:
+            level = "warning" if c.severity == "warn" else "FAILED "
+            lines.append(f"  {level} check {c.check} on {c.asset}: {c.description}")
+    if not any(not c.passed and c.severity == "error" for c in checks):
+        # A failed blocking check also fails its step; the check above says it better.
+        for failure in step_failures:
+            lines.append(f"  FAILED  step {failure}")
+    lines.append(f"  as of {as_of or 'not determined'}")
+    print("\n".join(lines), flush=True)
+
+
+def _append_history(
+    settings: Settings,
+    run_id: str,
+    started_at: datetime,
+    as_of: str | None,
+    files: list[FileResult],
+    checks: list[CheckResult],
+    message: str,
+    exit_code: int,
+) -> None:
+    outcome = {0: "published", 1: "failed", 2: "published_with_warnings"}[exit_code]
+    record = {
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "finished_at": datetime.now().astimezone().isoformat(),
+        "as_of_date": as_of,
+        "outcome": outcome,
+        "exit_code": exit_code,
+        "files": [asdict(f) for f in files],
+        "checks": [asdict(c) for c in checks],
+        "message": message,
+    }
+    # One line per refresh, appended under the home's refresh lock.
+    with open(settings.home / HISTORY_FILE_NAME, "a", encoding="utf-8") as history:
+        history.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

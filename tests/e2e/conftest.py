@@ -13,12 +13,26 @@ REPO = Path(__file__).resolve().parents[2]
 CARTERA = Path(sys.executable).parent / "cartera"
 
 
-def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
+def refresh_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTERA_")}
     env["DAGSTER_HOME"] = str(home / "dagster")
+    return env
+
+
+def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(CARTERA), "refresh", "--home", str(home), *extra],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
+        cwd=REPO, env=refresh_env(home), capture_output=True, text=True, timeout=900,
+    )
+
+
+def start_refresh(home: Path, *extra: str) -> subprocess.Popen:
+    """`cartera refresh` started in its own process group (so a test can kill it with
+    the dbt process it runs), its output merged and readable line by line."""
+    return subprocess.Popen(
+        [str(CARTERA), "refresh", "--home", str(home), *extra],
+        cwd=REPO, env=refresh_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
     )
 
 
@@ -31,6 +45,33 @@ def fill_inbox(home: Path, source: Path) -> None:
 
 def assert_succeeded(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process started by `pid`, read from /proc (children, their children, ...)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), set()).add(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.fixture(scope="session")

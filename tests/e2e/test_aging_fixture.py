@@ -36,6 +36,7 @@ and D2 and CN2 are later. C1: #2 = 400.00 - 100.00 - 121.00 = 179.00 (31 days ->
 #3 = 410.00 (1 day -> 1-30): 589.00. C2: D3 1,000.00 (111 days -> 91-120).
 """
 
+import json
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -118,25 +119,37 @@ def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
         assert aging_rows(conn, "marts.ar_aging")["C1"][6] == D("1134.00")
 
 
-def test_a_failing_check_stops_the_publish(tmp_path, refresh):
+def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refresh):
     """A row that fails a dbt test, put straight into raw as a stand-in for a bug (the
-    ingestion checks keep such rows out of raw): a receipt in XYZ, which no FX rate
-    converts, fails the not_null test of its reporting factor, so nothing is published."""
+    ingestion checks keep such rows out of raw): an allocation of a receipt that does not
+    exist fails the relationships test in dbt build, so nothing is published; the refresh
+    names the rule, the value and the file, exits 1 and records the failure in its history."""
     fill_inbox(tmp_path, FIXTURE)
     (tmp_path / "build").mkdir()
     with duckdb.connect(str(tmp_path / "build" / "cartera.duckdb")) as conn:
         ensure_raw_schema(conn)
         conn.execute(
-            "insert into raw.receipts (receipt_id, client_id, date, currency, amount, _file_id, _source_file, "
-            "_sha256, _line_number, _loaded_at) values ('R9', 'C1', '2025-06-25', 'XYZ', 80.00, 0, 'bug', '', 2, now())"
+            "insert into raw.allocations (receipt_id, document_id, installment_no, amount, _file_id, _source_file, "
+            "_sha256, _line_number, _loaded_at) values ('R9', 'D2', null, 605.00, 0, 'allocations_2.csv', '', 2, now())"
         )
 
     result = refresh(tmp_path, "--as-of", "2025-06-30")
 
-    assert result.returncode != 0
-    assert "FAILED" in result.stdout and "cartera_dbt_assets" in result.stdout
+    assert result.returncode == 1, result.stdout[-4000:]
+    because = (
+        "1 row(s) break the rule that every receipt_id of stg_invoicing__allocations names a receipt_id "
+        "of stg_invoicing__receipts: receipt_id R9; in file(s) allocations_2.csv"
+    )
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == f"refresh failed: the published warehouse was left as it was: {because}"
+    assert "  as of 2025-06-30" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
-
+    (record,) = [json.loads(line) for line in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (record["outcome"], record["exit_code"], record["message"]) == ("failed", 1, last_line)
+    failed = [check for check in record["checks"] if not check["passed"]]
+    assert [(check["asset"], check["severity"], check["description"]) for check in failed] == [
+        ("staging/stg_invoicing__allocations", "error", because)
+    ]
 
 def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
     """Total receivable 1,134.00 + 950.00 = 2,084.00; overdue 529.00 + 950.00 = 1,479.00;
@@ -157,14 +170,16 @@ def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
     }
 
 
-def test_cartera_serve_answers_on_its_port(home):
-    """`cartera serve` starts Streamlit on the published warehouse and prints its URL."""
+def test_cartera_serve_answers_on_its_port_and_leaves_no_process_when_terminated(home):
+    """`cartera serve` starts Streamlit on the published warehouse and prints its URL.
+    Streamlit replaces the `cartera` process (same pid), so a SIGTERM reaches the server:
+    after it, the pid and every process it had started are gone and the port is closed."""
     import socket
     import subprocess
     import time
     import urllib.request
 
-    from tests.e2e.conftest import CARTERA
+    from tests.e2e.conftest import CARTERA, descendants, pid_alive
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -184,6 +199,13 @@ def test_cartera_serve_answers_on_its_port(home):
             except OSError:
                 time.sleep(0.5)
         assert health == "ok"
+        assert b"streamlit" in Path(f"/proc/{server.pid}/cmdline").read_bytes()
+        started = descendants(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+    assert not pid_alive(server.pid)
+    assert not [pid for pid in started if pid_alive(pid)]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -23,7 +23,7 @@ def test_lineage_runs_from_raw_files_through_dbt_to_the_published_copy(defs):
     staging_parents = {key.to_user_string() for key in graph.get(dg.AssetKey(["staging", "stg_invoicing__documents"])).parent_keys}
     assert staging_parents == {"raw/documents"}
     assert dg.AssetKey(["marts", "ar_aging"]) in graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys
-    assert graph.get(dg.AssetKey(["raw", "installments"])).parent_keys == {dg.AssetKey(["raw", "documents"])}
+    assert dg.AssetKey(["raw", "documents"]) in graph.get(dg.AssetKey(["raw", "installments"])).parent_keys
 
 
 def test_dbt_tests_are_asset_checks(defs):
@@ -32,7 +32,8 @@ def test_dbt_tests_are_asset_checks(defs):
     assert ("marts/ar_aging_monthly", "aging_buckets_sum_to_open_balance_ar_aging_monthly_") in checks
 
 
-def test_inbox_sensor_requests_one_run_per_new_inbox_state(tmp_path, monkeypatch, defs):
+def test_inbox_sensor_requests_one_run_per_new_file_with_a_small_cursor(tmp_path, monkeypatch, defs):
+    """The run key names only the files new since the last run; the cursor is one number."""
     from orchestration.automation import inbox_sensor
 
     monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
@@ -43,11 +44,52 @@ def test_inbox_sensor_requests_one_run_per_new_inbox_state(tmp_path, monkeypatch
     context = dg.build_sensor_context()
     first = inbox_sensor(context)
     assert isinstance(first, dg.RunRequest)
+    assert first.run_key.startswith("documents.csv:") and ";" not in first.run_key
     assert isinstance(inbox_sensor(dg.build_sensor_context(cursor=context.cursor)), dg.SkipReason)
 
     (tmp_path / "inbox" / "receipts.csv").write_text("receipt_id\n", encoding="utf-8")
-    second = inbox_sensor(dg.build_sensor_context(cursor=context.cursor))
-    assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key
+    next_context = dg.build_sensor_context(cursor=context.cursor)
+    second = inbox_sensor(next_context)
+    assert isinstance(second, dg.RunRequest) and second.run_key.startswith("receipts.csv:")
+    assert "documents.csv" not in second.run_key
+    assert next_context.cursor.isdigit() and int(next_context.cursor) >= int(context.cursor)
+
+
+def test_lineage_starts_at_the_export_files(defs):
+    graph = defs.resolve_asset_graph()
+    parents = lambda *path: {key.to_user_string() for key in graph.get(dg.AssetKey(list(path))).parent_keys}  # noqa: E731
+    assert parents("raw", "documents") == {"exports/invoicing_exports"}
+    assert parents("raw", "installments") == {"exports/invoicing_exports", "raw/documents"}
+    assert parents("raw", "fx_rates") == {"exports/fx_rates"}
+    assert parents("raw", "bank_statement_lines") == {"exports/bank_statements"}
+    assert not graph.get(dg.AssetKey(["exports", "fx_rates"])).is_executable
+
+
+def test_publish_retries_an_io_error_and_then_publishes(tmp_path, monkeypatch, defs):
+    """The first publish attempt hits an OSError (a full disk, say); the step retries
+    after 2 s and the second attempt publishes."""
+    import orchestration.serving as serving
+    from orchestration.resources import WarehouseResource
+
+    attempts = []
+
+    def flaky_publish(build_db, published_db):
+        attempts.append(published_db)
+        if len(attempts) == 1:
+            raise OSError(28, "No space left on device")
+        published_db.write_bytes(b"published")
+        return published_db
+
+    monkeypatch.setattr(serving, "publish", flaky_publish)
+    result = dg.materialize(
+        [serving.published_warehouse],
+        resources={"warehouse": WarehouseResource(home=str(tmp_path))},
+        instance=dg.DagsterInstance.ephemeral(),
+        selection=[dg.AssetKey(["published", "warehouse"])],
+    )
+
+    assert result.success
+    assert len(attempts) == 2 and (tmp_path / "cartera.duckdb").read_bytes() == b"published"
 
 
 def test_refresh_job_schedule_and_sensor_are_defined(defs):

@@ -1,0 +1,68 @@
+"""`cartera status`: the last refreshes of a home, read from its Dagster instance — when
+each ran, its outcome, and the checks that failed or warned — with the outcome words and
+checks of refresh_history.jsonl where that run wrote them (a run launched by `dagster
+dev` has only the instance's record)."""
+
+import json
+from datetime import datetime
+
+import dagster as dg
+
+from orchestration.config import load_settings
+from orchestration.refresh import HISTORY_FILE_NAME, dagster_instance
+
+_RUN_OUTCOME = {dg.DagsterRunStatus.SUCCESS: "published", dg.DagsterRunStatus.FAILURE: "failed"}
+
+
+def print_status(limit: int) -> int:
+    settings = load_settings()
+    if not (settings.home / "dagster" / "dagster.yaml").exists():
+        print(f"no refresh recorded in {settings.home} yet")
+        return 0
+    instance = dagster_instance(settings)
+    history = _history_by_run(settings.home / HISTORY_FILE_NAME)
+    runs = instance.get_runs(limit=limit)
+    if not runs:
+        print(f"no refresh recorded in {settings.home} yet")
+        return 0
+    for run in runs:
+        recorded = history.get(run.run_id, {})
+        outcome = recorded.get("outcome") or _RUN_OUTCOME.get(run.status, run.status.value.lower())
+        stats = instance.get_run_stats(run.run_id)
+        started = datetime.fromtimestamp(stats.start_time).isoformat(sep=" ", timespec="seconds") if stats.start_time else "not started"
+        as_of = f", as of {recorded['as_of_date']}" if recorded.get("as_of_date") else ""
+        print(f"{started}  run {run.run_id[:8]}  {outcome}{as_of}")
+        if recorded.get("checks") is not None:
+            # The refresh recorded every check, the dbt tie-outs that read several models
+            # too (Dagster attaches only single-model tests to an asset).
+            checks = [(c["check"], c["asset"], c["severity"] == "warn", c["passed"], c["description"]) for c in recorded["checks"]]
+        else:
+            checks = [
+                (e.check_name, e.asset_key.to_user_string(), e.severity == dg.AssetCheckSeverity.WARN, e.passed, e.description or "")
+                for e in _check_evaluations(instance, run.run_id)
+            ]
+        print(f"  checks: {sum(check[3] for check in checks)} of {len(checks)} passed")
+        for name, asset, is_warning, passed, description in checks:
+            if not passed:
+                level = "warning" if is_warning else "FAILED "
+                print(f"  {level} {name} on {asset}" + (f": {description}" if description else ""))
+    return 0
+
+
+def _check_evaluations(instance: dg.DagsterInstance, run_id: str) -> list:
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records
+    return [record.event_log_entry.dagster_event.event_specific_data for record in records]
+
+
+def _history_by_run(path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    records = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut by a crash is not a run
+        if record.get("run_id"):
+            records[record["run_id"]] = record
+    return records

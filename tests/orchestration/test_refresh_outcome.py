@@ -1,0 +1,73 @@
+"""The refresh outcome in words, from dbt's own artefacts: a failing tie-out names what
+does not tie, its first rows and by how much; a warning test is a warning."""
+
+import json
+from datetime import datetime, timedelta
+
+import duckdb
+
+from orchestration.config import Settings
+from orchestration.refresh import _check_results
+
+FAILING_TIE_OUT = """
+select * from (values
+    ('C0042', 'EUR', cast(100.00 as decimal(18, 2)), cast(200.00 as decimal(18, 2))),
+    ('C0043', 'EUR', cast(50.00 as decimal(18, 2)), cast(40.00 as decimal(18, 2)))
+) as t(client_id, currency_code, expected_amount, actual_amount)
+order by client_id
+"""
+
+
+def make_home(tmp_path, results: list[dict]) -> Settings:
+    settings = Settings(home=tmp_path, inbox=tmp_path / "inbox", quarantine=tmp_path / "quarantine")
+    settings.make_dirs()
+    settings.dbt_target.mkdir(parents=True)
+    duckdb.connect(str(settings.build_db)).close()
+    model = {"resource_type": "model", "name": "fct_documents", "config": {"schema": "marts"}, "relation_name": None}
+    tests = {
+        "test.cartera.assert_open_balance_ties_to_sources": {
+            "resource_type": "test", "name": "assert_open_balance_ties_to_sources", "config": {"severity": "ERROR"},
+            "depends_on": {"nodes": ["model.cartera.fct_documents"]},
+        },
+        "test.cartera.warn_bank_account_balances_tie_to_lines": {
+            "resource_type": "test", "name": "warn_bank_account_balances_tie_to_lines", "config": {"severity": "warn"},
+            "depends_on": {"nodes": ["source.cartera.raw.bank_statements"]},
+        },
+    }
+    manifest = {
+        "nodes": {"model.cartera.fct_documents": model, **tests},
+        "sources": {"source.cartera.raw.bank_statements": {"name": "bank_statements", "source_name": "raw", "config": {}}},
+    }
+    (settings.dbt_target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (settings.dbt_target / "run_results.json").write_text(json.dumps({"results": results}), encoding="utf-8")
+    return settings
+
+
+def test_a_failing_tie_out_says_what_does_not_tie_with_its_first_rows(tmp_path):
+    """C0042: expected 100.00, actual 200.00, differs by 100.00; C0043: 50.00 vs 40.00,
+    differs by 10.00."""
+    settings = make_home(tmp_path, [
+        {"unique_id": "test.cartera.assert_open_balance_ties_to_sources", "status": "fail", "failures": 2, "compiled_code": FAILING_TIE_OUT},
+        {"unique_id": "test.cartera.warn_bank_account_balances_tie_to_lines", "status": "warn", "failures": 1, "compiled_code": "select 'ES91' as bank_account"},
+        {"unique_id": "model.cartera.fct_documents", "status": "success"},
+    ])
+
+    checks = _check_results(settings, [], since=datetime.now().astimezone() - timedelta(minutes=1))
+
+    assert [(c.asset, c.check, c.severity, c.passed) for c in checks] == [
+        ("marts/fct_documents", "assert_open_balance_ties_to_sources", "error", False),
+        ("raw/bank_statements", "warn_bank_account_balances_tie_to_lines", "warn", False),
+    ]
+    assert checks[0].description == (
+        "the open balance of 2 client(s) does not tie to the documents: "
+        "client_id C0042, currency_code EUR, expected_amount 100.00, actual_amount 200.00 (differs by 100.00); "
+        "client_id C0043, currency_code EUR, expected_amount 50.00, actual_amount 40.00 (differs by 10.00)"
+    )
+    assert checks[1].description == "the statements of 1 bank account(s) leave a gap: a statement may be missing: bank_account ES91"
+
+
+def test_results_of_an_earlier_build_are_not_this_runs(tmp_path):
+    settings = make_home(tmp_path, [
+        {"unique_id": "test.cartera.assert_open_balance_ties_to_sources", "status": "fail", "failures": 2, "compiled_code": FAILING_TIE_OUT},
+    ])
+    assert _check_results(settings, [], since=datetime.now().astimezone() + timedelta(minutes=1)) == []
