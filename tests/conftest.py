@@ -13,8 +13,9 @@ DEMO_EXPORTS = Path(__file__).resolve().parents[1] / "seeds" / "demo"
 def demo_home(tmp_path_factory) -> Path:
     """A CARTERA_HOME where `cartera refresh` has published the committed demo exports, built
     once per test session (about a minute) and shared by every test that reads it: tests
-    read it, never write to it."""
+    read it, never write to it. Built as `make demo` builds it, Great Expectations checks
+    included, so the data-quality page has their results to show."""
     home = tmp_path_factory.mktemp("demo_home")
     fill_inbox(home, DEMO_EXPORTS)
-    assert_succeeded(run_refresh(home))
+    assert_succeeded(run_refresh(home, gx_checks=True))
     return home

@@ -13,16 +13,20 @@ REPO = Path(__file__).resolve().parents[2]
 CARTERA = Path(sys.executable).parent / "cartera"
 
 
-def refresh_env(home: Path) -> dict[str, str]:
+def refresh_env(home: Path, *, gx_checks: bool = False) -> dict[str, str]:
+    """The environment of a refresh on `home`. The Great Expectations checks are off unless
+    asked for: each fresh home would pay their import and evaluation (tens of seconds), and
+    they are tested in tests/orchestration/test_gx_checks.py and on the demo warehouse."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTERA_")}
     env["DAGSTER_HOME"] = str(home / "dagster")
+    env["CARTERA_GX_CHECKS"] = "on" if gx_checks else "off"
     return env
 
 
-def run_refresh(home: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_refresh(home: Path, *extra: str, gx_checks: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(CARTERA), "refresh", "--home", str(home), *extra],
-        cwd=REPO, env=refresh_env(home), capture_output=True, text=True, timeout=900,
+        cwd=REPO, env=refresh_env(home, gx_checks=gx_checks), capture_output=True, text=True, timeout=900,
     )
 
 
