@@ -6,6 +6,7 @@ import streamlit as st
 from dashboards import formatting, freshness, selection, url_state
 from dashboards.i18n import t
 from dashboards.queries import aging as queries
+from dashboards.queries import client_file as client_queries
 from dashboards.tables import show_table
 
 chosen = selection.current()
@@ -85,7 +86,7 @@ with by_client:
         if not chosen.is_published_date:
             st.info(t("aging.installments_at_published",
                       date=formatting.long_date(chosen.published_as_of, language)))
-        installments = queries.open_installments(database, client_id)
+        installments = client_queries.open_installments(database, client_id)
         if installments.empty:
             st.info(t("aging.no_installments"))
         else:
