@@ -132,6 +132,13 @@ def _header(pdf: _StatementDocument, statement: Statement, language: str) -> Non
     pdf.ln(4)
 
 
+def _table_title(pdf: _StatementDocument, title: str) -> None:
+    """A table's title in bold on its own line; the table below it in the small body font."""
+    pdf.set_font(_FONT, "B", 10)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, size=8)
+
+
 def _movements(
     pdf: _StatementDocument, balance, movements: pd.DataFrame, period_end: date, language: str
 ) -> None:
@@ -140,9 +147,7 @@ def _movements(
     def money(amount: Decimal) -> str:
         return formatting.money(amount, currency, language)
 
-    pdf.set_font(_FONT, "B", 10)
-    pdf.cell(0, 6, translate(language, "statement.pdf.movements", currency=currency), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, size=8)
+    _table_title(pdf, translate(language, "statement.pdf.movements", currency=currency))
     headings = [
         translate(language, "statement.pdf.date"),
         translate(language, "statement.pdf.concept"),
@@ -184,9 +189,7 @@ def _aging(pdf: _StatementDocument, statement: Statement, language: str) -> None
     def money(amount: Decimal) -> str:
         return formatting.money(amount, currency, language)
 
-    pdf.set_font(_FONT, "B", 10)
-    pdf.cell(0, 6, translate(language, "statement.pdf.aging", currency=currency), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, size=8)
+    _table_title(pdf, translate(language, "statement.pdf.aging", currency=currency))
     with pdf.table(
         col_widths=(60, 40),
         width=100,
