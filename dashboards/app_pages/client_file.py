@@ -34,12 +34,11 @@ def money(amount, currency: str) -> str:
 
 
 def _show_items(table, headers: dict[str, str], money_columns: tuple[str, ...], file_name: str, key: str) -> None:
-    """`table`'s columns in `headers` under their translated headers, the `money_columns` in
-    each row's currency, with its downloads."""
+    """`show_table` of the columns in `headers`, the `money_columns` in each row's currency."""
     show_table(
-        table[list(headers)].rename(columns=headers),
-        row_money_columns=[headers[column] for column in money_columns],
-        currency_column=headers["currency_code"],
+        table, headers,
+        row_money_columns=money_columns,
+        currency_column="currency_code",
         language=language,
         file_name=file_name,
         key=key,
@@ -186,9 +185,8 @@ with statement_tab:
             "running_balance_amount": t("client_file.col_balance"),
         }
         show_table(
-            movements[list(headers)].rename(columns=headers),
-            money_columns=[headers["debit_amount"], headers["credit_amount"],
-                           headers["running_balance_amount"]],
+            movements, headers,
+            money_columns=["debit_amount", "credit_amount", "running_balance_amount"],
             currency_code=currency,
             language=language,
             file_name=f"{statement_file_stem(statement, language)}_{currency}.csv",

@@ -23,8 +23,8 @@ today = chosen.published_as_of.isoformat()
 
 
 def _show(table: pd.DataFrame, headers: dict[str, str], file_name: str, key: str) -> None:
-    """`table`'s columns in `headers`, under their translated headers, with its downloads."""
-    show_table(table[list(headers)].rename(columns=headers), language=language, file_name=file_name, key=key)
+    """`show_table` of the columns in `headers`, in the page's language."""
+    show_table(table, headers, language=language, file_name=file_name, key=key)
 
 
 st.title(t("data_quality.title"))
