@@ -148,14 +148,7 @@ def _movements(
         return formatting.money(amount, currency, language)
 
     _table_title(pdf, translate(language, "statement.pdf.movements", currency=currency))
-    headings = [
-        translate(language, "statement.pdf.date"),
-        translate(language, "statement.pdf.concept"),
-        translate(language, "statement.pdf.reference"),
-        translate(language, "statement.pdf.debit"),
-        translate(language, "statement.pdf.credit"),
-        translate(language, "statement.pdf.balance"),
-    ]
+    headings = _movement_headings(language)
     with pdf.table(
         col_widths=(20, 30, 44, 26, 26, 28),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
@@ -181,6 +174,18 @@ def _movements(
     pdf.cell(146, 6, closing, align="R")
     pdf.cell(28, 6, money(balance.closing_balance_amount), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
+
+
+def _movement_headings(language: str) -> list[str]:
+    """The statement's movement columns, as the PDF and the workbook head them."""
+    return [
+        translate(language, "statement.pdf.date"),
+        translate(language, "statement.pdf.concept"),
+        translate(language, "statement.pdf.reference"),
+        translate(language, "statement.pdf.debit"),
+        translate(language, "statement.pdf.credit"),
+        translate(language, "statement.pdf.balance"),
+    ]
 
 
 def _aging(pdf: _StatementDocument, statement: Statement, language: str) -> None:
@@ -225,15 +230,7 @@ def statement_xlsx(statement: Statement, language: str) -> bytes:
         ]
         rows.append((currency, statement.period_end, translate(language, "statement.pdf.closing_balance"),
                      None, None, None, balance.closing_balance_amount))
-    headers = [
-        translate(language, "statement.pdf.currency"),
-        translate(language, "statement.pdf.date"),
-        translate(language, "statement.pdf.concept"),
-        translate(language, "statement.pdf.reference"),
-        translate(language, "statement.pdf.debit"),
-        translate(language, "statement.pdf.credit"),
-        translate(language, "statement.pdf.balance"),
-    ]
+    headers = [translate(language, "statement.pdf.currency"), *_movement_headings(language)]
     currencies = list(statement.balances["currency_code"])
     export = exports.TableExport(
         table=pd.DataFrame(rows, columns=headers),
