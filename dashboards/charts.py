@@ -4,7 +4,7 @@ Bucket names come from each bucket's bounds (min_days, max_days), never from its
 name, and bucket colours run from green (not due) to red (oldest) in bucket order.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -115,18 +115,7 @@ def dso_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
     months = [formatting.month(month_end, language) for month_end in kpis["month_end"]]
     figure = go.Figure()
     for column, name in measures.items():
-        values = [None if pd.isna(value) else value for value in kpis[column]]
-        figure.add_scatter(
-            name=name,
-            x=months,
-            y=values,
-            mode="lines+markers",
-            customdata=[
-                [month, name, "" if value is None else formatting.days(value, language)]
-                for month, value in zip(months, values)
-            ],
-            hovertemplate=_HOVER_MEASURE,
-        )
+        add_measure_line(figure, months, name, kpis[column], lambda days: formatting.days(days, language))
     figure.update_layout(
         separators=formatting.plotly_separators(language),
         xaxis_title=translate(language, "chart.month_end"),
@@ -144,19 +133,9 @@ def cei_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
     """
     name = translate(language, "chart.cei")
     months = [formatting.month(month_end, language) for month_end in kpis["month_end"]]
-    values = [None if pd.isna(value) else value for value in kpis["cei_pct"]]
-    figure = go.Figure(
-        go.Scatter(
-            name=name,
-            x=months,
-            y=values,
-            mode="lines+markers",
-            customdata=[
-                [month, name, "" if value is None else formatting.percent_points(value, language)]
-                for month, value in zip(months, values)
-            ],
-            hovertemplate=_HOVER_MEASURE,
-        )
+    figure = go.Figure()
+    add_measure_line(
+        figure, months, name, kpis["cei_pct"], lambda points: formatting.percent_points(points, language)
     )
     figure.update_layout(
         separators=formatting.plotly_separators(language),
@@ -166,6 +145,22 @@ def cei_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
         showlegend=False,
     )
     return figure
+
+
+def add_measure_line(
+    figure: go.Figure, months: Sequence[str], name: str, values: Iterable[object], show: Callable[[object], str]
+) -> None:
+    """Add `values` over `months` as a lines+markers trace named `name`; a NULL leaves a gap,
+    and the hover names the month, the measure and the value as `show` writes it."""
+    values = [None if pd.isna(value) else value for value in values]
+    figure.add_scatter(
+        name=name,
+        x=months,
+        y=values,
+        mode="lines+markers",
+        customdata=[[month, name, "" if value is None else show(value)] for month, value in zip(months, values)],
+        hovertemplate=_HOVER_MEASURE,
+    )
 
 
 def cash_forecast(weeks: pd.DataFrame, currency_code: str, language: str) -> go.Figure:

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import formatting
+from dashboards.charts import add_measure_line
 from dashboards.i18n import translate
 
 CLASS_COLOURS = {"A": "#4575b4", "B": "#fdae61", "C": "#a6a6a6"}
@@ -90,18 +91,8 @@ def top_shares(history: pd.DataFrame, language: str) -> go.Figure:
         ("top5_share_pct", translate(language, "chart.top5")),
         ("top10_share_pct", translate(language, "chart.top10")),
     ):
-        values = [None if pd.isna(value) else value for value in history[column]]
-        figure.add_scatter(
-            name=name,
-            x=months,
-            y=values,
-            mode="lines+markers",
-            customdata=[
-                [month, name, "" if value is None else formatting.percent_points(value, language)]
-                for month, value in zip(months, values)
-            ],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
-                          "<extra></extra>",
+        add_measure_line(
+            figure, months, name, history[column], lambda points: formatting.percent_points(points, language)
         )
     figure.update_layout(
         separators=formatting.plotly_separators(language),

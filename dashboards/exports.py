@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import PurePath
 
 import pandas as pd
@@ -41,6 +41,7 @@ DECIMAL_SYMBOLS = {"es": ",", "en": "."}
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0.00%"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAX_COLUMN_WIDTH = 60
 
 
@@ -183,25 +184,23 @@ def download_buttons(export: TableExport, key: str | None = None) -> None:
     `key` tells apart two tables of a page with the same file name."""
     language = export.language
     key = key or export.file_stem
+    files = (
+        ("csv", translate(language, "table.download_csv"), partial(csv_bytes, export), export.csv_name,
+         "text/csv", ":material/download:"),
+        ("xlsx", translate(language, "table.download_xlsx"), partial(xlsx_bytes, export), export.xlsx_name,
+         XLSX_MIME, ":material/table_view:"),
+    )
     with st.container(horizontal=True):
-        st.download_button(
-            translate(language, "table.download_csv"),
-            data=lambda: csv_bytes(export),
-            file_name=export.csv_name,
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key=f"{key}_csv",
-        )
-        st.download_button(
-            translate(language, "table.download_xlsx"),
-            data=lambda: xlsx_bytes(export),
-            file_name=export.xlsx_name,
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            icon=":material/table_view:",
-            on_click="ignore",
-            key=f"{key}_xlsx",
-        )
+        for kind, label, data, file_name, mime, icon in files:
+            st.download_button(
+                label,
+                data=data,
+                file_name=file_name,
+                mime=mime,
+                icon=icon,
+                on_click="ignore",
+                key=f"{key}_{kind}",
+            )
 
 
 def _xlsx_value(value: object, is_money: bool, is_points: bool) -> object:

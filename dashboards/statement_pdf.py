@@ -132,6 +132,13 @@ def _header(pdf: _StatementDocument, statement: Statement, language: str) -> Non
     pdf.ln(4)
 
 
+def _table_title(pdf: _StatementDocument, title: str) -> None:
+    """A table's title in bold on its own line; the table below it in the small body font."""
+    pdf.set_font(_FONT, "B", 10)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, size=8)
+
+
 def _movements(
     pdf: _StatementDocument, balance, movements: pd.DataFrame, period_end: date, language: str
 ) -> None:
@@ -140,17 +147,8 @@ def _movements(
     def money(amount: Decimal) -> str:
         return formatting.money(amount, currency, language)
 
-    pdf.set_font(_FONT, "B", 10)
-    pdf.cell(0, 6, translate(language, "statement.pdf.movements", currency=currency), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, size=8)
-    headings = [
-        translate(language, "statement.pdf.date"),
-        translate(language, "statement.pdf.concept"),
-        translate(language, "statement.pdf.reference"),
-        translate(language, "statement.pdf.debit"),
-        translate(language, "statement.pdf.credit"),
-        translate(language, "statement.pdf.balance"),
-    ]
+    _table_title(pdf, translate(language, "statement.pdf.movements", currency=currency))
+    headings = _movement_headings(language)
     with pdf.table(
         col_widths=(20, 30, 44, 26, 26, 28),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
@@ -178,15 +176,25 @@ def _movements(
     pdf.ln(4)
 
 
+def _movement_headings(language: str) -> list[str]:
+    """The statement's movement columns, as the PDF and the workbook head them."""
+    return [
+        translate(language, "statement.pdf.date"),
+        translate(language, "statement.pdf.concept"),
+        translate(language, "statement.pdf.reference"),
+        translate(language, "statement.pdf.debit"),
+        translate(language, "statement.pdf.credit"),
+        translate(language, "statement.pdf.balance"),
+    ]
+
+
 def _aging(pdf: _StatementDocument, statement: Statement, language: str) -> None:
     currency = statement.reporting_currency_code
 
     def money(amount: Decimal) -> str:
         return formatting.money(amount, currency, language)
 
-    pdf.set_font(_FONT, "B", 10)
-    pdf.cell(0, 6, translate(language, "statement.pdf.aging", currency=currency), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, size=8)
+    _table_title(pdf, translate(language, "statement.pdf.aging", currency=currency))
     with pdf.table(
         col_widths=(60, 40),
         width=100,
@@ -222,15 +230,7 @@ def statement_xlsx(statement: Statement, language: str) -> bytes:
         ]
         rows.append((currency, statement.period_end, translate(language, "statement.pdf.closing_balance"),
                      None, None, None, balance.closing_balance_amount))
-    headers = [
-        translate(language, "statement.pdf.currency"),
-        translate(language, "statement.pdf.date"),
-        translate(language, "statement.pdf.concept"),
-        translate(language, "statement.pdf.reference"),
-        translate(language, "statement.pdf.debit"),
-        translate(language, "statement.pdf.credit"),
-        translate(language, "statement.pdf.balance"),
-    ]
+    headers = [translate(language, "statement.pdf.currency"), *_movement_headings(language)]
     currencies = list(statement.balances["currency_code"])
     export = exports.TableExport(
         table=pd.DataFrame(rows, columns=headers),

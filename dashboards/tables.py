@@ -1,7 +1,7 @@
 """Tables on pages: locale-formatted cells over the raw values, client names that link to
 the client's file, and CSV and Excel downloads below (`dashboards.exports`)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from dashboards import exports, formatting, selection, url_state
 
 def show_table(
     table: pd.DataFrame,
+    headers: Mapping[str, str],
     *,
     money_columns: Iterable[str] = (),
     percent_columns: Iterable[str] = (),
@@ -26,8 +27,10 @@ def show_table(
     on_select: str = "ignore",
     key: str | None = None,
 ):
-    """Show `table` (headers already translated) and offer it as CSV and Excel; returns what
-    st.dataframe returns (the selection when `on_select="rerun"`).
+    """Show the columns of `table` named in `headers`, in that order and under their translated
+    headers (`headers` maps the query's column to its header), and offer them as CSV and
+    Excel; returns what st.dataframe returns (the selection when `on_select="rerun"`). The
+    column options below name the query's columns.
 
     The grid keeps the raw numbers, so columns sort as numbers, and shows them formatted for
     the language: dates as dd/mm/yyyy; shares (fractions) in `percent_columns` and percentages the marts hold as
@@ -36,8 +39,11 @@ def show_table(
     id_column)` makes every name a link to that client's file (`url_state.client_url`);
     the CSV keeps the names.
     """
-    money_columns, percent_columns = tuple(money_columns), tuple(percent_columns)
-    points_columns, row_money_columns = tuple(points_columns), list(row_money_columns)
+    money_columns, percent_columns = _headed(headers, money_columns), _headed(headers, percent_columns)
+    points_columns, row_money_columns = _headed(headers, points_columns), list(_headed(headers, row_money_columns))
+    currency_column = None if currency_column is None else headers[currency_column]
+    client_link = None if client_link is None else _headed(headers, client_link)
+    table = table[list(headers)].rename(columns=headers)
     display = table.copy()
     formats: dict[str, Callable[[object], str]] = {
         column: _percent_formatter(language) for column in percent_columns
@@ -81,6 +87,10 @@ def show_table(
         key=key,
     )
     return event
+
+
+def _headed(headers: Mapping[str, str], columns: Iterable[str]) -> tuple[str, ...]:
+    return tuple(headers[column] for column in columns)
 
 
 def _money_formatter(currency_code: str, language: str) -> Callable[[Decimal], str]:

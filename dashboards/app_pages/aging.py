@@ -6,6 +6,7 @@ import streamlit as st
 from dashboards import formatting, freshness, selection, url_state
 from dashboards.i18n import t
 from dashboards.queries import aging as queries
+from dashboards.queries import client_file as client_queries
 from dashboards.tables import show_table
 
 chosen = selection.current()
@@ -63,12 +64,12 @@ with by_client:
     }
     st.caption(t("aging.select_hint"))
     event = show_table(
-        clients[list(headers)].rename(columns=headers),
-        money_columns=[*bucket_headers.values(), *amount_headers.values()],
+        clients, headers,
+        money_columns=[*bucket_headers, *amount_headers],
         currency_code=currency,
         language=language,
         file_name=t("aging.file", date=chosen.as_of.isoformat()),
-        client_link=(headers["client_name"], headers["client_id"]),
+        client_link=("client_name", "client_id"),
         on_select="rerun",
         key="aging_clients",
     )
@@ -85,7 +86,7 @@ with by_client:
         if not chosen.is_published_date:
             st.info(t("aging.installments_at_published",
                       date=formatting.long_date(chosen.published_as_of, language)))
-        installments = queries.open_installments(database, client_id)
+        installments = client_queries.open_installments(database, client_id)
         if installments.empty:
             st.info(t("aging.no_installments"))
         else:
@@ -104,15 +105,14 @@ with by_client:
                 "early_discount_pct": t("aging.discount"),
                 "early_discount_days": t("aging.discount_days"),
             }
-            table = installments[list(installment_headers)].rename(columns=installment_headers)
             show_table(
-                table,
-                money_columns=[installment_headers["outstanding_reporting_amount"]],
+                installments, installment_headers,
+                money_columns=["outstanding_reporting_amount"],
                 currency_code=currency,
-                row_money_columns=[installment_headers["outstanding_amount"]],
-                currency_column=installment_headers["currency_code"],
+                row_money_columns=["outstanding_amount"],
+                currency_column="currency_code",
                 language=language,
-                points_columns=[installment_headers["early_discount_pct"]],
+                points_columns=["early_discount_pct"],
                 file_name=t("aging.installments_file", client=client_id,
                             date=chosen.published_as_of.isoformat()),
                 key="aging_installments",
@@ -134,19 +134,16 @@ with by_currency:
         "unapplied_cash_reporting_amount": t("aging.unapplied_cash_reporting",
                                              currency=currency),
     }
-    document_money = [currency_headers[column] for column in
-                      ("open_balance_amount", "overdue_amount", "in_dispute_amount",
-                       "unapplied_cash_amount")]
-    reporting_money = [currency_headers["open_balance_reporting_amount"],
-                       currency_headers["unapplied_cash_reporting_amount"]]
+    document_money = ["open_balance_amount", "overdue_amount", "in_dispute_amount", "unapplied_cash_amount"]
+    reporting_money = ["open_balance_reporting_amount", "unapplied_cash_reporting_amount"]
     st.subheader(t("aging.currency_totals"))
     # Document-currency money in each row's currency; reporting money in the reporting one.
     show_table(
-        currencies[list(currency_headers)].rename(columns=currency_headers),
+        currencies, currency_headers,
         money_columns=reporting_money,
         currency_code=currency,
         row_money_columns=document_money,
-        currency_column=currency_headers["currency_code"],
+        currency_column="currency_code",
         language=language,
         file_name=t("aging.currency_file", date=chosen.published_as_of.isoformat()),
         key="aging_currency_totals",
@@ -165,13 +162,13 @@ with by_currency:
         "open_balance_reporting_amount": t("aging.open_balance_reporting", currency=currency),
     }
     show_table(
-        client_currencies[list(client_currency_headers)].rename(columns=client_currency_headers),
-        money_columns=[client_currency_headers["open_balance_reporting_amount"]],
+        client_currencies, client_currency_headers,
+        money_columns=["open_balance_reporting_amount"],
         currency_code=currency,
-        row_money_columns=[*bucket_headers.values(), *amount_headers.values()],
-        currency_column=client_currency_headers["currency_code"],
+        row_money_columns=[*bucket_headers, *amount_headers],
+        currency_column="currency_code",
         language=language,
         file_name=t("aging.currency_clients_file", date=chosen.published_as_of.isoformat()),
-        client_link=(client_currency_headers["client_name"], client_currency_headers["client_id"]),
+        client_link=("client_name", "client_id"),
         key="aging_currency_clients",
     )

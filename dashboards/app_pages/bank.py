@@ -84,9 +84,9 @@ headers = {
 }
 reporting = accounts.iloc[0]["currency_code"]
 show_table(
-    rules[list(headers)].rename(columns=headers),
-    money_columns=[headers["amount"]],
-    percent_columns=[headers["confidence"]],
+    rules, headers,
+    money_columns=["amount"],
+    percent_columns=["confidence"],
     currency_code=reporting,
     language=language,
     file_name=t("bank.rules_file", date=published),
@@ -125,13 +125,13 @@ else:
         "bank_line_id": t("bank.col_line_id"),
     }
     show_table(
-        unregistered[list(headers)].rename(columns=headers),
-        row_money_columns=[headers["line_amount"]],
-        currency_column=headers["currency_code"],
-        percent_columns=[headers["suggested_confidence"]],
+        unregistered, headers,
+        row_money_columns=["line_amount"],
+        currency_column="currency_code",
+        percent_columns=["suggested_confidence"],
         language=language,
         file_name=t("bank.unregistered_file", date=published),
-        client_link=(headers["client_name"], headers["client_id"]),
+        client_link=("client_name", "client_id"),
         key="bank_unregistered",
     )
 
@@ -166,11 +166,11 @@ else:
         "receipt_id": t("bank.col_receipt_id"),
     }
     show_table(
-        unseen[list(headers)].rename(columns=headers),
-        row_money_columns=[headers["receipt_amount"]],
-        currency_column=headers["currency_code"],
+        unseen, headers,
+        row_money_columns=["receipt_amount"],
+        currency_column="currency_code",
         language=language,
         file_name=t("bank.unseen_file", date=published),
-        client_link=(headers["client_name"], headers["client_id"]),
+        client_link=("client_name", "client_id"),
         key="bank_unseen",
     )

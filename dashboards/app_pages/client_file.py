@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards import client_charts, formatting, freshness, selection, url_state
+from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.queries import client_file as queries
 from dashboards.statement_pdf import (
@@ -22,6 +23,7 @@ STATEMENT_MONTHS = 3
 
 chosen = selection.current()
 database, language = chosen.database, chosen.language
+published = chosen.published_as_of.isoformat()
 
 st.title(t("client_file.title"))
 freshness.show_line()
@@ -29,6 +31,18 @@ freshness.show_line()
 
 def money(amount, currency: str) -> str:
     return "" if amount is None else formatting.money(amount, currency, language)
+
+
+def _show_items(table, headers: dict[str, str], money_columns: tuple[str, ...], file_name: str, key: str) -> None:
+    """`show_table` of the columns in `headers`, the `money_columns` in each row's currency."""
+    show_table(
+        table, headers,
+        row_money_columns=money_columns,
+        currency_column="currency_code",
+        language=language,
+        file_name=file_name,
+        key=key,
+    )
 
 
 def search() -> None:
@@ -171,9 +185,8 @@ with statement_tab:
             "running_balance_amount": t("client_file.col_balance"),
         }
         show_table(
-            movements[list(headers)].rename(columns=headers),
-            money_columns=[headers["debit_amount"], headers["credit_amount"],
-                           headers["running_balance_amount"]],
+            movements, headers,
+            money_columns=["debit_amount", "credit_amount", "running_balance_amount"],
             currency_code=currency,
             language=language,
             file_name=f"{statement_file_stem(statement, language)}_{currency}.csv",
@@ -189,7 +202,7 @@ with statement_tab:
         st.download_button(
             t("client_file.statement_xlsx"), data=lambda: statement_xlsx(statement, language),
             file_name=f"{stem}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mime=XLSX_MIME,
             icon=":material/table_view:", on_click="ignore", key="statement_xlsx",
         )
 
@@ -213,13 +226,9 @@ with open_tab:
             "is_in_dispute": t("client_file.col_disputed"),
             "dispute_reason": t("client_file.col_dispute_reason"),
         }
-        show_table(
-            items[list(headers)].rename(columns=headers),
-            row_money_columns=[headers["installment_amount"], headers["outstanding_amount"]],
-            currency_column=headers["currency_code"],
-            language=language,
-            file_name=t("client_file.open_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-            key="open_items",
+        _show_items(
+            items, headers, ("installment_amount", "outstanding_amount"),
+            t("client_file.open_file", client_id=client_id, date=published), "open_items",
         )
 
 with payments_tab:
@@ -238,13 +247,9 @@ with payments_tab:
             "currency_code": t("client_file.col_currency"),
             "installment_amount": t("client_file.col_amount"),
         }
-        show_table(
-            payments.sort_values("paid_date", ascending=False)[list(headers)].rename(columns=headers),
-            row_money_columns=[headers["installment_amount"]],
-            currency_column=headers["currency_code"],
-            language=language,
-            file_name=t("client_file.payments_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-            key="payments",
+        _show_items(
+            payments.sort_values("paid_date", ascending=False), headers, ("installment_amount",),
+            t("client_file.payments_file", client_id=client_id, date=published), "payments",
         )
 
 with credit_tab:
@@ -280,13 +285,9 @@ with credit_tab:
             "previous_credit_limit_amount": t("client_file.col_previous_limit"),
             "decision_reason": t("client_file.col_reason"),
         }
-        show_table(
-            decisions[list(headers)].rename(columns=headers),
-            row_money_columns=[headers["credit_limit_amount"], headers["previous_credit_limit_amount"]],
-            currency_column=headers["currency_code"],
-            language=language,
-            file_name=t("client_file.decisions_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-            key="decisions",
+        _show_items(
+            decisions, headers, ("credit_limit_amount", "previous_credit_limit_amount"),
+            t("client_file.decisions_file", client_id=client_id, date=published), "decisions",
         )
 
 with collections_tab:
@@ -306,13 +307,9 @@ with collections_tab:
             "currency_code": t("client_file.col_currency"),
             "outstanding_amount": t("client_file.col_outstanding"),
         }
-        show_table(
-            actions[list(headers)].rename(columns=headers),
-            row_money_columns=[headers["outstanding_amount"]],
-            currency_column=headers["currency_code"],
-            language=language,
-            file_name=t("client_file.actions_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-            key="actions",
+        _show_items(
+            actions, headers, ("outstanding_amount",),
+            t("client_file.actions_file", client_id=client_id, date=published), "actions",
         )
     st.subheader(t("client_file.disputes"))
     disputed = queries.disputes(database, client_id)
@@ -328,13 +325,9 @@ with collections_tab:
             "outstanding_amount": t("client_file.col_outstanding"),
             "dispute_reason": t("client_file.col_dispute_reason"),
         }
-        show_table(
-            disputed[list(headers)].rename(columns=headers),
-            row_money_columns=[headers["total_amount"], headers["outstanding_amount"]],
-            currency_column=headers["currency_code"],
-            language=language,
-            file_name=t("client_file.disputes_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-            key="disputes",
+        _show_items(
+            disputed, headers, ("total_amount", "outstanding_amount"),
+            t("client_file.disputes_file", client_id=client_id, date=published), "disputes",
         )
 
 with fiscal_tab:
@@ -358,11 +351,7 @@ with fiscal_tab:
         "phone": t("client_file.col_phone"),
         "changed_fields": t("client_file.col_changed"),
     }
-    show_table(
-        history[list(headers)].rename(columns=headers),
-        row_money_columns=[headers["credit_limit_amount"]],
-        currency_column=headers["currency_code"],
-        language=language,
-        file_name=t("client_file.fiscal_file", client_id=client_id, date=chosen.published_as_of.isoformat()),
-        key="fiscal",
+    _show_items(
+        history, headers, ("credit_limit_amount",),
+        t("client_file.fiscal_file", client_id=client_id, date=published), "fiscal",
     )

@@ -89,10 +89,9 @@ class_headers = {
     "revenue_share_pct": t("concentration.share"),
 }
 show_table(
-    queries.classes(database, period_type, period_end)[list(class_headers)].rename(
-        columns=class_headers),
-    money_columns=[class_headers["net_revenue_amount"]],
-    points_columns=[class_headers["revenue_share_pct"]],
+    queries.classes(database, period_type, period_end), class_headers,
+    money_columns=["net_revenue_amount"],
+    points_columns=["revenue_share_pct"],
     currency_code=currency,
     language=language,
     file_name=t("concentration.classes_file", date=period_end.isoformat()),
@@ -121,12 +120,12 @@ client_headers = {
     "abc_class": t("concentration.abc_class"),
 }
 show_table(
-    clients[list(client_headers)].rename(columns=client_headers),
-    money_columns=[client_headers["net_revenue_amount"]],
-    points_columns=[client_headers["revenue_share_pct"], client_headers["cumulative_share_pct"]],
+    clients, client_headers,
+    money_columns=["net_revenue_amount"],
+    points_columns=["revenue_share_pct", "cumulative_share_pct"],
     currency_code=currency,
     language=language,
     file_name=t("concentration.clients_file", date=period_end.isoformat()),
-    client_link=(client_headers["client_name"], client_headers["client_id"]),
+    client_link=("client_name", "client_id"),
     key="concentration_clients",
 )

@@ -4,6 +4,7 @@ the loaders' warnings, and how fresh each source is."""
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import formatting, freshness, selection
@@ -19,6 +20,12 @@ chosen = selection.current()
 database, language = chosen.database, chosen.language
 home = queries.home()
 today = chosen.published_as_of.isoformat()
+
+
+def _show(table: pd.DataFrame, headers: dict[str, str], file_name: str, key: str) -> None:
+    """`show_table` of the columns in `headers`, in the page's language."""
+    show_table(table, headers, language=language, file_name=file_name, key=key)
+
 
 st.title(t("data_quality.title"))
 freshness.show_line()
@@ -62,12 +69,7 @@ else:
         "message": t("data_quality.col_message"),
         "run_id": t("data_quality.col_run_id"),
     }
-    show_table(
-        runs[list(headers)].rename(columns=headers),
-        language=language,
-        file_name=t("data_quality.refreshes_file", date=today),
-        key="dq_runs",
-    )
+    _show(runs, headers, t("data_quality.refreshes_file", date=today), "dq_runs")
 
     st.subheader(t("data_quality.last_files"))
     files = queries.last_refresh_files(home)
@@ -82,12 +84,7 @@ else:
             "rows": t("data_quality.col_rows"),
             "reason": t("data_quality.col_reason"),
         }
-        show_table(
-            files[list(headers)].rename(columns=headers),
-            language=language,
-            file_name=t("data_quality.files_file", date=today),
-            key="dq_files",
-        )
+        _show(files, headers, t("data_quality.files_file", date=today), "dq_files")
 
     st.subheader(t("data_quality.checks"))
     checks = queries.checks_by_asset(home)
@@ -104,12 +101,7 @@ else:
             "warned": t("data_quality.col_checks_warned"),
             "failed": t("data_quality.col_checks_failed"),
         }
-        show_table(
-            checks[list(headers)].rename(columns=headers),
-            language=language,
-            file_name=t("data_quality.checks_file", date=today),
-            key="dq_checks",
-        )
+        _show(checks, headers, t("data_quality.checks_file", date=today), "dq_checks")
         failures = queries.failed_checks(home)
         if not failures.empty:
             headers = {
@@ -119,12 +111,7 @@ else:
                 "description": t("data_quality.col_description"),
             }
             st.markdown(t("data_quality.failed_checks"))
-            show_table(
-                failures[list(headers)].rename(columns=headers),
-                language=language,
-                file_name=t("data_quality.failed_checks_file", date=today),
-                key="dq_failed_checks",
-            )
+            _show(failures, headers, t("data_quality.failed_checks_file", date=today), "dq_failed_checks")
 
 st.subheader(t("data_quality.quarantine"))
 reports = queries.quarantine_reports(home)
@@ -148,12 +135,7 @@ headers = {
     "row_count": t("data_quality.col_rows"),
     "message": t("data_quality.col_message"),
 }
-show_table(
-    registry[list(headers)].rename(columns=headers),
-    language=language,
-    file_name=t("data_quality.registry_file", date=today),
-    key="dq_registry",
-)
+_show(registry, headers, t("data_quality.registry_file", date=today), "dq_registry")
 
 st.subheader(t("data_quality.raw_checks"))
 results = queries.data_quality_results(database)
@@ -170,12 +152,7 @@ else:
         "description": t("data_quality.col_description"),
         "checked_at": t("data_quality.col_checked_at"),
     }
-    show_table(
-        results[list(headers)].rename(columns=headers),
-        language=language,
-        file_name=t("data_quality.raw_checks_file", date=today),
-        key="dq_raw_checks",
-    )
+    _show(results, headers, t("data_quality.raw_checks_file", date=today), "dq_raw_checks")
 
 st.subheader(t("data_quality.warnings"))
 warnings = queries.ingest_warnings(database, WARNINGS_LIMIT)
@@ -190,12 +167,7 @@ else:
         "reason": t("data_quality.col_reason"),
         "kind": t("data_quality.col_kind"),
     }
-    show_table(
-        warnings[list(headers)].rename(columns=headers),
-        language=language,
-        file_name=t("data_quality.warnings_file", date=today),
-        key="dq_warnings",
-    )
+    _show(warnings, headers, t("data_quality.warnings_file", date=today), "dq_warnings")
 
 st.subheader(t("data_quality.freshness"))
 source_rows = frame.source_freshness(database)
@@ -221,9 +193,4 @@ headers = {
     "newest_file_name": t("data_quality.col_newest_file"),
     "newest_file_loaded_at": t("data_quality.col_newest_file_loaded_at"),
 }
-show_table(
-    sources[list(headers)].rename(columns=headers),
-    language=language,
-    file_name=t("data_quality.freshness_file", date=today),
-    key="dq_freshness",
-)
+_show(sources, headers, t("data_quality.freshness_file", date=today), "dq_freshness")

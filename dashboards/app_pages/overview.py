@@ -155,11 +155,11 @@ headers = {
     "overdue_share": t("column.overdue_share"),
 }
 show_table(
-    clients[list(headers)].rename(columns=headers),
-    money_columns=[headers["overdue_amount"], headers["open_balance_amount"]],
-    percent_columns=[headers["overdue_share"]],
+    clients, headers,
+    money_columns=["overdue_amount", "open_balance_amount"],
+    percent_columns=["overdue_share"],
     currency_code=currency,
     language=language,
     file_name=t("overview.top_overdue_file", date=chosen.as_of.isoformat()),
-    client_link=(headers["client_name"], headers["client_id"]),
+    client_link=("client_name", "client_id"),
 )

@@ -45,8 +45,8 @@ grade_headers = {
     "overdue_amount": t("behavior.overdue"),
 }
 show_table(
-    grades[list(grade_headers)].rename(columns=grade_headers),
-    money_columns=[grade_headers["overdue_amount"]],
+    grades, grade_headers,
+    money_columns=["overdue_amount"],
     currency_code=currency,
     language=language,
     file_name=t("behavior.grades_file", date=chosen.published_as_of.isoformat()),
@@ -71,12 +71,12 @@ else:
         "paid_count_365": t("behavior.payments_365"),
     }
     show_table(
-        morosos[list(moroso_headers)].rename(columns=moroso_headers),
-        money_columns=[moroso_headers["overdue_amount"]],
+        morosos, moroso_headers,
+        money_columns=["overdue_amount"],
         currency_code=currency,
         language=language,
         file_name=t("behavior.morosos_file", date=chosen.published_as_of.isoformat()),
-        client_link=(moroso_headers["client_name"], moroso_headers["client_id"]),
+        client_link=("client_name", "client_id"),
         key="behavior_morosos",
     )
 

@@ -57,8 +57,8 @@ with actions_tab:
             "due_today_count": t("worklist.due_today"),
         }
         show_table(
-            steps[list(step_headers)].rename(columns=step_headers),
-            money_columns=[step_headers["outstanding_reporting_amount"]],
+            steps, step_headers,
+            money_columns=["outstanding_reporting_amount"],
             currency_code=reporting,
             language=language,
             file_name=t("worklist.steps_file", date=chosen.published_as_of.isoformat()),
@@ -90,15 +90,15 @@ with actions_tab:
             with st.expander(label):
                 rows = queries.actions(database, filters, language, int(step.action_step_order))
                 show_table(
-                    rows[list(action_headers)].rename(columns=action_headers),
-                    money_columns=[action_headers["outstanding_reporting_amount"]],
+                    rows, action_headers,
+                    money_columns=["outstanding_reporting_amount"],
                     currency_code=reporting,
-                    row_money_columns=[action_headers["outstanding_amount"]],
-                    currency_column=action_headers["currency_code"],
+                    row_money_columns=["outstanding_amount"],
+                    currency_column="currency_code",
                     language=language,
                     file_name=t("worklist.step_file", step=step.action_code,
                                 date=chosen.published_as_of.isoformat()),
-                    client_link=(action_headers["client_name"], action_headers["client_id"]),
+                    client_link=("client_name", "client_id"),
                     key=f"worklist_step_{step.action_code}",
                 )
 
@@ -123,14 +123,14 @@ with disputed_tab:
             "days_since_issue": t("worklist.days_since_issue"),
         }
         show_table(
-            disputed[list(disputed_headers)].rename(columns=disputed_headers),
-            money_columns=[disputed_headers["outstanding_reporting_amount"]],
+            disputed, disputed_headers,
+            money_columns=["outstanding_reporting_amount"],
             currency_code=reporting,
-            row_money_columns=[disputed_headers["outstanding_amount"]],
-            currency_column=disputed_headers["currency_code"],
+            row_money_columns=["outstanding_amount"],
+            currency_column="currency_code",
             language=language,
             file_name=t("worklist.disputed_file", date=chosen.published_as_of.isoformat()),
-            client_link=(disputed_headers["client_name"], disputed_headers["client_id"]),
+            client_link=("client_name", "client_id"),
             key="worklist_disputed",
         )
 
@@ -153,13 +153,13 @@ with al_dia_tab:
             "days_since_last_sale": t("worklist.days_since_last_sale"),
         }
         show_table(
-            al_dia[list(al_dia_headers)].rename(columns=al_dia_headers),
-            money_columns=[al_dia_headers[column] for column in (
-                "credit_limit_reporting_amount", "exposure_amount", "available_credit_amount",
-                "revenue_12m_amount")],
+            al_dia, al_dia_headers,
+            money_columns=[
+                "credit_limit_reporting_amount", "exposure_amount", "available_credit_amount", "revenue_12m_amount"
+            ],
             currency_code=reporting,
             language=language,
             file_name=t("worklist.al_dia_file", date=chosen.published_as_of.isoformat()),
-            client_link=(al_dia_headers["client_name"], al_dia_headers["client_id"]),
+            client_link=("client_name", "client_id"),
             key="worklist_al_dia",
         )

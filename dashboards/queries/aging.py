@@ -1,5 +1,5 @@
 """The aging page's datasets: one row per client with its buckets, the totals, the aging by
-document currency, and a client's open instalments."""
+document currency (a client's open instalments are `client_file.open_installments`)."""
 
 from datetime import date
 
@@ -96,33 +96,3 @@ def client_currency_aging(database: PublishedDatabase, filters: Filters) -> pd.D
         order by currency_code, open_balance_amount desc, client_name, client_id
     """
     return database.query(sql, [*kept_parameters, *currency_parameters])
-
-
-@cached
-def open_installments(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
-    """The client's open instalments at the warehouse's as-of date (marts.fct_installments),
-    oldest due first: document_number, document_type, installment_no, issue_date, due_date,
-    days_past_due, currency_code, outstanding_amount, outstanding_reporting_amount,
-    is_in_dispute, dispute_reason, early_discount_pct, early_discount_days (fct_documents)."""
-    sql = """
-        select
-            installments.document_number,
-            installments.document_type,
-            installments.installment_no,
-            installments.issue_date,
-            installments.due_date,
-            installments.days_past_due,
-            installments.currency_code,
-            installments.outstanding_amount,
-            installments.outstanding_reporting_amount,
-            installments.is_in_dispute,
-            documents.dispute_reason,
-            documents.early_discount_pct,
-            documents.early_discount_days
-        from marts.fct_installments as installments
-        left join marts.fct_documents as documents
-            on documents.document_id = installments.document_id
-        where installments.client_id = ? and installments.is_open
-        order by installments.due_date, installments.document_number, installments.installment_no
-    """
-    return database.query(sql, [client_id])

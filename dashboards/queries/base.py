@@ -54,6 +54,26 @@ def bucket_amounts(clients: str) -> str:
     """
 
 
+def bucket_totals_sql(clients: str) -> str:
+    """One row per aging bucket of marts.aging_buckets, in bucket order, summing a relation of
+    client balances (`clients_at`, or one client of it): bucket_order, column_name, min_days,
+    max_days, amount (0 for an empty bucket). The overview's chart and a client's statement
+    are this one sum."""
+    return f"""
+        with {bucket_amounts(clients)}
+        select
+            buckets.bucket_order,
+            buckets.column_name,
+            buckets.min_days,
+            buckets.max_days,
+            cast(coalesce(sum(bucket_amounts.amount), 0) as decimal(18, 2)) as amount
+        from marts.aging_buckets as buckets
+        left join bucket_amounts on bucket_amounts.column_name = buckets.column_name
+        group by buckets.bucket_order, buckets.column_name, buckets.min_days, buckets.max_days
+        order by buckets.bucket_order
+    """
+
+
 def client_condition(
     filters: Filters, column: str = "client_id", *, by_client_currency: bool = True
 ) -> tuple[str, list[object]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import bucket_amounts, cached, clients_at
+from dashboards.queries.base import bucket_totals_sql, cached, clients_at
 from dashboards.statement_pdf import Company, Statement
 
 COMPANY_FILE = "company.json"
@@ -153,23 +153,11 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
 
 @cached
 def client_aging(database: PublishedDatabase, client_id: str, as_of: date | None) -> pd.DataFrame:
-    """One row per aging bucket, in bucket order: bucket_order, min_days, max_days, amount
-    (the client's, reporting currency; 0 for an empty bucket)."""
+    """One row per aging bucket, in bucket order: bucket_order, column_name, min_days,
+    max_days, amount (the client's, reporting currency; 0 for an empty bucket)."""
     clients, parameters = clients_at(as_of)
     client = f"(select * from {clients} where client_id = ?)"
-    sql = f"""
-        with {bucket_amounts(client)}
-        select
-            buckets.bucket_order,
-            buckets.min_days,
-            buckets.max_days,
-            cast(coalesce(sum(bucket_amounts.amount), 0) as decimal(18, 2)) as amount
-        from marts.aging_buckets as buckets
-        left join bucket_amounts on bucket_amounts.column_name = buckets.column_name
-        group by buckets.bucket_order, buckets.min_days, buckets.max_days
-        order by buckets.bucket_order
-    """
-    return database.query(sql, [*parameters, client_id])
+    return database.query(bucket_totals_sql(client), [*parameters, client_id])
 
 
 @cached
@@ -230,7 +218,8 @@ def open_installments(database: PublishedDatabase, client_id: str) -> pd.DataFra
     """The client's open instalments at the warehouse's as-of date (marts.fct_installments),
     oldest due first: document_id, document_number, document_type, installment_no,
     issue_date, due_date, days_past_due, currency_code, installment_amount,
-    outstanding_amount, outstanding_reporting_amount, is_in_dispute, dispute_reason."""
+    outstanding_amount, outstanding_reporting_amount, is_in_dispute, dispute_reason,
+    early_discount_pct, early_discount_days (fct_documents). The aging page reads it too."""
     sql = """
         select
             installments.document_id,
@@ -245,7 +234,9 @@ def open_installments(database: PublishedDatabase, client_id: str) -> pd.DataFra
             installments.outstanding_amount,
             installments.outstanding_reporting_amount,
             installments.is_in_dispute,
-            documents.dispute_reason
+            documents.dispute_reason,
+            documents.early_discount_pct,
+            documents.early_discount_days
         from marts.fct_installments as installments
         left join marts.fct_documents as documents
             on documents.document_id = installments.document_id

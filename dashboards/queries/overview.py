@@ -7,6 +7,7 @@ import pandas as pd
 from dashboards.db import PublishedDatabase
 from dashboards.queries.base import (
     bucket_amounts,
+    bucket_totals_sql,
     cached,
     client_condition,
     clients_at,
@@ -33,20 +34,7 @@ def current_aging(
     """One row per aging bucket, in bucket order: bucket_order, column_name, min_days,
     max_days, amount (summed over clients; 0 for an empty bucket)."""
     clients, parameters = clients_at(as_of, filters)
-    sql = f"""
-        with {bucket_amounts(clients)}
-        select
-            buckets.bucket_order,
-            buckets.column_name,
-            buckets.min_days,
-            buckets.max_days,
-            cast(coalesce(sum(bucket_amounts.amount), 0) as decimal(18, 2)) as amount
-        from marts.aging_buckets as buckets
-        left join bucket_amounts on bucket_amounts.column_name = buckets.column_name
-        group by buckets.bucket_order, buckets.column_name, buckets.min_days, buckets.max_days
-        order by buckets.bucket_order
-    """
-    return database.query(sql, parameters)
+    return database.query(bucket_totals_sql(clients), parameters)
 
 
 @cached
