@@ -26,31 +26,48 @@ RUN = {
 
 
 @pytest.fixture
-def home_with_history(demo_home, tmp_path, monkeypatch):
-    """The demo's published database, with a home that has a refresh history and a
-    quarantine report."""
+def empty_home(demo_home, tmp_path, monkeypatch):
+    """The demo's published database, read from a home where no refresh ever ran."""
     monkeypatch.setenv("CARTERA_PUBLISHED_DB", str(demo_home / "cartera.duckdb"))
     monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
     monkeypatch.delenv("CARTERA_QUARANTINE", raising=False)
-    (tmp_path / "refresh_history.jsonl").write_text(json.dumps(RUN) + "\n", encoding="utf-8")
-    (tmp_path / "quarantine").mkdir()
-    (tmp_path / "quarantine" / "documents_2.csv.report.txt").write_text(
-        "documents_2.csv, línea 12, campo total_amount: «abc» no es un número", encoding="utf-8"
-    )
     return tmp_path
 
 
+@pytest.fixture
+def home_with_history(empty_home):
+    """The demo's published database, with a home that has a refresh history and a
+    quarantine report."""
+    (empty_home / "refresh_history.jsonl").write_text(json.dumps(RUN) + "\n", encoding="utf-8")
+    (empty_home / "quarantine").mkdir()
+    (empty_home / "quarantine" / "documents_2.csv.report.txt").write_text(
+        "documents_2.csv, línea 12, campo total_amount: «abc» no es un número", encoding="utf-8"
+    )
+    return empty_home
+
+
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_without_a_history_the_page_says_there_is_no_record_yet(demo, language):
-    registry = marts(demo, "select file_name from raw.file_registry")
+def test_without_a_history_the_page_says_there_is_no_record_yet(demo_home, empty_home, language):
+    registry = marts(demo_home, "select file_name from raw.file_registry")
     app = open_page(PAGE, language)
 
-    assert app.info[0].value.startswith(
-        "Aún no hay registro de actualizaciones" if language == "es" else "No record of refreshes yet"
+    assert any(
+        info.value.startswith("Aún no hay registro de actualizaciones" if language == "es" else "No record of refreshes yet")
+        for info in app.info
     )
     table = next(frame for frame in app.dataframe
                  if ("Fichero" if language == "es" else "File") in frame.value.columns)
     assert sorted(table.value["Fichero" if language == "es" else "File"]) == sorted(registry["file_name"])
+
+
+def test_the_demo_refresh_is_the_last_refresh(demo):
+    """The demo home's own history: its one refresh published clean, as its record says."""
+    (record,) = [json.loads(line) for line in (demo / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
+    app = open_page(PAGE, "es")
+
+    assert record["outcome"] == "published"
+    last = [success.value for success in app.success if success.value.startswith("Última actualización: ")]
+    assert len(last) == 1 and "Publicado" in last[0] and record["message"] in last[0]
 
 
 def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_history):
