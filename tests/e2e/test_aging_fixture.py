@@ -151,9 +151,11 @@ def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refre
         ("staging/stg_invoicing__allocations", "error", because)
     ]
 
+
 def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
-    """Total receivable 1,134.00 + 950.00 = 2,084.00; overdue 529.00 + 950.00 = 1,479.00;
-    share 1,479.00 / 2,084.00 = 70.97 % -> 71,0 %; unapplied cash 300.00."""
+    """The four cards: total receivable 1,134.00 + 950.00 = 2,084.00; overdue 529.00 +
+    950.00 = 1,479.00; share 1,479.00 / 2,084.00 = 70.97 % -> 71,0 %; unapplied cash 300.00.
+    (The collection KPIs beside them are tested on the demo in tests/dashboards.)"""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
@@ -162,7 +164,8 @@ def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
 
     assert not app.exception
     nbsp = "\u00a0"
-    assert {metric.label: metric.value for metric in app.metric} == {
+    cards = {"Total a cobrar", "Vencido", "Porcentaje vencido", "Cobros sin aplicar"}
+    assert {metric.label: metric.value for metric in app.metric if metric.label in cards} == {
         "Total a cobrar": f"2.084,00{nbsp}€",
         "Vencido": f"1.479,00{nbsp}€",
         "Porcentaje vencido": f"71,0{nbsp}%",
