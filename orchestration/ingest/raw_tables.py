@@ -214,8 +214,9 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def _widen_columns(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    """Brings a raw table made by an earlier release to the contract's types (FX rates
-    were DECIMAL(18, 6) before they were kept at full precision)."""
+    """Widens a DECIMAL column of a raw table made by an earlier release to the contract's
+    (FX rates were DECIMAL(18, 6) before they were kept at full precision). Any other type
+    difference is drift, left for the Great Expectations schema check to report."""
     existing = dict(
         conn.execute(
             "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = ?",
@@ -224,5 +225,6 @@ def _widen_columns(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     )
     for column in entity.columns:
         declared = _SQL_TYPES[column.kind]
-        if existing.get(column.name, declared).replace(" ", "") != declared.replace(" ", ""):
+        found = existing.get(column.name, declared).replace(" ", "")
+        if found != declared.replace(" ", "") and found.startswith("DECIMAL") and declared.startswith("DECIMAL"):
             conn.execute(f'alter table raw.{entity.name} alter column "{column.name}" type {declared}')

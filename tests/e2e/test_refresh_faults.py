@@ -95,7 +95,7 @@ def test_two_refreshes_on_two_homes_at_once_both_publish(homes):
 
 @pytest.fixture(scope="module")
 def repeated(homes):
-    """A: the same inbox twice more, a second `cartera refresh` on A started while the
+    """A: the same inbox dropped twice more, a second `cartera refresh` on A started while the
     first runs. B: as of 2025-05-31 with a bad file, then 2025-06-30 again, while a reader
     queries B's published file in a loop."""
     a, b, _ = homes
@@ -103,6 +103,9 @@ def repeated(homes):
     sizes = [(a / "cartera.duckdb").stat().st_size]
     reader = PublishedReader(b / "cartera.duckdb")
     reader.start()
+    # A loaded file moves to inbox/loaded/<day>/: the same exports are dropped again.
+    for home in (a, b):
+        fill_inbox(home, FIXTURE)
     (b / "inbox" / BAD_DOCUMENTS[0]).write_text(BAD_DOCUMENTS[1], encoding="utf-8")
     second_a = start_refresh(a, *AS_OF)
     second_b = start_refresh(b, "--as-of", "2025-05-31")
@@ -116,6 +119,8 @@ def repeated(homes):
     second = [finish(second_a), finish(second_b)]
     fingerprints = [mart_fingerprints(a / "cartera.duckdb")]
     sizes.append((a / "cartera.duckdb").stat().st_size)
+    for home in (a, b):
+        fill_inbox(home, FIXTURE)
     third = run_together((a, AS_OF), (b, AS_OF))
     reader.stop()
     fingerprints.append(mart_fingerprints(a / "cartera.duckdb"))

@@ -58,7 +58,7 @@ def test_inbox_sensor_requests_one_run_per_new_file_with_a_small_cursor(tmp_path
 def test_lineage_starts_at_the_export_files(defs):
     graph = defs.resolve_asset_graph()
     parents = lambda *path: {key.to_user_string() for key in graph.get(dg.AssetKey(list(path))).parent_keys}  # noqa: E731
-    assert parents("raw", "documents") == {"exports/invoicing_exports"}
+    assert parents("raw", "documents") == {"exports/invoicing_exports", "raw/clients", "raw/fx_rates"}
     assert parents("raw", "installments") == {"exports/invoicing_exports", "raw/documents"}
     assert parents("raw", "fx_rates") == {"exports/fx_rates"}
     assert parents("raw", "bank_statement_lines") == {"exports/bank_statements"}
