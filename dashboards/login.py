@@ -24,7 +24,9 @@ PASSWORD_KEY = "login_password"
 SUBMIT_KEY = "login_submit"
 SIGN_OUT_KEY = "sign_out"
 _NOTICE_KEY = "login_notice"
-"""Why the form is shown again: (message key, values), drawn above the form."""
+"""Why the form is shown again: (one of the outcomes below, minutes), drawn above the form."""
+SIGNED_OUT = "signed_out"
+EXPIRED = "expired"
 
 
 def signed_in_user() -> User | None:
@@ -38,19 +40,18 @@ def signed_in_user() -> User | None:
     now = app_store.now()
     last_activity = st.session_state.get(LAST_ACTIVITY_KEY)
     if last_activity is None or session_expired(app_store.settings, last_activity, now):
-        minutes = int(app_store.settings.session_idle.total_seconds() // 60)
-        sign_out(("auth.expired", {"minutes": minutes}))
+        sign_out((EXPIRED, int(app_store.settings.session_idle.total_seconds() // 60)))
         return None
     current = get_user(app_store, user.name)
     if current is None or not current.is_active:
-        sign_out(("auth.disabled", {}))
+        sign_out((DISABLED, 0))
         return None
     st.session_state[SESSION_USER_KEY] = current
     st.session_state[LAST_ACTIVITY_KEY] = now
     return current
 
 
-def sign_out(notice: tuple[str, dict] = ("auth.signed_out", {})) -> None:
+def sign_out(notice: tuple[str, int] = (SIGNED_OUT, 0)) -> None:
     """Forget everything of the session but its language: the next user at this browser
     starts afresh (filters and client from the URL, as a newly opened link)."""
     for key in list(st.session_state):
@@ -65,9 +66,9 @@ def login_form() -> None:
     st.caption(t("auth.intro"))
     notice = st.session_state.get(_NOTICE_KEY)
     if notice is not None:
-        key, values = notice
-        show = st.info if key in ("auth.signed_out", "auth.expired") else st.error
-        show(t(key, **values), icon=":material/lock:")
+        outcome, minutes = notice
+        show = st.info if outcome in (SIGNED_OUT, EXPIRED) else st.error
+        show(_notice_text(outcome, minutes), icon=":material/lock:")
     with st.form("login"):
         st.text_input(t("auth.name"), key=NAME_KEY, autocomplete="username")
         st.text_input(t("auth.password"), key=PASSWORD_KEY, type="password", autocomplete="current-password")
@@ -76,8 +77,25 @@ def login_form() -> None:
 
 def account_sidebar(user: User) -> None:
     """Who is signed in, and the sign-out button, in the sidebar."""
-    st.sidebar.caption(t("auth.signed_in_as", name=literal(user.name), role=t(f"role.{user.role}")))
+    st.sidebar.caption(t("auth.signed_in_as", name=literal(user.name), role=role_name(user.role)))
     st.sidebar.button(t("auth.sign_out"), key=SIGN_OUT_KEY, icon=":material/logout:", on_click=sign_out)
+
+
+def role_name(role: str) -> str:
+    return {
+        "viewer": t("role.viewer"),
+        "committee": t("role.committee"),
+        "admin": t("role.admin"),
+    }[role]
+
+
+def _notice_text(outcome: str, minutes: int) -> str:
+    return {
+        SIGNED_OUT: lambda: t("auth.signed_out"),
+        EXPIRED: lambda: t("auth.expired", minutes=minutes),
+        LOCKED: lambda: t("auth.locked", minutes=minutes),
+        DISABLED: lambda: t("auth.disabled"),
+    }.get(outcome, lambda: t("auth.wrong_credentials"))()
 
 
 def client_address() -> str | None:
@@ -100,10 +118,8 @@ def _attempt_login() -> None:
         st.session_state.pop(_NOTICE_KEY, None)
         st.session_state[SESSION_USER_KEY] = result.user
         st.session_state[LAST_ACTIVITY_KEY] = app_store.now()
-    elif result.outcome == LOCKED:
-        seconds = (result.locked_until - app_store.now()).total_seconds()
-        st.session_state[_NOTICE_KEY] = ("auth.locked", {"minutes": max(1, math.ceil(seconds / 60))})
-    elif result.outcome == DISABLED:
-        st.session_state[_NOTICE_KEY] = ("auth.disabled", {})
-    else:
-        st.session_state[_NOTICE_KEY] = ("auth.wrong_credentials", {})
+        return
+    minutes = 0
+    if result.outcome == LOCKED:
+        minutes = max(1, math.ceil((result.locked_until - app_store.now()).total_seconds() / 60))
+    st.session_state[_NOTICE_KEY] = (result.outcome, minutes)

@@ -1,8 +1,8 @@
 """The pages, in sections, and which of them a role sees.
 
 Every page is listed here once with the roles that may open it; the entrypoint asks for
-the pages of the signed-in user's role: a page a role may not open is not in its
-navigation, and Streamlit answers its URL with the default page. Before login every page is
+the pages of the signed-in user's role: a page a role may not open is not registered in
+its navigation at all, so no link or URL runs it. Before login every page is
 registered, hidden and not run, so that the address a link opens survives the sign-in.
 """
 

@@ -213,10 +213,17 @@ def _open_app_store(args: argparse.Namespace):
 def _migrate_app_store() -> None:
     """`cartera refresh` and `serve` bring the store's schema up to date on start (the
     refresh reads its decisions, the dashboards write them), so a new version of cartera
-    never meets an old store; a home without one gets an empty one."""
-    from dashboards.app_state import open_store
+    never meets an old store; a home without one gets an empty one. A store that cannot be
+    opened stops the command with one line naming it (never its password)."""
+    import sqlalchemy as sa
 
-    open_store().close()
+    from dashboards.app_state import default_url, open_store
+
+    try:
+        open_store().close()
+    except sa.exc.SQLAlchemyError as error:
+        where = sa.make_url(default_url()).render_as_string(hide_password=True)
+        raise ValueError(f"the app-state store at {where} cannot be opened: {_one_line(error.orig or error)}") from error
 
 
 def _read_password(name: str) -> str | None:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboards import formatting, freshness, selection, url_state
 from dashboards.i18n import t
+from dashboards.plain_text import literal
 from dashboards.queries import aging as queries
 from dashboards.queries import client_file as client_queries
 from dashboards.tables import show_table
@@ -82,7 +83,7 @@ with by_client:
     if client_id is not None:
         names = clients.loc[clients["client_id"] == client_id, "client_name"]
         name = names.iloc[0] if len(names) else client_id
-        st.subheader(t("aging.installments", client=name))
+        st.subheader(t("aging.installments", client=literal(name)))
         if not chosen.is_published_date:
             st.info(t("aging.installments_at_published",
                       date=formatting.long_date(chosen.published_as_of, language)))

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboards import client_charts, formatting, freshness, selection, url_state
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
+from dashboards.plain_text import literal
 from dashboards.queries import client_file as queries
 from dashboards.statement_pdf import (
     movement_type_label,
@@ -54,7 +55,7 @@ def search() -> None:
         return
     found = queries.search_clients(database, text, SEARCH_LIMIT)
     if found.empty:
-        st.info(t("client_file.no_match", text=text))
+        st.info(t("client_file.no_match", text=literal(text)))
         return
     labels = {
         row.client_id: t("client_file.match", name=row.client_name, tax_id=row.tax_id, client_id=row.client_id)
@@ -82,21 +83,21 @@ if client_id is None:
 
 history = queries.fiscal_history(database, client_id)
 if history.empty:
-    st.warning(t("client_file.unknown", client_id=client_id))
+    st.warning(t("client_file.unknown", client_id=literal(client_id)))
     st.stop()
 current = history.iloc[0]
 position = queries.position(database, client_id, chosen.aging_as_of)
 reporting = chosen.reporting_currency
 
-st.header(current["legal_name"])
+st.header(literal(current["legal_name"]))
 st.caption(
     t(
         "client_file.identity",
-        client_id=client_id,
-        tax_id=current["tax_id"],
-        branch=current["branch"] or "—",
-        salesperson=current["salesperson"] or "—",
-        segment=current["segment"] or "—",
+        client_id=literal(client_id),
+        tax_id=literal(current["tax_id"]),
+        branch=literal(current["branch"] or "—"),
+        salesperson=literal(current["salesperson"] or "—"),
+        segment=literal(current["segment"] or "—"),
     )
 )
 

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboards import charts_concentration as charts
 from dashboards import formatting, freshness, selection
 from dashboards.i18n import t
+from dashboards.plain_text import literal
 from dashboards.queries import concentration as queries
 from dashboards.selection import Filters
 from dashboards.tables import show_table
@@ -60,7 +61,7 @@ largest = everyone.iloc[0]
 st.markdown(
     t(
         "concentration.sentence",
-        client=largest["client_name"],
+        client=literal(largest["client_name"]),
         share=formatting.percent_points(largest["revenue_share_pct"], language),
         period=period_text,
     )

@@ -75,3 +75,17 @@ def test_serve_migrates_a_home_without_a_store_before_starting_the_server(tmp_pa
     with pytest.raises(SystemExit):
         main(["serve", "--home", str(tmp_path), "--port", "8599"])
     assert started == [ScriptDirectory.from_config(_config()).get_current_head()]
+
+
+def test_a_store_that_cannot_be_opened_stops_the_refresh_naming_it(tmp_path, monkeypatch, capsys):
+    """Nothing listens on port 9 of this machine: the refresh does not start, and the
+    message names the store without its password."""
+    monkeypatch.delenv("CARTERA_HOME", raising=False)  # the command sets it: undone after the test
+    monkeypatch.setenv("CARTERA_APP_DB_URL", "postgresql+psycopg://cartera:s3cret@127.0.0.1:9/cartera")
+    monkeypatch.setattr(orchestration.refresh, "run_refresh", lambda: pytest.fail("the refresh started"))
+    assert main(["refresh", "--home", str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(
+        "cartera refresh: error: the app-state store at postgresql+psycopg://cartera:***@127.0.0.1:9/cartera cannot be opened: "
+    )
+    assert "s3cret" not in error

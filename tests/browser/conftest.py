@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,15 +48,37 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def served_demo(demo_home: Path, tmp_path_factory) -> Iterator[str]:
-    """The base URL of the demo warehouse served by `cartera serve` for the session."""
+def demo_logins(tmp_path_factory) -> str:
+    """The URL of an app-state store with the demo logins `make demo` creates (demo/demo
+    viewer, comite/comite committee), apart from the shared demo home, which tests only read."""
+    from dashboards.app_state import add_user, open_store, shell_actor
+    from dashboards.app_state.settings import StoreSettings
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('logins') / 'app.sqlite'}"
+    cheap = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "argon2_parallelism": 1}
+    store = open_store(settings=StoreSettings(url=url, **cheap))
+    try:
+        for name, role in DEMO_LOGINS.items():
+            add_user(store, name, role, name, actor=shell_actor())
+    finally:
+        store.close()
+    return url
+
+
+DEMO_LOGINS = {"demo": "viewer", "comite": "committee"}
+"""The README's demo logins; each password is the user name."""
+
+
+@contextmanager
+def serving(home: Path, store_url: str, log_folder: Path, **env_vars: str) -> Iterator[str]:
+    """`cartera serve` on `home` signing in against `store_url`: its base URL while open."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    log_path = log_folder / "serve.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("CARTERA_")}
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    env |= {"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "CARTERA_APP_DB_URL": store_url, **env_vars}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(CARTERA), "serve", "--home", str(demo_home), "--port", str(port)],
+            [str(CARTERA), "serve", "--home", str(home), "--port", str(port)],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
@@ -64,6 +87,13 @@ def served_demo(demo_home: Path, tmp_path_factory) -> Iterator[str]:
         yield url
     finally:
         stop_group(process)
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo_home: Path, demo_logins: str, tmp_path_factory) -> Iterator[str]:
+    """The base URL of the demo warehouse served by `cartera serve` for the session."""
+    with serving(demo_home, demo_logins, tmp_path_factory.mktemp("serve")) as url:
+        yield url
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:

@@ -22,11 +22,29 @@ def settle(page: Page) -> None:
     expect(page.locator(STATUS_WIDGET)).to_have_count(0, timeout=READY_MS)
 
 
-def open_page(page: Page, base_url: str, path: str, expected_heading: str, **params: str) -> None:
-    """Go to `path` (a page's url_path) with query `params` and wait for its heading."""
+PASSWORD_INPUT = 'input[type="password"]'
+
+
+def open_page(
+    page: Page, base_url: str, path: str, expected_heading: str, user: str = "demo", **params: str
+) -> None:
+    """Go to `path` (a page's url_path) with query `params`, sign in as `user` (a new page
+    load is a new session: the login comes first), and wait for the page's heading."""
     query = f"?{urlencode(params)}" if params else ""
     page.goto(f"{base_url}/{path}{query}")
+    expect(page.locator(PASSWORD_INPUT)).to_be_visible(timeout=READY_MS)
+    settle(page)
+    sign_in(page, user, user)
     wait_for_heading(page, expected_heading)
+
+
+def sign_in(page: Page, name: str, password: str) -> None:
+    """Fill in the login form (whatever its language) and submit it."""
+    form = page.locator('[data-testid="stForm"]')
+    form.locator('input[autocomplete="username"]').fill(name)
+    form.locator(PASSWORD_INPUT).fill(password)
+    form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    settle(page)
 
 
 def wait_for_heading(page: Page, heading: str) -> None:

@@ -1,6 +1,7 @@
-"""The dashboards in a real browser on the served demo warehouse: every page in Spanish and
-English (with a screenshot each), a client searched and its file opened, the as-of date
-changed, a CSV, an Excel file and a statement PDF downloaded and parsed."""
+"""The dashboards in a real browser on the served demo warehouse: the login first (a
+screenshot in each language), every page in Spanish and English (with a screenshot each),
+a client searched and its file opened, the as-of date changed, a CSV, an Excel file and a
+statement PDF downloaded and parsed; hostile client names shown as text."""
 
 import csv
 import io
@@ -15,7 +16,17 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from dashboards import formatting
-from tests.browser.streamlit_page import READY_MS, open_page, screenshot, settle, wait_for_heading
+from tests.browser.conftest import serving
+from tests.browser.streamlit_page import (
+    PASSWORD_INPUT,
+    READY_MS,
+    open_page,
+    screenshot,
+    settle,
+    sign_in,
+    wait_for_heading,
+)
+from tests.dashboards.hostile_names import LINK_NAME, SCRIPT_NAME, write_hostile_copy
 
 PAGES = [
     # url_path, Spanish heading, English heading, screenshot name
@@ -132,3 +143,60 @@ def test_a_table_downloads_as_csv_and_excel_and_the_as_of_date_changes(
     page.get_by_role("heading", name="Resumen").click()  # leaving the field commits it
     expect(page).to_have_url(re.compile(f"as_of={earlier.isoformat()}"), timeout=READY_MS)
     expect(page.get_by_text(formatting.long_date(earlier, "es")).first).to_be_visible(timeout=READY_MS)
+
+
+@pytest.mark.parametrize(("language", "title", "wrong", "signed_in", "sign_out"), [
+    ("es", "Iniciar sesión", "Usuario o contraseña incorrectos.", "Sesión de comite (comité de crédito)", "Cerrar sesión"),
+    ("en", "Sign in", "Wrong user name or password.", "Signed in as comite (credit committee)", "Sign out"),
+])
+def test_the_login_comes_first_and_signs_out(
+    served_demo, page, screenshot_dirs, language, title, wrong, signed_in, sign_out
+):
+    """Opened on a page's link: the form and no data; a wrong password refused; the right
+    one opens the page of the link; sign-out brings the form back."""
+    page.goto(f"{served_demo}/aging?lang={language}")
+    wait_for_heading(page, title)
+    expect(page.locator(PASSWORD_INPUT)).to_be_visible()
+    for data in ('[data-testid="stDataFrame"]', '[data-testid="stMetric"]', '[data-testid="stDateInput"]'):
+        expect(page.locator(data)).to_have_count(0)
+    screenshot(page, screenshot_dirs, f"login_{language}")
+
+    sign_in(page, "comite", "not the password")
+    expect(page.get_by_text(wrong)).to_be_visible(timeout=READY_MS)
+    sign_in(page, "comite", "comite")
+    wait_for_heading(page, "Antigüedad de saldos" if language == "es" else "Aging")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text(signed_in)).to_be_visible()
+    sidebar.get_by_role("button", name=sign_out).click()
+    wait_for_heading(page, title)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def served_hostile(demo_home, demo_logins, tmp_path_factory):
+    """The demo warehouse with every client renamed to attack the page, served apart."""
+    home = tmp_path_factory.mktemp("hostile_home")
+    names = write_hostile_copy(demo_home / "cartera.duckdb", home / "cartera.duckdb")
+    with serving(home, demo_logins, home) as url:
+        yield url, names
+
+
+def test_hostile_client_names_run_no_script_and_link_nowhere(served_hostile, page):
+    """Pages that put a client's name in a heading or a sentence, on a client named as a
+    script and one named as a markdown javascript: link: no dialog opens, no link on the
+    page points at javascript:, and the names read as written."""
+    url, names = served_hostile
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    first = {name: min(client for client, named in names.items() if named == name) for name in (SCRIPT_NAME, LINK_NAME)}
+    visits = [("concentration", "Concentración", {}, None)]
+    for name, client_id in first.items():
+        visits += [("client", name, {"client_id": client_id}, name),
+                   ("aging", "Antigüedad de saldos", {"client_id": client_id}, name)]
+    for path, heading, params, shown in visits:
+        open_page(page, url, path, heading, **params)
+        page.wait_for_timeout(500)  # time for a script, had one been injected, to run
+        assert dialogs == []
+        expect(page.locator('a[href^="javascript:" i]')).to_have_count(0)
+        if shown is not None:
+            expect(page.get_by_text(shown).first).to_be_visible()
