@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -424,6 +425,8 @@ class DemoCompany:
         self.receipts: list[Receipt] = []
         self.withholdings: list[Withholding] = []
         self.fx: list[tuple[date, dict[str, Decimal | None]]] = []
+        self._usd_days: list[date] = []  # each fx day and the USD rate known on it
+        self._usd_rates: list[Decimal] = []
         self._seq = 0
         self._used_names: set[str] = set()  # membership only, never iterated
         self._used_numbers: set[int] = set()
@@ -441,8 +444,9 @@ class DemoCompany:
         self.make_correcting_credit_notes()
         self.make_debit_notes()
         self.mark_reexports()
+        payable = self.payable_by_client()
         for client in self.clients:
-            self.collect_payments(client)
+            self.collect_payments(client, payable.get(client.seq, []))
         self.make_overpayments()
         self.make_unlinked_credit_notes()
         self.make_on_account_receipts()
@@ -470,14 +474,15 @@ class DemoCompany:
             currency = self.rng.choice(FX_CURRENCIES)
             missing += rates[currency] is not None
             rates[currency] = None
-
-    def usd_rate(self, day: date) -> Decimal:
         rate = self.fx[0][1]["USD"]
         for fx_day, rates in self.fx:
-            if fx_day > day:
-                break
             rate = rates["USD"] or rate
-        return rate
+            self._usd_days.append(fx_day)
+            self._usd_rates.append(rate)
+
+    def usd_rate(self, day: date) -> Decimal:
+        """The latest USD rate published on or before `day` (the first one before any)."""
+        return self._usd_rates[max(0, bisect_right(self._usd_days, day) - 1)]
 
     # -- clients -------------------------------------------------------------------------
 
@@ -896,19 +901,24 @@ class DemoCompany:
 
     # -- payments ------------------------------------------------------------------------
 
-    def payable(self, client: Client) -> list[Document]:
-        return [d for d in self.documents if d.client is client and d.kind != "credit_note"
-                and d.status == "issued" and not d.in_dispute]
+    def payable_by_client(self) -> dict[int, list[Document]]:
+        """Each client's documents that get paid, in creation order, in one pass over all
+        of them: paying adds only credit notes, which are never in these lists."""
+        payable: dict[int, list[Document]] = {}
+        for d in self.documents:
+            if d.kind != "credit_note" and d.status == "issued" and not d.in_dispute:
+                payable.setdefault(d.client.seq, []).append(d)
+        return payable
 
     def pay_date(self, document: Document, due: date, delay: int) -> date:
         return roll_to_business_day(max(due + timedelta(days=delay), document.issue_date))
 
-    def collect_payments(self, client: Client) -> None:
+    def collect_payments(self, client: Client, payable: list[Document]) -> None:
         """Every receipt of one client; what would be paid after the end date stays open."""
         if client.profile == "never":
             return
         batch: list[tuple[date, Allocation]] = []  # for clients with a fixed payment day
-        for document in self.payable(client):
+        for document in payable:
             if (document.discount_offered and client.takes_discount
                     and self.take_discount(document)):
                 continue
@@ -1028,10 +1038,14 @@ class DemoCompany:
         eligible = [c for c in self.clients
                     if c.tier in ("medium", "large") and c.profile != "never"]
         middle = self.start + (self.end - self.start) / 2
-        for client in rng.sample(eligible, min(len(eligible), max(2, self.n_clients // 60))):
+        chosen = rng.sample(eligible, min(len(eligible), max(2, self.n_clients // 60)))
+        invoices: dict[int, list[Document]] = {client.seq: [] for client in chosen}
+        for d in self.invoices():
+            if d.client.seq in invoices and d.status == "issued":
+                invoices[d.client.seq].append(d)
+        for client in chosen:
             issue = rng.choice(business_days(middle, self.end))
-            revenue = sum((d.net for d in self.invoices() if d.client is client
-                           and d.issue_date < issue and d.status == "issued"), ZERO)
+            revenue = sum((d.net for d in invoices[client.seq] if d.issue_date < issue), ZERO)
             net = max(Decimal("10.00"), money(revenue * 2 / 100))
             tax = money(net * Decimal("0.21")) if client.country == "ES" else ZERO
             self.add_credit_note(client, None, issue, net, tax, ZERO)
