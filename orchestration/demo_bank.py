@@ -69,7 +69,7 @@ N43_TRANSFER, N43_DEBIT, N43_REMITTANCE = "04", "03", "06"
 N43_PAYROLL, N43_FEES = "15", "17"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Movement:
     """One booked line: + money in, - money out."""
 

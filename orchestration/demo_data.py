@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -295,7 +295,7 @@ def fmt_timestamp(value: datetime) -> str:
 
 # --- the model --------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Client:
     seq: int
     client_id: str
@@ -328,7 +328,7 @@ class Client:
     certificates: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     seq: int
     kind: str  # invoice, credit_note, debit_note
@@ -371,14 +371,14 @@ class Document:
                 and not self.discount_offered and not self.in_dispute and not self.credit_notes)
 
 
-@dataclass
+@dataclass(slots=True)
 class Allocation:
     document: Document
     installment_no: int | None
     amount: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Receipt:
     seq: int
     client: Client
@@ -402,7 +402,7 @@ class Receipt:
         return prefix + numbers[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Withholding:
     document: Document
     amount: Decimal
@@ -1079,29 +1079,28 @@ class DemoCompany:
 
     # -- rows ----------------------------------------------------------------------------
 
-    def client_rows(self) -> list[list[str]]:
-        rows = []
+    # Rows are yielded, not listed: the files are written as they are rendered, so a large
+    # company never holds its exports twice (as objects and as text).
+
+    def client_rows(self) -> Iterator[list[str]]:
         for c in self.clients:
             row = [c.client_id, c.tax_id, c.legal_name, c.country, c.segment, c.salesperson,
                    c.branch, str(c.terms), fmt_money(c.credit_limit), c.currency, c.email,
                    c.phone, c.address, fmt_timestamp(c.created_at)]
-            rows.append(row)
+            yield row
             if c.renamed:
                 when, name, tax_id = c.renamed
-                rows.append(row[:1] + [tax_id, name] + row[3:10] + [company_email(name)]
-                            + row[11:13] + [fmt_timestamp(when)])
-        return rows
+                yield (row[:1] + [tax_id, name] + row[3:10] + [company_email(name)]
+                       + row[11:13] + [fmt_timestamp(when)])
 
-    def document_rows(self) -> list[list[str]]:
-        rows = []
+    def document_rows(self) -> Iterator[list[str]]:
         for document in sorted(self.documents, key=lambda d: d.document_id):
             final = self.document_row(document)
             for when, fields in document.earlier:
                 values = dict(zip(DOCUMENT_COLUMNS, final)) | fields
                 values["updated_at"] = fmt_timestamp(when)
-                rows.append([values[column] for column in DOCUMENT_COLUMNS])
-            rows.append(final)
-        return rows
+                yield [values[column] for column in DOCUMENT_COLUMNS]
+            yield final
 
     @staticmethod
     def document_row(d: Document) -> list[str]:
@@ -1116,42 +1115,45 @@ class DemoCompany:
             "true" if d.in_dispute else "false", d.dispute_reason,
         ]
 
-    def installment_rows(self) -> list[list[str]]:
-        return [[d.document_id, str(number), due.isoformat(), fmt_money(amount)]
+    def installment_rows(self) -> Iterator[list[str]]:
+        return ([d.document_id, str(number), due.isoformat(), fmt_money(amount)]
                 for d in sorted(self.documents, key=lambda d: d.document_id)
-                for number, (due, amount) in enumerate(d.installments, start=1)]
+                for number, (due, amount) in enumerate(d.installments, start=1))
 
     def sorted_receipts(self) -> list[Receipt]:
         return sorted(self.receipts, key=lambda r: r.receipt_id)
 
-    def receipt_rows(self) -> list[list[str]]:
-        return [[r.receipt_id, r.client.client_id, r.date.isoformat(), r.client.currency,
+    def receipt_rows(self) -> Iterator[list[str]]:
+        return ([r.receipt_id, r.client.client_id, r.date.isoformat(), r.client.currency,
                  fmt_money(r.amount), r.method, r.reference()]
-                for r in self.sorted_receipts()]
+                for r in self.sorted_receipts())
 
-    def allocation_rows(self) -> list[list[str]]:
-        return [[r.receipt_id, a.document.document_id,
+    def allocation_rows(self) -> Iterator[list[str]]:
+        return ([r.receipt_id, a.document.document_id,
                  "" if a.installment_no is None else str(a.installment_no), fmt_money(a.amount)]
-                for r in self.sorted_receipts() for a in r.allocations]
+                for r in self.sorted_receipts() for a in r.allocations)
 
-    def withholding_rows(self) -> list[list[str]]:
+    def withholding_rows(self) -> Iterator[list[str]]:
         ordered = sorted(self.withholdings, key=lambda w: (w.document.document_id, w.date))
-        return [[w.document.document_id, "IRPF", fmt_money(w.amount), w.certificate_number,
-                 w.date.isoformat()] for w in ordered]
+        return ([w.document.document_id, "IRPF", fmt_money(w.amount), w.certificate_number,
+                 w.date.isoformat()] for w in ordered)
 
-    def fx_rows(self) -> list[list[str]]:
+    def fx_rows(self) -> Iterator[list[str]]:
         # The ECB file lists the latest day first.
-        return [[day.isoformat()]
+        return ([day.isoformat()]
                 + ["N/A" if rates[c] is None else f"{rates[c]:.4f}" for c in FX_CURRENCIES]
-                for day, rates in reversed(self.fx)]
+                for day, rates in reversed(self.fx))
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> int:
+def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
+    count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
-    return len(rows)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
 
 
 def generate(out_dir: Path, clients: int = 300, years: int = 2, seed: int = 42,
