@@ -548,19 +548,24 @@ def monthly(movements: list[Movement], first: date, last: date):
         yield key, start, end, [m for m in by_month.get(key, []) if start <= m.booking_date <= end]
 
 
-def write_bank_statements(company: DemoCompany, out_dir: Path, seed: int) -> dict[str, int]:
-    """Write both accounts' monthly statements; return {file name: movements}."""
+def write_bank_statements(company: DemoCompany, out_dir: Path, seed: int,
+                          block: int = 0) -> dict[str, int]:
+    """Write both accounts' monthly statements; return {file name: movements}. Each block
+    of a company generated in blocks has two accounts of its own: the account numbers
+    plus the block's number."""
     bank = DemoBank(company, seed)
     bank.build()
     counts: dict[str, int] = {}
-    n43_iban = spanish_iban(*N43_ACCOUNT)
+    n43_account = (*N43_ACCOUNT[:2], f"{int(N43_ACCOUNT[2]) + block:010d}")
+    camt_account = (*CAMT_ACCOUNT[:2], f"{int(CAMT_ACCOUNT[2]) + block:010d}")
+    n43_iban = spanish_iban(*n43_account)
     balance = DemoBank.opening_balance(bank.n43)
     for key, start, end, lines in monthly(bank.n43, company.start, company.end):
         name = f"bank_n43_{n43_iban}_{key[0]}-{key[1]:02d}.n43"
-        (out_dir / name).write_bytes(norma43_file(N43_ACCOUNT, start, end, balance, lines))
+        (out_dir / name).write_bytes(norma43_file(n43_account, start, end, balance, lines))
         balance += sum((m.amount for m in lines), ZERO)
         counts[name] = len(lines)
-    camt_iban = spanish_iban(*CAMT_ACCOUNT)
+    camt_iban = spanish_iban(*camt_account)
     balance = DemoBank.opening_balance(bank.camt)
     for key, start, end, lines in monthly(bank.camt, company.start, company.end):
         name = f"bank_camt053_{camt_iban}_{key[0]}-{key[1]:02d}.xml"
