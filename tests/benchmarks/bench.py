@@ -317,6 +317,7 @@ def bench(size: str, runs: int, work: Path) -> None:
     last_day = last_data_day(exports)
     exports_before(exports, last_day, work / "day_before")
     drop_into_inbox(work / "day_before", home)
+    runs_by_name: dict[str, Run] = {}
     section.add("| refresh | wall | CPU | peak RSS | ingest | dbt build | checks | publish |")
     section.add("|---|---|---|---|---|---|---|---|")
     for name, drop in (("cold (all but the last day)", None), ("no-op (nothing new)", None),
@@ -324,6 +325,7 @@ def bench(size: str, runs: int, work: Path) -> None:
         if drop is not None:
             drop_into_inbox(drop, home)
         run = refresh(home)
+        runs_by_name[name.split(" ")[0]] = run
         stages: dict[str, float] = {}
         for step, seconds in step_times(home):
             stages[stage_of(step)] = stages.get(stage_of(step), 0.0) + seconds
@@ -344,6 +346,10 @@ def bench(size: str, runs: int, work: Path) -> None:
     section.add("|---|---|---|---|---|")
     for page in pages:
         section.add(f"| {page.name} | {page.queries} | {page.median_ms:.1f} | {page.p95_ms:.1f} | {page.slowest} |")
+    skipped = [f"{page.name}.{query}" for page in pages for query in page.skipped]
+    if skipped:
+        section.add()
+        section.add(f"Not measured (a parameter with no typical value): {', '.join(skipped)}.")
     section.add()
     with duckdb.connect(str(database), read_only=True) as connection:
         (as_of,) = connection.execute("select max(as_of_date) from marts.ar_aging").fetchone()
@@ -355,15 +361,17 @@ def bench(size: str, runs: int, work: Path) -> None:
 
     with duckdb.connect(str(database), read_only=True) as connection:
         payment_dates = pandas_baseline.payment_dates_of(connection)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         baseline = pandas_baseline.recompute(exports, as_of, payment_dates=payment_dates)
         baseline_seconds = time.perf_counter() - started
+        baseline_cpu = time.process_time() - cpu_started
         marts = pandas_baseline.marts_figures(connection, baseline)
     found = pandas_baseline.differences(baseline, marts)
     month_end, dso = next(iter(baseline.dso_simple.items()))
     section.add(f"Pandas baseline (tests/benchmarks/pandas_baseline.py: aging by client at {as_of}, "
                 f"company DSO at {month_end}, weighted days beyond terms by client over 365 days; "
-                f"receipts dated by the warehouse's bank matching): {baseline_seconds:.1f} s for "
+                f"receipts dated by the warehouse's bank matching): {baseline_seconds:.1f} s wall, "
+                f"{baseline_cpu:.1f} s CPU for "
                 f"{len(baseline.aging):,} clients with a balance, DSO {dso}.")
     if found:
         section.add(f"It DISAGREES with the marts on {len(found):,} figures; the first ones:")
@@ -374,6 +382,13 @@ def bench(size: str, runs: int, work: Path) -> None:
         section.add(f"It agrees with the marts to the cent on every figure compared "
                     f"({len(baseline.aging):,} clients x {len(pandas_baseline.AGING_COLUMNS)} aging columns, "
                     f"the DSO, {len(baseline.days_beyond_terms):,} clients' days beyond terms).")
+    section.add()
+    cold, plus_one = runs_by_name["cold"], runs_by_name["+1"]
+    answer = statistics.median(times)
+    section.add("Against the baseline (CPU seconds; the issue's targets in brackets): cold refresh "
+                f"{cold.cpu_seconds / baseline_cpu:.1f}x the baseline [<= 0.2x], +1 day refresh "
+                f"{plus_one.cpu_seconds / baseline_cpu:.1f}x [<= 0.02x]; an `ar_aging_at` answer is "
+                f"{baseline_seconds / answer:,.0f}x faster than recomputing it [>= 1,000x, wall].")
     section.add()
     write_report(section)
     print(f"written to {REPORT.relative_to(REPO)}")
