@@ -24,12 +24,12 @@ import csv
 import shutil
 import unicodedata
 from bisect import bisect_right
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from multiprocessing import get_context
 from pathlib import Path
 from random import Random
 
