@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: install demo refresh serve test bench clean
+.PHONY: install demo refresh serve test bench bench-matching clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,13 +44,19 @@ serve: install
 test: install
 	$(BIN)/python -m pytest
 
-# Figures, not pass/fail: a refresh on a generated company (CLIENTS=3000 YEARS=3 by default),
-# then the bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents,
-# then each dashboard page's queries on the demo warehouse (median and p95 per page).
+# Figures, not pass/fail, written to docs/benchmarks.md: a generated company of SIZE S
+# (300 clients x 2 years, the demo), M (10,000 x 3) or L (100,000 x 5) through generation,
+# a cold, a no-op and a +1 day refresh, every page's queries, ar_aging_at and the pandas
+# baseline (README: Benchmarks).
+SIZE ?= S
 bench: install
-	$(BIN)/python tests/benchmarks/bench_refresh.py
+	$(BIN)/python tests/benchmarks/bench.py --size $(SIZE)
+
+# The bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents, and
+# the loader on one large receipts export.
+bench-matching: install
 	$(BIN)/python tests/benchmarks/bench_cash_application.py
-	$(BIN)/python tests/benchmarks/bench_pages.py
+	$(BIN)/python tests/benchmarks/bench_large_export.py
 
 # Regenerates requirements.lock from pyproject.toml (needs the package index).
 lock: install

@@ -12,6 +12,8 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 | CARTERA_AS_OF_DATE | (latest data date) | the date every "as of" figure answers for |
 | CARTERA_BANK_CSV_MAPPINGS | (none) | JSON file of bank CSV column mappings, see below |
 | CARTERA_GX_CHECKS | on | `off` skips the Great Expectations checks of the raw tables (orchestration/checks) |
+| CARTERA_DUCKDB_MEMORY_LIMIT | 80% | DuckDB's memory cap while loading and building (`4GB`, `60%`...): above it DuckDB spills to the temp directory |
+| CARTERA_DUCKDB_TEMP_DIRECTORY | $CARTERA_HOME/build/cartera.duckdb.tmp | where DuckDB spills what does not fit under the cap |
 
 Bank statements in Norma 43, camt, MT940 and OFX are recognised by their content. A
 bank's CSV export is not: CARTERA_BANK_CSV_MAPPINGS names a JSON object whose keys are
@@ -41,6 +43,8 @@ class Settings:
     as_of_date: date | None = None
     bank_csv_mappings: Path | None = None
     gx_checks: bool = True
+    duckdb_memory_limit: str = "80%"  # DuckDB's own default
+    duckdb_temp_directory: Path | None = None
 
     @property
     def build_db(self) -> Path:
@@ -58,6 +62,12 @@ class Settings:
         # refreshes from one checkout on two homes never share or lock one target/.
         return self.home / "dbt" / "target"
 
+    def duckdb_config(self) -> dict[str, str]:
+        """Settings of the connections that write the build database: the loader's here,
+        dbt's through the same variables in dbt_project/profiles.yml."""
+        temp_directory = self.duckdb_temp_directory or self.build_db.with_name(DATABASE_FILE_NAME + ".tmp")
+        return {"memory_limit": self.duckdb_memory_limit, "temp_directory": str(temp_directory)}
+
     def dbt_vars(self) -> dict[str, str]:
         dbt_vars = {"reporting_currency": self.reporting_currency}
         if self.as_of_date is not None:
@@ -74,6 +84,7 @@ def load_settings(home: Path | str | None = None) -> Settings:
     root = Path(home or env.get("CARTERA_HOME") or "data").resolve()
     as_of = env.get("CARTERA_AS_OF_DATE")
     bank_csv_mappings = env.get("CARTERA_BANK_CSV_MAPPINGS")
+    temp_directory = env.get("CARTERA_DUCKDB_TEMP_DIRECTORY")
     return Settings(
         home=root,
         inbox=Path(env.get("CARTERA_INBOX") or root / "inbox").resolve(),
@@ -82,6 +93,8 @@ def load_settings(home: Path | str | None = None) -> Settings:
         as_of_date=date.fromisoformat(as_of) if as_of else None,
         bank_csv_mappings=Path(bank_csv_mappings).resolve() if bank_csv_mappings else None,
         gx_checks=_on_or_off("CARTERA_GX_CHECKS", env.get("CARTERA_GX_CHECKS") or "on"),
+        duckdb_memory_limit=env.get("CARTERA_DUCKDB_MEMORY_LIMIT") or "80%",
+        duckdb_temp_directory=Path(temp_directory).resolve() if temp_directory else None,
     )
 
 

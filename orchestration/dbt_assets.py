@@ -37,6 +37,10 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     # profiles.yml finds the build database through CARTERA_HOME; dbt runs as a
     # subprocess that inherits this process's environment.
     os.environ["CARTERA_HOME"] = str(settings.home)
+    # The same DuckDB cap and spill folder as the loader's (profiles.yml reads them).
+    duckdb_config = settings.duckdb_config()
+    os.environ["CARTERA_DUCKDB_MEMORY_LIMIT"] = duckdb_config["memory_limit"]
+    os.environ["CARTERA_DUCKDB_TEMP_DIRECTORY"] = duckdb_config["temp_directory"]
     # The build reuses the parse of `prepare()` in the home's own target folder.
     invocation = dbt.cli(
         ["build", "--vars", json.dumps(settings.dbt_vars())], context=context, target_path=settings.dbt_target

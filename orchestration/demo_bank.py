@@ -69,7 +69,7 @@ N43_TRANSFER, N43_DEBIT, N43_REMITTANCE = "04", "03", "06"
 N43_PAYROLL, N43_FEES = "15", "17"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Movement:
     """One booked line: + money in, - money out."""
 
@@ -539,25 +539,33 @@ def camt_file(iban: str, key: tuple[int, int], start: date, end: date, opening: 
 
 def monthly(movements: list[Movement], first: date, last: date):
     """(month, start, end, movements booked in it) for every month of [first, last]."""
+    by_month: dict[tuple[int, int], list[Movement]] = {}
+    for movement in movements:  # one pass: the months x movements scan was quadratic
+        by_month.setdefault(month_key(movement.booking_date), []).append(movement)
     for key in months(first, last):
         start = max(date(*key, 1), first)
         end = min(last_day(key), last)
-        yield key, start, end, [m for m in movements if start <= m.booking_date <= end]
+        yield key, start, end, [m for m in by_month.get(key, []) if start <= m.booking_date <= end]
 
 
-def write_bank_statements(company: DemoCompany, out_dir: Path, seed: int) -> dict[str, int]:
-    """Write both accounts' monthly statements; return {file name: movements}."""
+def write_bank_statements(company: DemoCompany, out_dir: Path, seed: int,
+                          block: int = 0) -> dict[str, int]:
+    """Write both accounts' monthly statements; return {file name: movements}. Each block
+    of a company generated in blocks has two accounts of its own: the account numbers
+    plus the block's number."""
     bank = DemoBank(company, seed)
     bank.build()
     counts: dict[str, int] = {}
-    n43_iban = spanish_iban(*N43_ACCOUNT)
+    n43_account = (*N43_ACCOUNT[:2], f"{int(N43_ACCOUNT[2]) + block:010d}")
+    camt_account = (*CAMT_ACCOUNT[:2], f"{int(CAMT_ACCOUNT[2]) + block:010d}")
+    n43_iban = spanish_iban(*n43_account)
     balance = DemoBank.opening_balance(bank.n43)
     for key, start, end, lines in monthly(bank.n43, company.start, company.end):
         name = f"bank_n43_{n43_iban}_{key[0]}-{key[1]:02d}.n43"
-        (out_dir / name).write_bytes(norma43_file(N43_ACCOUNT, start, end, balance, lines))
+        (out_dir / name).write_bytes(norma43_file(n43_account, start, end, balance, lines))
         balance += sum((m.amount for m in lines), ZERO)
         counts[name] = len(lines)
-    camt_iban = spanish_iban(*CAMT_ACCOUNT)
+    camt_iban = spanish_iban(*camt_account)
     balance = DemoBank.opening_balance(bank.camt)
     for key, start, end, lines in monthly(bank.camt, company.start, company.end):
         name = f"bank_camt053_{camt_iban}_{key[0]}-{key[1]:02d}.xml"

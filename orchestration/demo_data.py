@@ -21,11 +21,15 @@ partial payments; receipts paying several documents; and unapplied cash.
 from __future__ import annotations
 
 import csv
+import shutil
 import unicodedata
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from multiprocessing import get_context
 from pathlib import Path
 from random import Random
 
@@ -294,7 +298,7 @@ def fmt_timestamp(value: datetime) -> str:
 
 # --- the model --------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Client:
     seq: int
     client_id: str
@@ -327,7 +331,7 @@ class Client:
     certificates: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     seq: int
     kind: str  # invoice, credit_note, debit_note
@@ -370,14 +374,14 @@ class Document:
                 and not self.discount_offered and not self.in_dispute and not self.credit_notes)
 
 
-@dataclass
+@dataclass(slots=True)
 class Allocation:
     document: Document
     installment_no: int | None
     amount: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Receipt:
     seq: int
     client: Client
@@ -401,7 +405,7 @@ class Receipt:
         return prefix + numbers[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Withholding:
     document: Document
     amount: Decimal
@@ -414,8 +418,14 @@ class Withholding:
 class DemoCompany:
     """Builds the whole company in memory, then renders the export rows."""
 
-    def __init__(self, clients: int, years: int, seed: int, end_date: date):
+    def __init__(self, clients: int, years: int, seed: int, end_date: date,
+                 block: int = 0, blocks: int = 1, client_offset: int = 0):
         self.rng = Random(seed)
+        # One block of a company generated in blocks (see `generate`): its clients are
+        # numbered after `client_offset`, its tax id numbers are those = block (mod
+        # blocks) and its ids carry the block's number, so no two blocks share a key.
+        self.block, self.blocks, self.client_offset = block, blocks, client_offset
+        self.id_prefix = f"{block:02d}" if blocks > 1 else ""
         self.end = end_date
         self.start = years_before(end_date, years) + ONE_DAY
         self.n_clients = clients
@@ -424,6 +434,8 @@ class DemoCompany:
         self.receipts: list[Receipt] = []
         self.withholdings: list[Withholding] = []
         self.fx: list[tuple[date, dict[str, Decimal | None]]] = []
+        self._usd_days: list[date] = []  # each fx day and the USD rate known on it
+        self._usd_rates: list[Decimal] = []
         self._seq = 0
         self._used_names: set[str] = set()  # membership only, never iterated
         self._used_numbers: set[int] = set()
@@ -441,8 +453,9 @@ class DemoCompany:
         self.make_correcting_credit_notes()
         self.make_debit_notes()
         self.mark_reexports()
+        payable = self.payable_by_client()
         for client in self.clients:
-            self.collect_payments(client)
+            self.collect_payments(client, payable.get(client.seq, []))
         self.make_overpayments()
         self.make_unlinked_credit_notes()
         self.make_on_account_receipts()
@@ -470,14 +483,15 @@ class DemoCompany:
             currency = self.rng.choice(FX_CURRENCIES)
             missing += rates[currency] is not None
             rates[currency] = None
-
-    def usd_rate(self, day: date) -> Decimal:
         rate = self.fx[0][1]["USD"]
         for fx_day, rates in self.fx:
-            if fx_day > day:
-                break
             rate = rates["USD"] or rate
-        return rate
+            self._usd_days.append(fx_day)
+            self._usd_rates.append(rate)
+
+    def usd_rate(self, day: date) -> Decimal:
+        """The latest USD rate published on or before `day` (the first one before any)."""
+        return self._usd_rates[max(0, bisect_right(self._usd_days, day) - 1)]
 
     # -- clients -------------------------------------------------------------------------
 
@@ -489,7 +503,7 @@ class DemoCompany:
         top = rng.choice([i for i, country in enumerate(countries) if country == "ES"])
         for index, country in enumerate(countries):
             tier = "top" if index == top else rng.choices(TIER_NAMES, TIER_WEIGHTS)[0]
-            self.clients.append(self.make_client(index + 1, country, tier))
+            self.clients.append(self.make_client(self.client_offset + index + 1, country, tier))
         self.assign_profiles()
         self.assign_renames()
 
@@ -591,7 +605,7 @@ class DemoCompany:
     def unique_number(self, width: int) -> int:
         while True:
             number = self.rng.randint(10 ** (width - 1), 10 ** width - 1)
-            if number not in self._used_numbers:
+            if number not in self._used_numbers and number % self.blocks == self.block:
                 self._used_numbers.add(number)
                 return number
 
@@ -896,19 +910,24 @@ class DemoCompany:
 
     # -- payments ------------------------------------------------------------------------
 
-    def payable(self, client: Client) -> list[Document]:
-        return [d for d in self.documents if d.client is client and d.kind != "credit_note"
-                and d.status == "issued" and not d.in_dispute]
+    def payable_by_client(self) -> dict[int, list[Document]]:
+        """Each client's documents that get paid, in creation order, in one pass over all
+        of them: paying adds only credit notes, which are never in these lists."""
+        payable: dict[int, list[Document]] = {}
+        for d in self.documents:
+            if d.kind != "credit_note" and d.status == "issued" and not d.in_dispute:
+                payable.setdefault(d.client.seq, []).append(d)
+        return payable
 
     def pay_date(self, document: Document, due: date, delay: int) -> date:
         return roll_to_business_day(max(due + timedelta(days=delay), document.issue_date))
 
-    def collect_payments(self, client: Client) -> None:
+    def collect_payments(self, client: Client, payable: list[Document]) -> None:
         """Every receipt of one client; what would be paid after the end date stays open."""
         if client.profile == "never":
             return
         batch: list[tuple[date, Allocation]] = []  # for clients with a fixed payment day
-        for document in self.payable(client):
+        for document in payable:
             if (document.discount_offered and client.takes_discount
                     and self.take_discount(document)):
                 continue
@@ -1028,10 +1047,14 @@ class DemoCompany:
         eligible = [c for c in self.clients
                     if c.tier in ("medium", "large") and c.profile != "never"]
         middle = self.start + (self.end - self.start) / 2
-        for client in rng.sample(eligible, min(len(eligible), max(2, self.n_clients // 60))):
+        chosen = rng.sample(eligible, min(len(eligible), max(2, self.n_clients // 60)))
+        invoices: dict[int, list[Document]] = {client.seq: [] for client in chosen}
+        for d in self.invoices():
+            if d.client.seq in invoices and d.status == "issued":
+                invoices[d.client.seq].append(d)
+        for client in chosen:
             issue = rng.choice(business_days(middle, self.end))
-            revenue = sum((d.net for d in self.invoices() if d.client is client
-                           and d.issue_date < issue and d.status == "issued"), ZERO)
+            revenue = sum((d.net for d in invoices[client.seq] if d.issue_date < issue), ZERO)
             net = max(Decimal("10.00"), money(revenue * 2 / 100))
             tax = money(net * Decimal("0.21")) if client.country == "ES" else ZERO
             self.add_credit_note(client, None, issue, net, tax, ZERO)
@@ -1057,37 +1080,36 @@ class DemoCompany:
             prefix, width = series[document.kind]
             year = document.issue_date.year
             counters[prefix, year] = counters.get((prefix, year), 0) + 1
-            document.document_id = f"D{index:06d}"
-            document.number = f"{prefix}-{year}-{counters[prefix, year]:0{width}d}"
+            document.document_id = f"D{self.id_prefix}{index:06d}"
+            document.number = f"{prefix}-{year}-{self.id_prefix}{counters[prefix, year]:0{width}d}"
         by_date = sorted(self.receipts, key=lambda r: (r.date, r.seq))
         for index, receipt in enumerate(by_date, start=1):
-            receipt.receipt_id = f"R{index:06d}"
+            receipt.receipt_id = f"R{self.id_prefix}{index:06d}"
 
     # -- rows ----------------------------------------------------------------------------
 
-    def client_rows(self) -> list[list[str]]:
-        rows = []
+    # Rows are yielded, not listed: the files are written as they are rendered, so a large
+    # company never holds its exports twice (as objects and as text).
+
+    def client_rows(self) -> Iterator[list[str]]:
         for c in self.clients:
             row = [c.client_id, c.tax_id, c.legal_name, c.country, c.segment, c.salesperson,
                    c.branch, str(c.terms), fmt_money(c.credit_limit), c.currency, c.email,
                    c.phone, c.address, fmt_timestamp(c.created_at)]
-            rows.append(row)
+            yield row
             if c.renamed:
                 when, name, tax_id = c.renamed
-                rows.append(row[:1] + [tax_id, name] + row[3:10] + [company_email(name)]
-                            + row[11:13] + [fmt_timestamp(when)])
-        return rows
+                yield (row[:1] + [tax_id, name] + row[3:10] + [company_email(name)]
+                       + row[11:13] + [fmt_timestamp(when)])
 
-    def document_rows(self) -> list[list[str]]:
-        rows = []
+    def document_rows(self) -> Iterator[list[str]]:
         for document in sorted(self.documents, key=lambda d: d.document_id):
             final = self.document_row(document)
             for when, fields in document.earlier:
                 values = dict(zip(DOCUMENT_COLUMNS, final)) | fields
                 values["updated_at"] = fmt_timestamp(when)
-                rows.append([values[column] for column in DOCUMENT_COLUMNS])
-            rows.append(final)
-        return rows
+                yield [values[column] for column in DOCUMENT_COLUMNS]
+            yield final
 
     @staticmethod
     def document_row(d: Document) -> list[str]:
@@ -1102,58 +1124,81 @@ class DemoCompany:
             "true" if d.in_dispute else "false", d.dispute_reason,
         ]
 
-    def installment_rows(self) -> list[list[str]]:
-        return [[d.document_id, str(number), due.isoformat(), fmt_money(amount)]
+    def installment_rows(self) -> Iterator[list[str]]:
+        return ([d.document_id, str(number), due.isoformat(), fmt_money(amount)]
                 for d in sorted(self.documents, key=lambda d: d.document_id)
-                for number, (due, amount) in enumerate(d.installments, start=1)]
+                for number, (due, amount) in enumerate(d.installments, start=1))
 
     def sorted_receipts(self) -> list[Receipt]:
         return sorted(self.receipts, key=lambda r: r.receipt_id)
 
-    def receipt_rows(self) -> list[list[str]]:
-        return [[r.receipt_id, r.client.client_id, r.date.isoformat(), r.client.currency,
+    def receipt_rows(self) -> Iterator[list[str]]:
+        return ([r.receipt_id, r.client.client_id, r.date.isoformat(), r.client.currency,
                  fmt_money(r.amount), r.method, r.reference()]
-                for r in self.sorted_receipts()]
+                for r in self.sorted_receipts())
 
-    def allocation_rows(self) -> list[list[str]]:
-        return [[r.receipt_id, a.document.document_id,
+    def allocation_rows(self) -> Iterator[list[str]]:
+        return ([r.receipt_id, a.document.document_id,
                  "" if a.installment_no is None else str(a.installment_no), fmt_money(a.amount)]
-                for r in self.sorted_receipts() for a in r.allocations]
+                for r in self.sorted_receipts() for a in r.allocations)
 
-    def withholding_rows(self) -> list[list[str]]:
+    def withholding_rows(self) -> Iterator[list[str]]:
         ordered = sorted(self.withholdings, key=lambda w: (w.document.document_id, w.date))
-        return [[w.document.document_id, "IRPF", fmt_money(w.amount), w.certificate_number,
-                 w.date.isoformat()] for w in ordered]
+        return ([w.document.document_id, "IRPF", fmt_money(w.amount), w.certificate_number,
+                 w.date.isoformat()] for w in ordered)
 
-    def fx_rows(self) -> list[list[str]]:
+    def fx_rows(self) -> Iterator[list[str]]:
         # The ECB file lists the latest day first.
-        return [[day.isoformat()]
+        return ([day.isoformat()]
                 + ["N/A" if rates[c] is None else f"{rates[c]:.4f}" for c in FX_CURRENCIES]
-                for day, rates in reversed(self.fx)]
+                for day, rates in reversed(self.fx))
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> int:
+def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
+    count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
-    return len(rows)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+# Above this many clients a company is generated in independent blocks of at most this
+# many, in parallel processes: memory stays that of one block per process, whatever the
+# size (L, 100,000 clients, is ten blocks).
+BLOCK_CLIENTS = 10_000
+MAX_BLOCKS = 99  # block numbers are two digits in the ids
 
 
 def generate(out_dir: Path, clients: int = 300, years: int = 2, seed: int = 42,
-             end_date: date = date(2026, 10, 31)) -> dict[str, int]:
+             end_date: date = date(2026, 10, 31), workers: int = 2) -> dict[str, int]:
     """Write the demo company's exports into `out_dir`; return {file name: data rows}.
 
     Besides the seven CSV exports it writes the bank statements of the company's two EUR
     accounts, one file a month each (their counts are movements). The same arguments
     always give byte-identical files.
+
+    Up to BLOCK_CLIENTS clients the company is one, built in memory. A larger one is made
+    of blocks of at most BLOCK_CLIENTS clients, each a company of its own (its own seed,
+    top client, two bank accounts and id series: D<block><number>, F-<year>-<block>…),
+    generated by up to `workers` processes and appended block after block; the exchange
+    rates are the first block's. The bytes do not depend on `workers`.
     """
     if clients < 30 or years < 1:
         raise ValueError("the demo needs at least 30 clients and one year")
-    company = DemoCompany(clients, years, seed, end_date)
-    company.build()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in [*out_dir.glob("bank_n43_*.n43"), *out_dir.glob("bank_camt053_*.xml")]:
+        stale.unlink()  # a shorter period must not leave older months behind
+    if clients <= BLOCK_CLIENTS:
+        return write_company(DemoCompany(clients, years, seed, end_date), out_dir, seed)
+    return generate_in_blocks(out_dir, clients, years, seed, end_date, workers)
+
+
+def write_company(company: DemoCompany, out_dir: Path, seed: int, block: int = 0) -> dict[str, int]:
+    company.build()
     files = {
         "clients.csv": (CLIENT_COLUMNS, company.client_rows()),
         "documents.csv": (DOCUMENT_COLUMNS, company.document_rows()),
@@ -1166,7 +1211,46 @@ def generate(out_dir: Path, clients: int = 300, years: int = 2, seed: int = 42,
     counts = {name: write_csv(out_dir / name, header, rows)
               for name, (header, rows) in files.items()}
     # The bank statements of the company's two EUR accounts (orchestration/demo_bank.py).
-    for stale in [*out_dir.glob("bank_n43_*.n43"), *out_dir.glob("bank_camt053_*.xml")]:
-        stale.unlink()  # a shorter period must not leave older months behind
-    counts.update(write_bank_statements(company, out_dir, seed))
+    counts.update(write_bank_statements(company, out_dir, seed, block))
     return counts
+
+
+def generate_in_blocks(out_dir: Path, clients: int, years: int, seed: int, end_date: date,
+                       workers: int) -> dict[str, int]:
+    blocks = -(-clients // BLOCK_CLIENTS)
+    if blocks > MAX_BLOCKS:
+        raise ValueError(f"the demo has at most {MAX_BLOCKS * BLOCK_CLIENTS} clients")
+    sizes = [clients // blocks + (1 if block < clients % blocks else 0) for block in range(blocks)]
+    tasks = [(out_dir / f".block-{block:02d}", sizes[block], years, seed * 1_000 + block,
+              end_date, block, blocks, sum(sizes[:block])) for block in range(blocks)]
+    # Forked workers: a block needs nothing from the parent but its task.
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork")) as pool:
+        block_counts = list(pool.map(_write_block, tasks))
+    counts: dict[str, int] = {}
+    for name in ("clients.csv", "documents.csv", "installments.csv", "receipts.csv",
+                 "allocations.csv", "withholdings.csv", "fx_rates.csv"):
+        parts = [task[0] / name for task in tasks]
+        if name == "fx_rates.csv":
+            parts = parts[:1]  # one market: the first block's rates
+        with (out_dir / name).open("wb") as whole:
+            for index, part in enumerate(parts):
+                with part.open("rb") as lines:
+                    header = lines.readline()
+                    if index == 0:
+                        whole.write(header)
+                    shutil.copyfileobj(lines, whole)
+        counts[name] = sum(block[name] for block in block_counts[:len(parts)])
+    for (folder, *_), block in zip(tasks, block_counts):
+        for name, rows in block.items():
+            if name.startswith("bank_"):
+                (folder / name).replace(out_dir / name)
+                counts[name] = rows
+        shutil.rmtree(folder)
+    return counts
+
+
+def _write_block(task: tuple) -> dict[str, int]:
+    folder, clients, years, seed, end_date, block, blocks, offset = task
+    folder.mkdir(parents=True, exist_ok=True)
+    company = DemoCompany(clients, years, seed, end_date, block, blocks, offset)
+    return write_company(company, folder, seed, block)

@@ -33,7 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         settings = self.settings()
         settings.make_dirs()
-        conn = duckdb.connect(str(settings.build_db))
+        conn = duckdb.connect(str(settings.build_db), config=settings.duckdb_config())
         try:
             yield conn
         finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import demo_data
 from orchestration.demo_data import generate
 
 END = date(2026, 10, 31)
@@ -136,6 +137,16 @@ def full(tmp_path_factory) -> tuple[Export, dict[str, int]]:
     folder = tmp_path_factory.mktemp("full")
     counts = generate(folder)
     return load(folder), counts
+
+
+@pytest.fixture(scope="module")
+def blocks(tmp_path_factory) -> Export:
+    """A company above BLOCK_CLIENTS, lowered to 40: 100 clients in three blocks (34, 33, 33)."""
+    folder = tmp_path_factory.mktemp("blocks")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_data, "BLOCK_CLIENTS", 40)
+        generate(folder, clients=100, years=1, seed=7, workers=2)
+    return load(folder)
 
 
 @pytest.fixture(params=["small", "full"])
@@ -557,3 +568,42 @@ def usd_rates(export: Export) -> list[tuple[date, Decimal]]:
 def rate_on(rates: list[tuple[date, Decimal]], when: date) -> Decimal:
     earlier = [rate for rate_day, rate in rates if rate_day <= when]
     return earlier[-1] if earlier else rates[0][1]
+
+
+# --- a company generated in blocks (above BLOCK_CLIENTS) ----------------------------------
+
+def test_a_company_in_blocks_shares_no_key_between_blocks(blocks):
+    """Three blocks of 34, 33 and 33 clients: 100 clients C0001..C0100, and every key
+    (tax id, document id and number, receipt id) belongs to one block's company only."""
+    assert sorted({c["client_id"] for c in blocks.clients}) == [f"C{n:04d}" for n in range(1, 101)]
+    owners = defaultdict(set)
+    for client in blocks.clients:
+        owners[client["tax_id"]].add(client["client_id"])
+    assert all(len(clients) == 1 for clients in owners.values())
+    assert unique([d["number"] for d in blocks.documents.values()])
+    assert {d["document_id"][1:3] for d in blocks.documents.values()} == {"00", "01", "02"}
+    assert {r[1:3] for r in blocks.receipts} == {"00", "01", "02"}
+    assert len(blocks.receipts) == sum(1 for _ in (blocks.folder / "receipts.csv").open()) - 1
+
+
+def test_a_company_in_blocks_keeps_the_export_contract(blocks):
+    test_every_reference_exists(blocks)
+    test_tax_ids_have_valid_check_characters(blocks)
+    test_fx_rates_follow_the_ecb_layout(blocks)
+    test_instalments_sum_to_the_document_total(blocks)
+    test_receipts_are_not_over_allocated(blocks)
+
+
+def test_each_block_has_its_own_two_bank_accounts(blocks):
+    accounts = {path.name.split("_")[2] for path in blocks.folder.glob("bank_*")}
+    assert len(accounts) == 6
+    assert not list(blocks.folder.glob(".block-*"))  # the blocks' folders are gone
+
+
+def test_a_company_in_blocks_has_the_same_bytes_with_one_worker(blocks, tmp_path, monkeypatch):
+    monkeypatch.setattr(demo_data, "BLOCK_CLIENTS", 40)
+    generate(tmp_path, clients=100, years=1, seed=7, workers=1)
+    names = sorted(path.name for path in blocks.folder.iterdir())
+    assert names == sorted(path.name for path in tmp_path.iterdir())
+    for name in names:
+        assert (blocks.folder / name).read_bytes() == (tmp_path / name).read_bytes(), name

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,7 +67,18 @@ def publish_demo(home: Path) -> None:
     print(f"demo refreshed in {time.perf_counter() - started:.0f} s")
 
 
-def bench(home: Path, runs: int) -> None:
+@dataclass(frozen=True)
+class PageTimes:
+    name: str
+    queries: int
+    median_ms: float
+    p95_ms: float
+    slowest: str  # the slowest query and its median ms
+    skipped: tuple[str, ...] = ()  # queries with a parameter that has no typical value
+
+
+def bench(home: Path, runs: int) -> list[PageTimes]:
+    """Prints each page's figures and returns them (tests/benchmarks/bench.py writes them)."""
     os.environ["CARTERA_HOME"] = str(home)
     os.environ.pop("CARTERA_PUBLISHED_DB", None)
     from dashboards import db
@@ -100,10 +112,13 @@ def bench(home: Path, runs: int) -> None:
         "dimension_value": "all",
         "schema": "raw",
         "table": "file_registry",
+        "period_type": "trailing_12_months",
+        "period_end": as_of,
     }
     print(f"{runs} loads per page on {path} (as of {as_of}, client {client_id}); "
           f"target {TARGET_MS} ms per page")
     print(f"{'page':<20}{'queries':>8}{'median ms':>11}{'p95 ms':>9}  slowest query (median ms)")
+    results = []
     for name, functions in pages():
         calls, skipped = [], []
         for function_name, function in functions:
@@ -124,10 +139,13 @@ def bench(home: Path, runs: int) -> None:
         slowest_text = (
             f"{slowest[0]} ({statistics.median(slowest[1]) * 1000:.1f})" if slowest else "-"
         )
-        print(f"{name:<20}{len(calls):>8}{statistics.median(loads) * 1000:>11.1f}"
-              f"{percentile(loads, 95) * 1000:>9.1f}  {slowest_text}")
+        page = PageTimes(name, len(calls), statistics.median(loads) * 1000,
+                         percentile(loads, 95) * 1000, slowest_text, tuple(skipped))
+        results.append(page)
+        print(f"{name:<20}{page.queries:>8}{page.median_ms:>11.1f}{page.p95_ms:>9.1f}  {slowest_text}")
         if skipped:
             print(f"{'':<20}  not measured (no typical value for a parameter): {', '.join(skipped)}")
+    return results
 
 
 def pages():
