@@ -154,3 +154,18 @@ def test_a_viewer_cannot_record_a_decision_even_through_the_code(store):
     with pytest.raises(PermissionDenied):
         record_decision(store, viewer, "C0001", "keep", None, None, "intento", None, date(2026, 11, 5))
     assert decisions_of_client(store, "C0001") == []
+
+
+def test_the_queue_sorts_by_exposure_and_keeps_the_branch_of_the_sidebar(demo, store):
+    branch = marts(demo, "select branch from marts.credit_limits where is_review_due group by branch "
+                         "order by count(*) desc, branch limit 1")["branch"][0]
+    app = open_committee(store, "comite", "en", branch=branch)
+    app.segmented_control(key="committee_order").set_value("exposure").run()
+    assert not app.exception, app.exception
+
+    expected = marts(demo, """
+        select client_id from marts.credit_limits where is_review_due and branch = ?
+        order by exposure_amount desc, client_id""", [branch])
+    queue = table(app, "Reasons")
+    assert list(queue["Code"]) == list(expected["client_id"])
+    assert set(queue["Branch"]) == {branch}
