@@ -48,6 +48,20 @@ def error_message(code: str, language: str) -> str:
     return translate(language, "committee.error", message=detail)
 
 
+def typed_amount(text: str) -> str | None:
+    """An amount as typed in either locale, as decimal text for the store: '12.345,67' and
+    '12,345.67' are 12345.67; the last separator is the decimal one, unless exactly three
+    digits follow it ('1.000', '1,000': a thousands group, since money has no third
+    decimal). None when nothing was typed; anything else is left for the store to refuse."""
+    text = "".join(text.split())
+    if not text:
+        return None
+    last = max(text.rfind(","), text.rfind("."))
+    if last == -1 or len(text) - last - 1 == 3:
+        return text.replace(",", "").replace(".", "")
+    return text[:last].replace(",", "").replace(".", "") + "." + text[last + 1:]
+
+
 def review_reasons(row: Mapping, currency: str, language: str) -> list[str]:
     """One sentence per code of `review_reasons`, in the mart's order."""
     codes = [code.strip() for code in (row["review_reasons"] or "").split(",") if code.strip()]

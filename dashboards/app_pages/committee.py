@@ -51,19 +51,6 @@ def money(amount, currency_code: str) -> str:
     return "—" if amount is None else formatting.money(amount, currency_code, language)
 
 
-def new_limit_text(text: str) -> str | None:
-    """The amount typed, as decimal text for the store: '12.000,50' and '12,000.50' are
-    both 12000.50 (the last separator is the decimal one); empty is no amount."""
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return None
-    decimal_at = max(text.rfind(","), text.rfind("."))
-    if decimal_at == -1:
-        return text
-    whole = text[:decimal_at].replace(",", "").replace(".", "")
-    return f"{whole}.{text[decimal_at + 1:]}"
-
-
 store_latest = latest_decisions(store())
 
 # ------------------------------------------------------------------ meeting pack
@@ -271,7 +258,7 @@ if submitted:
             raise AppStateError("not_signed_in", "no user signed in")
         decision = record_decision(
             store(), user, client_id, action,
-            new_limit_text(typed_limit),
+            credit_texts.typed_amount(typed_limit),
             limit_currency if action in LIMIT_ACTIONS else None,
             reason, next_review, meeting_date,
         )

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from dashboards import credit_texts
 
 NB = "\u00a0"
@@ -78,3 +80,13 @@ def test_a_refusal_is_one_readable_line():
     assert credit_texts.error_message("not_allowed", "en") == (
         "Not recorded: your user may not record committee decisions."
     )
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("12.345,67", "12345.67"), ("12,345.67", "12345.67"), ("12345,5", "12345.5"), ("12345.50", "12345.50"),
+    # Three digits after the only separator: a thousands group in either language, never cents.
+    ("1.000", "1000"), ("1,000", "1000"), ("1.000.000", "1000000"),
+    (" 2 500 ", "2500"), ("", None), ("   ", None), ("abc", "abc"),
+])
+def test_a_typed_limit_reads_in_either_locale(typed, amount):
+    assert credit_texts.typed_amount(typed) == amount
