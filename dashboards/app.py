@@ -1,16 +1,18 @@
 """Entrypoint of the dashboards: `streamlit run dashboards/app.py` from the repository root.
 
-The frame every page shares: page config, the navigation (by section, the pages of the
-user's role), the sidebar (language, as-of date, filters), the URL that mirrors them. It
-opens the published database once per script run, before the page reads it, and hands the
-page a `Selection` (see FRAME.md of the dashboards branch and `selection.current()`).
+The frame every page shares: page config, the login (login.py: until a user has signed in
+only the language switch and the form are drawn, and the warehouse is not opened), the
+navigation (by section, the pages of the user's role), the sidebar (language, account,
+as-of date, filters), the URL that mirrors them. It opens the published database once per
+script run, before the page reads it, and hands the page a `Selection` (see FRAME.md of the
+dashboards branch and `selection.current()`).
 """
 
 import streamlit as st
 
-from dashboards import db, url_state
+from dashboards import db, login, url_state
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, t, translate
-from dashboards.navigation import DEFAULT_ROLE, pages_for
+from dashboards.navigation import every_page, pages_for
 from dashboards.queries import frame
 from dashboards.selection import Selection, pinned
 
@@ -42,7 +44,16 @@ st.sidebar.radio(
     horizontal=True,
 )
 
-page = st.navigation(pages_for(DEFAULT_ROLE))
+user = login.signed_in_user()
+if user is None:
+    # Every page registered but hidden and not run: the address a link opened is kept
+    # through the sign-in.
+    st.navigation(every_page(), position="hidden")
+    login.login_form()
+    st.stop()
+
+page = st.navigation(pages_for(user.role))
+login.account_sidebar(user)
 
 database = db.open_published()
 published_as_of = frame.published_as_of(database) if database is not None else None

@@ -1,8 +1,9 @@
 """The pages, in sections, and which of them a role sees.
 
 Every page is listed here once with the roles that may open it; the entrypoint asks for
-the pages of the signed-in user's role. Until login exists (the committee issue), everyone
-is a viewer and every page is open to every role.
+the pages of the signed-in user's role: a page a role may not open is not in its
+navigation, and Streamlit answers its URL with the default page. Before login every page is
+registered, hidden and not run, so that the address a link opens survives the sign-in.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,7 @@ import streamlit as st
 from dashboards.i18n import t
 from dashboards.url_state import CLIENT_PAGE
 
-ROLES = ("viewer", "committee", "admin")
-DEFAULT_ROLE = "viewer"
+from dashboards.app_state import ROLES
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,8 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
     return {
         section: [spec.page() for spec in specs] for section, specs in specs_for(role).items()
     }
+
+
+def every_page() -> list[st.Page]:
+    """Every page, whatever the role: the hidden navigation drawn before login."""
+    return [spec.page() for specs in sections().values() for spec in specs]

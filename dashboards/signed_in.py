@@ -9,6 +9,9 @@ import streamlit as st
 from dashboards.app_state import Store, User, open_store
 
 SESSION_USER_KEY = "signed_in_user"
+LAST_ACTIVITY_KEY = "signed_in_last_activity"
+"""When the signed-in user last ran the app (the store's clock): login.py signs out a
+session idle longer than the store's `session_idle`."""
 
 
 @st.cache_resource
@@ -18,4 +21,7 @@ def store() -> Store:
 
 
 def current_user() -> User | None:
+    """The signed-in user, as the entrypoint re-read it from the store at the start of this
+    run (None before login). Pages that write pass it to the store's functions, which check
+    the role again themselves."""
     return st.session_state.get(SESSION_USER_KEY)

@@ -110,6 +110,7 @@ def _set_home(home: Path | None) -> None:
 
 def _refresh(args: argparse.Namespace) -> int:
     _set_home(args.home)
+    _migrate_app_store()
     if args.as_of is not None:
         os.environ["CARTERA_AS_OF_DATE"] = args.as_of.isoformat()
     from orchestration.refresh import run_refresh
@@ -126,6 +127,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     _set_home(args.home)
+    _migrate_app_store()
     app = Path(dashboards.__file__).resolve().parent / "app.py"
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -173,7 +175,7 @@ def _add_app_state_commands(commands: argparse._SubParsersAction) -> None:
     home = argparse.ArgumentParser(add_help=False)
     home.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
 
-    users = commands.add_parser("users", help="dashboard users: add, list, disable, set-password")
+    users = commands.add_parser("users", help="dashboard users: add, list, disable, enable, set-role, set-password")
     actions = users.add_subparsers(dest="users_command", required=True)
     add = actions.add_parser("add", parents=[home], help="add a user (the password is asked)")
     add.add_argument("name")
@@ -184,6 +186,13 @@ def _add_app_state_commands(commands: argparse._SubParsersAction) -> None:
     disable = actions.add_parser("disable", parents=[home], help="disable a user: no more logins")
     disable.add_argument("name")
     disable.set_defaults(handler=_users_disable)
+    enable = actions.add_parser("enable", parents=[home], help="enable a disabled user again")
+    enable.add_argument("name")
+    enable.set_defaults(handler=_users_enable)
+    set_role = actions.add_parser("set-role", parents=[home], help="give a user another role")
+    set_role.add_argument("name")
+    set_role.add_argument("role", help="viewer, committee or admin")
+    set_role.set_defaults(handler=_users_set_role)
     set_password = actions.add_parser("set-password", parents=[home], help="set a user's password (asked)")
     set_password.add_argument("name")
     set_password.set_defaults(handler=_users_set_password)
@@ -199,6 +208,15 @@ def _open_app_store(args: argparse.Namespace):
     from dashboards.app_state import open_store
 
     return open_store()
+
+
+def _migrate_app_store() -> None:
+    """`cartera refresh` and `serve` bring the store's schema up to date on start (the
+    refresh reads its decisions, the dashboards write them), so a new version of cartera
+    never meets an old store; a home without one gets an empty one."""
+    from dashboards.app_state import open_store
+
+    open_store().close()
 
 
 def _read_password(name: str) -> str | None:
@@ -261,6 +279,32 @@ def _users_disable(args: argparse.Namespace) -> int:
         return 0
 
     return _store_command(disable)
+
+
+def _users_enable(args: argparse.Namespace) -> int:
+    from dashboards.app_state import enable_user, shell_actor
+
+    store = _open_app_store(args)
+
+    def enable() -> int:
+        enable_user(store, args.name, actor=shell_actor())
+        print(f"user {args.name} enabled")
+        return 0
+
+    return _store_command(enable)
+
+
+def _users_set_role(args: argparse.Namespace) -> int:
+    from dashboards.app_state import set_role, shell_actor
+
+    store = _open_app_store(args)
+
+    def change() -> int:
+        user = set_role(store, args.name, args.role, actor=shell_actor())
+        print(f"user {user.name} is now {user.role}")
+        return 0
+
+    return _store_command(change)
 
 
 def _users_set_password(args: argparse.Namespace) -> int:

@@ -42,9 +42,11 @@ from dashboards.app_state.users import (
     User,
     add_user,
     disable_user,
+    enable_user,
     get_user,
     list_users,
     set_password,
+    set_role,
     shell_actor,
 )
 
@@ -52,7 +54,7 @@ __all__ = [
     "ACTIONS", "DISABLED", "LIMIT_ACTIONS", "LOCKED", "MANAGE_USERS", "OK", "PERMISSIONS", "READ",
     "RECORD_DECISION", "ROLES", "WRONG_CREDENTIALS", "AppStateError", "AuditEntry", "ChainReport", "Decision",
     "InvalidInput", "LoginResult", "PermissionDenied", "Store", "StoreSettings", "User", "add_user",
-    "audit_entries", "authenticate", "decisions_of_client", "default_url", "disable_user", "get_user",
+    "audit_entries", "authenticate", "decisions_of_client", "default_url", "disable_user", "enable_user", "get_user",
     "latest_decisions", "list_users", "load_store_settings", "open_store", "record_decision", "session_expired",
-    "set_password", "shell_actor", "verify_store",
+    "set_password", "set_role", "shell_actor", "verify_store",
 ]

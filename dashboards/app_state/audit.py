@@ -30,6 +30,8 @@ GENESIS_HASH = "0" * 64
 # What an audit row records (`action`).
 USER_CREATED = "user_created"
 USER_DISABLED = "user_disabled"
+USER_ENABLED = "user_enabled"
+ROLE_SET = "role_set"
 PASSWORD_SET = "password_set"
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"

@@ -90,6 +90,38 @@ def disable_user(store: Store, name: str, *, actor: str) -> User:
         return user_from_row(_row(conn, name))
 
 
+def enable_user(store: Store, name: str, *, actor: str) -> User:
+    """Lets a disabled user log in again (with the password it had)."""
+    name = normalise_name(name)
+    now = store.now()
+    with store.write() as conn:
+        require_permission(conn, actor, MANAGE_USERS)
+        before = _existing(conn, name)
+        conn.execute(sa.update(users).where(users.c.name == name).values(is_active=True, updated_at=now))
+        audit.append(
+            conn, now, actor, audit.USER_ENABLED, "user", name,
+            previous_value={"is_active": before.is_active}, new_value={"is_active": True},
+        )
+        return user_from_row(_row(conn, name))
+
+
+def set_role(store: Store, name: str, role: str, *, actor: str) -> User:
+    """Gives `name` another role; a signed-in session gets it at its next click (the pages
+    read the user from the store on every run)."""
+    name = normalise_name(name)
+    _valid_role(role)
+    now = store.now()
+    with store.write() as conn:
+        require_permission(conn, actor, MANAGE_USERS)
+        before = _existing(conn, name)
+        conn.execute(sa.update(users).where(users.c.name == name).values(role=role, updated_at=now))
+        audit.append(
+            conn, now, actor, audit.ROLE_SET, "user", name,
+            previous_value={"role": before.role}, new_value={"role": role},
+        )
+        return user_from_row(_row(conn, name))
+
+
 def set_password(store: Store, name: str, password: str, *, actor: str) -> User:
     name = normalise_name(name)
     password_hash = _hasher(store.settings).hash(_valid_password(password))

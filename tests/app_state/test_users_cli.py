@@ -1,4 +1,4 @@
-"""`cartera users add|list|disable|set-password` and the password read from stdin when it
+"""`cartera users add|list|disable|enable|set-role|set-password` and the password read from stdin when it
 is not a terminal (as `make demo` and scripts give it); never from the command line."""
 
 import io
@@ -54,6 +54,21 @@ def test_add_list_disable_set_password(cli):
     actors = {entry.actor for entry in audit_entries(store) if entry.action in ("user_created", "password_set", "user_disabled")}
     assert len(actors) == 1 and actors.pop().startswith("shell:")
     store.close()
+
+
+def test_enable_and_set_role(cli):
+    assert cli("users", "add", "demo", "--role", "viewer", stdin="demo\n")[0] == 0
+    assert cli("users", "disable", "demo")[0] == 0
+    assert cli("users", "enable", "demo")[:2] == (0, "user demo enabled\n")
+    assert cli("users", "set-role", "demo", "committee")[:2] == (0, "user demo is now committee\n")
+    assert cli("users", "list")[1] == "demo\tcommittee\tactive\n"
+    store = _store()
+    assert authenticate(store, "demo", "demo", None).user.role == "committee"
+    role_rows = [(entry.previous_value, entry.new_value) for entry in audit_entries(store) if entry.action == "role_set"]
+    store.close()
+    assert role_rows == [({"role": "viewer"}, {"role": "committee"})]
+    assert cli("users", "set-role", "demo", "boss")[::2] == (1, "cartera: role 'boss': one of viewer, committee, admin\n")
+    assert cli("users", "enable", "nadie")[::2] == (1, "cartera: no user nadie\n")
 
 
 def test_refusals_exit_non_zero_with_the_reason(cli):

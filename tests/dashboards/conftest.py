@@ -1,10 +1,12 @@
-"""Fixtures of the dashboards tests: a published warehouse in CARTERA_HOME, fresh caches."""
+"""Fixtures of the dashboards tests: a published warehouse in CARTERA_HOME, fresh caches, a
+store of test users to sign in with."""
 
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from apptest import add_test_users
 from published_warehouse import write_published_db
 
 
@@ -31,3 +33,19 @@ def demo(demo_home, monkeypatch) -> Path:
     monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
     monkeypatch.setenv("CARTERA_HOME", str(demo_home))
     return demo_home
+
+
+@pytest.fixture(scope="session")
+def test_users_store(tmp_path_factory) -> str:
+    """The URL of an app-state store holding apptest.TEST_USERS, shared by the session."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('app_state') / 'app.sqlite'}"
+    add_test_users(url)
+    return url
+
+
+@pytest.fixture(autouse=True)
+def signed_in_store(test_users_store, monkeypatch) -> str:
+    """Every AppTest signs in against the session's store of test users (a test that needs
+    a store of its own, e.g. to lock a user out, points CARTERA_APP_DB_URL elsewhere)."""
+    monkeypatch.setenv("CARTERA_APP_DB_URL", test_users_store)
+    return test_users_store

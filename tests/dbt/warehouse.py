@@ -25,7 +25,7 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
     decisions of home's app-state store (app.sqlite, if any) into home's build database and runs `dbt build` (optionally `--select`); returns the build
     database. Fails with dbt's output.
     CARTERA_* variables of the environment are ignored: the home given is the home used."""
-    settings = Settings(home=home, inbox=home / "inbox", quarantine=home / "quarantine")
+    settings = warehouse_settings(home)
     settings.make_dirs()
     for path in sorted(inbox.iterdir()):
         shutil.copy(path, settings.inbox)
@@ -48,6 +48,10 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-6000:]
     return settings.build_db
+
+
+def warehouse_settings(home: Path) -> Settings:
+    return Settings(home=home, inbox=home / "inbox", quarantine=home / "quarantine")
 
 
 def dbt_manifest(build_database: Path) -> Path:

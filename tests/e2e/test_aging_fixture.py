@@ -152,17 +152,19 @@ def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refre
     ]
 
 
-def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch):
+def test_overview_dashboard_reads_the_published_warehouse(home, monkeypatch, tmp_path):
     """The four cards: total receivable 1,134.00 + 950.00 = 2,084.00; overdue 529.00 +
     950.00 = 1,479.00; share 1,479.00 / 2,084.00 = 70.97 % -> 71,0 %; unapplied cash 300.00.
     (The collection KPIs beside them are tested on the demo in tests/dashboards.)"""
-    from streamlit.testing.v1 import AppTest
+    from tests.dashboards.apptest import add_test_users, run_app
 
     monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
     monkeypatch.setenv("CARTERA_HOME", str(home))
-    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py"), default_timeout=60).run()
+    store_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("CARTERA_APP_DB_URL", store_url)
+    add_test_users(store_url)
+    app = run_app()
 
-    assert not app.exception
     nbsp = "\u00a0"
     cards = {"Total a cobrar", "Vencido", "Porcentaje vencido", "Cobros sin aplicar"}
     assert {metric.label: metric.value for metric in app.metric if metric.label in cards} == {
