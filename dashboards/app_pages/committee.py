@@ -6,16 +6,16 @@ invoicing system; the meeting pack as PDF and Excel.
 Decisions are read from and written to the app-state store (dashboards.signed_in), so a
 new one shows here and in the client file at once; the warehouse's credit_limits takes it
 as the client's limit at the next refresh. Client names and the committee's words are
-shown as text (st.text, dataframes, escaped headings), never as markdown or HTML."""
+shown as text (st.text, dataframes, plain_text.literal in headings), never as markdown
+or HTML."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import credit_texts, formatting, freshness, meeting_pack, selection
+from dashboards import credit_texts, formatting, freshness, meeting_pack, plain_text, selection
 from dashboards.app_state import (
     ACTIONS,
     LIMIT_ACTIONS,
@@ -39,12 +39,6 @@ as_of_text = chosen.published_as_of.isoformat()
 
 st.title(t("committee.title"))
 freshness.show_line()
-
-
-def escaped(text: str) -> str:
-    """`text` with every ASCII punctuation mark backslash-escaped: markdown shows it as
-    typed (no link, no emphasis, no HTML)."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def money(amount, currency_code: str) -> str:
@@ -149,7 +143,7 @@ if card.empty:
 row = card.iloc[0].to_dict()
 
 with st.container(key="committee_card"):
-    st.subheader(escaped(t("committee.card", name=row["client_name"])))
+    st.subheader(t("committee.card", name=plain_text.literal(row["client_name"])))
     exposure_column, limit_column, utilisation_column, breach_column = st.columns(4)
     exposure_column.metric(t("committee.exposure"), money(row["exposure_amount"], currency))
     limit_column.metric(

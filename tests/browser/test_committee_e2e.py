@@ -89,9 +89,9 @@ def sign_in(page: Page, base_url: str, language: str, **params: str) -> None:
     """The login page, then the committee page as comite, with the URL's `params`."""
     query = urlencode(({"lang": "en"} if language == "en" else {}) | params)
     page.goto(f"{base_url}/committee" + (f"?{query}" if query else ""))
-    page.get_by_label(re.compile("Usuario|User")).fill("comite")
-    page.get_by_label(re.compile("Contraseña|Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Entrar|Sign in")).click()
+    page.get_by_role("textbox", name=re.compile("^(Usuario|User name)$")).fill("comite")
+    page.locator('input[type="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Entrar|Sign in)$")).click()
     wait_for_heading(page, HEADINGS[language])
 
 

@@ -4,18 +4,18 @@ is one readable line, a viewer cannot record one even by calling the store direc
 client names and the committee's words are shown as text. Each test has its own store
 (CARTERA_APP_DB_URL in its tmp_path), so no test sees another's writes."""
 
+import shutil
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import pytest
 
-from apptest import displayed_frame, marts, metrics, open_page, run_app
-from dashboards import credit_texts, formatting
-from dashboards.app_state import PermissionDenied, add_user, decisions_of_client, get_user, open_store, record_decision
-from dashboards.app_state.settings import load_store_settings
+from apptest import CHEAP_ARGON2, add_test_users, displayed_frame, marts, metrics, open_page
+from dashboards import credit_texts, formatting, plain_text
+from dashboards.app_state import PermissionDenied, decisions_of_client, get_user, open_store, record_decision
+from dashboards.app_state.settings import StoreSettings
 from dashboards.navigation import specs_for
-from dashboards.signed_in import SESSION_USER_KEY
-from tests.app_state.conftest import CHEAP_ARGON2_ENV, SHELL
 
 PAGE = "app_pages/committee.py"
 # A reason a committee member might paste: it must show as typed, not as HTML or a link.
@@ -24,34 +24,19 @@ HOSTILE = "<script>alert(1)</script> **[x](javascript:alert(1))**"
 
 @pytest.fixture
 def store(demo, tmp_path, monkeypatch):
-    """The demo warehouse and a store of this test's own with comite (committee) and demo
-    (viewer)."""
-    monkeypatch.setenv("CARTERA_APP_DB_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
-    for name, value in CHEAP_ARGON2_ENV.items():
-        monkeypatch.setenv(name, value)
-    store = open_store(settings=load_store_settings())
-    add_user(store, "comite", "committee", "comite-secret", actor=SHELL)
-    add_user(store, "demo", "viewer", "demo-secret", actor=SHELL)
+    """The demo warehouse and a store of this test's own with the test users (comite is
+    the committee's, demo a viewer)."""
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    add_test_users(url)
+    monkeypatch.setenv("CARTERA_APP_DB_URL", url)
+    store = open_store(settings=StoreSettings(url=url, **CHEAP_ARGON2))
     yield store
     store.close()
 
 
-def open_committee(store, user_name: str, language: str = "es", **query_params):
-    """The committee page with `user_name` signed in.
-
-    Until the login lands, the user is put in the session the way the login will, and the
-    navigation is the committee's (app.py asks navigation for DEFAULT_ROLE's pages)."""
-    app = run_app(({"lang": language} if language != "es" else {}) | query_params)
-    app.session_state[SESSION_USER_KEY] = get_user(store, user_name)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-@pytest.fixture(autouse=True)
-def committee_navigation(monkeypatch):
-    # The entrypoint shows DEFAULT_ROLE's navigation until it asks the signed-in user's role.
-    monkeypatch.setattr("dashboards.navigation.DEFAULT_ROLE", "committee")
+def open_committee(language: str = "es", **query_params):
+    """The committee page, signed in through the login form as comite."""
+    return open_page(PAGE, language, role="committee", **query_params)
 
 
 def table(app, header: str):
@@ -80,7 +65,7 @@ def test_only_committee_and_admin_have_the_page():
 
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_the_card_shows_the_marts_figures_and_the_queue_its_clients(demo, store, language):
-    app = open_committee(store, "comite", language)
+    app = open_committee(language)
     client_id = app.selectbox(key="committee_client").value
     row = marts(demo, """
         select limits.*, coalesce(aging.overdue_amount, 0) as overdue_amount
@@ -106,7 +91,7 @@ def test_the_card_shows_the_marts_figures_and_the_queue_its_clients(demo, store,
 
 
 def test_a_committee_member_records_a_decision_and_sees_it_in_the_queue_and_the_client_file(demo, store):
-    app = open_committee(store, "comite")
+    app = open_committee()
     client_id = app.selectbox(key="committee_client").value
     app.selectbox(key="committee_action").set_value("raise")
     app.text_input(key="committee_new_limit").set_value("12.345,67")
@@ -137,7 +122,7 @@ def test_a_committee_member_records_a_decision_and_sees_it_in_the_queue_and_the_
 
 
 def test_a_refusal_is_one_readable_line(store):
-    app = open_committee(store, "comite", "en")
+    app = open_committee("en")
     app.selectbox(key="committee_action").set_value("raise")
     app.text_area(key="committee_reason").set_value("more volume")
     app.button(key="FormSubmitter:committee_decision-Record decision").click().run()
@@ -147,10 +132,9 @@ def test_a_refusal_is_one_readable_line(store):
 
 
 def test_a_viewer_cannot_record_a_decision_even_through_the_code(store):
+    """The page is not in a viewer's navigation; the store refuses the write itself."""
     viewer = get_user(store, "demo")
-    app = open_committee(store, "demo")
-    assert app.button(key="FormSubmitter:committee_decision-Registrar decisión").disabled
-
+    assert viewer.role == "viewer"
     with pytest.raises(PermissionDenied):
         record_decision(store, viewer, "C0001", "keep", None, None, "intento", None, date(2026, 11, 5))
     assert decisions_of_client(store, "C0001") == []
@@ -159,7 +143,7 @@ def test_a_viewer_cannot_record_a_decision_even_through_the_code(store):
 def test_the_queue_sorts_by_exposure_and_keeps_the_branch_of_the_sidebar(demo, store):
     branch = marts(demo, "select branch from marts.credit_limits where is_review_due group by branch "
                          "order by count(*) desc, branch limit 1")["branch"][0]
-    app = open_committee(store, "comite", "en", branch=branch)
+    app = open_committee("en", branch=branch)
     app.segmented_control(key="committee_order").set_value("exposure").run()
     assert not app.exception, app.exception
 
@@ -169,3 +153,28 @@ def test_the_queue_sorts_by_exposure_and_keeps_the_branch_of_the_sidebar(demo, s
     queue = table(app, "Reasons")
     assert list(queue["Code"]) == list(expected["client_id"])
     assert set(queue["Branch"]) == {branch}
+
+
+HOSTILE_NAME = "<script>alert(1)</script> **[x](javascript:alert(1))**"
+
+
+def test_a_hostile_client_name_is_shown_as_text(demo, store, tmp_path, monkeypatch):
+    """The most urgent client renamed in a copy of the published warehouse: the queue shows
+    the name as typed, the card's heading escapes it (plain_text), no markdown carries it."""
+    home = tmp_path / "hostile"
+    home.mkdir()
+    shutil.copy(demo / "cartera.duckdb", home / "cartera.duckdb")
+    with duckdb.connect(str(home / "cartera.duckdb")) as connection:
+        client_id = connection.execute("""
+            select client_id from marts.credit_limits where is_review_due
+            order by is_in_breach desc, days_in_breach desc nulls last, exposure_amount desc limit 1""").fetchone()[0]
+        connection.execute("update marts.credit_limits set client_name = ? where client_id = ?", [HOSTILE_NAME, client_id])
+    monkeypatch.setenv("CARTERA_HOME", str(home))
+
+    app = open_committee("en")
+
+    assert app.selectbox(key="committee_client").value == client_id
+    assert HOSTILE_NAME in list(table(app, "Reasons")["Client"])
+    assert app.selectbox(key="committee_client").options[0] == f"{HOSTILE_NAME} ({client_id})"
+    assert [header.value for header in app.subheader if "alert" in header.value] == [plain_text.literal(HOSTILE_NAME)]
+    assert not any(HOSTILE_NAME in element.value for element in app.markdown)
