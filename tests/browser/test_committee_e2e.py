@@ -7,15 +7,14 @@ Screenshots of the queue, the client card and the decision form in Spanish and E
 One home for the module: a copy of the session's demo home (the demo's own is read-only)
 with a store holding comite, served by `cartera serve`; one refresh, at the end."""
 
-import io
 import os
 import re
 import shutil
 import subprocess
-from urllib.parse import urlencode
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import pytest
