@@ -50,6 +50,8 @@ def sections() -> dict[str, list[PageSpec]]:
                      ":material/person_search:", CLIENT_PAGE),
             PageSpec("app_pages/worklist.py", t("worklist.title"), ":material/call:",
                      "worklist"),
+            PageSpec("app_pages/committee.py", t("committee.title"), ":material/gavel:",
+                     "committee", roles=("committee", "admin")),
         ],
         t("nav.bank"): [
             PageSpec("app_pages/bank.py", t("bank.title"), ":material/account_balance:",

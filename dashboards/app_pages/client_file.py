@@ -4,13 +4,17 @@ decisions, collection actions and disputes. The client comes from the URL (?clie
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from dashboards import client_charts, formatting, freshness, selection, url_state
+from dashboards import client_charts, credit_texts, formatting, freshness, selection, url_state
+from dashboards.app_state import decisions_of_client
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.plain_text import literal
 from dashboards.queries import client_file as queries
+from dashboards.queries import committee as committee_queries
+from dashboards.signed_in import store
 from dashboards.statement_pdf import (
     movement_type_label,
     statement_file_stem,
@@ -267,28 +271,38 @@ with credit_tab:
             t("client_file.utilisation"),
             formatting.percent(row["utilisation_share"], language) if row["utilisation_share"] is not None else "—",
         )
-        st.markdown(t("client_file.rationale", rationale=row["recommendation_rationale"] or "—"))
+        card = committee_queries.client_card(database, client_id).iloc[0].to_dict()
+        st.text(t("client_file.rationale", rationale=credit_texts.rationale(card, reporting, language)))
         if row["is_in_breach"]:
             st.warning(t("client_file.breach", days=row["days_in_breach"]), icon=":material/error:")
         if row["review_reasons"]:
-            st.caption(t("client_file.review_reasons", reasons=row["review_reasons"]))
+            st.text(t("client_file.review_reasons",
+                      reasons="; ".join(credit_texts.review_reasons(card, reporting, language))))
     st.subheader(t("client_file.decisions"))
-    decisions = queries.decision_history(database, client_id)
+    # From the app-state store, not the warehouse: a decision shows as soon as it is recorded.
+    decisions = pd.DataFrame(
+        [decision.__dict__ for decision in decisions_of_client(store(), client_id)],
+        columns=["decided_at", "decided_by", "action", "currency", "new_limit", "meeting_date",
+                 "next_review_date", "reason"],
+    )
     if decisions.empty:
         st.info(t("client_file.no_decisions"))
     else:
+        decisions["action"] = [credit_texts.action_label(action, language) for action in decisions["action"]]
         headers = {
             "decided_at": t("client_file.col_decided_at"),
             "decided_by": t("client_file.col_decided_by"),
-            "decision": t("client_file.col_decision"),
-            "currency_code": t("client_file.col_currency"),
-            "credit_limit_amount": t("client_file.col_limit"),
-            "previous_credit_limit_amount": t("client_file.col_previous_limit"),
-            "decision_reason": t("client_file.col_reason"),
+            "action": t("client_file.col_decision"),
+            "currency": t("client_file.col_currency"),
+            "new_limit": t("client_file.col_limit"),
+            "meeting_date": t("committee.col_meeting"),
+            "next_review_date": t("committee.col_next_review"),
+            "reason": t("client_file.col_reason"),
         }
-        _show_items(
-            decisions, headers, ("credit_limit_amount", "previous_credit_limit_amount"),
-            t("client_file.decisions_file", client_id=client_id, date=published), "decisions",
+        show_table(
+            decisions, headers, row_money_columns=["new_limit"], currency_column="currency",
+            language=language,
+            file_name=t("client_file.decisions_file", client_id=client_id, date=published), key="decisions",
         )
 
 with collections_tab:

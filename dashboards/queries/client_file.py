@@ -102,8 +102,8 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
     net_balance_amount; 0 when nothing is open), and at the warehouse's as-of date the
     credit position (marts.credit_limits: credit_limit_amount, credit_limit_currency_code,
     credit_limit_reporting_amount, available_credit_amount, utilisation_share (fraction),
-    is_in_breach, days_in_breach, recommended_limit_amount, recommendation_rationale,
-    review_reasons, last_review_at, last_decision) and the grade (marts.payment_behavior:
+    is_in_breach, days_in_breach, recommended_limit_amount, review_reasons, last_review_at,
+    last_decision) and the grade (marts.payment_behavior:
     grade, previous_grade, score, grade_reasons, is_moroso, moroso_reason,
     weighted_days_beyond_terms_365, and the score's components score_lateness (of 30),
     score_on_time (20), score_severity (20), score_trend (10), score_overdue (20))."""
@@ -127,7 +127,6 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
             limits.is_in_breach,
             limits.days_in_breach,
             limits.recommended_limit_amount,
-            limits.recommendation_rationale,
             limits.review_reasons,
             limits.last_review_at,
             limits.last_decision,
@@ -258,22 +257,6 @@ def payment_history(database: PublishedDatabase, client_id: str) -> pd.DataFrame
         from marts.fct_installment_payments
         where client_id = ? and is_payment
         order by paid_date, document_number, installment_no
-    """
-    return database.query(sql, [client_id])
-
-
-@cached
-def decision_history(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
-    """The committee's decisions on the client, newest first (marts.credit_decision_history):
-    decided_at, decided_by, decision, credit_limit_amount, currency_code,
-    previous_credit_limit_amount, decision_reason."""
-    sql = """
-        select
-            decided_at, decided_by, decision, credit_limit_amount, currency_code,
-            previous_credit_limit_amount, decision_reason
-        from marts.credit_decision_history
-        where client_id = ?
-        order by decided_at desc
     """
     return database.query(sql, [client_id])
 

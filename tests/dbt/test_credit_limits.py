@@ -1,6 +1,7 @@
 """credit_limits and credit_decision_history on a hand-made inbox
 (tests/fixtures/credit_inbox), as of 2025-06-30, with committee decisions written to
-raw.credit_decisions before the build (they are app state, not an export).
+raw.credit_decisions before the build (they are app state, not an export). Decisions are
+current state: one recorded after the as-of date counts too.
 
 The fixture, in the reporting currency (EUR):
     P1  EUR limit 10000.00, terms 30. I1 6050.00 (04-10, paid on its due date 05-10),
@@ -28,16 +29,28 @@ from tests.dbt.warehouse import build_warehouse
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "credit_inbox"
 AS_OF = dt.date(2025, 6, 30)
-REASON_ORDER = ["no_recent_review", "breach", "grade_worsened", "high_utilisation", "concentration", "never_paid"]
+REASON_ORDER = ["review_date_reached", "no_recent_review", "no_limit", "breach", "grade_worsened", "high_utilisation", "concentration", "never_paid"]
 GRADE_FACTORS = {"A": Decimal("1.2"), "B": Decimal("1.0"), "C": Decimal("0.8"), "D": Decimal("0.5"), "E": Decimal("0")}
 
+D = dt.date
 DECISIONS = [
-    ("DEC1", "P1", "raise", Decimal("8000.00"), "EUR", "alta de cliente", "ana", dt.datetime(2024, 3, 1, 10, 0)),
-    ("DEC2", "P1", "raise", Decimal("10000.00"), "EUR", "más volumen", "luis", dt.datetime(2025, 1, 15, 9, 30)),
-    # Decided after the as-of date: not in a 2025-06-30 view.
-    ("DEC3", "P2", "hold_new_orders", None, None, "esperar pago", "ana", dt.datetime(2025, 7, 5, 12, 0)),
-    # More than 12 months before the as-of date (2024-05-01 <= 2024-06-30).
-    ("DEC4", "P3", "raise", Decimal("5000.00"), "USD", "alta", "luis", dt.datetime(2024, 5, 1, 8, 0)),
+    # (id, client, action, limit, currency, reason, by, recorded at, meeting, next review)
+    ("DEC1", "P1", "raise", Decimal("8000.00"), "EUR", "alta de cliente", "ana", dt.datetime(2024, 3, 1, 10, 0),
+     D(2024, 2, 29), None),
+    # The ERP still carries 10000.00: a mismatch for the bookkeeper.
+    ("DEC2", "P1", "raise", Decimal("12000.00"), "EUR", "más volumen", "luis", dt.datetime(2025, 1, 15, 9, 30),
+     D(2025, 1, 14), D(2025, 12, 31)),
+    # Recorded after the as-of date: still the latest decision (a hold sets no limit).
+    ("DEC3", "P2", "hold_new_orders", None, None, "esperar pago", "ana", dt.datetime(2025, 7, 5, 12, 0),
+     D(2025, 7, 4), D(2025, 9, 30)),
+    # More than 12 months before the as-of date (2024-05-01 <= 2024-06-30), no next review.
+    ("DEC4", "P3", "raise", Decimal("5000.00"), "USD", "alta", "luis", dt.datetime(2024, 5, 1, 8, 0),
+     D(2024, 4, 30), None),
+    ("DEC5", "P5", "raise", Decimal("500.00"), "EUR", "prueba", "ana", dt.datetime(2025, 2, 1, 9, 0),
+     D(2025, 1, 31), None),
+    # The export still says 0.00; the committee removed the limit. Review due on the as-of date.
+    ("DEC6", "P5", "remove_limit", None, None, "sin riesgo", "luis", dt.datetime(2025, 6, 20, 9, 0),
+     D(2025, 6, 19), D(2025, 6, 30)),
 ]
 
 
@@ -50,7 +63,7 @@ def warehouse(tmp_path_factory):
         ensure_raw_schema(conn)
         conn.executemany(
             "insert into raw.credit_decisions (decision_id, client_id, decision, credit_limit, currency, reason,"
-            " decided_by, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            " decided_by, decided_at, meeting_date, next_review_date) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             DECISIONS,
         )
     dbt_vars = {
@@ -79,21 +92,23 @@ def test_one_row_per_current_client(limits):
 
 
 def test_limit_exposure_utilisation_available(limits):
-    """P1: exposure 3630.00 + 2420.00 = 6050.00; less unapplied 500.00 = 5550.00;
-        utilisation 6050 / 10000 = 60.5000 %; available 10000.00 - 6050.00 = 3950.00.
+    """P1: the committee's 12000.00 (DEC2); exposure 3630.00 + 2420.00 = 6050.00; less
+        unapplied 500.00 = 5550.00; utilisation 6050 / 12000 = 50.41666… = 50.4167 %;
+        available 12000.00 - 6050.00 = 5950.00.
     P2: exposure 1500.00 + 1000.00 = 2500.00 > 2000.00: 125.0000 %, available 0.00.
     P3: limit 5000.00 USD / 2.00 = 2500.00 EUR; exposure 4000.00 / 1.25 = 3200.00;
         3200 / 2500 = 128.0000 %; available 0.00.
     P4: no limit: utilisation and available NULL, never in breach.
-    P5: limit 0.00, nothing owed: utilisation NULL (no division by zero), available 0.00."""
+    P5: the committee removed the export's 0.00 limit (DEC6): no limit, utilisation and
+        available NULL."""
     p1, p2, p3, p4, p5 = (limits[c] for c in ("P1", "P2", "P3", "P4", "P5"))
-    assert p1["credit_limit_reporting_amount"] == Decimal("10000.00")
+    assert p1["credit_limit_reporting_amount"] == Decimal("12000.00")
     assert p1["exposure_amount"] == Decimal("6050.00")
     assert p1["unapplied_cash_amount"] == Decimal("500.00")
     assert p1["exposure_net_of_unapplied_amount"] == Decimal("5550.00")
     assert p1["exposure_basis"] == "open_balance"
-    assert p1["utilisation_pct"] == Decimal("60.5000")
-    assert p1["available_credit_amount"] == Decimal("3950.00")
+    assert p1["utilisation_pct"] == Decimal("50.4167")
+    assert p1["available_credit_amount"] == Decimal("5950.00")
     assert p1["is_in_breach"] is False
     assert p2["utilisation_pct"] == Decimal("125.0000")
     assert p2["available_credit_amount"] == Decimal("0.00")
@@ -108,9 +123,35 @@ def test_limit_exposure_utilisation_available(limits):
     assert p4["utilisation_pct"] is None
     assert p4["available_credit_amount"] is None
     assert p4["is_in_breach"] is False
+    assert p5["credit_limit_amount"] is None
     assert p5["utilisation_pct"] is None
-    assert p5["available_credit_amount"] == Decimal("0.00")
+    assert p5["available_credit_amount"] is None
     assert p5["is_in_breach"] is False
+
+
+def test_committee_limit_beside_the_export_limit(limits):
+    """The latest raise/reduce/remove_limit decision is the limit; the export's stays beside
+    it, and a difference is the bookkeeper's to fix in the ERP.
+    P1: DEC2 12000.00 EUR (meeting 2025-01-14) vs the export's 10000.00 -> mismatch.
+    P2: its only decision, DEC3, is a hold: the export's 2000.00, source invoicing_export.
+    P3: DEC4 5000.00 USD = the export's 5000.00 USD -> committee, no mismatch.
+    P4: no decision: the export's (none).
+    P5: DEC6 remove_limit (after DEC5's 500.00): none vs the export's 0.00 -> mismatch."""
+    expected = {
+        "P1": ("committee", Decimal("12000.00"), "EUR", "raise", D(2025, 1, 14), Decimal("10000.00"), True),
+        "P2": ("invoicing_export", Decimal("2000.00"), "EUR", None, None, Decimal("2000.00"), False),
+        "P3": ("committee", Decimal("5000.00"), "USD", "raise", D(2024, 4, 30), Decimal("5000.00"), False),
+        "P4": ("invoicing_export", None, "EUR", None, None, None, False),
+        "P5": ("committee", None, "EUR", "remove_limit", D(2025, 6, 19), Decimal("0.00"), True),
+    }
+    for client, (source, limit, currency, decision, decided_on, erp_limit, mismatch) in expected.items():
+        row = limits[client]
+        assert (
+            row["credit_limit_source"], row["credit_limit_amount"], row["credit_limit_currency_code"],
+            row["limit_decision"], row["limit_decision_date"], row["erp_credit_limit_amount"],
+            row["has_erp_limit_mismatch"],
+        ) == (source, limit, currency, decision, decided_on, erp_limit, mismatch), client
+    assert limits["P3"]["erp_credit_limit_currency_code"] == "USD"
 
 
 def test_days_in_breach_from_month_ends(limits):
@@ -176,45 +217,57 @@ def test_recommended_limit(warehouse, limits, client, peak, terms):
     assert row["base_recommended_limit_amount"] == base
     recommended = (min(base, Decimal("6320.00")) // 500) * 500
     assert row["recommended_limit_amount"] == recommended
-    assert row["recommendation_rationale"].endswith(f"rounded down to 500: {recommended:.2f}")
+    basis = "no_sales" if peak == 0 else "concentration_cap" if Decimal("6320.00") < base else "sales"
+    assert row["recommendation_basis"] == basis
+    assert (row["sales_window_months"], row["concentration_cap_pct"], row["limit_rounding_amount"]) == (
+        12, Decimal("40.00"), Decimal("500.00"),
+    )
 
 
 def test_review_reasons(warehouse, limits):
-    """P1: reviewed 2025-01-15 (DEC2, within 12 months); not in breach; 60.5 % <= 90 %; revenue
-        share 63.29 % > 50 % -> concentration; has paid.
-    P2: only decision (DEC3) is after the as-of date -> no_recent_review; breach; 125 % ->
-        high_utilisation; shares 15.82 % / 21.10 %; never paid with 2500.00 owed -> never_paid.
-    P3: last review 2024-05-01, more than 12 months before -> no_recent_review; breach; 128 %;
-        shares 20.25 % / 27.00 %; never paid.
-    P4: never reviewed; no limit; shares 0.63 % / 0.84 %; never paid with 100.00 owed.
-    P5: never reviewed; owes nothing, so never_paid does not apply.
+    """P1: DEC2 set the next review for 2025-12-31 (not reached): not due, whatever the
+        rules say; reviewed 5 months before (2025-01 -> 2025-06); 6050 / 12000 = 50.4 % <=
+        90 %; revenue share 63.29 % > 50 % -> concentration; has paid.
+    P2: DEC3 (recorded 2025-07-05) set the next review for 2025-09-30: not due; listed:
+        breach; 125 % -> high_utilisation; never paid with 2500.00 owed -> never_paid.
+    P3: last review 2024-05-01, 13 months before, no next review date -> no_recent_review;
+        breach; 128 %; never paid. Due.
+    P4: never reviewed -> no_recent_review; no limit with 100.00 owed -> no_limit;
+        never_paid. Due.
+    P5: DEC6's next review 2025-06-30 = the as-of date -> review_date_reached; owes
+        nothing. Due.
     grade_worsened comes from payment_behavior (grade worse than 90 days before)."""
     worsened = dict(warehouse.execute(
         "select client_id, coalesce(grade > previous_grade, false) from marts.payment_behavior"
     ).fetchall())
     flags = {
-        "P1": {"concentration"},
-        "P2": {"no_recent_review", "breach", "high_utilisation", "never_paid"},
-        "P3": {"no_recent_review", "breach", "high_utilisation", "never_paid"},
-        "P4": {"no_recent_review", "never_paid"},
-        "P5": {"no_recent_review"},
+        "P1": ({"concentration"}, False, 5),
+        "P2": ({"breach", "high_utilisation", "never_paid"}, False, -1),
+        "P3": ({"no_recent_review", "breach", "high_utilisation", "never_paid"}, True, 13),
+        "P4": ({"no_recent_review", "no_limit", "never_paid"}, True, None),
+        "P5": ({"review_date_reached"}, True, 0),
     }
-    for client, reasons in flags.items():
+    for client, (reasons, due, months) in flags.items():
         if worsened.get(client):
             reasons = reasons | {"grade_worsened"}
         assert limits[client]["review_reasons"] == ", ".join(code for code in REASON_ORDER if code in reasons), client
-        assert limits[client]["is_review_due"] is True
+        assert limits[client]["is_review_due"] is due, client
+        assert limits[client]["months_since_review"] == months, client
     assert limits["P1"]["last_review_at"] == dt.datetime(2025, 1, 15, 9, 30)
     assert limits["P1"]["last_decision"] == "raise"
-    assert limits["P1"]["last_decision_limit_amount"] == Decimal("10000.00")
-    assert limits["P2"]["last_review_at"] is None
+    assert limits["P1"]["next_review_date"] == D(2025, 12, 31)
+    assert limits["P2"]["last_review_at"] == dt.datetime(2025, 7, 5, 12, 0)
+    assert limits["P2"]["last_decision"] == "hold_new_orders"
+    assert limits["P4"]["last_review_at"] is None
+    assert limits["P4"]["review_months"] == 12
 
 
 def test_decision_history(warehouse):
-    """DEC1 and DEC2 for P1 (DEC2 follows DEC1's 8000.00), DEC4 for P3; DEC3 is dated
-    after the as-of date."""
+    """DEC1 and DEC2 for P1 (DEC2 follows DEC1's 8000.00), DEC3 (recorded after the as-of
+    date: decisions are current state) for P2, DEC4 for P3, DEC5 and DEC6 for P5 (DEC6
+    follows DEC5's 500.00)."""
     history = {row["decision_id"]: row for row in rows(warehouse, "select * from marts.credit_decision_history")}
-    assert sorted(history) == ["DEC1", "DEC2", "DEC4"]
+    assert sorted(history) == ["DEC1", "DEC2", "DEC3", "DEC4", "DEC5", "DEC6"]
     assert history["DEC1"]["decision_sequence"] == 1
     assert history["DEC1"]["previous_credit_limit_amount"] is None
     assert history["DEC1"]["is_latest"] is False
@@ -225,3 +278,8 @@ def test_decision_history(warehouse):
     assert history["DEC2"]["decision_reason"] == "más volumen"
     assert history["DEC4"]["currency_code"] == "USD"
     assert history["DEC4"]["is_latest"] is True
+    assert history["DEC3"]["is_latest"] is True
+    assert history["DEC3"]["next_review_date"] == D(2025, 9, 30)
+    assert history["DEC3"]["meeting_date"] == D(2025, 7, 4)
+    assert history["DEC6"]["previous_credit_limit_amount"] == Decimal("500.00")
+    assert history["DEC6"]["credit_limit_amount"] is None

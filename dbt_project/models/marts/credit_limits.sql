@@ -1,10 +1,13 @@
 -- One row per current client: limit, exposure, utilisation, available credit, breach and
 -- how long it has lasted, a recommended limit with the figures behind it, and why the
 -- committee should review it (DECISIONLOG: credit limits). Parameters: credit_policy().
+-- Reasons and the recommendation's basis are codes with their figures in columns: the
+-- dashboards write the sentences in the reader's language.
 {% set grade_factors = credit_policy('grade_factors') %}
 {% set rounding = credit_policy('limit_rounding') %}
 {% set cap_pct = credit_policy('concentration_cap_pct') %}
-{% set text = dbt.type_string() %}
+{% set review_months = credit_policy('review_months') %}
+{% set sales_months = 12 %}
 
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
@@ -22,7 +25,7 @@ monthly_sales as (
     from {{ ref('int_documents_signed') }} as sales
     cross join as_of
     where sales.issue_date <= as_of.as_of_date
-        and sales.issue_date >= cast({{ dbt.dateadd('month', -11, dbt.date_trunc('month', 'as_of.as_of_date')) }} as date)
+        and sales.issue_date >= cast({{ dbt.dateadd('month', 1 - sales_months, dbt.date_trunc('month', 'as_of.as_of_date')) }} as date)
     group by sales.client_id, cast({{ dbt.date_trunc('month', 'sales.issue_date') }} as date)
 ),
 
@@ -44,18 +47,6 @@ client_revenue_shares as (
     from {{ ref('client_concentration') }} as concentration
     where concentration.period_type = 'trailing_12_months'
         and concentration.period_end = (select as_of_date from as_of)
-),
-
-decisions as (
-    select
-        client_id,
-        decided_at,
-        decision,
-        credit_limit_amount,
-        currency_code,
-        row_number() over (partition by client_id order by decided_at desc, decision_id desc) as recency
-    from {{ ref('stg_app__credit_decisions') }}
-    where cast(decided_at as date) <= (select as_of_date from as_of)
 ),
 
 paying_clients as (
@@ -89,10 +80,13 @@ inputs as (
         {{ money('company_revenue.revenue_12m_amount') }} as company_revenue_12m_amount,
         client_revenue_shares.revenue_share_pct,
         ar_shares.ar_share_pct,
-        last_decision.decided_at as last_review_at,
-        last_decision.decision as last_decision,
-        last_decision.credit_limit_amount as last_decision_limit_amount,
-        last_decision.currency_code as last_decision_currency_code,
+        decisions.last_decided_at as last_review_at,
+        decisions.last_decision,
+        decisions.last_decided_by,
+        decisions.last_meeting_date,
+        decisions.next_review_date,
+        decisions.limit_decision,
+        decisions.limit_decision_date,
         paying_clients.client_id is null as has_never_paid
     from positions
     inner join {{ ref('int_clients_current') }} as clients
@@ -108,9 +102,8 @@ inputs as (
         on client_revenue_shares.client_id = positions.client_id
     left join {{ ref('ar_concentration') }} as ar_shares
         on ar_shares.client_id = positions.client_id
-    left join decisions as last_decision
-        on last_decision.client_id = positions.client_id
-        and last_decision.recency = 1
+    left join {{ ref('int_client_credit_decisions') }} as decisions
+        on decisions.client_id = positions.client_id
     left join paying_clients
         on paying_clients.client_id = positions.client_id
 ),
@@ -139,12 +132,21 @@ rounded as (
 reviewed as (
     select
         rounded.*,
+        case
+            when peak_monthly_sales_amount = 0 then 'no_sales'
+            when concentration_cap_amount < base_recommended_limit_amount then 'concentration_cap'
+            else 'sales'
+        end as recommendation_basis,
+        {{ dbt.datediff('cast(last_review_at as date)', 'as_of_date', 'month') }} as months_since_review,
         nullif(concat_ws(', ',
+            case when next_review_date <= as_of_date then 'review_date_reached' end,
             case
-                when last_review_at is null
-                    or cast(last_review_at as date) <= cast({{ dbt.dateadd('month', -credit_policy('review_months'), 'as_of_date') }} as date)
+                when next_review_date is null
+                    and (last_review_at is null
+                        or cast(last_review_at as date) <= cast({{ dbt.dateadd('month', -review_months, 'as_of_date') }} as date))
                     then 'no_recent_review'
             end,
+            case when credit_limit_amount is null and exposure_amount > 0 then 'no_limit' end,
             case when is_in_breach then 'breach' end,
             case when grade > previous_grade then 'grade_worsened' end,
             case when utilisation_pct > {{ credit_policy('utilisation_review_pct') }} then 'high_utilisation' end,
@@ -165,9 +167,15 @@ select
     salesperson,
     branch,
     payment_terms_days,
+    credit_limit_source,
     credit_limit_amount,
     credit_limit_currency_code,
     credit_limit_reporting_amount,
+    limit_decision,
+    limit_decision_date,
+    erp_credit_limit_amount,
+    erp_credit_limit_currency_code,
+    has_erp_limit_mismatch,
     exposure_amount,
     unapplied_cash_amount,
     exposure_net_of_unapplied_amount,
@@ -178,6 +186,7 @@ select
     is_in_breach,
     breach_since_date,
     days_in_breach,
+    {{ sales_months }} as sales_window_months,
     peak_monthly_sales_amount,
     grade,
     previous_grade,
@@ -185,22 +194,23 @@ select
     grade_factor,
     base_recommended_limit_amount,
     company_revenue_12m_amount,
+    cast({{ cap_pct }} as decimal(9, 2)) as concentration_cap_pct,
     concentration_cap_amount,
+    {{ money(rounding) }} as limit_rounding_amount,
     recommended_limit_amount,
-    {{ dbt.concat([
-        "'peak month '", "cast(peak_monthly_sales_amount as " ~ text ~ ")",
-        "' x ('", "cast(payment_terms_days as " ~ text ~ ")", "' days terms + '", "cast(expected_days_late as " ~ text ~ ")",
-        "' days late) / 30 x grade '", "coalesce(grade, 'none')", "' factor '", "cast(grade_factor as " ~ text ~ ")",
-        "' = '", "cast(base_recommended_limit_amount as " ~ text ~ ")",
-        "'; cap " ~ cap_pct ~ "% of 12-month revenue = '", "coalesce(cast(concentration_cap_amount as " ~ text ~ "), 'none')",
-        "'; lower of the two, rounded down to " ~ rounding ~ ": '", "cast(recommended_limit_amount as " ~ text ~ ")",
-    ]) }} as recommendation_rationale,
+    recommendation_basis,
     revenue_share_pct,
     ar_share_pct,
     last_review_at,
     last_decision,
-    last_decision_limit_amount,
-    last_decision_currency_code,
+    last_decided_by,
+    last_meeting_date,
+    next_review_date,
+    months_since_review,
+    {{ review_months }} as review_months,
     review_reasons,
-    review_reasons is not null as is_review_due
+    case
+        when next_review_date is not null then next_review_date <= as_of_date
+        else review_reasons is not null
+    end as is_review_due
 from reviewed
