@@ -37,7 +37,7 @@ def test_every_page_opens_with_its_title_and_the_freshness_line(demo, page, lang
     assert line.startswith(f"{prefix} {as_of:%d/%m/%Y} · ")
 
 
-def test_the_navigation_has_the_four_sections_and_every_page_for_every_role():
+def test_the_navigation_has_the_four_sections_and_the_committee_page_for_its_roles_only():
     # Titles are looked up in the session's language, so read the sections in a run.
     from streamlit.testing.v1 import AppTest
 
@@ -57,10 +57,14 @@ def test_the_navigation_has_the_four_sections_and_every_page_for_every_role():
     app = AppTest.from_function(script).run()
 
     assert not app.exception
-    for role in ROLES:
+    assert set(app.session_state["navigation"]) == set(ROLES)
+    committee_pages = ["client", "worklist", "committee"]
+    for role, clients_section in (
+        ("viewer", ["client", "worklist"]), ("committee", committee_pages), ("admin", committee_pages)
+    ):
         assert app.session_state["navigation"][role] == {
             "Cartera": ["overview", "aging", "behavior", "concentration"],
-            "Clientes": ["client", "worklist"],
+            "Clientes": clients_section,
             "Banco": ["bank"],
             "Datos": ["data-quality"],
         }
