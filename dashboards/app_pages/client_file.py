@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards import client_charts, formatting, freshness, selection, url_state
+from dashboards.company_settings import CompanySettingsError, load_company
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.queries import client_file as queries
@@ -161,7 +162,7 @@ with statement_tab:
         t("client_file.period_end"), value=chosen.as_of, min_value=start, max_value=chosen.as_of,
         format="DD/MM/YYYY", key=f"statement_end_{client_id}_{chosen.as_of}",
     )
-    statement = queries.statement(database, client_id, start, end, chosen.aging_as_of)
+    statement = queries.statement(database, client_id, start, end, chosen.aging_as_of, _company())
     if statement.balances.empty:
         st.info(t("client_file.no_movements"))
     for balance in statement.balances.itertuples():
@@ -355,3 +356,17 @@ with fiscal_tab:
         history, headers, ("credit_limit_amount",),
         t("client_file.fiscal_file", client_id=client_id, date=published), "fiscal",
     )
+
+
+def _company():
+    """The statement's header; a wrong company.json is said once and the statement prints
+    without a header rather than with half of one."""
+    try:
+        return load_company()
+    except CompanySettingsError as error:
+        st.error(t(
+            "client_file.company_invalid", path=str(error.path),
+            line=error.line or "-", field=error.field or "-",
+            problem=t(f"client_file.company_problem.{error.problem}"),
+        ))
+        return None

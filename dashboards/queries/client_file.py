@@ -1,27 +1,19 @@
 """The client file's datasets (expediente): search, fiscal data and its history, position,
 statement of account, open items, payment history, credit limit and decisions, worklist
-actions and disputes; and the company's own header for the statement it prints.
+actions and disputes; and the statement the client file prints.
 
 `as_of` as in `base`: None reads the warehouse's own as-of date (marts.ar_aging), a date reads
 the aging at that date. The statement of account holds every movement up to the
 warehouse's as-of date; a period ending earlier reads its running balances at that end.
 """
 
-import json
-import os
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
 from dashboards.queries.base import bucket_totals_sql, cached, clients_at
 from dashboards.statement_pdf import Company, Statement
-
-COMPANY_FILE = "company.json"
-"""In CARTERA_HOME: the company's header for the statements it sends (name, tax_id,
-address, email, phone); optional."""
-
 
 @cached
 def search_clients(database: PublishedDatabase, text: str, limit: int) -> pd.DataFrame:
@@ -312,32 +304,17 @@ def disputes(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
     return database.query(sql, [client_id])
 
 
-def company(home: Path | None = None) -> Company | None:
-    """The company's header from CARTERA_HOME/company.json, or None when there is none."""
-    home = home if home is not None else Path(os.environ.get("CARTERA_HOME", "data"))
-    path = home / COMPANY_FILE
-    if not path.is_file():
-        return None
-    fields = json.loads(path.read_text(encoding="utf-8"))
-    return Company(
-        name=fields["name"],
-        tax_id=fields.get("tax_id"),
-        address=fields.get("address"),
-        email=fields.get("email"),
-        phone=fields.get("phone"),
-    )
-
-
 def statement(
     database: PublishedDatabase,
     client_id: str,
     start: date,
     end: date,
     as_of: date | None,
-    home: Path | None = None,
+    company: Company | None,
 ) -> Statement:
     """Everything the statement's PDF and Excel print, for movements from `start` to `end`
-    and the aging at `as_of` (see the module's docstring)."""
+    and the aging at `as_of` (see the module's docstring), headed by `company`
+    (`dashboards.company_settings`)."""
     history = fiscal_history(database, client_id)
     current = history[history["is_current"]].iloc[0]
     balances = statement_balances(database, client_id, start, end)
@@ -347,7 +324,7 @@ def statement(
         else totals.iloc[0]["currency_code"]
     )
     return Statement(
-        company=company(home),
+        company=company,
         client={
             "client_id": client_id,
             "legal_name": current["legal_name"],
