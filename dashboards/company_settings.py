@@ -32,7 +32,18 @@ class CompanySettingsError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}" + (f", line {self.line}" if self.line else "")
         field = f", field '{self.field}'" if self.field else ""
-        return f"{where}{field}: {translate('en', f'client_file.company_problem.{self.problem}')}"
+        return f"{where}{field}: {problem_words(self.problem, 'en')}"
+
+
+def problem_words(problem: str, language: str) -> str:
+    """What is wrong with company.json, in `language`."""
+    return {
+        "not_json": translate(language, "client_file.company_problem.not_json"),
+        "not_object": translate(language, "client_file.company_problem.not_object"),
+        "missing": translate(language, "client_file.company_problem.missing"),
+        "not_text": translate(language, "client_file.company_problem.not_text"),
+        "unknown": translate(language, "client_file.company_problem.unknown"),
+    }[problem]
 
 
 def company_home() -> Path:

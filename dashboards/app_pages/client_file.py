@@ -6,11 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from dashboards import client_charts, formatting, freshness, selection, url_state
-from dashboards.company_settings import CompanySettingsError, load_company
+from dashboards import client_charts, formatting, freshness, reasons, selection, url_state
+from dashboards.company_settings import CompanySettingsError, load_company, problem_words
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.queries import client_file as queries
+from dashboards.queries import payment_behavior as behavior_queries
 from dashboards.statement_pdf import (
     movement_type_label,
     statement_file_stem,
@@ -112,6 +113,9 @@ if not position.empty:
         else t("client_file.no_limit"),
     )
     grade.metric(t("client_file.grade"), row["grade"] or "—")
+    client_reasons = behavior_queries.client_reasons(database, client_id)
+    grade_reasons = client_reasons[client_reasons["reason_type"] == "grade"]
+    moroso_reasons = client_reasons[client_reasons["reason_type"] == "moroso"]
     if row["score"] is not None:
         with st.expander(t("client_file.score", score=row["score"], previous=row["previous_grade"] or "—")):
             # The maxima are the points tables of macros/payment_behavior.sql (DECISIONLOG).
@@ -125,10 +129,12 @@ if not position.empty:
             for label, points, maximum in components:
                 st.progress(int(points) / maximum, text=t("client_file.score_points", component=label,
                                                             points=points, maximum=maximum))
-            if row["grade_reasons"]:
-                st.caption(t("client_file.grade_reasons", reasons=row["grade_reasons"]))
+            if not grade_reasons.empty:
+                st.caption(t("client_file.grade_reasons",
+                             reasons=reasons.sentences(grade_reasons, language)))
     if row["is_moroso"]:
-        st.error(t("client_file.moroso", reason=row["moroso_reason"]), icon=":material/warning:")
+        st.error(t("client_file.moroso", reason=reasons.sentences(moroso_reasons, language)),
+                 icon=":material/warning:")
     if not chosen.is_published_date:
         st.caption(
             t("client_file.position_dates",
@@ -144,6 +150,21 @@ if not position.empty:
     t("client_file.tab_collections"),
     t("client_file.tab_fiscal"),
 ])
+
+
+def _company():
+    """The statement's header; a wrong company.json is said once and the statement prints
+    without a header rather than with half of one."""
+    try:
+        return load_company()
+    except CompanySettingsError as error:
+        st.error(t(
+            "client_file.company_invalid", path=str(error.path),
+            line=error.line or "-", field=error.field or "-",
+            problem=problem_words(error.problem, language),
+        ))
+        return None
+
 
 with statement_tab:
     first = queries.statement_first_date(database, client_id)
@@ -357,16 +378,3 @@ with fiscal_tab:
         t("client_file.fiscal_file", client_id=client_id, date=published), "fiscal",
     )
 
-
-def _company():
-    """The statement's header; a wrong company.json is said once and the statement prints
-    without a header rather than with half of one."""
-    try:
-        return load_company()
-    except CompanySettingsError as error:
-        st.error(t(
-            "client_file.company_invalid", path=str(error.path),
-            line=error.line or "-", field=error.field or "-",
-            problem=t(f"client_file.company_problem.{error.problem}"),
-        ))
-        return None

@@ -96,7 +96,7 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
     credit_limit_reporting_amount, available_credit_amount, utilisation_share (fraction),
     is_in_breach, days_in_breach, recommended_limit_amount, recommendation_rationale,
     review_reasons, last_review_at, last_decision) and the grade (marts.payment_behavior:
-    grade, previous_grade, score, grade_reasons, is_moroso, moroso_reason,
+    grade, previous_grade, score, is_moroso (the reasons: queries.payment_behavior.client_reasons),
     weighted_days_beyond_terms_365, and the score's components score_lateness (of 30),
     score_on_time (20), score_severity (20), score_trend (10), score_overdue (20))."""
     clients, parameters = clients_at(as_of)
@@ -126,9 +126,7 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
             behaviour.grade,
             behaviour.previous_grade,
             behaviour.score,
-            behaviour.grade_reasons,
             behaviour.is_moroso,
-            behaviour.moroso_reason,
             behaviour.weighted_days_beyond_terms_365,
             behaviour.score_lateness,
             behaviour.score_on_time,
