@@ -29,6 +29,7 @@ install: $(INSTALLED)
 demo: install
 	mkdir -p $(CARTERA_HOME)/inbox
 	cp seeds/demo/* $(CARTERA_HOME)/inbox/
+	[ -f $(CARTERA_HOME)/company.json ] || cp seeds/company.json $(CARTERA_HOME)/company.json
 	printf 'demo\n' | $(BIN)/cartera users add demo --role viewer --if-missing --home $(CARTERA_HOME)
 	printf 'comite\n' | $(BIN)/cartera users add comite --role committee --if-missing --home $(CARTERA_HOME)
 	# Exit code 2 is "published, with warnings": the dashboards still have data to show.

@@ -44,7 +44,8 @@ def grade_distribution(grades: pd.DataFrame, language: str) -> go.Figure:
         barmode="group",
         xaxis_title=translate(language, "chart.grade"),
         yaxis_title=translate(language, "chart.clients"),
-        legend_orientation="h",
+        # Above the plot: below it, the legend ran into the axis title.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return figure
 

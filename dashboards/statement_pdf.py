@@ -100,7 +100,8 @@ def _header(pdf: _StatementDocument, statement: Statement, language: str) -> Non
         pdf.set_font(_FONT, "B", 12)
         pdf.cell(0, 6, company.name, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(_FONT, size=8)
-        for line in (company.tax_id, company.address, _joined(company.email, company.phone)):
+        tax_id = company.tax_id and translate(language, "statement.pdf.tax_id", tax_id=company.tax_id)
+        for line in (tax_id, company.address, _joined(company.email, company.phone)):
             if line:
                 pdf.cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)

@@ -4,6 +4,7 @@ the client's file, and CSV and Excel downloads below (`dashboards.exports`)."""
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from numbers import Number
 
 import pandas as pd
 import streamlit as st
@@ -60,6 +61,11 @@ def show_table(
         formats[name_column] = lambda url: names.get(url, "")
         column_config[name_column] = st.column_config.LinkColumn(name_column)
     formats |= {column: _money_formatter(currency_code, language) for column in money_columns}
+    # Figures line up on the right, as a finance team reads them (the cells are formatted
+    # text over the numbers, so the grid is told rather than left to guess).
+    figures = {*money_columns, *percent_columns, *points_columns, *row_money_columns}
+    for column in [*figures, *_number_columns(table)]:
+        column_config.setdefault(column, st.column_config.Column(alignment="right"))
     # Formats by column first: a later format() by column would reset the per-row ones.
     styler = display.style.format(formats, na_rep="")
     for code in table[currency_column].dropna().unique() if row_money_columns else ():
@@ -99,6 +105,16 @@ def _money_formatter(currency_code: str, language: str) -> Callable[[Decimal], s
 
 def _percent_formatter(language: str) -> Callable[[float], str]:
     return lambda share: formatting.percent(share, language)
+
+
+def _number_columns(table: pd.DataFrame) -> list[str]:
+    """The columns holding numbers (not flags): counts, days, scores, decimals."""
+    return [
+        column for column in table.columns
+        if table[column].notna().any()
+        and all(isinstance(value, Number) and not isinstance(value, bool)
+                for value in table[column].dropna())
+    ]
 
 
 def _date_columns(table: pd.DataFrame) -> list[str]:

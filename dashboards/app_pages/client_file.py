@@ -7,13 +7,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import client_charts, credit_texts, formatting, freshness, selection, url_state
+from dashboards import client_charts, credit_texts, formatting, freshness, reasons, selection, url_state
 from dashboards.app_state import decisions_of_client
+from dashboards.company_settings import CompanySettingsError, load_company, problem_words
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.plain_text import literal
 from dashboards.queries import client_file as queries
 from dashboards.queries import committee as committee_queries
+from dashboards.queries import payment_behavior as behavior_queries
 from dashboards.signed_in import store
 from dashboards.statement_pdf import (
     movement_type_label,
@@ -116,6 +118,9 @@ if not position.empty:
         else t("client_file.no_limit"),
     )
     grade.metric(t("client_file.grade"), row["grade"] or "—")
+    client_reasons = behavior_queries.client_reasons(database, client_id)
+    grade_reasons = client_reasons[client_reasons["reason_type"] == "grade"]
+    moroso_reasons = client_reasons[client_reasons["reason_type"] == "moroso"]
     if row["score"] is not None:
         with st.expander(t("client_file.score", score=row["score"], previous=row["previous_grade"] or "—")):
             # The maxima are the points tables of macros/payment_behavior.sql (DECISIONLOG).
@@ -129,10 +134,12 @@ if not position.empty:
             for label, points, maximum in components:
                 st.progress(int(points) / maximum, text=t("client_file.score_points", component=label,
                                                             points=points, maximum=maximum))
-            if row["grade_reasons"]:
-                st.caption(t("client_file.grade_reasons", reasons=row["grade_reasons"]))
+            if not grade_reasons.empty:
+                st.caption(t("client_file.grade_reasons",
+                             reasons=reasons.sentences(grade_reasons, language)))
     if row["is_moroso"]:
-        st.error(t("client_file.moroso", reason=row["moroso_reason"]), icon=":material/warning:")
+        st.error(t("client_file.moroso", reason=reasons.sentences(moroso_reasons, language)),
+                 icon=":material/warning:")
     if not chosen.is_published_date:
         st.caption(
             t("client_file.position_dates",
@@ -148,6 +155,21 @@ if not position.empty:
     t("client_file.tab_collections"),
     t("client_file.tab_fiscal"),
 ])
+
+
+def _company():
+    """The statement's header; a wrong company.json is said once and the statement prints
+    without a header rather than with half of one."""
+    try:
+        return load_company()
+    except CompanySettingsError as error:
+        st.error(t(
+            "client_file.company_invalid", path=str(error.path),
+            line=error.line or "-", field=error.field or "-",
+            problem=problem_words(error.problem, language),
+        ))
+        return None
+
 
 with statement_tab:
     first = queries.statement_first_date(database, client_id)
@@ -166,7 +188,7 @@ with statement_tab:
         t("client_file.period_end"), value=chosen.as_of, min_value=start, max_value=chosen.as_of,
         format="DD/MM/YYYY", key=f"statement_end_{client_id}_{chosen.as_of}",
     )
-    statement = queries.statement(database, client_id, start, end, chosen.aging_as_of)
+    statement = queries.statement(database, client_id, start, end, chosen.aging_as_of, _company())
     if statement.balances.empty:
         st.info(t("client_file.no_movements"))
     for balance in statement.balances.itertuples():
@@ -370,3 +392,4 @@ with fiscal_tab:
         history, headers, ("credit_limit_amount",),
         t("client_file.fiscal_file", client_id=client_id, date=published), "fiscal",
     )
+

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import charts, formatting, freshness, selection
 from dashboards.i18n import t
 from dashboards.queries import overview as queries
-from dashboards.selection import Filters
+from dashboards.queries.base import filters_dimension
 from dashboards.tables import show_table
 
 TOP_CLIENTS = 10
@@ -75,19 +75,7 @@ unapplied.metric(
     delta=money_change(change["unapplied_cash_change"]), delta_color="inverse",
 )
 
-
-
-def kpi_dimension(filters: Filters) -> tuple[str, str]:
-    """The ar_kpis_monthly rows that answer for the filters: a single branch or a single
-    salesperson chosen alone has its own; any other choice reads the company's."""
-    if len(filters.branches) == 1 and filters == Filters(branches=filters.branches):
-        return "branch", filters.branches[0]
-    if len(filters.salespeople) == 1 and filters == Filters(salespeople=filters.salespeople):
-        return "salesperson", filters.salespeople[0]
-    return "company", "all"
-
-
-dimension, value = kpi_dimension(filters)
+dimension, value = filters_dimension(filters) or ("company", "all")
 st.subheader(t("overview.kpis"))
 kpis = queries.kpi_trend(database, chosen.as_of, dimension, value, TREND_MONTHS)
 if kpis.empty:
@@ -141,6 +129,9 @@ st.subheader(t("overview.forecast"))
 st.caption(
     t("overview.forecast_caption", date=formatting.long_date(chosen.published_as_of, language))
 )
+if not chosen.is_published_date:
+    st.info(t("overview.forecast_at_published",
+              date=formatting.long_date(chosen.published_as_of, language), chosen=as_of_text))
 st.plotly_chart(charts.cash_forecast(queries.cash_forecast_weeks(database, filters), currency,
                                      language))
 

@@ -5,7 +5,7 @@ early-payment discounts."""
 import streamlit as st
 
 from dashboards import charts_behavior as charts
-from dashboards import formatting, freshness, selection, url_state
+from dashboards import formatting, freshness, reasons, selection, url_state
 from dashboards.i18n import t
 from dashboards.queries import payment_behavior as queries
 from dashboards.tables import show_table
@@ -59,12 +59,14 @@ morosos = queries.morosos(database, filters)
 if morosos.empty:
     st.info(t("behavior.no_morosos"))
 else:
+    moroso_sentences = reasons.by_client(queries.reasons(database, "moroso"), language)
+    morosos["moroso_reasons"] = [moroso_sentences.get(client, "") for client in morosos["client_id"]]
     moroso_headers = {
         "client_id": t("column.client_id"),
         "client_name": t("column.client"),
         "grade": t("behavior.grade"),
         "score": t("behavior.score"),
-        "moroso_reason": t("behavior.moroso_reason"),
+        "moroso_reasons": t("behavior.moroso_reason"),
         "overdue_amount": t("behavior.overdue"),
         "max_days_past_due_undisputed": t("behavior.max_days_past_due"),
         "weighted_days_beyond_terms_365": t("behavior.days_beyond_terms_365"),
@@ -108,8 +110,10 @@ if client_id is not None:
         help=t("behavior.discount_uptake_help", taken=int(behavior["early_discount_taken_count_365"]),
                offered=offered),
     )
-    if behavior["grade_reasons"]:
-        st.caption(t("behavior.reasons", reasons=behavior["grade_reasons"]))
+    grade_reasons = queries.client_reasons(database, client_id)
+    grade_reasons = grade_reasons[grade_reasons["reason_type"] == "grade"]
+    if not grade_reasons.empty:
+        st.caption(t("behavior.reasons", reasons=reasons.sentences(grade_reasons, language)))
     trend = behavior["trend_days_beyond_terms"]
     st.caption(
         t("behavior.trend_none") if trend is None else t(

@@ -103,6 +103,26 @@ def client_condition(
     return sql, [value for values in chosen.values() for value in values]
 
 
+def filters_dimension(filters: Filters) -> tuple[str, str] | None:
+    """The (dimension_type, dimension_value) of the marts kept per dimension (ar_totals,
+    ar_kpis_monthly) that answers for the filters: nothing chosen is ('company', 'all'), one
+    value of one dimension is that value; None for any other choice."""
+    chosen = [
+        (dimension_type, values)
+        for dimension_type, values in (
+            ("branch", filters.branches), ("salesperson", filters.salespeople),
+            ("segment", filters.segments), ("currency", filters.currencies),
+            ("grade", filters.grades),
+        )
+        if values
+    ]
+    if not chosen:
+        return "company", "all"
+    if len(chosen) == 1 and len(chosen[0][1]) == 1:
+        return chosen[0][0], chosen[0][1][0]
+    return None
+
+
 def currency_condition(filters: Filters, column: str = "currency_code") -> tuple[str, list[object]]:
     """A SQL condition keeping the rows of documents in the chosen currencies ('true' when
     none is chosen), and its parameters; for views of documents, beside client_condition."""

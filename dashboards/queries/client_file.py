@@ -1,27 +1,19 @@
 """The client file's datasets (expediente): search, fiscal data and its history, position,
 statement of account, open items, payment history, credit limit and decisions, worklist
-actions and disputes; and the company's own header for the statement it prints.
+actions and disputes; and the statement the client file prints.
 
 `as_of` as in `base`: None reads the warehouse's own as-of date (marts.ar_aging), a date reads
 the aging at that date. The statement of account holds every movement up to the
 warehouse's as-of date; a period ending earlier reads its running balances at that end.
 """
 
-import json
-import os
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
 from dashboards.queries.base import bucket_totals_sql, cached, clients_at
 from dashboards.statement_pdf import Company, Statement
-
-COMPANY_FILE = "company.json"
-"""In CARTERA_HOME: the company's header for the statements it sends (name, tax_id,
-address, email, phone); optional."""
-
 
 @cached
 def search_clients(database: PublishedDatabase, text: str, limit: int) -> pd.DataFrame:
@@ -103,8 +95,8 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
     credit position (marts.credit_limits: credit_limit_amount, credit_limit_currency_code,
     credit_limit_reporting_amount, available_credit_amount, utilisation_share (fraction),
     is_in_breach, days_in_breach, recommended_limit_amount, review_reasons, last_review_at,
-    last_decision) and the grade (marts.payment_behavior:
-    grade, previous_grade, score, grade_reasons, is_moroso, moroso_reason,
+    last_decision) and the grade (marts.payment_behavior: grade, previous_grade, score,
+    is_moroso (the reasons: queries.payment_behavior.client_reasons),
     weighted_days_beyond_terms_365, and the score's components score_lateness (of 30),
     score_on_time (20), score_severity (20), score_trend (10), score_overdue (20))."""
     clients, parameters = clients_at(as_of)
@@ -133,9 +125,7 @@ def position(database: PublishedDatabase, client_id: str, as_of: date | None) ->
             behaviour.grade,
             behaviour.previous_grade,
             behaviour.score,
-            behaviour.grade_reasons,
             behaviour.is_moroso,
-            behaviour.moroso_reason,
             behaviour.weighted_days_beyond_terms_365,
             behaviour.score_lateness,
             behaviour.score_on_time,
@@ -295,32 +285,17 @@ def disputes(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
     return database.query(sql, [client_id])
 
 
-def company(home: Path | None = None) -> Company | None:
-    """The company's header from CARTERA_HOME/company.json, or None when there is none."""
-    home = home if home is not None else Path(os.environ.get("CARTERA_HOME", "data"))
-    path = home / COMPANY_FILE
-    if not path.is_file():
-        return None
-    fields = json.loads(path.read_text(encoding="utf-8"))
-    return Company(
-        name=fields["name"],
-        tax_id=fields.get("tax_id"),
-        address=fields.get("address"),
-        email=fields.get("email"),
-        phone=fields.get("phone"),
-    )
-
-
 def statement(
     database: PublishedDatabase,
     client_id: str,
     start: date,
     end: date,
     as_of: date | None,
-    home: Path | None = None,
+    company: Company | None,
 ) -> Statement:
     """Everything the statement's PDF and Excel print, for movements from `start` to `end`
-    and the aging at `as_of` (see the module's docstring)."""
+    and the aging at `as_of` (see the module's docstring), headed by `company`
+    (`dashboards.company_settings`)."""
     history = fiscal_history(database, client_id)
     current = history[history["is_current"]].iloc[0]
     balances = statement_balances(database, client_id, start, end)
@@ -330,7 +305,7 @@ def statement(
         else totals.iloc[0]["currency_code"]
     )
     return Statement(
-        company=company(home),
+        company=company,
         client={
             "client_id": client_id,
             "legal_name": current["legal_name"],

@@ -1,4 +1,5 @@
-"""The concentration page's datasets: marts.client_concentration and concentration_summary."""
+"""The concentration page's datasets: marts.client_concentration, concentration_summary and
+concentration_classes."""
 
 from datetime import date
 
@@ -71,25 +72,12 @@ def clients(
 
 @cached
 def classes(database: PublishedDatabase, period_type: str, period_end: date) -> pd.DataFrame:
-    """One row per ABC class of the period: abc_class, client_count, net_revenue_amount,
-    revenue_share_pct (of the period's total: the sum of the class's clients' amounts over
-    concentration_summary's total, in percent)."""
+    """One row per ABC class of the period (marts.concentration_classes), A first:
+    abc_class, client_count, net_revenue_amount, revenue_share_pct (0-100)."""
     sql = """
-        select
-            clients.abc_class,
-            count(*) as client_count,
-            cast(sum(clients.net_revenue_amount) as decimal(18, 2)) as net_revenue_amount,
-            cast(
-                cast(sum(clients.net_revenue_amount) as decimal(38, 4)) * 100
-                / nullif(min(periods.total_net_revenue_amount), 0)
-                as decimal(9, 4)
-            ) as revenue_share_pct
-        from marts.client_concentration as clients
-        join marts.concentration_summary as periods
-            on periods.period_type = clients.period_type
-            and periods.period_end = clients.period_end
-        where clients.period_type = ? and clients.period_end = ?
-        group by clients.abc_class
-        order by clients.abc_class
+        select abc_class, client_count, net_revenue_amount, revenue_share_pct
+        from marts.concentration_classes
+        where period_type = ? and period_end = ?
+        order by abc_class
     """
     return database.query(sql, [period_type, period_end])

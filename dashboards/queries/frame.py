@@ -57,53 +57,13 @@ def filter_options(database: PublishedDatabase) -> dict[str, list[str]]:
 
 @cached
 def source_freshness(database: PublishedDatabase) -> pd.DataFrame:
-    """One row per source and part (a bank account for bank statements; '' otherwise):
-    source (raw.file_registry's entity), part, newest_data_date (the latest date the
-    source's data covers), newest_file_name (the file that brought that date, from the
-    staging lineage) and newest_file_loaded_at (when raw.file_registry last loaded a file
-    of that name; NULL when it holds none)."""
+    """marts.source_freshness, by source and part: source (raw.file_registry's entity),
+    part (a bank account for bank statements; '' otherwise), newest_data_date,
+    newest_file_name (the file that brought that date) and newest_file_loaded_at (NULL
+    when the registry holds no load of it)."""
     sql = """
-        with
-            data_dates as (
-                select
-                    'documents' as source, '' as part, max(issue_date) as newest_data_date,
-                    arg_max(_source_file, issue_date) as newest_file_name
-                from staging.stg_invoicing__documents
-                union all
-                select 'receipts', '', max(receipt_date), arg_max(_source_file, receipt_date)
-                from staging.stg_invoicing__receipts
-                union all
-                select
-                    'withholdings', '', max(withholding_date),
-                    arg_max(_source_file, withholding_date)
-                from staging.stg_invoicing__withholdings
-                union all
-                select 'fx_rates', '', max(rate_date), arg_max(_source_file, rate_date)
-                from staging.stg_fx__rates
-                union all
-                select
-                    'bank_statements', bank_account, max(period_end_date),
-                    arg_max(_source_file, period_end_date)
-                from staging.stg_bank__statements
-                group by bank_account
-            ),
-            loads as (
-                select entity, file_name, max(seen_at) as loaded_at
-                from raw.file_registry
-                where status = 'loaded'
-                group by entity, file_name
-            )
-        select
-            data_dates.source,
-            data_dates.part,
-            data_dates.newest_data_date,
-            data_dates.newest_file_name,
-            loads.loaded_at as newest_file_loaded_at
-        from data_dates
-        left join loads
-            on loads.entity = data_dates.source
-            and loads.file_name = data_dates.newest_file_name
-        where data_dates.newest_data_date is not null
-        order by data_dates.source, data_dates.part
+        select source, part, newest_data_date, newest_file_name, newest_file_loaded_at
+        from marts.source_freshness
+        order by source, part
     """
     return database.query(sql, [])

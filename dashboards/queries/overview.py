@@ -12,6 +12,7 @@ from dashboards.queries.base import (
     client_condition,
     clients_at,
     currency_condition,
+    filters_dimension,
     monthly_clients,
     totals_sql,
 )
@@ -104,12 +105,30 @@ def top_overdue_clients(
 def receivable_change(
     database: PublishedDatabase, as_of: date | None, previous: date, filters: Filters
 ) -> pd.DataFrame:
-    """One row: the totals of `receivable_totals` at `as_of` (open_balance_amount,
-    overdue_amount, overdue_share, unapplied_cash_amount) and their change since `previous`
-    (the month end before): *_change, the share's in fractions of one (0.012 = 1.2 points);
-    previous_client_count tells whether there was anything then."""
+    """One row: the change of the cards of `receivable_totals` at `as_of` since `previous`
+    (the month end before): open_balance_change, overdue_change, overdue_share_change (in
+    fractions of one, 0.012 = 1.2 points), unapplied_cash_change, and previous_client_count
+    (0: nothing then, no change to show).
+
+    marts.ar_totals holds them at the warehouse's as-of date and every month end for the
+    company and each single branch, salesperson, segment, currency and grade; other dates
+    and combinations of filters subtract the month end's client rows (ar_aging_monthly)
+    from the totals at `as_of`."""
+    dimension = filters_dimension(filters)
+    if dimension is not None:
+        sql = """
+            select open_balance_change, overdue_change, overdue_share_change,
+                   unapplied_cash_change, previous_client_count
+            from marts.ar_totals
+            where as_of_date = coalesce(?, (select max(as_of_date) from marts.ar_totals))
+              and previous_month_end = ? and dimension_type = ? and dimension_value = ?
+        """
+        change = database.query(sql, [as_of, previous, *dimension])
+        if not change.empty:
+            return change
     now, now_parameters = clients_at(as_of, filters)
-    before, before_parameters = clients_at(previous, filters)
+    month_end, month_end_parameters = monthly_clients(filters)
+    before = f"(select * from {month_end} where as_of_date = ?)"
     sql = f"""
         with
             now as ({totals_sql(now)}),
@@ -125,7 +144,7 @@ def receivable_change(
             before.client_count as previous_client_count
         from now cross join before
     """
-    return database.query(sql, [*now_parameters, *before_parameters])
+    return database.query(sql, [*now_parameters, *month_end_parameters, previous])
 
 
 @cached
@@ -134,7 +153,7 @@ def kpi_trend(
     months: int,
 ) -> pd.DataFrame:
     """The last `months` rows of marts.ar_kpis_monthly up to `until` for one dimension
-    (company/all, a branch or a salesperson), oldest first: month_end, currency_code,
+    (company/all, or one branch, salesperson, segment, currency or grade), oldest first: month_end, currency_code,
     dso_simple, dso_countback, best_possible_dso, average_days_delinquent, cei_pct."""
     sql = """
         select

@@ -7,11 +7,6 @@ from dashboards.db import PublishedDatabase
 from dashboards.queries.base import cached, client_condition
 from dashboards.selection import Filters
 
-PAYMENT_WINDOW_DAYS = 365
-"""The window of the days-beyond-terms distribution: payment_behavior's 365-day window,
-(as_of - 365, as_of]."""
-
-
 @cached
 def grades(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """One row per grade A-E (every grade, 0 when none): grade, client_count,
@@ -39,30 +34,25 @@ def grades(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
 
 @cached
 def days_beyond_terms(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
-    """Payments of the last 365 days (fct_installment_payments with is_payment) by days
-    beyond terms, in the aging buckets' bounds (marts.aging_buckets: not due = paid on time
-    or early): bucket_order, min_days, max_days, payment_count, paid_amount (reporting
-    currency), over the clients the filters keep; every bucket, 0 when empty."""
-    kept, kept_parameters = client_condition(filters, "payments.client_id")
+    """Payments of the last 365 days by days beyond terms, in the aging buckets' bounds
+    (marts.payment_delay_distribution summed over the clients the filters keep; not due =
+    paid on time or early): bucket_order, min_days, max_days, payment_count, paid_amount
+    (reporting currency); every bucket of marts.aging_buckets, 0 when empty."""
+    kept, kept_parameters = client_condition(filters, "distribution.client_id")
     sql = f"""
-        with payments as (
-            select payments.days_beyond_terms, payments.installment_reporting_amount
-            from marts.fct_installment_payments as payments
-            where payments.is_payment
-              and payments.paid_date > payments.as_of_date - {PAYMENT_WINDOW_DAYS}
-              and {kept}
+        with kept as (
+            select bucket_order, payment_count, paid_amount
+            from marts.payment_delay_distribution as distribution
+            where {kept}
         )
         select
             buckets.bucket_order,
             buckets.min_days,
             buckets.max_days,
-            count(payments.days_beyond_terms) as payment_count,
-            cast(coalesce(sum(payments.installment_reporting_amount), 0) as decimal(18, 2))
-                as paid_amount
+            cast(coalesce(sum(kept.payment_count), 0) as bigint) as payment_count,
+            cast(coalesce(sum(kept.paid_amount), 0) as decimal(18, 2)) as paid_amount
         from marts.aging_buckets as buckets
-        left join payments
-            on (buckets.min_days is null or payments.days_beyond_terms >= buckets.min_days)
-            and (buckets.max_days is null or payments.days_beyond_terms <= buckets.max_days)
+        left join kept on kept.bucket_order = buckets.bucket_order
         group by buckets.bucket_order, buckets.min_days, buckets.max_days
         order by buckets.bucket_order
     """
@@ -72,18 +62,44 @@ def days_beyond_terms(database: PublishedDatabase, filters: Filters) -> pd.DataF
 @cached
 def morosos(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """The late payers (is_moroso) the filters keep, largest overdue first: client_id,
-    client_name, grade, score, moroso_reason, overdue_amount, max_days_past_due_undisputed,
-    weighted_days_beyond_terms_365, paid_count_365."""
+    client_name, grade, score, overdue_amount, max_days_past_due_undisputed,
+    weighted_days_beyond_terms_365, paid_count_365 (their reasons: `reasons`)."""
     kept, parameters = client_condition(filters)
     sql = f"""
         select
-            client_id, client_name, grade, score, moroso_reason, overdue_amount,
+            client_id, client_name, grade, score, overdue_amount,
             max_days_past_due_undisputed, weighted_days_beyond_terms_365, paid_count_365
         from marts.payment_behavior
         where is_moroso and {kept}
         order by overdue_amount desc, client_name, client_id
     """
     return database.query(sql, parameters)
+
+
+@cached
+def reasons(database: PublishedDatabase, reason_type: str) -> pd.DataFrame:
+    """Every client's reasons of one type, 'grade' or 'moroso' (marts.payment_behavior_reasons),
+    in each client's order: client_id, reason_type, reason_code, points_lost, parameter_1,
+    parameter_2, parameter_3; `dashboards.reasons` words them."""
+    sql = """
+        select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3
+        from marts.payment_behavior_reasons
+        where reason_type = ?
+        order by client_id, reason_order
+    """
+    return database.query(sql, [reason_type])
+
+
+@cached
+def client_reasons(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
+    """The client's reasons, grade then moroso, in order; columns as `reasons`."""
+    sql = """
+        select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3
+        from marts.payment_behavior_reasons
+        where client_id = ?
+        order by reason_type, reason_order
+    """
+    return database.query(sql, [client_id])
 
 
 @cached

@@ -36,24 +36,9 @@ end
 cast({{ divide_exactly(numerator, denominator, scale, 4) }} as decimal(18, {{ scale }}))
 {%- endmacro %}
 
-{#- Text from SQL literals ('...') and expressions, the expressions cast to text. -#}
-{% macro behavior_text(parts) -%}
-    {%- set texts = [] -%}
-    {%- for part in parts -%}
-        {%- do texts.append(part if part.startswith("'") else 'cast(' ~ part ~ ' as ' ~ dbt.type_string() ~ ')') -%}
-    {%- endfor -%}
-    {{ dbt.concat(texts) }}
-{%- endmacro %}
-
+{#- A fraction (0.2500) as a percentage with 2 decimals (25.00), as the reasons print it. -#}
 {% macro behavior_percent(rate) -%}
 cast(100 * {{ rate }} as decimal(18, 2))
-{%- endmacro %}
-
-{#- 'label -points (figure)' when the component lost points (and the condition holds). -#}
-{% macro behavior_reason(label, points_lost, figure_parts=[], condition=none) -%}
-case when {% if condition %}{{ condition }} and {% endif %}{{ points_lost }} > 0 then {{ behavior_text(
-    ["'" ~ label ~ " -'", points_lost] + (["' ('"] + figure_parts + ["')'"] if figure_parts else [])
-) }} end
 {%- endmacro %}
 
 {% macro behavior_days_before(days, date_expression) -%}
@@ -255,30 +240,9 @@ select
         {%- endfor %}
         else 'E'
     end as grade,
-    nullif(concat_ws('; ',
-        {{ behavior_reason('no payment in 365 days', '70 - totalled.score_lateness - totalled.score_on_time - totalled.score_severity', condition='totalled.paid_count_365 = 0') }},
-        {{ behavior_reason('lateness', '30 - totalled.score_lateness', ['totalled.weighted_days_beyond_terms_365', "' days beyond terms'"], 'totalled.paid_count_365 > 0') }},
-        {{ behavior_reason('on time', '20 - totalled.score_on_time', [behavior_percent('totalled.on_time_rate_365'), "' % on time'"], 'totalled.paid_count_365 > 0') }},
-        {{ behavior_reason('severity', '20 - totalled.score_severity', [
-            "'paid over 30/60/90 days late: '", behavior_percent('totalled.share_paid_over_30_late_365'),
-            "'/'", behavior_percent('totalled.share_paid_over_60_late_365'),
-            "'/'", behavior_percent('totalled.share_paid_over_90_late_365'), "' %'"
-        ], 'totalled.paid_count_365 > 0') }},
-        {{ behavior_reason('trend', '10 - totalled.score_trend', ["'no payments to compare'"], 'totalled.trend_days_beyond_terms is null') }},
-        {{ behavior_reason('trend', '10 - totalled.score_trend', ["'+'", 'totalled.trend_days_beyond_terms', "' days beyond terms'"], 'totalled.trend_days_beyond_terms is not null') }},
-        {{ behavior_reason('overdue', '20 - totalled.score_overdue', ['totalled.max_days_past_due_undisputed', "' days past due'"]) }},
-        case when totalled.is_moroso then 'moroso: grade E' end
-    ), '') as grade_reasons,
     totalled.is_moroso,
-    nullif(concat_ws('; ',
-        case when totalled.is_open_over_90_days then {{ behavior_text([
-            "'undisputed debt '", 'totalled.max_days_past_due_undisputed', "' days past due'"
-        ]) }} end,
-        case when totalled.is_chronically_late then {{ behavior_text([
-            "'chronic lateness: '", 'totalled.weighted_days_beyond_terms_365', "' days beyond terms over '",
-            'totalled.paid_count_365', "' payments in 365 days'"
-        ]) }} end
-    ), '') as moroso_reason
+    totalled.is_open_over_90_days,
+    coalesce(totalled.is_chronically_late, false) as is_chronically_late
 from totalled
 left join {{ ref('int_clients_current') }} as clients
     on clients.client_id = totalled.client_id

@@ -1,4 +1,4 @@
--- Every client has one branch and one salesperson row ('(not set)' when it has none),
+-- Every client has one row in each dimension ('(not set)' when it has no value),
 -- so each dimension's amounts add up to the company's, month by month; and the
 -- company's ending AR is ar_aging_monthly's, its current + overdue parts its total.
 with company as (

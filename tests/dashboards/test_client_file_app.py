@@ -3,7 +3,7 @@
 import pytest
 
 from apptest import displayed_frame, mart_value, marts, metrics, open_page
-from dashboards import formatting
+from dashboards import formatting, reasons
 
 PAGE = "app_pages/client_file.py"
 LABELS = {
@@ -141,3 +141,31 @@ def test_an_unknown_client_in_the_url_is_said_so(demo):
 
     assert "There is no client with code NOPE." in [warning.value for warning in app.warning]
     assert not app.tabs
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_morosos_file_words_its_grade_and_moroso_reasons_in_the_users_language(demo, language):
+    """The moroso with the most overdue: the red box and the score's caption are the mart's
+    reason codes worded by the catalogue ('Moroso: deuda no disputada con 153 días de
+    vencida' / 'Late payer: undisputed debt 153 days past due')."""
+    client_id = mart_value(
+        demo,
+        "select client_id from marts.payment_behavior where is_moroso "
+        "order by overdue_amount desc, client_id limit 1",
+    )
+    codes = marts(
+        demo,
+        "select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3 "
+        "from marts.payment_behavior_reasons where client_id = ? order by reason_type, reason_order",
+        [client_id],
+    )
+
+    app = open_page(PAGE, language, client_id=client_id)
+
+    moroso = reasons.sentences(codes[codes["reason_type"] == "moroso"], language)
+    grade = reasons.sentences(codes[codes["reason_type"] == "grade"], language)
+    lead = {"es": ("Moroso: ", "Motivos de la calificación: "),
+            "en": ("Late payer: ", "Why this grade: ")}[language]
+    assert [error.value for error in app.error] == [lead[0] + moroso]
+    assert lead[1] + grade in [caption.value for caption in app.caption]
+    assert ({"es": "moroso: calificación E", "en": "late payer: grade E"}[language]) in grade

@@ -153,3 +153,74 @@ def test_a_single_branch_reads_that_branchs_kpis(demo):
     ).iloc[0]
     assert metrics(app)["DSO (simple)"] == formatting.days(kpis["dso_simple"], "en")
     assert app.caption[2].value == "Valencia, month end of Oct 2026."
+
+
+def card_deltas(app, language) -> list[str | None]:
+    """The deltas of the receivable and overdue cards."""
+    labels = {"es": ("Total a cobrar", "Vencido"), "en": ("Total receivable", "Overdue")}[language]
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    return [deltas[label] for label in labels]
+
+
+def totals_row(home, dimension_type, dimension_value):
+    return marts(
+        home,
+        "select * from marts.ar_totals where as_of_date = (select max(as_of_date) from marts.ar_totals) "
+        "and dimension_type = ? and dimension_value = ?",
+        [dimension_type, dimension_value],
+    ).iloc[0]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_cards_change_at_the_as_of_date_is_the_totals_mart(demo, language):
+    """At 01/11/2026 against 31/10/2026: the company's row of ar_totals, and with one grade
+    chosen that grade's row."""
+    app = open_page("app_pages/overview.py", language)
+    company = totals_row(demo, "company", "all")
+    assert card_deltas(app, language) == [
+        formatting.signed_money(company["open_balance_change"], "EUR", language),
+        formatting.signed_money(company["overdue_change"], "EUR", language),
+    ]
+
+    app = open_page("app_pages/overview.py", language, grade="E")
+    grade = totals_row(demo, "grade", "E")
+    assert card_deltas(app, language) == [
+        formatting.signed_money(grade["open_balance_change"], "EUR", language),
+        formatting.signed_money(grade["overdue_change"], "EUR", language),
+    ]
+
+
+def test_two_grades_chosen_change_by_the_sum_of_their_rows(demo):
+    """No ar_totals row answers for grades D and E together: the page sums the clients'
+    rows itself, and money adds up, so the change is the sum of the two grades' changes."""
+    app = open_page("app_pages/overview.py", "en", grade=["D", "E"])
+    rows = [totals_row(demo, "grade", grade) for grade in ("D", "E")]
+    assert card_deltas(app, "en") == [
+        formatting.signed_money(sum(row["open_balance_change"] for row in rows), "EUR", "en"),
+        formatting.signed_money(sum(row["overdue_change"] for row in rows), "EUR", "en"),
+    ]
+
+
+def test_a_single_segment_reads_that_segments_kpis(demo):
+    # In Spanish: in English the frame drops a segment chosen from the URL (app.py's
+    # segment multiselect; reported, not this test's to fix).
+    app = open_page("app_pages/overview.py", "es", segment="construction")
+
+    kpis = marts(
+        demo,
+        "select * from marts.ar_kpis_monthly where month_end = ? and dimension_type = 'segment' "
+        "and dimension_value = 'construction'",
+        [MONTH_END],
+    ).iloc[0]
+    assert metrics(app)["DSO simple"] == formatting.days(kpis["dso_simple"], "es")
+    assert "construction, cierre de oct 2026." in [caption.value for caption in app.caption]
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("es", "La previsión existe solo a la fecha de los datos publicados, el 1 de noviembre de 2026"),
+     ("en", "The forecast exists only at the date of the published data, 1 November 2026")],
+)
+def test_an_earlier_date_says_the_forecast_is_the_published_dates(demo, language, note):
+    app = open_page("app_pages/overview.py", language, as_of=MONTH_END.isoformat())
+    assert any(info.value.startswith(note) for info in app.info), [info.value for info in app.info]

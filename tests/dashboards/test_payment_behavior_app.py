@@ -4,7 +4,7 @@ score are the marts' figures."""
 import pytest
 
 from apptest import displayed_frame, mart_value, marts, metrics, open_page
-from dashboards import formatting
+from dashboards import formatting, reasons
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
@@ -55,3 +55,65 @@ def test_a_clients_score_grade_and_discount_uptake(demo, language):
     assert shown[labels[1]] == f"{row['score']} / 100"
     assert shown[labels[2]] == formatting.percent(row["early_discount_uptake_rate_365"], language)
     assert app.selectbox(key="behavior_client").value == client_id
+
+
+MOROSO_WORDS = {"es": ("días de vencida", "retraso crónico"), "en": ("days past due", "chronic lateness")}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_moroso_reasons_are_sentences_in_the_users_language(demo, language):
+    """The morosos' reasons column is the mart's codes and figures worded by the catalogue:
+    Spanish words on the Spanish page, English on the English one, never the other."""
+    app = open_page("app_pages/payment_behavior.py", language)
+
+    codes = marts(
+        demo,
+        "select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3 "
+        "from marts.payment_behavior_reasons where reason_type = 'moroso' order by client_id, reason_order",
+    )
+    shown = displayed_frame(app.dataframe[1])
+    expected = reasons.by_client(codes, language)
+    assert set(codes["reason_code"]) <= {"open_over_90_days", "chronic_lateness"}
+    assert len(shown) == len(expected) > 0
+    for client_id, sentence in zip(shown.iloc[:, 0], shown.iloc[:, 4]):
+        assert sentence == expected[client_id]
+        assert any(word in sentence for word in MOROSO_WORDS[language]), sentence
+        other = MOROSO_WORDS["en" if language == "es" else "es"]
+        assert not any(word in sentence for word in other), sentence
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_clients_grade_reasons_are_sentences_in_the_users_language(demo, language):
+    """A client whose grade lost points on lateness: the caption words its reasons,
+    e.g. es 'retraso medio de 54,93 días…', en 'paid 54.93 days beyond terms…', with the
+    mart's figures written as the language writes numbers."""
+    client_id, days = marts(
+        demo,
+        "select client_id, parameter_1 from marts.payment_behavior_reasons "
+        "where reason_code = 'lateness' order by points_lost desc, client_id limit 1",
+    ).iloc[0]
+
+    app = open_page("app_pages/payment_behavior.py", language, client_id=client_id)
+
+    codes = marts(
+        demo,
+        "select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3 "
+        "from marts.payment_behavior_reasons where client_id = ? and reason_type = 'grade' "
+        "order by reason_order", [client_id],
+    )
+    captions = [caption.value for caption in app.caption]
+    lead = {"es": "Pierde puntos por: ", "en": "Loses points for: "}[language]
+    assert lead + reasons.sentences(codes, language) in captions
+    words = {"es": f"retraso medio de {formatting.number(days, 'es')} días",
+             "en": f"paid {formatting.number(days, 'en')} days beyond terms"}[language]
+    assert any(words in caption for caption in captions), captions
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("es", "El comportamiento de pago es el del 1 de noviembre de 2026, la fecha de los datos publicados."),
+     ("en", "The payment behaviour is the one of 1 November 2026, the date of the published data.")],
+)
+def test_an_earlier_date_says_the_behaviour_is_the_published_dates(demo, language, note):
+    app = open_page("app_pages/payment_behavior.py", language, as_of="2026-10-31")
+    assert note in [info.value for info in app.info]

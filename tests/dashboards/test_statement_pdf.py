@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dashboards import db, formatting
+from dashboards.company_settings import load_company
 from dashboards.queries import client_file
 from dashboards.statement_pdf import Company, Statement, statement_pdf, statement_xlsx
 
@@ -53,12 +54,18 @@ def demo(demo_home: Path):
     return database, client_id, as_of, closing, net, references
 
 
-def test_demo_statement_pdf_closes_at_the_marts_balance_in_both_languages(demo, tmp_path):
-    """The statement of the demo's busiest client from 1 August to the as-of date: every
-    movement of the period is printed, and the closing balance printed is the mart's
-    running balance at its last movement, which is also ar_aging's net balance."""
+DEMO_COMPANY = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_demo_statement_pdf_closes_at_the_marts_balance_in_both_languages(demo):
+    """The statement of the demo's busiest client from 1 August to the as-of date, headed by
+    the demo company (seeds/company.json, as `make demo` installs it): every movement of the
+    period is printed, and the closing balance printed is the mart's running balance at its
+    last movement, which is also ar_aging's net balance."""
     database, client_id, as_of, closing, net, references = demo
-    statement = client_file.statement(database, client_id, PERIOD_START, as_of, None, tmp_path)
+    statement = client_file.statement(
+        database, client_id, PERIOD_START, as_of, None, load_company(DEMO_COMPANY)
+    )
 
     assert closing == net
     for language, label in (("es", "Saldo final a"), ("en", "Closing balance at")):
@@ -72,11 +79,17 @@ def test_demo_statement_pdf_closes_at_the_marts_balance_in_both_languages(demo, 
         for reference in references:
             assert reference in text
         assert "€" in text
+        # the company's lines come before the statement's title
+        header = text[: text.index("Extracto de cuenta" if language == "es" else "Statement of account")]
+        assert "Distribuciones Cartera Demo S.L." in header
+        assert ("NIF: B12345674" if language == "es" else "Tax id: B12345674") in header
+        assert "Calle Mayor 12, 46001 Valencia" in header
+        assert "cobros@cartera-demo.example · +34 960 000 000" in header
 
 
-def test_demo_statement_excel_opens_and_closes_at_the_marts_balance(demo, tmp_path):
+def test_demo_statement_excel_opens_and_closes_at_the_marts_balance(demo):
     database, client_id, as_of, closing, _, references = demo
-    statement = client_file.statement(database, client_id, PERIOD_START, as_of, None, tmp_path)
+    statement = client_file.statement(database, client_id, PERIOD_START, as_of, None, None)
 
     sheet = load_workbook(io.BytesIO(statement_xlsx(statement, "es"))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]

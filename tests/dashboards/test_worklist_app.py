@@ -89,3 +89,13 @@ def test_disputed_items_apart_and_the_up_to_date_list_for_sales(demo, language):
     assert list(available) == [
         formatting.money(amount, "EUR", language) for amount in al_dia["available_credit_amount"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("es", "La lista de cobranza es la del 1 de noviembre de 2026, la fecha de los datos publicados."),
+     ("en", "The worklist is the one of 1 November 2026, the date of the published data.")],
+)
+def test_an_earlier_date_says_the_worklist_is_the_published_dates(demo, language, note):
+    app = open_page("app_pages/worklist.py", language, as_of="2026-10-31")
+    assert note in [info.value for info in app.info]

@@ -54,7 +54,8 @@ import pytest
 from tests.dbt.warehouse import build_warehouse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "payment_behavior_inbox"
-SELECT = "+payment_behavior +fct_installment_payments +ar_aging +fct_installments"
+SELECT = ("+ar_totals +concentration_classes +source_freshness "
+          "+payment_delay_distribution +payment_behavior_reasons +payment_behavior +fct_installment_payments +ar_aging +fct_installments")
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +148,7 @@ def test_good_payer_with_a_dispute(warehouse):
         "max_days_past_due_open": 122, "max_days_past_due_undisputed": 0, "overdue_amount": D("800.00"),
         "score_lateness": 30, "score_on_time": 20, "score_severity": 20, "score_trend": 5, "score_overdue": 20,
         "score": 95, "grade": "A", "previous_grade": "A",
-        "grade_reasons": "trend -5 (+5.24 days beyond terms)",
-        "is_moroso": False, "moroso_reason": None,
+        "is_moroso": False, "is_open_over_90_days": False, "is_chronically_late": False,
     }
 
 
@@ -181,9 +181,7 @@ def test_late_payer_improving(warehouse):
         "max_days_past_due_open": 20, "max_days_past_due_undisputed": 20, "overdue_amount": D("2000.00"),
         "score_lateness": 6, "score_on_time": 0, "score_severity": 9, "score_trend": 10, "score_overdue": 15,
         "score": 40, "grade": "D", "previous_grade": "E",
-        "grade_reasons": "lateness -24 (54.93 days beyond terms); on time -20 (0.00 % on time); "
-                         "severity -11 (paid over 30/60/90 days late: 71.43/35.71/35.71 %); overdue -5 (20 days past due)",
-        "is_moroso": False, "moroso_reason": None,
+        "is_moroso": False, "is_open_over_90_days": False, "is_chronically_late": False,
     }
 
 
@@ -197,9 +195,7 @@ def test_never_pays(warehouse):
         "max_days_past_due_open": 153, "max_days_past_due_undisputed": 153, "overdue_amount": D("2500.00"),
         "score_lateness": 0, "score_on_time": 0, "score_severity": 0, "score_trend": 5, "score_overdue": 0,
         "score": 5, "grade": "E", "previous_grade": "E",
-        "grade_reasons": "no payment in 365 days -70; trend -5 (no payments to compare); "
-                         "overdue -20 (153 days past due); moroso: grade E",
-        "is_moroso": True, "moroso_reason": "undisputed debt 153 days past due",
+        "is_moroso": True, "is_open_over_90_days": True, "is_chronically_late": False,
     }
 
 
@@ -212,8 +208,7 @@ def test_new_client(warehouse):
         "max_days_past_due_open": 0, "max_days_past_due_undisputed": 0, "overdue_amount": D("0.00"),
         "score_lateness": 15, "score_on_time": 10, "score_severity": 10, "score_trend": 5, "score_overdue": 20,
         "score": 60, "grade": "C", "previous_grade": None,
-        "grade_reasons": "no payment in 365 days -35; trend -5 (no payments to compare)",
-        "is_moroso": False, "moroso_reason": None,
+        "is_moroso": False, "is_open_over_90_days": False, "is_chronically_late": False,
     }
 
 
@@ -239,11 +234,70 @@ def test_chronically_late(warehouse):
         "max_days_past_due_open": 0, "max_days_past_due_undisputed": 0, "overdue_amount": D("0.00"),
         "score_lateness": 0, "score_on_time": 0, "score_severity": 5, "score_trend": 10, "score_overdue": 20,
         "score": 35, "grade": "E", "previous_grade": "E",
-        "grade_reasons": "lateness -30 (70.00 days beyond terms); on time -20 (0.00 % on time); "
-                         "severity -15 (paid over 30/60/90 days late: 100.00/100.00/0.00 %); moroso: grade E",
-        "is_moroso": True,
-        "moroso_reason": "chronic lateness: 70.00 days beyond terms over 3 payments in 365 days",
+        "is_moroso": True, "is_open_over_90_days": False, "is_chronically_late": True,
     }
+
+
+def test_reasons_as_codes_and_figures(warehouse):
+    """payment_behavior_reasons: the points each component lost (its maximum minus its
+    points above) with the figures of the tests above; they add up to 100 - score.
+    - C1 (95): trend 10 - 5 = 5 (+5.24 days).
+    - C2 (40): lateness 30 - 6 = 24 (54.93 days); on time 20 - 0 = 20 (0.00 %);
+      severity 20 - 9 = 11 (71.43 / 35.71 / 35.71 %); overdue 20 - 15 = 5 (20 days);
+      24 + 20 + 11 + 5 = 60 = 100 - 40.
+    - C3 (5): no payment 70 - 0 = 70; trend 10 - 5 = 5 with nothing to compare; overdue
+      20 (153 days); moroso (grade E), by 153 days past due undisputed. 70 + 5 + 20 = 95.
+    - C4 (60): no payment 70 - 35 = 35; trend 5 with nothing to compare. 35 + 5 = 40.
+    - C5 (35): lateness 30 (70.00 days); on time 20 (0.00 %); severity 20 - 5 = 15
+      (100.00 / 100.00 / 0.00 %); moroso by chronic lateness (70.00 days, 3 payments).
+      30 + 20 + 15 = 65."""
+    rows = warehouse.execute("""
+        select client_id, reason_type, reason_code, points_lost, parameter_1, parameter_2, parameter_3
+        from marts.payment_behavior_reasons
+        order by client_id, reason_type, reason_order
+    """).fetchall()
+    assert rows == [
+        ("C1", "grade", "trend", 5, D("5.24"), None, None),
+        ("C2", "grade", "lateness", 24, D("54.93"), None, None),
+        ("C2", "grade", "on_time", 20, D("0.00"), None, None),
+        ("C2", "grade", "severity", 11, D("71.43"), D("35.71"), D("35.71")),
+        ("C2", "grade", "overdue", 5, D("20.00"), None, None),
+        ("C3", "grade", "no_payment_365", 70, None, None, None),
+        ("C3", "grade", "trend_no_comparison", 5, None, None, None),
+        ("C3", "grade", "overdue", 20, D("153.00"), None, None),
+        ("C3", "grade", "moroso", None, None, None, None),
+        ("C3", "moroso", "open_over_90_days", None, D("153.00"), None, None),
+        ("C4", "grade", "no_payment_365", 35, None, None, None),
+        ("C4", "grade", "trend_no_comparison", 5, None, None, None),
+        ("C5", "grade", "lateness", 30, D("70.00"), None, None),
+        ("C5", "grade", "on_time", 20, D("0.00"), None, None),
+        ("C5", "grade", "severity", 15, D("100.00"), D("100.00"), D("0.00")),
+        ("C5", "grade", "moroso", None, None, None, None),
+        ("C5", "moroso", "chronic_lateness", None, D("70.00"), D("3.00"), None),
+    ]
+
+
+def test_payments_by_days_beyond_terms(warehouse):
+    """payment_delay_distribution: the 365-day payments above in the aging buckets' bounds
+    (not due <= 0, 1-30, 31-60, 61-90, 91-120, over 120).
+    - C1: D11 -10, D12 0, D13 -23, D14 -1 all paid on time: 4 payments, 1,000.00 +
+      2,000.00 + 605.00 + 400.00 = 4,005.00 (D15's credit note is no payment).
+    - C2: D22 11 days (1-30) 1,200.00; D21#1 45 days (31-60) 1,500.00; D21#2 100 days
+      (91-120) 1,500.00.
+    - C5: D51-D53 70 days each (61-90): 3 payments, 3,000.00.
+    - C3 and C4 paid nothing: no row."""
+    rows = warehouse.execute("""
+        select client_id, bucket_order, min_days, max_days, payment_count, paid_amount
+        from marts.payment_delay_distribution
+        order by client_id, bucket_order
+    """).fetchall()
+    assert rows == [
+        ("C1", 1, None, 0, 4, D("4005.00")),
+        ("C2", 2, 1, 30, 1, D("1200.00")),
+        ("C2", 3, 31, 60, 1, D("1500.00")),
+        ("C2", 5, 91, 120, 1, D("1500.00")),
+        ("C5", 4, 61, 90, 3, D("3000.00")),
+    ]
 
 
 def test_one_row_per_client_as_of_the_build_date(warehouse):
@@ -251,3 +305,63 @@ def test_one_row_per_client_as_of_the_build_date(warehouse):
         "select client_id, as_of_date from marts.payment_behavior order by client_id").fetchall()
     assert rows == [(client, date(2025, 12, 31)) for client in ["C1", "C2", "C3", "C4", "C5"]]
 
+
+def test_overview_totals_and_their_change_since_the_previous_month_end(warehouse):
+    """ar_totals for the company at 2025-12-31 (a month end) against 2025-11-30.
+    Open at 12-31: D16 800.00 (disputed, overdue), D23 2,000.00 (20 days overdue), D31
+    2,500.00 (overdue), D41 700.00 (not due) = 6,000.00; overdue 800 + 2,000 + 2,500 =
+    5,300.00; share 5,300 / 6,000 = 0.883333.
+    Open at 11-30: D16 800.00 and D31 2,500.00 overdue, D23 2,000.00 (due 12-11) and D14
+    400.00 EUR (440 USD / 1.1, due 12-20) not due; D41 not issued yet = 5,700.00, overdue
+    3,300.00, share 0.578947 (3,300 / 5,700 = 0.5789473).
+    Changes: +300.00, +2,000.00, 0.883333 - 0.578947 = +0.304386; 3 clients owed then (C1,
+    C2, C3: C4 had nothing issued, C5's payments had all come)."""
+    row = warehouse.execute("""
+        select client_count, open_balance_amount, overdue_amount, overdue_share,
+               unapplied_cash_amount, previous_client_count, open_balance_change,
+               overdue_change, overdue_share_change, unapplied_cash_change
+        from marts.ar_totals
+        where as_of_date = date '2025-12-31' and dimension_type = 'company'
+    """).fetchone()
+    assert row == (4, D("6000.00"), D("5300.00"), D("0.883333"), D("0.00"),
+                   3, D("300.00"), D("2000.00"), D("0.304386"), D("0.00"))
+    grade_e = warehouse.execute("""
+        select client_count, open_balance_amount from marts.ar_totals
+        where as_of_date = date '2025-12-31' and dimension_type = 'grade' and dimension_value = 'E'
+    """).fetchone()
+    # C3 (2,500.00) and C5 (nothing open) are graded E; only C3 owes.
+    assert grade_e == (1, D("2500.00"))
+
+
+def test_abc_classes_add_up_to_each_period(warehouse):
+    """concentration_classes: per period the classes hold every ranked client and the
+    period's whole revenue, and their shares add up to 100 within 0.0001 per class."""
+    gaps = warehouse.execute("""
+        select classes.period_type, classes.period_end
+        from (
+            select period_type, period_end, sum(client_count) as clients,
+                   sum(net_revenue_amount) as amount, sum(revenue_share_pct) as share, count(*) as class_count
+            from marts.concentration_classes group by period_type, period_end
+        ) as classes
+        join marts.concentration_summary as summary using (period_type, period_end)
+        where classes.clients <> summary.client_count
+            or classes.amount <> summary.total_net_revenue_amount
+            or abs(classes.share - 100) > 0.0001 * classes.class_count
+    """).fetchall()
+    periods = warehouse.execute("select count(*) from marts.concentration_classes").fetchone()[0]
+    assert periods > 0 and gaps == []
+
+
+def test_source_freshness_names_each_sources_newest_date_and_file(warehouse):
+    """The newest document is D41 (issued 2025-12-15), the newest receipt R14 (12-19), the
+    only rate 2025-11-20; each from the fixture's file of that entity, loaded once."""
+    rows = {
+        row[0]: row[1:]
+        for row in warehouse.execute(
+            "select source, newest_data_date, newest_file_name, newest_file_loaded_at is not null "
+            "from marts.source_freshness where part = ''"
+        ).fetchall()
+    }
+    assert rows["documents"] == (date(2025, 12, 15), "documents.csv", True)
+    assert rows["receipts"] == (date(2025, 12, 19), "receipts.csv", True)
+    assert rows["fx_rates"] == (date(2025, 11, 20), "fx_rates.csv", True)

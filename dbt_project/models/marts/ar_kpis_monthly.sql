@@ -1,4 +1,5 @@
--- One row per month end and dimension (the company, each branch, each salesperson):
+-- One row per month end and dimension (the company, each branch, salesperson, segment,
+-- client currency and grade):
 -- credit sales, AR at the start and end of the month, its current and overdue parts,
 -- and the KPIs built on them: DSO (simple and countback), best possible DSO, average
 -- days delinquent, collection effectiveness index, AR turnover.
@@ -20,6 +21,18 @@ client_dimensions as (
     union all
     select client_id, 'salesperson', coalesce(salesperson, '(not set)')
     from {{ ref('int_clients_current') }}
+    union all
+    select client_id, 'segment', coalesce(segment, '(not set)')
+    from {{ ref('int_clients_current') }}
+    union all
+    select client_id, 'currency', coalesce(currency_code, '(not set)')
+    from {{ ref('int_clients_current') }}
+    union all
+    -- The grade of today (payment_behavior), as the dashboards' grade filter chooses clients.
+    select clients.client_id, 'grade', coalesce(behavior.grade, '(not set)')
+    from {{ ref('int_clients_current') }} as clients
+    left join {{ ref('payment_behavior') }} as behavior
+        on behavior.client_id = clients.client_id
 ),
 
 grid as (

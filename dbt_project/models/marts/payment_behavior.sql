@@ -1,6 +1,6 @@
 -- One row per client with a receivable item issued by the as-of date: payment behaviour,
 -- score, grade and the moroso rule (macro payment_behavior_by_client), with the grade the
--- same definition gave 90 days earlier.
+-- same definition gave 90 days earlier. The reasons, as codes, are payment_behavior_reasons.
 with as_of_behavior as (
     {{ payment_behavior_by_client('select as_of_date from ' ~ ref('int_as_of_date')) }}
 ),
@@ -43,9 +43,9 @@ select
     as_of_behavior.score,
     as_of_behavior.grade,
     earlier_behavior.grade as previous_grade,
-    as_of_behavior.grade_reasons,
     as_of_behavior.is_moroso,
-    as_of_behavior.moroso_reason
+    as_of_behavior.is_open_over_90_days,
+    as_of_behavior.is_chronically_late
 from as_of_behavior
 left join earlier_behavior
     on earlier_behavior.client_id = as_of_behavior.client_id

@@ -1,0 +1,106 @@
+-- One row per date (every month end of ar_aging_monthly and the build's as-of date) and
+-- dimension (the company, and each current branch, salesperson, segment, client currency
+-- and grade, as the dashboards' filters choose clients): the overview's four cards — open
+-- balance, overdue, overdue share, unapplied cash — with dispute and client count, and
+-- their change against the previous month end's row of the same dimension.
+with as_of as (
+    select as_of_date from {{ ref('int_as_of_date') }}
+),
+
+dates as (
+    select as_of_date from {{ ref('int_month_ends') }}
+    union
+    select as_of_date from as_of
+),
+
+-- ar_aging_monthly holds the month ends; ar_aging the as-of date (when it is not one).
+dated_clients as (
+    select as_of_date, client_id, currency_code, open_balance_amount, overdue_amount,
+           in_dispute_amount, unapplied_cash_amount
+    from {{ ref('ar_aging_monthly') }}
+    union all
+    select aging.as_of_date, aging.client_id, aging.currency_code, aging.open_balance_amount,
+           aging.overdue_amount, aging.in_dispute_amount, aging.unapplied_cash_amount
+    from {{ ref('ar_aging') }} as aging
+    where aging.as_of_date not in (select as_of_date from {{ ref('int_month_ends') }})
+),
+
+current_clients as (
+    select clients.client_id, clients.branch, clients.salesperson, clients.segment,
+           clients.currency_code, behavior.grade
+    from {{ ref('dim_clients') }} as clients
+    left join {{ ref('payment_behavior') }} as behavior
+        on behavior.client_id = clients.client_id
+    where clients.is_current
+),
+
+-- A client without a value in a dimension is in no row of it (no filter chooses it).
+client_dimensions as (
+    select client_id, 'company' as dimension_type, 'all' as dimension_value from current_clients
+    union all
+    select client_id, 'branch', branch from current_clients where branch is not null
+    union all
+    select client_id, 'salesperson', salesperson from current_clients where salesperson is not null
+    union all
+    select client_id, 'segment', segment from current_clients where segment is not null
+    union all
+    select client_id, 'currency', currency_code from current_clients where currency_code is not null
+    union all
+    select client_id, 'grade', grade from current_clients where grade is not null
+),
+
+grid as (
+    select dates.as_of_date, dimensions.dimension_type, dimensions.dimension_value
+    from dates
+    cross join (select distinct dimension_type, dimension_value from client_dimensions) as dimensions
+),
+
+sums as (
+    select
+        dated_clients.as_of_date,
+        client_dimensions.dimension_type,
+        client_dimensions.dimension_value,
+        count(*) as client_count,
+        sum(dated_clients.open_balance_amount) as open_balance_amount,
+        sum(dated_clients.overdue_amount) as overdue_amount,
+        sum(dated_clients.in_dispute_amount) as in_dispute_amount,
+        sum(dated_clients.unapplied_cash_amount) as unapplied_cash_amount
+    from dated_clients
+    inner join client_dimensions
+        on client_dimensions.client_id = dated_clients.client_id
+    group by dated_clients.as_of_date, client_dimensions.dimension_type, client_dimensions.dimension_value
+),
+
+totals as (
+    select
+        grid.as_of_date,
+        cast({{ dbt.dateadd('day', -1, dbt.date_trunc('month', 'grid.as_of_date')) }} as date) as previous_month_end,
+        grid.dimension_type,
+        grid.dimension_value,
+        '{{ var("reporting_currency") }}' as currency_code,
+        coalesce(sums.client_count, 0) as client_count,
+        {{ money('coalesce(sums.open_balance_amount, 0)') }} as open_balance_amount,
+        {{ money('coalesce(sums.overdue_amount, 0)') }} as overdue_amount,
+        cast(coalesce({{ divide_exactly('sums.overdue_amount', 'sums.open_balance_amount', 6) }}, 0)
+            as decimal(18, 6)) as overdue_share,
+        {{ money('coalesce(sums.in_dispute_amount, 0)') }} as in_dispute_amount,
+        {{ money('coalesce(sums.unapplied_cash_amount, 0)') }} as unapplied_cash_amount
+    from grid
+    left join sums
+        on sums.as_of_date = grid.as_of_date
+        and sums.dimension_type = grid.dimension_type
+        and sums.dimension_value = grid.dimension_value
+)
+
+select
+    totals.*,
+    coalesce(previous.client_count, 0) as previous_client_count,
+    {{ money('totals.open_balance_amount - previous.open_balance_amount') }} as open_balance_change,
+    {{ money('totals.overdue_amount - previous.overdue_amount') }} as overdue_change,
+    cast(totals.overdue_share - previous.overdue_share as decimal(18, 6)) as overdue_share_change,
+    {{ money('totals.unapplied_cash_amount - previous.unapplied_cash_amount') }} as unapplied_cash_change
+from totals
+left join totals as previous
+    on previous.as_of_date = totals.previous_month_end
+    and previous.dimension_type = totals.dimension_type
+    and previous.dimension_value = totals.dimension_value
