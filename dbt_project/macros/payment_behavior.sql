@@ -106,7 +106,7 @@ payment_sums as (
 
 open_items as (
     select *
-    from ({{ aging_items(as_of_dates_sql) }}) as items
+    from ({{ receivable_items_as_of(as_of_dates_sql, open_only=true) }}) as items
     where outstanding_amount <> 0
 ),
 

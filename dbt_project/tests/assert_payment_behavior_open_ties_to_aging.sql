@@ -1,5 +1,5 @@
 -- What payment_behavior says a client owes late and in dispute is ar_aging's figure
--- (both from aging_items at the as-of date; a client without an ar_aging row owes nothing).
+-- (both read int_receivable_item_balances at the as-of date; a client without an ar_aging row owes nothing).
 select
     behavior.client_id,
     behavior.overdue_amount,

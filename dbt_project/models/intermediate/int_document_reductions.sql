@@ -1,7 +1,7 @@
 -- One row per amount that reduces a receivable document: money of a receipt allocated
 -- to it, a withholding the client applied, a credit note that corrects it. installment_no
 -- is set only when an allocation names an instalment the document has; otherwise the
--- amount pays the open instalments oldest due date first (see the aging_items macro).
+-- amount pays the open instalments oldest due date first (int_settlement_events applies them).
 -- A reduction dated before its document counts from the document's issue date.
 with receivable_documents as (
     select document_id, issue_date

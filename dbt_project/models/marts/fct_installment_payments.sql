@@ -1,8 +1,7 @@
 -- One row per instalment of an issued invoice or debit note fully settled by the as-of
 -- date: when it was settled, how late, by what kind of money, and whether an early-payment
--- discount was taken. The settling day comes from the aging definition itself (FIFO of
--- DECISIONLOG), evaluated on every day a reduction took effect, so it cannot disagree
--- with the aging.
+-- discount was taken. The settling day is read from the waterfall (int_settlement_events)
+-- every aging figure reads, so it cannot disagree with the aging.
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -13,55 +12,30 @@ reductions as (
     where effective_date <= (select as_of_date from as_of)
 ),
 
-reduction_days as (
-    select distinct document_id, effective_date as reduction_day
-    from reductions
-),
-
-balances as (
-    {{ aging_items(
-        'select distinct effective_date as as_of_date from ' ~ ref('int_document_reductions')
-        ~ ' where effective_date <= (select as_of_date from ' ~ ref('int_as_of_date') ~ ')'
-    ) }}
-),
-
--- An instalment's outstanding only moves on days its document is reduced, so those days
--- are its whole history.
-installment_days as (
-    select
-        balances.document_id,
-        balances.installment_no,
-        balances.as_of_date as reduction_day,
-        balances.outstanding_amount,
-        coalesce(lag(balances.outstanding_amount) over (
-            partition by balances.document_id, balances.installment_no
-            order by balances.as_of_date
-        ), balances.item_amount) as outstanding_before_amount
-    from balances
-    inner join reduction_days
-        on reduction_days.document_id = balances.document_id
-        and reduction_days.reduction_day = balances.as_of_date
-    where balances.item_type = 'installment'
-        and balances.item_amount > 0
+events as (
+    select *
+    from {{ ref('int_settlement_events') }}
+    where effective_date <= (select as_of_date from as_of)
 ),
 
 -- Reductions only ever lower an instalment, so the first day it reaches zero is the day
 -- it was settled, and it stays settled.
 settlements as (
-    select document_id, installment_no, min(reduction_day) as paid_date
-    from installment_days
+    select document_id, installment_no, min(effective_date) as paid_date
+    from events
     where outstanding_amount <= 0
     group by document_id, installment_no
 ),
 
+-- The days something paid part of it, up to the day it was settled.
 falls as (
-    select installment_days.document_id, installment_days.installment_no, installment_days.reduction_day
-    from installment_days
+    select distinct events.document_id, events.installment_no, events.effective_date as reduction_day
+    from events
     inner join settlements
-        on settlements.document_id = installment_days.document_id
-        and settlements.installment_no = installment_days.installment_no
-    where installment_days.reduction_day <= settlements.paid_date
-        and installment_days.outstanding_amount < installment_days.outstanding_before_amount
+        on settlements.document_id = events.document_id
+        and settlements.installment_no = events.installment_no
+    where events.effective_date <= settlements.paid_date
+        and events.applied_amount > 0
 ),
 
 -- What lowered an instalment on a day: that day's reductions that can reach it (those
@@ -75,9 +49,9 @@ same_day_sources as (
         and (reductions.installment_no is null or reductions.installment_no = falls.installment_no)
 ),
 
--- A fall with no such reduction comes from an allocation naming an earlier instalment that
--- day: it pushes the unallocated money already there on to this one, so that day's new
--- money (the allocation) is what settled it.
+-- A fall with no such reduction comes from an allocation naming another instalment that
+-- day: its excess, or the unallocated money it displaced there, moved on to this one, so
+-- that day's new money (the allocation) is what settled it.
 moved_on_sources as (
     select falls.document_id, falls.installment_no, falls.reduction_day, reductions.reduction_type
     from falls

@@ -1,7 +1,7 @@
 -- One row per receivable item issued by the as-of date: each instalment of an invoice
--- or debit note, and each unlinked credit note (negative).
+-- or debit note, and each unlinked credit note (negative), as it stands at the as-of date.
 with items as (
-    {{ aging_items('select as_of_date from ' ~ ref('int_as_of_date')) }}
+    {{ receivable_items_as_of('select as_of_date from ' ~ ref('int_as_of_date')) }}
 )
 
 select

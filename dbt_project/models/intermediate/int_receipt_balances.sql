@@ -1,0 +1,57 @@
+-- One row per receipt and period its unapplied amount holds (DECISIONLOG: Open balance):
+-- from its payment date, then from each later day one of its allocations took effect (an
+-- allocation to a document issued after the payment counts from the issue date), until
+-- the next such day (valid_to, exclusive; NULL while it holds). The receipt as of any
+-- date D is the row with valid_from <= D < valid_to; none before its payment date.
+with receipts as (
+    select * from {{ ref('int_receipts') }}
+),
+
+applied_by_day as (
+    select receipt_id, effective_date, sum(reduction_amount) as applied_amount
+    from {{ ref('int_document_reductions') }}
+    where reduction_type = 'receipt'
+    group by receipt_id, effective_date
+),
+
+changes as (
+    select receipt_id, payment_date as valid_from, 0 as applied_amount
+    from receipts
+    union all
+    select receipt_id, effective_date, applied_amount
+    from applied_by_day
+),
+
+days as (
+    select receipt_id, valid_from, sum(applied_amount) as applied_amount
+    from changes
+    group by receipt_id, valid_from
+),
+
+periods as (
+    select
+        receipt_id,
+        valid_from,
+        lead(valid_from) over (partition by receipt_id order by valid_from) as valid_to,
+        sum(applied_amount) over (
+            partition by receipt_id order by valid_from
+            rows between unbounded preceding and current row
+        ) as applied_amount
+    from days
+)
+
+select
+    receipts.receipt_id,
+    receipts.client_id,
+    receipts.currency_code,
+    receipts.payment_date,
+    receipts.receipt_amount,
+    receipts.to_reporting_factor,
+    periods.valid_from,
+    periods.valid_to,
+    {{ money('receipts.receipt_amount - periods.applied_amount') }} as unapplied_amount,
+    -- Parenthesised: to_reporting multiplies its argument as written, and the whole difference converts.
+    {{ to_reporting('(receipts.receipt_amount - periods.applied_amount)', 'receipts.to_reporting_factor') }} as unapplied_reporting_amount
+from periods
+inner join receipts
+    on receipts.receipt_id = periods.receipt_id

@@ -1,0 +1,69 @@
+-- One row per receivable item and period its outstanding amount holds: from the item's
+-- issue date, then from each day a reduction paid part of it (int_settlement_events, the
+-- day's last row), until the next such day (valid_to, exclusive; NULL while it holds).
+-- The item as of any date D is the row with valid_from <= D < valid_to; an item has no
+-- row before its issue date. Unlinked credit notes are never reduced: one row each.
+with items as (
+    select * from {{ ref('int_receivable_items') }}
+),
+
+-- What each item owed at the end of each day something paid part of it.
+day_ends as (
+    select document_id, installment_no, effective_date, outstanding_amount
+    from (
+        select
+            events.*,
+            row_number() over (
+                partition by document_id, installment_no, effective_date order by reduction_order desc
+            ) as later_events
+        from {{ ref('int_settlement_events') }} as events
+    ) as events
+    where later_events = 1
+),
+
+changes as (
+    select document_id, installment_no, issue_date as valid_from, item_amount as outstanding_amount, 0 as is_reduced
+    from items
+    union all
+    select document_id, installment_no, effective_date, outstanding_amount, 1
+    from day_ends
+),
+
+-- A reduction counting from the issue date replaces the opening row.
+periods as (
+    select document_id, installment_no, valid_from, outstanding_amount
+    from (
+        select
+            changes.*,
+            row_number() over (
+                partition by document_id, installment_no, valid_from order by is_reduced desc
+            ) as replaced
+        from changes
+    ) as changes
+    where replaced = 1
+)
+
+select
+    items.item_type,
+    items.document_id,
+    items.installment_no,
+    items.document_type,
+    items.document_number,
+    items.client_id,
+    items.currency_code,
+    items.issue_date,
+    items.due_date,
+    items.item_amount,
+    periods.valid_from,
+    lead(periods.valid_from) over (
+        partition by periods.document_id, periods.installment_no order by periods.valid_from
+    ) as valid_to,
+    {{ money('items.item_amount - periods.outstanding_amount') }} as settled_amount,
+    periods.outstanding_amount,
+    {{ to_reporting('periods.outstanding_amount', 'items.to_reporting_factor') }} as outstanding_reporting_amount,
+    items.is_in_dispute,
+    items.to_reporting_factor
+from periods
+inner join items
+    on items.document_id = periods.document_id
+    and items.installment_no = periods.installment_no
