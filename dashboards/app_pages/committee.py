@@ -15,7 +15,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import credit_texts, formatting, freshness, meeting_pack, plain_text, selection
+from dashboards import credit_texts, formatting, freshness, limit_mismatches, meeting_pack, plain_text, selection
 from dashboards.app_state import (
     ACTIONS,
     LIMIT_ACTIONS,
@@ -267,28 +267,4 @@ if "committee_recorded" in st.session_state:
     st.success(t("committee.recorded", action=recorded), icon=":material/check:")
 
 # ------------------------------------------------------------------ bookkeeper's list
-st.subheader(t("committee.mismatches"))
-mismatches = queries.limit_mismatches(database)
-if mismatches.empty:
-    st.info(t("committee.mismatches_none"))
-else:
-    st.caption(t("committee.mismatches_help"))
-    mismatches["limit_decision"] = [credit_texts.action_label(action, language) for action in mismatches["limit_decision"]]
-    show_table(
-        mismatches,
-        {
-            "client_name": t("committee.col_client"),
-            "client_id": t("committee.col_client_id"),
-            "erp_credit_limit_amount": t("committee.col_erp_limit"),
-            "credit_limit_amount": t("committee.col_committee_limit"),
-            "credit_limit_currency_code": t("committee.form_currency"),
-            "limit_decision": t("committee.col_action"),
-            "limit_decision_date": t("committee.col_decided_on"),
-        },
-        row_money_columns=["erp_credit_limit_amount", "credit_limit_amount"],
-        currency_column="credit_limit_currency_code",
-        language=language,
-        file_name=t("committee.mismatches_file", date=as_of_text),
-        client_link=("client_name", "client_id"),
-        key="committee_mismatches",
-    )
+limit_mismatches.show(database, language, as_of_text, key="committee_mismatches")

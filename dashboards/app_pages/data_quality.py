@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import formatting, freshness, selection
+from dashboards import formatting, freshness, limit_mismatches, selection
 from dashboards.i18n import t
 from dashboards.queries import data_quality as queries
 from dashboards.queries import frame
@@ -194,3 +194,5 @@ headers = {
     "newest_file_loaded_at": t("data_quality.col_newest_file_loaded_at"),
 }
 _show(sources, headers, t("data_quality.freshness_file", date=today), "dq_freshness")
+
+limit_mismatches.show(database, language, today, key="dq_limit_mismatches")

@@ -3,14 +3,11 @@ error on a dark background, no card's figure is cut off, and the charts follow t
 (no white paper left behind). Screenshots of three pages in the dark theme.
 
 The app is served here with the theme forced to dark (STREAMLIT_THEME_BASE, the
-environment form of `--theme.base dark`), from the session's demo warehouse. Once the
-login lands in front of every page, this server needs the same sign-in as the light one
-(the demo user is demo/demo).
+environment form of `--theme.base dark`), from the session's demo warehouse, signing in
+as the demo viewer like the light one.
 """
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CARTERA, REPO, free_port, stop_group, wait_until_healthy
+from tests.browser.conftest import serving
 from tests.browser.streamlit_page import open_page, screenshot
 from tests.browser.test_dashboards_e2e import PAGES
 
@@ -26,24 +23,10 @@ DARK_SCREENSHOTS = {"overview", "payment_behavior", "client_file"}
 
 
 @pytest.fixture(scope="module")
-def served_dark(demo_home: Path, tmp_path_factory) -> Iterator[str]:
+def served_dark(demo_home: Path, demo_logins: str, tmp_path_factory) -> Iterator[str]:
     """The base URL of the demo warehouse served with the dark theme for this module."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve_dark") / "serve.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CARTERA_")}
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    env["STREAMLIT_THEME_BASE"] = "dark"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(CARTERA), "serve", "--home", str(demo_home), "--port", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(url, process, log_path)
+    with serving(demo_home, demo_logins, tmp_path_factory.mktemp("serve_dark"), STREAMLIT_THEME_BASE="dark") as url:
         yield url
-    finally:
-        stop_group(process)
 
 
 def luminance(css_colour: str) -> float:

@@ -1,10 +1,14 @@
 """The data-quality page on the demo warehouse, with and without a refresh history."""
 
 import json
+import shutil
+from decimal import Decimal
 
+import duckdb
 import pytest
 
-from apptest import marts, metrics, open_page
+from apptest import displayed_frame, marts, metrics, open_page
+from dashboards import formatting
 
 PAGE = "app_pages/data_quality.py"
 RUN = {
@@ -83,3 +87,36 @@ def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_hist
     assert list(files.value["Estado"]) == ["Ya estaba cargado", "En cuarentena"]
     assert app.expander[0].label.startswith("documents_2.csv.report.txt")
     assert app.code[0].value == "documents_2.csv, línea 12, campo total_amount: «abc» no es un número"
+
+
+@pytest.fixture
+def home_with_a_limit_mismatch(demo_home, tmp_path, monkeypatch):
+    """A copy of the demo's published database where the committee set C0042's limit to
+    15,000.00 EUR on 10/11/2026 and the invoicing system still carries its old one."""
+    published = tmp_path / "cartera.duckdb"
+    shutil.copy(demo_home / "cartera.duckdb", published)
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("""
+            update marts.credit_limits
+            set credit_limit_amount = 15000.00, credit_limit_currency_code = 'EUR',
+                limit_decision = 'raise', limit_decision_date = date '2026-11-10',
+                has_erp_limit_mismatch = true
+            where client_id = 'C0042'""")
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    return tmp_path
+
+
+def test_the_bookkeeper_sees_the_limits_to_update_in_the_invoicing_system(demo_home, home_with_a_limit_mismatch):
+    """A viewer (the bookkeeper) has no committee page: the list is on the data-quality page."""
+    [(name, erp_limit)] = marts(
+        demo_home, "select client_name, erp_credit_limit_amount from marts.credit_limits where client_id = 'C0042'"
+    ).itertuples(index=False)
+
+    app = open_page(PAGE, "es")
+
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if "Límite del comité" in grid.value.columns)
+    assert table[["Cliente", "Código"]].values.tolist() == [[name, "C0042"]]
+    assert table["Límite del comité"].tolist() == [formatting.money(Decimal("15000.00"), "EUR", "es")]
+    assert table["Límite en facturación"].tolist() == [formatting.money(erp_limit, "EUR", "es")]
