@@ -87,9 +87,8 @@ def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseR
             context.log.warning(f"{outcome.file_name} quarantined: {outcome.message} (report: {outcome.report_path})")
         else:
             context.log.info(f"{outcome.file_name}: {outcome.status}, {outcome.rows} lines")
-    for file_name, notes in result.notes.items():
-        for note in notes:
-            context.log.info(f"{file_name}: {note}")
+        for warning in outcome.warnings:
+            context.log.warning(f"{outcome.file_name} loaded with a note: {warning}")
     if result.unrecognised:
         context.log.warning(f"left in the inbox, not recognised: {', '.join(result.unrecognised)}")
     yield dg.MaterializeResult(
@@ -97,6 +96,7 @@ def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseR
         metadata={
             "files_loaded": sum(outcome.status == LOADED for outcome in outcomes),
             "files_quarantined": sum(outcome.status == QUARANTINED for outcome in outcomes),
+            "warnings": sum(len(outcome.warnings) for outcome in outcomes),
             "rows_in_table": statements,
             "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
             "unrecognised": ", ".join(result.unrecognised) or "none",
