@@ -187,6 +187,9 @@ def _print_progress(entry) -> None:
         print(f"  running {event.step_key}", flush=True)
     elif event.is_step_failure:
         print(f"  FAILED  {event.step_key}", flush=True)
+    elif event.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY:
+        error = event.event_specific_data.error
+        print(f"  retry   {event.step_key} after a transient failure: {_first_line(error.message if error else '')}", flush=True)
 
 
 def _file_results(settings: Settings, dropped: dict[str, str], started_at: datetime) -> list[FileResult]:
