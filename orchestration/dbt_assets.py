@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import WarehouseResource
+from orchestration.retries import WRITE_RETRY_POLICY, dbt_build_failure
 
 
 class CarteraDbtTranslator(DagsterDbtTranslator):
@@ -31,6 +32,7 @@ class CarteraDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=CarteraDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
+    retry_policy=WRITE_RETRY_POLICY,
 )
 def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
@@ -43,6 +45,12 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     os.environ["CARTERA_DUCKDB_TEMP_DIRECTORY"] = duckdb_config["temp_directory"]
     # The build reuses the parse of `prepare()` in the home's own target folder.
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars())], context=context, target_path=settings.dbt_target
+        ["build", "--vars", json.dumps(settings.dbt_vars())],
+        context=context,
+        target_path=settings.dbt_target,
+        raise_on_error=False,
     )
     yield from invocation.stream()
+    if not invocation.is_successful():
+        # Retried only when dbt failed on I/O or a lock; a failing test is not retried.
+        raise dbt_build_failure(invocation.get_artifact("run_results.json")["results"])

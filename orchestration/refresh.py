@@ -5,7 +5,9 @@ Exit codes:
   0  published, clean: every file loaded or already loaded, every check passed
   1  nothing published: the published warehouse was left as it was (a blocking check
      failed, a step failed, no export files, or another refresh holds this home)
-  2  published, with quarantined or unrecognised files or failed warning checks
+  2  published, with quarantined or unrecognised files, files loaded with warnings
+     (raw.ingest_warnings: schema drift, a note unlinked, a bank reader's note) or
+     failed warning checks
 
 The run is recorded in the home's Dagster instance ($CARTERA_HOME/dagster, see
 `dagster_instance`), so `dagster dev` with DAGSTER_HOME there shows its materialisations
@@ -47,6 +49,7 @@ import duckdb
 from orchestration.check_sentences import check_sentence, failure_sentence
 from orchestration.config import Settings, load_settings
 from orchestration.ingest.loader import dropped_files
+from orchestration.readers import FieldError
 from orchestration.resources import RefreshLocked, refresh_lock
 
 EXIT_PUBLISHED = 0
@@ -150,8 +153,11 @@ def _refresh(settings: Settings) -> int:
         if event.is_step_failure
     ]
     published = result.success
-    warnings = any(f.status in ("quarantined", "unrecognised") for f in files) or any(
-        not c.passed for c in checks
+    loaded_with_warnings = _ingest_warnings(settings, started_at)
+    warnings = (
+        any(f.status in ("quarantined", "unrecognised") for f in files)
+        or any(not c.passed for c in checks)
+        or bool(loaded_with_warnings)
     )
     if published:
         exit_code = EXIT_PUBLISHED_WITH_WARNINGS if warnings else EXIT_PUBLISHED
@@ -167,7 +173,7 @@ def _refresh(settings: Settings) -> int:
         else:
             reason = step_failures[0] if step_failures else "the run failed"
         message = f"refresh failed: the published warehouse was left as it was: {reason}"
-    _print_summary(settings, files, checks, step_failures, as_of)
+    _print_summary(settings, files, loaded_with_warnings, checks, step_failures, as_of)
     print(message, flush=True)
     _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
     return exit_code
@@ -181,6 +187,9 @@ def _print_progress(entry) -> None:
         print(f"  running {event.step_key}", flush=True)
     elif event.is_step_failure:
         print(f"  FAILED  {event.step_key}", flush=True)
+    elif event.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY:
+        error = event.event_specific_data.error
+        print(f"  retry   {event.step_key} after a transient failure: {_first_line(error.message if error else '')}", flush=True)
 
 
 def _file_results(settings: Settings, dropped: dict[str, str], started_at: datetime) -> list[FileResult]:
@@ -212,6 +221,29 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
         else:
             results.append(FileResult(file_name, None, "not_read", 0, "the refresh stopped before reading it"))
     return results
+
+
+def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int, str]]:
+    """file name -> (number of warnings, the first one in words) of the files this run
+    loaded with warnings (raw.ingest_warnings, written in the transaction of each load)."""
+    try:
+        with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            rows = conn.execute(
+                """
+                select file_name, line_number, column_name, value, reason
+                from raw.ingest_warnings
+                where recorded_at >= ?
+                order by file_id, rowid  -- each file's warnings in the order they were found
+                """,
+                [since.replace(tzinfo=None)],
+            ).fetchall()
+    except duckdb.Error:  # the run stopped before any file was loaded
+        return {}
+    found: dict[str, tuple[int, str]] = {}
+    for file_name, line, column, value, reason in rows:
+        count, first = found.get(file_name, (0, FieldError(line or 0, column or "", value or "", reason).describe()))
+        found[file_name] = (count + 1, first)
+    return found
 
 
 def _check_results(settings: Settings, events: list[dg.DagsterEvent], since: datetime) -> list[CheckResult]:
@@ -354,7 +386,12 @@ def _as_of_date(settings: Settings) -> str | None:
 
 
 def _print_summary(
-    settings: Settings, files: list[FileResult], checks: list[CheckResult], step_failures: list[str], as_of: str | None
+    settings: Settings,
+    files: list[FileResult],
+    loaded_with_warnings: dict[str, tuple[int, str]],
+    checks: list[CheckResult],
+    step_failures: list[str],
+    as_of: str | None,
 ) -> None:
     lines = ["", "Summary"]
     loaded = [f for f in files if f.status == "loaded"]
@@ -366,6 +403,10 @@ def _print_summary(
         lines.append(f"  loaded {len(loaded)} file(s), rows per entity: {rows}")
     else:
         lines.append("  loaded no new file")
+    for file_name, (count, first) in loaded_with_warnings.items():
+        lines.append(
+            f"  loaded {file_name} with {count} warning(s) (all in raw.ingest_warnings), first: {first}"
+        )
     skipped = [f.file_name for f in files if f.status == "already_loaded"]
     if skipped:
         lines.append(f"  skipped {len(skipped)} file(s) already loaded: {', '.join(skipped)}")

@@ -9,6 +9,7 @@ from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
 from orchestration.readers import ENTITIES
 from orchestration.resources import WarehouseResource
+from orchestration.retries import WRITE_RETRY_POLICY, only_transient_failures_retried
 
 # Each file is checked against what raw holds (orchestration/ingest/references.py), so
 # what it names loads first: rates and clients, then documents and receipts, then the rest.
@@ -27,9 +28,11 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
         group_name="raw",
         deps=[dg.AssetKey(["raw", upstream]) for upstream in _UPSTREAM.get(entity, ())],
         description=f"The {entity} export files of the inbox, one row per data line, every version kept.",
+        retry_policy=WRITE_RETRY_POLICY,
     )
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connect() as conn:
+        # A retry is safe: each file loads in one transaction and a loaded file is skipped.
+        with only_transient_failures_retried(f"loading the {entity} files"), warehouse.connect() as conn:
             outcomes = ingest_entity(conn, warehouse.settings(), entity)
             total_rows = conn.execute(f"select count(*) from raw.{entity}").fetchall()[0][0]
         for outcome in outcomes:
@@ -73,11 +76,12 @@ raw_assets = [_raw_asset(entity) for entity in ENTITIES]
         ),
     ],
     name="raw_bank_statements",
+    retry_policy=WRITE_RETRY_POLICY,
 )
 def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The inbox's bank statement files, told by content, loaded whole or quarantined;
     files that nothing recognises are left in the inbox and listed as unrecognised."""
-    with warehouse.connect() as conn:
+    with only_transient_failures_retried("loading the bank statement files"), warehouse.connect() as conn:
         result = ingest_bank_statements(conn, warehouse.settings())
         statements = conn.execute("select count(*) from raw.bank_statements").fetchall()[0][0]
         lines = conn.execute("select count(*) from raw.bank_statement_lines").fetchall()[0][0]
@@ -87,9 +91,8 @@ def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseR
             context.log.warning(f"{outcome.file_name} quarantined: {outcome.message} (report: {outcome.report_path})")
         else:
             context.log.info(f"{outcome.file_name}: {outcome.status}, {outcome.rows} lines")
-    for file_name, notes in result.notes.items():
-        for note in notes:
-            context.log.info(f"{file_name}: {note}")
+        for warning in outcome.warnings:
+            context.log.warning(f"{outcome.file_name} loaded with a note: {warning}")
     if result.unrecognised:
         context.log.warning(f"left in the inbox, not recognised: {', '.join(result.unrecognised)}")
     yield dg.MaterializeResult(
@@ -97,6 +100,7 @@ def raw_bank_statements(context: dg.AssetExecutionContext, warehouse: WarehouseR
         metadata={
             "files_loaded": sum(outcome.status == LOADED for outcome in outcomes),
             "files_quarantined": sum(outcome.status == QUARANTINED for outcome in outcomes),
+            "warnings": sum(len(outcome.warnings) for outcome in outcomes),
             "rows_in_table": statements,
             "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
             "unrecognised": ", ".join(result.unrecognised) or "none",

@@ -9,13 +9,17 @@ untouched and is reported as unrecognised: it may be a file still being written,
 one for a later release. A file whose control figures disagree with its lines goes to
 quarantine beside the reader's report; the other files still load. Same registry
 (entity 'bank_statements'), same sha256 rule and same one-transaction load as the
-invoicing files, and a loaded file moves to inbox/loaded/YYYY-MM-DD/ as they do. Raw keeps every copy of a statement; stg_bank__statement_lines keeps
-one row per movement (DECISIONLOG: Bank statements).
+invoicing files, and a loaded file moves to inbox/loaded/YYYY-MM-DD/ as they do. Raw
+keeps every copy of a statement; stg_bank__statement_lines keeps one row per movement
+(DECISIONLOG: Bank statements). What a reader accepted with a note (something the
+standard leaves open, or that could not be checked) is recorded in raw.ingest_warnings
+in the load's transaction, kind `bank_format_note`, so the bookkeeper sees it.
 """
 
 import fnmatch
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -33,14 +37,18 @@ from orchestration.ingest.loader import (
     dropped_files,
     next_file_id,
     quarantine,
+    record_warnings,
     register,
 )
 from orchestration.ingest.raw_tables import BANK_STATEMENT_LINES_SCHEMA, BANK_STATEMENTS_SCHEMA, ensure_raw_schema
-from orchestration.readers import ExportError, detect_entity
+from orchestration.ingest.references import IngestWarning
+from orchestration.readers import ExportError, FieldError, detect_entity
 from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format, read_bank_statement
 
 ENTITY = "bank_statements"
 UNRECOGNISED = "unrecognised"
+# Kind of warning in raw.ingest_warnings: a bank reader accepted the file with a note.
+BANK_FORMAT_NOTE = "bank_format_note"
 
 _SNIFF = 8192
 
@@ -52,7 +60,6 @@ class BankIngestResult:
 
     outcomes: list[FileOutcome] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
-    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_bank_csv_mappings(path: Path | None) -> list[tuple[str, BankCsvMapping]]:
@@ -92,10 +99,7 @@ def ingest_bank_statements(conn: duckdb.DuckDBPyConnection, settings: Settings) 
         if detect_bank_format(path.name, head) is None and mapping is None:
             result.unrecognised.append(path.name)
             continue
-        outcome, notes = _ingest_file(conn, settings, path, path.read_bytes(), mapping)
-        result.outcomes.append(outcome)
-        if notes:
-            result.notes[path.name] = notes
+        result.outcomes.append(_ingest_file(conn, settings, path, path.read_bytes(), mapping))
     return result
 
 
@@ -111,21 +115,47 @@ def _csv_mapping(file_name: str, mappings: list[tuple[str, BankCsvMapping]]) -> 
 
 def _ingest_file(
     conn: duckdb.DuckDBPyConnection, settings: Settings, path: Path, data: bytes, mapping: BankCsvMapping | None
-) -> tuple[FileOutcome, list[str]]:
+) -> FileOutcome:
     sha256 = hashlib.sha256(data).hexdigest()
     if already_loaded(conn, sha256):
         archive_loaded_file(settings, path)
-        return FileOutcome(path.name, DUPLICATE, message="same content already loaded"), []
+        return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
         statement_file = read_bank_statement(path.name, data, mapping)
     except ExportError as error:
-        return quarantine(conn, settings, ENTITY, path, sha256, len(data), error), []
-    _load(conn, path.name, sha256, len(data), statement_file)
+        return quarantine(conn, settings, ENTITY, path, sha256, len(data), error)
+    warnings = [IngestWarning(BANK_FORMAT_NOTE, note_as_problem(note)) for note in statement_file.notes]
+    _load(conn, path.name, sha256, len(data), statement_file, warnings)
     archive_loaded_file(settings, path)
-    return FileOutcome(path.name, LOADED, rows=len(statement_file.lines)), statement_file.notes
+    return FileOutcome(
+        path.name, LOADED, rows=len(statement_file.lines), warnings=tuple(w.problem.describe() for w in warnings)
+    )
 
 
-def _load(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str, size: int, content: BankStatementFile) -> None:
+# A reader's note starts with where it applies, "line 9: ..." or an XML element path
+# "Document/BkToCstmrStmt/Stmt[1]/Ntry[2]: ...", or is about the whole file.
+_NOTE_AT_LINE = re.compile(r"line (\d+): (.+)", re.DOTALL)
+_NOTE_AT_ELEMENT = re.compile(r"(Document/\S+): (.+)", re.DOTALL)
+
+
+def note_as_problem(note: str) -> FieldError:
+    """A reader's note as raw.ingest_warnings holds it: the physical line (N43, MT940,
+    OFX) or the element (camt, in column_name) it names, and the rest as the reason."""
+    if match := _NOTE_AT_LINE.fullmatch(note):
+        return FieldError(int(match[1]), "", "", match[2])
+    if match := _NOTE_AT_ELEMENT.fullmatch(note):
+        return FieldError(0, match[1], "", match[2])
+    return FieldError(0, "", "", note)
+
+
+def _load(
+    conn: duckdb.DuckDBPyConnection,
+    file_name: str,
+    sha256: str,
+    size: int,
+    content: BankStatementFile,
+    warnings: list[IngestWarning],
+) -> None:
     loaded_at = datetime.now()
     conn.execute("begin transaction")
     try:
@@ -169,6 +199,7 @@ def _load(conn: duckdb.DuckDBPyConnection, file_name: str, sha256: str, size: in
         ]
         _insert(conn, "bank_statements", statements, BANK_STATEMENTS_SCHEMA)
         _insert(conn, "bank_statement_lines", lines, BANK_STATEMENT_LINES_SCHEMA)
+        record_warnings(conn, file_id, file_name, ENTITY, warnings, loaded_at)
         register(conn, file_id, file_name, ENTITY, sha256, size, len(lines), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from orchestration.config import Settings
 from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
-from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references
+from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
 from orchestration.readers import ExportError, FieldError, detect_entity, read_export
 from orchestration.readers.contract import CONTRACT
@@ -236,7 +236,10 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     """Takes a loaded file's rows (and its warnings) out of raw, marks its registry row
     withdrawn and records the withdrawal as a registry row of its own; returns what was
     done in one line. The same file, or a corrected one, loads normally when dropped
-    again. Raises WithdrawError when no loaded file, or more than one, answers the name."""
+    again. Raises WithdrawError when no loaded file, or more than one, answers the name,
+    or when other loaded files still name rows only this file holds (a clients export
+    whose clients have documents, a documents export whose documents have allocations):
+    those are withdrawn first, or the rows loaded again in another export."""
     ensure_raw_schema(conn)
     matches = conn.execute(
         """
@@ -253,6 +256,9 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
         versions = ", ".join(f"sha256 {sha256} loaded {seen_at:%Y-%m-%d %H:%M}" for _, _, _, sha256, _, seen_at in matches)
         raise WithdrawError(f"{len(matches)} loaded files are named {name_or_sha256!r} ({versions}): name one by its sha256")
     [(file_id, file_name, entity, sha256, size, loaded_at)] = matches
+    referenced = still_referenced(conn, entity, file_id)
+    if referenced:
+        raise WithdrawError(_still_referenced_message(file_name, entity, referenced))
     tables = _BANK_TABLES if entity == "bank_statements" else (entity,)
     withdrawn_at = datetime.now()
     conn.execute("begin transaction")
@@ -275,6 +281,17 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     return (
         f"withdrew {file_name} (sha256 {sha256[:12]}…, loaded {loaded_at:%Y-%m-%d %H:%M}): removed {summary}; "
         "the next refresh publishes without it"
+    )
+
+
+def _still_referenced_message(file_name: str, entity: str, referenced: dict[str, list[str]]) -> str:
+    files = sorted({name for names in referenced.values() for name in names})
+    shown = "; ".join(f"{key} in {', '.join(names)}" for key, names in list(referenced.items())[:3])
+    more = f" and {len(referenced) - 3} more" if len(referenced) > 3 else ""
+    return (
+        f"{file_name} is the only loaded {entity} export with {len(referenced)} row(s) that other loaded files "
+        f"still name ({shown}{more}): withdraw {', '.join(files)} first, or load a {entity} export that keeps "
+        "those rows, then withdraw this one"
     )
 
 

@@ -59,10 +59,13 @@ create table if not exists raw.file_registry (
 
 # Written by orchestration/ingest/loader.py in the transaction that loads a file: one row
 # per thing worth telling about a file that loaded anyway. kind is schema_drift (columns
-# the contract does not know, not loaded) or cross_client_link (a credit or debit note
-# naming another client's document, read as unlinked by stg_invoicing__documents).
+# the contract does not know, not loaded), cross_client_link (a credit or debit note
+# naming another client's document, read as unlinked by stg_invoicing__documents) or
+# bank_format_note (orchestration/ingest/bank_loader.py: a bank reader accepted what its
+# standard leaves open or could not check, e.g. no booked balance, a 30 February).
 # line_number is the file's physical line; column_name the contract column (for drift,
-# the unknown columns). Withdrawing a file removes its warnings with its rows.
+# the unknown columns; for camt, the XML element). Withdrawing a file removes its
+# warnings with its rows.
 INGEST_WARNINGS_DDL = """
 create table if not exists raw.ingest_warnings (
     file_id BIGINT not null,

@@ -99,6 +99,27 @@ _ALLOCATION_PROBLEMS = f"""
     having sum(incoming.amount) > any_value(receipts.amount)
 """
 
+# A receipt's allocations come whole from the latest allocations file that lists it
+# (stg_invoicing__allocations): a receipts export arriving later must not lower the
+# receipt below them, or unapplied cash would turn negative.
+_RECEIPT_BELOW_ITS_ALLOCATIONS = f"""
+    with allocated as (
+        select receipt_id, sum(amount) as allocated_amount, any_value(_source_file) as allocations_file
+        from (
+            select *, max(_file_id) over (partition by receipt_id) as latest_file_id from raw.allocations
+        ) as files
+        where _file_id = latest_file_id
+        group by receipt_id
+    )
+    select incoming._line_number, 'amount', cast(incoming.amount as varchar),
+        'receipt ' || incoming.receipt_id || ' is now ' || cast(incoming.amount as varchar)
+        || ', less than the ' || cast(allocated.allocated_amount as varchar) || ' already allocated from it in '
+        || allocated.allocations_file || ': load an allocations export that re-allocates this receipt first'
+    from {_INCOMING} as incoming
+    inner join allocated on allocated.receipt_id = incoming.receipt_id
+    where incoming.amount < allocated.allocated_amount
+"""
+
 # A note's related document as the warehouse will see it: this file's version when it
 # is the newest (equal updated_at: the later file wins), else raw's current one.
 _CROSS_CLIENT_LINKS = f"""
@@ -191,7 +212,7 @@ def _currency_without_rate(date_column: str) -> str:
 
 _PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
     "documents": (_UNKNOWN_CLIENT, _currency_without_rate("issue_date")),
-    "receipts": (_UNKNOWN_CLIENT, _currency_without_rate("date")),
+    "receipts": (_UNKNOWN_CLIENT, _currency_without_rate("date"), _RECEIPT_BELOW_ITS_ALLOCATIONS),
     "withholdings": (_UNKNOWN_DOCUMENT,),
     "allocations": (_ALLOCATION_PROBLEMS,),
 }
@@ -240,3 +261,47 @@ def _errors(conn: duckdb.DuckDBPyConnection, query: str, parameters: dict) -> li
 
 def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict:
     return {document_id: total for document_id, _, _, total in conn.execute(_CURRENT_DOCUMENTS).fetchall()}
+
+
+# What other loaded files name, per entity whose rows they name: (table, column).
+_REFERENCED_BY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "clients": ("client_id", (("documents", "client_id"), ("receipts", "client_id"))),
+    "documents": (
+        "document_id",
+        (
+            ("installments", "document_id"),
+            ("withholdings", "document_id"),
+            ("allocations", "document_id"),
+            ("documents", "related_document_id"),
+        ),
+    ),
+    "receipts": ("receipt_id", (("allocations", "receipt_id"),)),
+}
+
+
+def still_referenced(conn: duckdb.DuckDBPyConnection, entity: str, file_id: int) -> dict[str, list[str]]:
+    """The keys only file `file_id` holds (no other loaded export of its entity has them)
+    that rows of other loaded files name, each with the names of those files: what
+    withdrawing the file would leave pointing at nothing. Empty for entities nothing names."""
+    if entity not in _REFERENCED_BY:
+        return {}
+    key, references = _REFERENCED_BY[entity]
+    naming = " union all ".join(
+        f"select {column} as key, _source_file from raw.{table} where _file_id <> $file_id" for table, column in references
+    )
+    rows = conn.execute(
+        f"""
+        with only_here as (
+            select {key} as key from raw.{entity} where _file_id = $file_id
+            except
+            select {key} from raw.{entity} where _file_id <> $file_id
+        )
+        select only_here.key, list(distinct naming._source_file order by naming._source_file)
+        from only_here
+        inner join ({naming}) as naming on naming.key = only_here.key
+        group by only_here.key
+        order by only_here.key
+        """,
+        {"file_id": file_id},
+    ).fetchall()
+    return {found: files for found, files in rows}

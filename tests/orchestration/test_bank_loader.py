@@ -237,8 +237,58 @@ def test_asset_reports_loaded_quarantined_and_unrecognised_files(home):
     assert metadata[("raw", "bank_statements")] == {
         "files_loaded": 1,
         "files_quarantined": 1,
+        "warnings": 0,
         "rows_in_table": 2,
         "quarantined": "extracto_manipulado.n43",
         "unrecognised": "notas_gestoria.txt",
     }
     assert metadata[("raw", "bank_statement_lines")] == {"rows_loaded": 5, "rows_in_table": 5}
+
+
+VARIANTS = READER_FIXTURES / "variants"
+
+
+def test_what_a_reader_accepts_with_a_note_reaches_the_ingest_warnings(conn, home):
+    """The hand-made MT940 of real banks' quirks loads whole (1,200.00 - 6.00 - 65.00 +
+    500.00 - 2.40 = 1,626.60, its closing balance) and its four notes are in
+    raw.ingest_warnings, kind bank_format_note, with the line each names; the camt page
+    without a booked balance names its element."""
+    drop(home, VARIANTS / "mt940_bank_quirks.sta")
+    drop(home, VARIANTS / "camt053_available_balances_only.xml")
+
+    outcomes = {outcome.file_name: outcome for outcome in ingest(conn, home).outcomes}
+
+    mt940 = outcomes["mt940_bank_quirks.sta"]
+    assert (mt940.status, mt940.rows, len(mt940.warnings)) == (LOADED, 4, 4)
+    assert mt940.warnings[1] == (
+        "line 9: value date 160230 does not exist (banks write the 30th of February for month-end interest); "
+        "read as 2016-02-29"
+    )
+    warnings = conn.execute(
+        "select file_name, entity, line_number, column_name, value, reason, kind from raw.ingest_warnings"
+        " order by file_id, line_number nulls first, column_name, reason"
+    ).fetchall()
+    # Files load in name order: the camt file first.
+    assert [row[:5] for row in warnings] == [
+        ("camt053_available_balances_only.xml", ENTITY, None, "Document/BkToCstmrStmt/Stmt[1]", None),
+        ("camt053_available_balances_only.xml", ENTITY, None, "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]", None),
+        ("mt940_bank_quirks.sta", ENTITY, None, None, None),
+        ("mt940_bank_quirks.sta", ENTITY, None, None, None),
+        ("mt940_bank_quirks.sta", ENTITY, 9, None, None),
+        ("mt940_bank_quirks.sta", ENTITY, 15, None, None),
+    ]
+    assert {row[6] for row in warnings} == {"bank_format_note"}
+    reasons = [row[5] for row in warnings]
+    assert "amount 500 written without its decimal comma; read as 500.00" in reasons
+    assert any(reason.startswith("3 line(s) outside any statement skipped") for reason in reasons)
+    assert "booked entry without BookgDt; its value date 2017-06-01 was used" in reasons
+    assert (
+        "the statement of account ES7620770024003102575766 has no booked opening (OPBD, PRCD) nor closing (CLBD) "
+        "balance: its 1 line(s) could not be tied to balances"
+    ) in reasons
+
+
+def test_a_statement_read_without_notes_records_no_warning(conn, home):
+    drop(home, N43)
+    ingest(conn, home)
+    assert conn.execute("select count(*) from raw.ingest_warnings").fetchall() == [(0,)]

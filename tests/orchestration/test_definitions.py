@@ -66,8 +66,9 @@ def test_lineage_starts_at_the_export_files(defs):
 
 
 def test_publish_retries_an_io_error_and_then_publishes(tmp_path, monkeypatch, defs):
-    """The first publish attempt hits an OSError (a full disk, say); the step retries
-    after 2 s and the second attempt publishes."""
+    """The first publish attempt hits an OSError (a full disk, say); the step's retry
+    policy (orchestration/retries.py) runs it again after its backoff and the second
+    attempt publishes."""
     import orchestration.serving as serving
     from orchestration.resources import WarehouseResource
 

@@ -277,3 +277,29 @@ def test_a_raw_fx_table_of_an_earlier_release_is_widened(tmp_path):
         assert conn.execute("select rate, typeof(rate) from raw.fx_rates").fetchall() == [
             (Decimal("1.100000000000000000"), "DECIMAL(38,18)")
         ]
+
+
+def test_a_later_receipts_export_lowering_a_receipt_below_its_allocations_is_quarantined(conn, home):
+    """R1 was 500.00, allocated 400.00 + 100.00 = 500.00 to D1 (allocations.csv). A receipts
+    export that makes it 450.00 would leave -50.00 of unapplied cash: quarantined. Once an
+    allocations export re-allocates R1 within 450.00, the same receipts export loads."""
+    lowered = RECEIPTS_HEADER + "R1,C1,2025-04-05,EUR,450.00,transfer,F-001\n"
+
+    outcome = drop_and_ingest(conn, home, "receipts", "receipts_2.csv", lowered)
+
+    assert_quarantined(
+        conn, home, outcome, "receipts", 2, "amount", "450.00",
+        "receipt R1 is now 450.00, less than the 500.00 already allocated from it in allocations.csv: "
+        "load an allocations export that re-allocates this receipt first",
+    )
+    assert drop_and_ingest(conn, home, "allocations", "allocations_2.csv", ALLOCATIONS_HEADER + "R1,D1,,450.00\n").status == LOADED
+    assert drop_and_ingest(conn, home, "receipts", "receipts_3.csv", lowered).status == LOADED
+
+
+def test_a_later_receipts_export_raising_a_receipt_loads(conn, home):
+    outcome = drop_and_ingest(
+        conn, home, "receipts", "receipts_2.csv", RECEIPTS_HEADER + "R1,C1,2025-04-05,EUR,500.00,transfer,F-001\n"
+        "R2,C1,2025-06-20,EUR,0.01,transfer,\n"
+    )
+    # R1 stays at its 500.00 allocated; R2 has no allocation, any amount is its own.
+    assert (outcome.status, outcome.rows) == (LOADED, 2)

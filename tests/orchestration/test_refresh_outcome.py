@@ -2,12 +2,17 @@
 does not tie, its first rows and by how much; a warning test is a warning."""
 
 import json
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
 from orchestration.config import Settings
-from orchestration.refresh import _check_results
+from orchestration.ingest.bank_loader import ingest_bank_statements
+from orchestration.refresh import _check_results, _ingest_warnings
+
+MT940_QUIRKS = Path(__file__).resolve().parents[1] / "readers" / "bank" / "fixtures" / "variants" / "mt940_bank_quirks.sta"
 
 FAILING_TIE_OUT = """
 select * from (values
@@ -71,3 +76,20 @@ def test_results_of_an_earlier_build_are_not_this_runs(tmp_path):
         {"unique_id": "test.cartera.assert_open_balance_ties_to_sources", "status": "fail", "failures": 2, "compiled_code": FAILING_TIE_OUT},
     ])
     assert _check_results(settings, [], since=datetime.now().astimezone() + timedelta(minutes=1)) == []
+
+
+def test_files_loaded_with_warnings_are_told_with_their_count_and_first_warning(tmp_path):
+    """The refresh's summary and exit code 2 come from raw.ingest_warnings: the MT940 of
+    real banks' quirks loads with 4 notes; a later run that loads nothing has none."""
+    settings = Settings(home=tmp_path, inbox=tmp_path / "inbox", quarantine=tmp_path / "quarantine")
+    settings.make_dirs()
+    shutil.copy(MT940_QUIRKS, settings.inbox)
+    started_at = datetime.now().astimezone()
+    with duckdb.connect(str(settings.build_db)) as conn:
+        ingest_bank_statements(conn, settings)
+
+    [(file_name, (count, first))] = _ingest_warnings(settings, started_at).items()
+
+    assert (file_name, count) == ("mt940_bank_quirks.sta", 4)
+    assert first.startswith("file: text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert _ingest_warnings(settings, datetime.now().astimezone() + timedelta(seconds=1)) == {}

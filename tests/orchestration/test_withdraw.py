@@ -171,3 +171,64 @@ def test_a_bad_but_loaded_file_withdrawn_gives_a_clean_build(tmp_path, checks_by
     db = build_warehouse(tmp_path / "nothing_new", home, {"as_of_date": "2025-06-30"}, select="+ar_aging")
     with duckdb.connect(str(db), read_only=True) as conn:
         assert conn.execute("select count(*) from staging.stg_invoicing__receipts where receipt_id = 'R3'").fetchall() == [(0,)]
+
+
+def test_a_clients_export_others_still_refer_to_is_not_withdrawn(conn, home):
+    """C1 and C2 are only in clients.csv; documents.csv names both, receipts.csv names C1."""
+    before = conn.execute("select count(*) from raw.clients").fetchall()
+
+    with pytest.raises(WithdrawError) as refused:
+        withdraw_file(conn, "clients.csv")
+
+    assert str(refused.value) == (
+        "clients.csv is the only loaded clients export with 2 row(s) that other loaded files still name "
+        "(C1 in documents.csv, receipts.csv; C2 in documents.csv): withdraw documents.csv, receipts.csv first, "
+        "or load a clients export that keeps those rows, then withdraw this one"
+    )
+    assert conn.execute("select count(*) from raw.clients").fetchall() == before
+    assert [status for status, _, _ in registry_of(conn, "clients.csv")] == [LOADED]
+
+
+def test_a_documents_export_whose_documents_have_allocations_is_not_withdrawn(conn, home):
+    """D1 has instalments, a withholding and an allocation in other files; CN1 (in the same
+    file) names it too, which does not count: it goes with it."""
+    with pytest.raises(WithdrawError, match=r"^documents.csv is the only loaded documents export with 1 row\(s\) "
+                       r"that other loaded files still name \(D1 in allocations.csv, installments.csv, withholdings.csv\): "
+                       r"withdraw allocations.csv, installments.csv, withholdings.csv first"):
+        withdraw_file(conn, "documents.csv")
+
+
+def test_a_referenced_file_is_withdrawn_when_another_export_keeps_its_rows(conn, home):
+    """A later clients export lists C1 and C2 again: withdrawing the first one leaves the
+    documents' clients in raw, so it is allowed."""
+    clients = (AGING_INBOX / "clients.csv").read_text(encoding="utf-8").replace("2025-01-01T00:00:00", "2025-02-01T00:00:00")
+    assert drop_and_ingest(conn, home, "clients_2.csv", clients, entity="clients").status == LOADED
+
+    line = withdraw_file(conn, "clients.csv")
+
+    assert "removed 2 rows from raw.clients" in line
+    assert conn.execute("select distinct _source_file from raw.clients").fetchall() == [("clients_2.csv",)]
+
+
+def test_files_withdrawn_dependants_first_all_come_out(conn, home):
+    for file_name in ("allocations.csv", "receipts.csv"):
+        withdraw_file(conn, file_name)
+    assert conn.execute("select count(*) from raw.receipts").fetchall() == [(0,)]
+
+
+def test_cartera_withdraw_refuses_a_referenced_file_in_one_line(conn, home):
+    conn.close()  # the command opens the warehouse itself
+    shutil.copy(home / "test.duckdb", home / "build.duckdb")
+    (home / "build").mkdir()
+    shutil.move(home / "build.duckdb", home / "build" / "cartera.duckdb")
+
+    result = subprocess.run(
+        [str(CARTERA), "withdraw", "receipts.csv", "--home", str(home)], capture_output=True, text=True, timeout=120
+    )
+
+    assert (result.returncode, result.stderr) == (1, ""), result.stderr
+    assert result.stdout == (
+        "withdraw failed: receipts.csv is the only loaded receipts export with 1 row(s) that other loaded files still "
+        "name (R1 in allocations.csv): withdraw allocations.csv first, or load a receipts export that keeps those rows, "
+        "then withdraw this one\n"
+    )

@@ -156,8 +156,8 @@ def _report(kind, path, report, problems, statements, lines, notes, ids, created
                 if found is None
             )
             notes.append(
-                f"{path} (account {account or '?'}) has no booked {missing} balance: its "
-                f"{len(booked)} line(s) could not be tied to balances"
+                f"{path}: the statement of account {account or '?'} has no booked {missing} "
+                f"balance: its {len(booked)} line(s) could not be tied to balances"
             )
     _summary(path, report, booked, problems)
 
