@@ -7,10 +7,8 @@ Screenshots of the queue, the client card and the decision form in Spanish and E
 One home for the module: a copy of the session's demo home (the demo's own is read-only)
 with a store holding comite, served by `cartera serve`; one refresh, at the end."""
 
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +24,7 @@ from dashboards import formatting
 from dashboards.app_state import add_user, open_store
 from dashboards.app_state.settings import StoreSettings
 from tests.app_state.conftest import CHEAP_ARGON2, SHELL
-from tests.browser.conftest import CARTERA, REPO, free_port, stop_group, wait_until_healthy
+from tests.browser.conftest import serving
 from tests.browser.streamlit_page import READY_MS, settle, wait_for_heading
 from tests.e2e.conftest import assert_succeeded, run_refresh
 
@@ -49,21 +47,10 @@ def committee_home(demo_home: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(committee_home: Path, tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("committee_serve") / "serve.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CARTERA_")}
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(CARTERA), "serve", "--home", str(committee_home), "--port", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(url, process, log_path)
+    """The copy served with its own store (the one the refresh then reads)."""
+    store_url = f"sqlite:///{committee_home / 'app.sqlite'}"
+    with serving(committee_home, store_url, tmp_path_factory.mktemp("committee_serve")) as url:
         yield url
-    finally:
-        stop_group(process)
 
 
 def marts(home: Path, sql: str, parameters: list | None = None) -> list[tuple]:
