@@ -22,3 +22,24 @@ def demo_home(tmp_path_factory) -> Path:
         assert_succeeded(run_refresh(home, gx_checks=True))
 
     return built_once(tmp_path_factory, "demo_home", refresh_demo)
+
+
+# The modules that take minutes each (whole refreshes, a browser): handed to the xdist
+# workers first, so that no worker is left running one of them alone at the end.
+SLOW_MODULES = (
+    "tests/e2e/test_refresh_faults.py",
+    "tests/browser/test_committee_e2e.py",
+    "tests/e2e/test_small_refresh.py",
+    "tests/e2e/test_bank_refresh.py",
+    "tests/e2e/test_aging_fixture.py",
+    "tests/orchestration/test_gx_checks.py",
+    "tests/app_state/test_refresh_reads_the_store.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return SLOW_MODULES.index(module) if module in SLOW_MODULES else len(SLOW_MODULES)
+
+    items.sort(key=rank)

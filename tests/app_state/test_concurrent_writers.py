@@ -2,6 +2,7 @@
 audit chain: every write gets the next seq, linked to the one before."""
 
 import multiprocessing
+import sys
 import threading
 from datetime import date
 from decimal import Decimal
@@ -70,7 +71,11 @@ def test_threads_writing_at_once(committee):
     _assert_one_chain(committee)
 
 
-def test_processes_writing_at_once(committee):
+def test_processes_writing_at_once(committee, monkeypatch):
+    # A spawned child first re-runs its parent's __main__ file; in a test worker that can be
+    # a script an earlier test ran (AppTest runs the app as __main__): start from none.
+    monkeypatch.delattr(sys.modules["__main__"], "__file__", raising=False)
+    monkeypatch.setattr(sys.modules["__main__"], "__spec__", None, raising=False)
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(WRITERS)
     processes = [
