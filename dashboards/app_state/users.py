@@ -77,30 +77,24 @@ def add_user(store: Store, name: str, role: str, password: str, *, actor: str) -
 
 
 def disable_user(store: Store, name: str, *, actor: str) -> User:
-    name = normalise_name(name)
-    now = store.now()
-    with store.write() as conn:
-        require_permission(conn, actor, MANAGE_USERS)
-        before = _existing(conn, name)
-        conn.execute(sa.update(users).where(users.c.name == name).values(is_active=False, updated_at=now))
-        audit.append(
-            conn, now, actor, audit.USER_DISABLED, "user", name,
-            previous_value={"is_active": before.is_active}, new_value={"is_active": False},
-        )
-        return user_from_row(_row(conn, name))
+    return _set_active(store, name, False, audit.USER_DISABLED, actor)
 
 
 def enable_user(store: Store, name: str, *, actor: str) -> User:
     """Lets a disabled user log in again (with the password it had)."""
+    return _set_active(store, name, True, audit.USER_ENABLED, actor)
+
+
+def _set_active(store: Store, name: str, active: bool, event: str, actor: str) -> User:
     name = normalise_name(name)
     now = store.now()
     with store.write() as conn:
         require_permission(conn, actor, MANAGE_USERS)
         before = _existing(conn, name)
-        conn.execute(sa.update(users).where(users.c.name == name).values(is_active=True, updated_at=now))
+        conn.execute(sa.update(users).where(users.c.name == name).values(is_active=active, updated_at=now))
         audit.append(
-            conn, now, actor, audit.USER_ENABLED, "user", name,
-            previous_value={"is_active": before.is_active}, new_value={"is_active": True},
+            conn, now, actor, event, "user", name,
+            previous_value={"is_active": before.is_active}, new_value={"is_active": active},
         )
         return user_from_row(_row(conn, name))
 
