@@ -6,7 +6,12 @@ of its cached functions once, uncached, with typical parameters chosen by parame
 (`database`, `as_of`, `client_id`, `start`/`end`, `limit`, `text`, `home`, `filters` = none
 chosen, `until`, `previous`, `language`...; anything with a default keeps it). The target is 200 ms per page.
 
-    python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20]
+    python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20] [--queries]
+
+Beside the wall-clock times, the median CPU time of a load (this process's, DuckDB's
+threads included) is printed: on a shared, loaded machine the wall time grows with the
+load while the CPU time is the page's own cost. --queries also prints each query's median
+wall and CPU time.
 
 Without --home, the committed demo exports are refreshed into a temporary home first
 (about a minute).
@@ -40,14 +45,17 @@ def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--home", type=Path, help="a CARTERA_HOME with a published warehouse")
     arguments.add_argument("--runs", type=int, default=20, help="page loads per page")
+    arguments.add_argument("--queries", action="store_true", help="also each query's times")
     options = arguments.parse_args()
+    print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())} "
+          f"on {os.cpu_count()} CPUs")
     if options.home is not None:
-        bench(options.home, options.runs)
+        bench(options.home, options.runs, options.queries)
         return
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         publish_demo(home)
-        bench(home, options.runs)
+        bench(home, options.runs, options.queries)
 
 
 def publish_demo(home: Path) -> None:
@@ -75,9 +83,10 @@ class PageTimes:
     p95_ms: float
     slowest: str  # the slowest query and its median ms
     skipped: tuple[str, ...] = ()  # queries with a parameter that has no typical value
+    cpu_median_ms: float = 0.0  # CPU time of a load, this process's (DuckDB's threads too)
 
 
-def bench(home: Path, runs: int) -> list[PageTimes]:
+def bench(home: Path, runs: int, each_query: bool = False) -> list[PageTimes]:
     """Prints each page's figures and returns them (tests/benchmarks/bench.py writes them)."""
     os.environ["CARTERA_HOME"] = str(home)
     os.environ.pop("CARTERA_PUBLISHED_DB", None)
@@ -120,7 +129,8 @@ def bench(home: Path, runs: int) -> list[PageTimes]:
     }
     print(f"{runs} loads per page on {path} (as of {as_of}, client {client_id}); "
           f"target {TARGET_MS} ms per page")
-    print(f"{'page':<20}{'queries':>8}{'median ms':>11}{'p95 ms':>9}  slowest query (median ms)")
+    print(f"{'page':<20}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'CPU ms':>8}  "
+          f"slowest query (median ms)")
     results = []
     for name, functions in pages():
         calls, skipped = [], []
@@ -130,22 +140,32 @@ def bench(home: Path, runs: int) -> list[PageTimes]:
                 skipped.append(function_name)
             else:
                 calls.append((function_name, function, arguments))
-        loads, per_query = [], {function_name: [] for function_name, _, _ in calls}
+        loads, load_cpu = [], []
+        per_query = {function_name: [] for function_name, _, _ in calls}
+        per_query_cpu = {function_name: [] for function_name, _, _ in calls}
         for _ in range(runs):
-            load_started = time.perf_counter()
+            load_started, load_cpu_started = time.perf_counter(), time.process_time()
             for function_name, function, arguments in calls:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 function(**arguments)
                 per_query[function_name].append(time.perf_counter() - started)
+                per_query_cpu[function_name].append(time.process_time() - cpu_started)
             loads.append(time.perf_counter() - load_started)
+            load_cpu.append(time.process_time() - load_cpu_started)
         slowest = max(per_query.items(), key=lambda item: statistics.median(item[1]), default=None)
         slowest_text = (
             f"{slowest[0]} ({statistics.median(slowest[1]) * 1000:.1f})" if slowest else "-"
         )
         page = PageTimes(name, len(calls), statistics.median(loads) * 1000,
-                         percentile(loads, 95) * 1000, slowest_text, tuple(skipped))
+                         percentile(loads, 95) * 1000, slowest_text, tuple(skipped),
+                         cpu_median_ms=statistics.median(load_cpu) * 1000)
         results.append(page)
-        print(f"{name:<20}{page.queries:>8}{page.median_ms:>11.1f}{page.p95_ms:>9.1f}  {slowest_text}")
+        print(f"{name:<20}{page.queries:>8}{page.median_ms:>11.1f}{page.p95_ms:>9.1f}"
+              f"{page.cpu_median_ms:>8.1f}  {slowest_text}")
+        if each_query:
+            for function_name in per_query:
+                print(f"{'':<4}{function_name:<32}{statistics.median(per_query[function_name]) * 1000:>11.1f}"
+                      f"{'':>9}{statistics.median(per_query_cpu[function_name]) * 1000:>8.1f}")
         if skipped:
             print(f"{'':<20}  not measured (no typical value for a parameter): {', '.join(skipped)}")
     return results

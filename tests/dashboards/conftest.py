@@ -49,3 +49,11 @@ def signed_in_store(test_users_store, monkeypatch) -> str:
     a store of its own, e.g. to lock a user out, points CARTERA_APP_DB_URL elsewhere)."""
     monkeypatch.setenv("CARTERA_APP_DB_URL", test_users_store)
     return test_users_store
+
+
+def pytest_configure(config):
+    # dashboards/db.py reads results through the DB-API on purpose and silences this
+    # warning at import; pytest resets warning filters around each test, so say it here too.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Arrow output on a DB-API result makes an extra copy:UserWarning"
+    )
