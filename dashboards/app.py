@@ -10,7 +10,7 @@ dashboards branch and `selection.current()`).
 
 import streamlit as st
 
-from dashboards import db, login, url_state
+from dashboards import db, formatting, login, url_state
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, current_language, t, translate
 from dashboards.navigation import every_page, pages_for
 from dashboards.queries import frame
@@ -19,20 +19,6 @@ from dashboards.selection import Selection, pinned
 st.set_page_config(page_title=t("app.title"), page_icon=":material/account_balance:", layout="wide")
 
 url_state.restore_once()
-
-
-def segment_label(segment: str) -> str:
-    """The name of a client segment (the exports' code) for the user; a code not listed
-    here shows as it is."""
-    names = {
-        "construction": t("segment.construction"),
-        "hospitality": t("segment.hospitality"),
-        "manufacturing": t("segment.manufacturing"),
-        "professional_services": t("segment.professional_services"),
-        "retail": t("segment.retail"),
-        "wholesale": t("segment.wholesale"),
-    }
-    return names.get(segment, segment)
 
 
 st.sidebar.radio(
@@ -69,6 +55,11 @@ else:
         key=f"as_of_{published_as_of.isoformat()}",
     )
     options = frame.filter_options(database)
+    # The segment names in the language of this run, bound now: a format function that
+    # looked the language up when called would name them in the default language when
+    # called outside the run (AppTest formats a widget's value in the test's thread).
+    language = current_language()
+    format_funcs = {"segment": lambda code: formatting.segment_name(code, language)}
     with st.sidebar.expander(t("sidebar.filters"), icon=":material/filter_list:", expanded=True):
         labels = {
             "branch": t("sidebar.branch"),
@@ -82,7 +73,7 @@ else:
             st.multiselect(
                 label,
                 options[parameter],
-                format_func=segment_label if parameter == "segment" else str,
+                format_func=format_funcs.get(parameter, str),
                 key=url_state.filter_key(parameter),
                 placeholder=t("sidebar.all"),
             )

@@ -126,3 +126,17 @@ def number(count: int, language: str) -> str:
 def signed_number(value: Decimal | float, language: str) -> str:
     """A change rounded to a whole number with its sign: es '+12', '-45'; en '-1,234'."""
     return format_decimal(round(value), format="+#,##0;-#,##0", locale=LOCALES[language])
+
+
+def segment_name(segment: str, language: str) -> str:
+    """The name of a client segment (the invoicing export's code, e.g. 'retail') in
+    `language`; a code not in the catalogue shows as it is."""
+    names = {
+        "construction": translate(language, "segment.construction"),
+        "hospitality": translate(language, "segment.hospitality"),
+        "manufacturing": translate(language, "segment.manufacturing"),
+        "professional_services": translate(language, "segment.professional_services"),
+        "retail": translate(language, "segment.retail"),
+        "wholesale": translate(language, "segment.wholesale"),
+    }
+    return names.get(segment, segment)

@@ -103,7 +103,7 @@ st.caption(
         tax_id=literal(current["tax_id"]),
         branch=literal(current["branch"] or "—"),
         salesperson=literal(current["salesperson"] or "—"),
-        segment=literal(current["segment"] or "—"),
+        segment=literal(formatting.segment_name(current["segment"], language) if current["segment"] else "—"),
     )
 )
 

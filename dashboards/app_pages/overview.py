@@ -84,7 +84,8 @@ else:
     latest = kpis.iloc[-1]
     month_text = formatting.month(latest["month_end"], language)
     if dimension != "company":
-        st.caption(t("overview.kpis_scope", scope=value, month=month_text))
+        scope = formatting.segment_name(value, language) if dimension == "segment" else value
+        st.caption(t("overview.kpis_scope", scope=scope, month=month_text))
     elif not filters.is_empty:
         st.caption(t("overview.kpis_company_only", month=month_text))
     else:

@@ -155,7 +155,15 @@ def test_segments_are_named_in_the_users_language(demo):
 
     app.sidebar.radio(key="language").set_value("en").run()
 
-    assert "Retail" in app.sidebar.multiselect(key="filter_segment").options
+    segments = app.sidebar.multiselect(key="filter_segment")
+    assert "Retail" in segments.options
+    assert segments.value == ["retail"]
+
+    # Chosen in English: the code, not the English name, is kept and goes to the URL.
+    segments.set_value(["wholesale"]).run()
+
+    assert app.sidebar.multiselect(key="filter_segment").value == ["wholesale"]
+    assert app.query_params["segment"] == "wholesale"
 
 
 def test_the_freshness_details_name_each_sources_newest_file(demo):

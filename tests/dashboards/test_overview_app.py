@@ -201,10 +201,13 @@ def test_two_grades_chosen_change_by_the_sum_of_their_rows(demo):
     ]
 
 
-def test_a_single_segment_reads_that_segments_kpis(demo):
-    # In Spanish: in English the frame drops a segment chosen from the URL (app.py's
-    # segment multiselect; reported, not this test's to fix).
-    app = open_page("app_pages/overview.py", "es", segment="construction")
+@pytest.mark.parametrize(("language", "name", "month"), [
+    ("es", "Construcción", "cierre de oct 2026"), ("en", "Construction", "month end of Oct 2026"),
+])
+def test_a_single_segment_reads_that_segments_kpis_under_its_name(demo, language, name, month):
+    """The segment chosen in the URL is the exports' code (dim_clients.segment); the
+    indicators are that segment's row of ar_kpis_monthly, and the caption names it."""
+    app = open_page("app_pages/overview.py", language, segment="construction")
 
     kpis = marts(
         demo,
@@ -212,8 +215,10 @@ def test_a_single_segment_reads_that_segments_kpis(demo):
         "and dimension_value = 'construction'",
         [MONTH_END],
     ).iloc[0]
-    assert metrics(app)["DSO simple"] == formatting.days(kpis["dso_simple"], "es")
-    assert "construction, cierre de oct 2026." in [caption.value for caption in app.caption]
+    dso_label = "DSO simple" if language == "es" else "DSO (simple)"
+    assert metrics(app)[dso_label] == formatting.days(kpis["dso_simple"], language)
+    assert f"{name}, {month}." in [caption.value for caption in app.caption]
+    assert app.sidebar.multiselect(key="filter_segment").value == ["construction"]
 
 
 @pytest.mark.parametrize(
