@@ -1,5 +1,6 @@
 """Fixtures shared by every test folder."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from tests.e2e.conftest import assert_succeeded, fill_inbox, run_refresh
 from tests.shared_build import built_once
 
 DEMO_EXPORTS = Path(__file__).resolve().parents[1] / "seeds" / "demo"
+DEMO_COMPANY = Path(__file__).resolve().parents[1] / "seeds" / "company.json"
 
 
 @pytest.fixture(scope="session")
@@ -15,9 +17,11 @@ def demo_home(tmp_path_factory) -> Path:
     """A CARTERA_HOME where `cartera refresh` has published the committed demo exports, built
     once per test run (about a minute) and shared by every test that reads it: tests
     read it, never write to it. Built as `make demo` builds it, Great Expectations checks
-    included, so the data-quality page has their results to show."""
+    included, so the data-quality page has their results to show, and with the demo
+    company's company.json, so statements print its header."""
 
     def refresh_demo(home: Path) -> None:
+        shutil.copy(DEMO_COMPANY, home / "company.json")
         fill_inbox(home, DEMO_EXPORTS)
         assert_succeeded(run_refresh(home, gx_checks=True))
 

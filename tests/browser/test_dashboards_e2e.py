@@ -5,6 +5,7 @@ statement PDF downloaded and parsed; hostile client names shown as text."""
 
 import csv
 import io
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -79,7 +80,7 @@ def test_every_page_draws_in_both_languages(served_demo, page, screenshot_dirs, 
 
 
 def test_a_client_is_searched_its_file_opened_and_its_statement_downloaded(
-    served_demo, page, demo_figures, tmp_path
+    served_demo, demo_home, page, demo_figures, tmp_path
 ):
     open_page(page, served_demo, "client", "Ficha de cliente")
     search = page.get_by_label("Buscar cliente")
@@ -98,6 +99,11 @@ def test_a_client_is_searched_its_file_opened_and_its_statement_downloaded(
     pdf_path = tmp_path / pdf_download.value.suggested_filename
     pdf_download.value.save_as(pdf_path)
     text = "\n".join(p.extract_text() for p in PdfReader(pdf_path).pages).replace(NBSP, " ")
+    # The demo home's company.json (seeds/company.json) heads the statement.
+    company = json.loads((demo_home / "company.json").read_text(encoding="utf-8"))
+    header = text.splitlines()[:4]
+    assert header[0] == company["name"]
+    assert company["tax_id"] in header[1] and header[2] == company["address"]
     closing = formatting.money(demo_figures["closing"], "EUR", "es").replace(NBSP, " ")
     match = re.search(r"Saldo final a (\d\d/\d\d/\d{4})\s*(.+)", text)
     assert match is not None
@@ -143,6 +149,50 @@ def test_a_table_downloads_as_csv_and_excel_and_the_as_of_date_changes(
     page.get_by_role("heading", name="Resumen").click()  # leaving the field commits it
     expect(page).to_have_url(re.compile(f"as_of={earlier.isoformat()}"), timeout=READY_MS)
     expect(page.get_by_text(formatting.long_date(earlier, "es")).first).to_be_visible(timeout=READY_MS)
+
+
+def test_a_segment_chosen_in_english_is_kept_through_a_page_change_and_the_language_switch(
+    served_demo, demo_home, page
+):
+    """Retail chosen by its English name: the URL holds the code, the overview's indicators
+    are the retail row of ar_kpis_monthly under the segment's name; the aging page and the
+    switch to Spanish keep it (URL, chosen value, figures)."""
+    with duckdb.connect(str(demo_home / "cartera.duckdb"), read_only=True) as connection:
+        month_end, dso = connection.execute(
+            """
+            select month_end, dso_simple from marts.ar_kpis_monthly
+            where dimension_type = 'segment' and dimension_value = 'retail'
+              and month_end <= (select max(as_of_date) from marts.ar_aging)
+            order by month_end desc limit 1
+            """
+        ).fetchone()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    def shows_retail(language: str, name: str, month: str, dso_label: str) -> None:
+        expect(page).to_have_url(re.compile(r"[?&]segment=retail(&|$)"), timeout=READY_MS)
+        chosen = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text=name)
+        expect(chosen).to_have_count(1)
+        expect(page.get_by_text(f"{name}, {month} {formatting.month(month_end, language)}.")).to_be_visible()
+        card = page.locator('[data-testid="stMetric"]').filter(has_text=dso_label)
+        expect(card).to_contain_text(formatting.days(dso, language).replace(NBSP, " "))
+
+    open_page(page, served_demo, "", "Overview", lang="en")
+    sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Segment").click()
+    page.get_by_role("option", name="Retail", exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    shows_retail("en", "Retail", "month end of", "DSO (simple)")
+
+    sidebar.get_by_role("link", name="Aging", exact=True).click()
+    wait_for_heading(page, "Aging")
+    expect(page).to_have_url(re.compile(r"/aging\?.*segment=retail"), timeout=READY_MS)
+
+    sidebar.get_by_text("Español").click()
+    wait_for_heading(page, "Antigüedad de saldos")
+    expect(page).to_have_url(re.compile(r"/aging\?.*segment=retail"), timeout=READY_MS)
+    sidebar.get_by_role("link", name="Resumen", exact=True).click()
+    wait_for_heading(page, "Resumen")
+    shows_retail("es", "Comercio minorista", "cierre de", "DSO simple")
 
 
 @pytest.mark.parametrize(("language", "title", "wrong", "signed_in", "sign_out"), [

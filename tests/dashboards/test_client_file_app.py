@@ -169,3 +169,31 @@ def test_a_morosos_file_words_its_grade_and_moroso_reasons_in_the_users_language
     assert [error.value for error in app.error] == [lead[0] + moroso]
     assert lead[1] + grade in [caption.value for caption in app.caption]
     assert ({"es": "moroso: calificación E", "en": "late payer: grade E"}[language]) in grade
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("es", "El extracto sale sin cabecera: {path}, línea 3, campo «phone»: debe ser un texto no vacío."),
+    ("en", "The statement prints without a header: {path}, line 3, field 'phone': must be a non-empty text."),
+])
+def test_a_wrong_company_file_is_named_in_the_users_language_and_the_file_still_shows(
+    demo, busiest, tmp_path, monkeypatch, language, message
+):
+    """A company.json whose phone is a number: the page says which file, line and field, in
+    the user's language, and shows the client's figures and the statement all the same.
+    The demo warehouse is read where it is (CARTERA_PUBLISHED_DB); CARTERA_HOME, where the
+    company file is read, is a folder of this test's own."""
+    company = tmp_path / "company.json"
+    company.write_text('{\n  "name": "Distribuciones Cartera Demo S.L.",\n  "phone": 960000000\n}\n',
+                       encoding="utf-8")
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.setenv("CARTERA_PUBLISHED_DB", str(demo / "cartera.duckdb"))
+    client_id, figures = busiest
+    labels = LABELS[language]
+
+    app = open_page(PAGE, language, client_id=client_id)
+
+    assert message.format(path=company) in [error.value for error in app.error]
+    assert app.header[0].value == figures["legal_name"]
+    closing_label = f"{labels['closing']} {figures['as_of_date']:%d/%m/%Y}"
+    assert metrics(app)[closing_label] == formatting.money(figures["net_balance_amount"], "EUR", language)
+    assert labels["pdf"] in [button.label for button in app.get("download_button")]
