@@ -16,6 +16,9 @@ from dashboards.i18n import translate
 _GREEN_TO_RED = "RdYlGn_r"
 _HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 _HOVER_MEASURE = "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>"
+LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+"""A horizontal legend above the plot: below it, it ran into the month or week labels
+and the axis title on a laptop's width."""
 
 
 def aging_history(history: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
@@ -120,7 +123,7 @@ def dso_trend(kpis: pd.DataFrame, language: str) -> go.Figure:
         separators=formatting.plotly_separators(language),
         xaxis_title=translate(language, "chart.month_end"),
         yaxis_title=translate(language, "chart.days"),
-        legend_orientation="h",
+        legend=LEGEND_ABOVE,
     )
     return figure
 
@@ -191,5 +194,5 @@ def cash_forecast(weeks: pd.DataFrame, currency_code: str, language: str) -> go.
             ],
             hovertemplate=_HOVER_MEASURE,
         )
-    figure.update_layout(barmode="stack", legend_orientation="h")
+    figure.update_layout(barmode="stack", legend=LEGEND_ABOVE)
     return _money_axes(figure, currency_code, language, translate(language, "chart.week"))

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import formatting
-from dashboards.charts import bucket_colours
+from dashboards.charts import LEGEND_ABOVE, bucket_colours
 from dashboards.i18n import translate
 
 _HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>"
@@ -44,8 +44,7 @@ def grade_distribution(grades: pd.DataFrame, language: str) -> go.Figure:
         barmode="group",
         xaxis_title=translate(language, "chart.grade"),
         yaxis_title=translate(language, "chart.clients"),
-        # Above the plot: below it, the legend ran into the axis title.
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend=LEGEND_ABOVE,
     )
     return figure
 

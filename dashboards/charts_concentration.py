@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import formatting
-from dashboards.charts import add_measure_line
+from dashboards.charts import LEGEND_ABOVE, add_measure_line
 from dashboards.i18n import translate
 
 CLASS_COLOURS = {"A": "#4575b4", "B": "#fdae61", "C": "#a6a6a6"}
@@ -62,7 +62,7 @@ def pareto(clients: pd.DataFrame, currency_code: str, language: str) -> go.Figur
         yaxis_title=translate(language, "chart.share_of_revenue"),
         yaxis_range=[0, 100],
         yaxis_ticksuffix=" %" if language == "es" else "%",
-        legend_orientation="h",
+        legend=LEGEND_ABOVE,
     )
     return figure
 
@@ -98,7 +98,7 @@ def top_shares(history: pd.DataFrame, language: str) -> go.Figure:
         separators=formatting.plotly_separators(language),
         yaxis_title=translate(language, "chart.share_of_revenue"),
         yaxis_ticksuffix=" %" if language == "es" else "%",
-        legend_orientation="h",
+        legend=LEGEND_ABOVE,
     )
     return figure
 

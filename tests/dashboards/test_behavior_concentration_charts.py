@@ -94,6 +94,7 @@ def clients() -> pd.DataFrame:
 def test_pareto_has_a_trace_per_class_the_cumulative_line_and_the_80_line():
     figure = charts_concentration.pareto(clients(), "EUR", "es")
 
+    assert figure.layout.legend.y > 1  # above the plot, clear of the axis title
     names = [trace.name for trace in figure.data]
     assert names == ["Clase A", "Clase B", "Clase C", "Cuota acumulada"]
     class_b = figure.data[1]
@@ -119,6 +120,7 @@ def test_top_shares_and_hhi_over_time_hover_the_month():
 
     shares = charts_concentration.top_shares(history, "en")
     assert [trace.name for trace in shares.data] == ["Largest client", "Top 5", "Top 10"]
+    assert shares.layout.legend.y > 1  # above the plot, clear of the month labels
     assert list(shares.data[0].customdata[1]) == ["Oct 2026", "Largest client", "36.9%"]
     (line,) = charts_concentration.hhi(history, "es").data
     assert list(line.y) == [Decimal("1458.94"), Decimal("1412.61")]

@@ -27,6 +27,7 @@ def kpis() -> pd.DataFrame:
 def test_dso_trend_has_one_line_per_measure_and_hovers_name_the_month():
     figure = charts.dso_trend(kpis(), "es")
 
+    assert figure.layout.legend.y > 1  # above the plot, clear of the month labels
     assert [trace.name for trace in figure.data] == [
         "DSO simple", "DSO por descuento", "Mejor DSO posible",
     ]
@@ -60,6 +61,7 @@ def test_cash_forecast_stacks_doubtful_over_expected_by_week():
     figure = charts.cash_forecast(weeks, "EUR", "es")
 
     assert figure.layout.barmode == "stack"
+    assert figure.layout.legend.y > 1  # above the plot, clear of the week labels
     expected, doubtful = figure.data
     assert (expected.name, doubtful.name) == ("Cobro esperado", "Dudoso")
     assert list(expected.x) == ["Semana del 2 nov", "Semana del 9 nov"]
