@@ -4,7 +4,7 @@ the client's file, and CSV and Excel downloads below (`dashboards.exports`)."""
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from numbers import Number
+from numbers import Integral, Number
 
 import pandas as pd
 import streamlit as st
@@ -61,19 +61,29 @@ def show_table(
         formats[name_column] = lambda url: names.get(url, "")
         column_config[name_column] = st.column_config.LinkColumn(name_column)
     formats |= {column: _money_formatter(currency_code, language) for column in money_columns}
+    number_columns = _number_columns(table)
+    formats |= {
+        column: _count_formatter(language) for column in number_columns
+        if column not in formats and _is_whole(table[column])
+    }
     # Figures line up on the right, as a finance team reads them (the cells are formatted
     # text over the numbers, so the grid is told rather than left to guess).
     figures = {*money_columns, *percent_columns, *points_columns, *row_money_columns}
-    for column in [*figures, *_number_columns(table)]:
+    for column in [*figures, *number_columns]:
         column_config.setdefault(column, st.column_config.Column(alignment="right"))
-    # Formats by column first: a later format() by column would reset the per-row ones.
+    # A figure that does not apply reads "—": an empty text over a number column is drawn by
+    # the grid as a grey "None". Each format() resets the cells of its subset (every column
+    # when none is given), so by column first, then the per-row ones.
+    figure_formats = {column: formats.pop(column) for column in [*figures, *number_columns] if column in formats}
     styler = display.style.format(formats, na_rep="")
+    if figure_formats:
+        styler = styler.format(figure_formats, subset=list(figure_formats), na_rep=NOT_APPLICABLE)
     for code in table[currency_column].dropna().unique() if row_money_columns else ():
         rows = list(table.index[table[currency_column] == code])
         styler = styler.format(
             _money_formatter(code, language),
             subset=pd.IndexSlice[rows, row_money_columns],
-            na_rep="",
+            na_rep=NOT_APPLICABLE,
         )
     event = st.dataframe(
         styler,
@@ -95,6 +105,9 @@ def show_table(
     return event
 
 
+NOT_APPLICABLE = "—"
+
+
 def _headed(headers: Mapping[str, str], columns: Iterable[str]) -> tuple[str, ...]:
     return tuple(headers[column] for column in columns)
 
@@ -105,6 +118,15 @@ def _money_formatter(currency_code: str, language: str) -> Callable[[Decimal], s
 
 def _percent_formatter(language: str) -> Callable[[float], str]:
     return lambda share: formatting.percent(share, language)
+
+
+def _count_formatter(language: str) -> Callable[[int], str]:
+    return lambda count: formatting.number(count, language)
+
+
+def _is_whole(column: pd.Series) -> bool:
+    """Counts: every value an int (days with decimals, scores as Decimal keep their digits)."""
+    return all(isinstance(value, Integral) for value in column.dropna())
 
 
 def _number_columns(table: pd.DataFrame) -> list[str]:

@@ -49,6 +49,9 @@ def test_lines_by_rule_are_the_cash_applications_rows_grouped(demo):
     assert [int(value) for value in table.value["Apuntes"]] == list(by_rule["lines"])
     assert list(shown["Importe"]) == [formatting.money(amount, "EUR", "es") for amount in by_rule["amount"]]
     assert list(shown["Confianza"])[:2] == ["100,0\u00a0%", "95,0\u00a0%"]
+    # The unapplied lines have no rule, so no confidence: a dash, not the grid's "None".
+    assert list(shown["Regla"])[-1] == "Sin aplicar" and list(shown["Confianza"])[-1] == "—"
+    assert list(shown["Apuntes"]) == [formatting.number(lines, "es") for lines in by_rule["lines"]]
 
 
 def test_unregistered_lines_show_their_payer_and_suggested_document(demo):
