@@ -71,19 +71,22 @@ def show_table(
     figures = {*money_columns, *percent_columns, *points_columns, *row_money_columns}
     for column in [*figures, *number_columns]:
         column_config.setdefault(column, st.column_config.Column(alignment="right"))
-    # A figure that does not apply reads "—": an empty text over a number column is drawn by
-    # the grid as a grey "None". Each format() resets the cells of its subset (every column
-    # when none is given), so by column first, then the per-row ones.
-    figure_formats = {column: formats.pop(column) for column in [*figures, *number_columns] if column in formats}
+    # A figure that does not apply reads "—". The grid draws a missing number as a grey
+    # "None" whatever the format says, so a figure column with a gap is shown as its
+    # formatted text (it then sorts as text; such columns are few and short).
+    for column in [*figures, *number_columns]:
+        if column in formats and table[column].isna().any():
+            show = formats.pop(column)
+            display[column] = [NOT_APPLICABLE if pd.isna(value) else show(value) for value in table[column]]
+    # Each format() resets the cells of its subset (every column when none is given): by
+    # column first, then the per-row ones.
     styler = display.style.format(formats, na_rep="")
-    if figure_formats:
-        styler = styler.format(figure_formats, subset=list(figure_formats), na_rep=NOT_APPLICABLE)
     for code in table[currency_column].dropna().unique() if row_money_columns else ():
         rows = list(table.index[table[currency_column] == code])
         styler = styler.format(
             _money_formatter(code, language),
             subset=pd.IndexSlice[rows, row_money_columns],
-            na_rep=NOT_APPLICABLE,
+            na_rep="",
         )
     event = st.dataframe(
         styler,
