@@ -7,6 +7,7 @@ many as a report lists) come back to Python to be worded. Nothing holds the file
 as Python objects, so a file of any size is checked in the memory DuckDB is allowed.
 """
 
+import functools
 import itertools
 import tempfile
 from collections.abc import Iterator
@@ -109,7 +110,7 @@ def read_export(entity: str, file_name: str, data: bytes, warnings: list[FieldEr
     "_line_number", in file order: for small files and tests (the loader keeps rows in
     DuckDB). Raises ExportError as staged_export does; schema drift is appended to
     `warnings` when given."""
-    with tempfile.TemporaryDirectory(prefix="cartera-read-") as folder, duckdb.connect() as conn:
+    with tempfile.TemporaryDirectory(prefix="cartera-read-") as folder, _memory().cursor() as conn:
         path = Path(folder) / PurePath(file_name).name
         path.write_bytes(data)
         with staged_export(conn, entity, path, file_name) as staged:
@@ -121,6 +122,14 @@ def read_export(entity: str, file_name: str, data: bytes, warnings: list[FieldEr
             cursor = conn.execute(f"select {columns}, _line_number from {staged.relation} order by {order}")
             names = [description[0] for description in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+@functools.cache
+def _memory() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per process for read_export; each call has its own cursor
+    (a connection of its own, whose temporary tables no other call sees). Opening a
+    database costs more than checking a small file; one thread is plenty for one."""
+    return duckdb.connect(config={"threads": 1})
 
 
 def _load_cells(conn: duckdb.DuckDBPyConnection, path: Path, file_name: str, table: str, scratch: Path) -> CellsTable:
