@@ -46,7 +46,7 @@ def load_csv_cells(conn: duckdb.DuckDBPyConnection, path: Path, table: str, scra
     columns = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width))
     drift_table = f"{table}_drift"
     conn.execute(f"create or replace temp table {drift_table} (record BIGINT, shift BIGINT)")
-    for batch in _batches(drifts):
+    for batch in drifts:
         conn.register("cells_drift_batch", pa.table({"record": batch[:, 0], "shift": batch[:, 1]}))
         conn.execute(f"insert into {drift_table} select * from cells_drift_batch")
         conn.unregister("cells_drift_batch")
@@ -103,14 +103,6 @@ def _holds_quotes(path: Path) -> bool:
             if _QUOTE in chunk:
                 return True
     return False
-
-
-class _Drifts:
-    """Where a record's line stops being its record number + 1: (record, shift) pairs."""
-
-    def __init__(self) -> None:
-        self.pairs: list[np.ndarray] = []
-        self.shift = 0
 
 
 def _scan_lines(path: Path, delimiter: str) -> tuple[int, list[np.ndarray]]:
@@ -189,8 +181,3 @@ def _scan_with_csv(path: Path, delimiter: str) -> tuple[int, list[np.ndarray]]:
     if pending:
         drifts.append(np.array(pending, dtype=np.int64))
     return width, drifts
-
-
-def _batches(drifts: list[np.ndarray]):
-    for batch in drifts:
-        yield batch.reshape(-1, 2).astype(np.int64)
