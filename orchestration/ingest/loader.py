@@ -1,8 +1,10 @@
 """Loads the inbox's export files of one entity into raw.<entity>, whole or not at all.
 
-A file is read, then checked against what raw already holds (references.py), then
-loaded in one transaction together with its registry row and its warnings, so a crash
-leaves either all or none. A file with any invalid row goes to the quarantine folder
+A file is read and checked in DuckDB (orchestration/readers/staged_export.py: its rows
+never pass through Python, so an export of any size loads in the memory DuckDB is
+allowed), then checked against what raw already holds (references.py), then loaded
+with one INSERT ... SELECT in one transaction together with its registry row and its
+warnings, so a crash leaves either all or none. A file with any invalid row goes to the quarantine folder
 beside a report naming file, line, column, value and reason; the entity's other files
 still load. A loaded file then moves to inbox/loaded/YYYY-MM-DD/ (a crash before the
 move leaves it in the inbox, where the next run finds it already loaded and moves it).
@@ -17,14 +19,14 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from orchestration.config import Settings
 from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
 from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
-from orchestration.readers import ExportError, FieldError, detect_entity, read_export
+from orchestration.readers import ExportError, detect_entity, staged_export
 from orchestration.readers.contract import CONTRACT
+from orchestration.readers.staged_export import StagedExport
 
 LOADED = "loaded"
 DUPLICATE = "duplicate"
@@ -33,11 +35,6 @@ WITHDRAWN = "withdrawn"
 WITHDRAWAL = "withdrawal"
 
 LOADED_FOLDER = "loaded"
-
-# A file is checked whole in memory before any of it loads, at about 50 bytes of memory
-# per byte of CSV (a Python object per cell): above this size an export is refused
-# with a report asking for it split, rather than exhausting the machine's memory.
-MAX_EXPORT_MB = 100
 
 
 @dataclass(frozen=True)
@@ -83,29 +80,20 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
     if already_loaded(conn, sha256):
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
-    drift: list[FieldError] = []
     try:
-        if size > MAX_EXPORT_MB * 1_000_000:
-            raise ExportError(path.name, [FieldError(0, "", "", _too_large(size))])
-        rows = read_export(entity, path.name, path.read_bytes(), drift)
-        problems, warnings = check_references(conn, entity, path.name, rows, settings.reporting_currency)
-        if problems:
-            raise ExportError(path.name, problems)
+        with staged_export(conn, entity, path, path.name) as incoming:
+            problems, warnings = check_references(
+                conn, entity, incoming.relation, incoming.rows, settings.reporting_currency
+            )
+            if problems:
+                raise ExportError(path.name, problems)
+            warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in incoming.warnings] + warnings
+            _load(conn, entity, path.name, sha256, size, incoming, warnings)
     except ExportError as error:
         return quarantine(conn, settings, entity, path, sha256, size, error)
-    warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in drift] + warnings
-    _load(conn, entity, path.name, sha256, size, rows, warnings)
     archive_loaded_file(settings, path)
     return FileOutcome(
-        path.name, LOADED, rows=len(rows), warnings=tuple(warning.problem.describe() for warning in warnings)
-    )
-
-
-def _too_large(size: int) -> str:
-    return (
-        f"file of {size / 1_000_000:.0f} MB; exports above {MAX_EXPORT_MB} MB are not read "
-        "(checked whole in memory, they would need about 50 times their size): "
-        "split it into smaller files, e.g. one per month"
+        path.name, LOADED, rows=incoming.rows, warnings=tuple(warning.problem.describe() for warning in warnings)
     )
 
 
@@ -140,7 +128,7 @@ def _load(
     file_name: str,
     sha256: str,
     size: int,
-    rows: list[dict],
+    incoming: StagedExport,
     warnings: list[IngestWarning],
 ) -> None:
     loaded_at = datetime.now()
@@ -150,17 +138,14 @@ def _load(
         # The file's lineage is the same on every row: given once as parameters rather
         # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
-        schema = arrow_schema(CONTRACT[entity])
-        conn.register("incoming_rows", pa.Table.from_pylist(rows, schema=schema))
-        values = [f'"{name}"' for name in schema.names if name not in lineage]
+        values = [f'"{name}"' for name in arrow_schema(CONTRACT[entity]).names if name not in lineage]
         columns = ", ".join([*values, *lineage])
         conn.execute(
-            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from incoming_rows",
+            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from {incoming.relation}",
             list(lineage.values()),
         )
-        conn.unregister("incoming_rows")
         record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
-        register(conn, file_id, file_name, entity, sha256, size, len(rows), LOADED, None, loaded_at)
+        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

@@ -12,11 +12,8 @@ a warning.
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
-from orchestration.ingest.raw_tables import arrow_schema
-from orchestration.readers import FieldError, check_installments_sum
-from orchestration.readers.contract import CONTRACT
+from orchestration.readers import FieldError
 
 # Kinds of warning recorded in raw.ingest_warnings.
 SCHEMA_DRIFT = "schema_drift"
@@ -210,8 +207,31 @@ def _currency_without_rate(date_column: str) -> str:
 """
 
 
+# A document's instalments sum to its total (its current version's); each problem points
+# at the document's first instalment row of the file.
+_INSTALLMENTS_NOT_SUMMING = f"""
+    with documents as ({_CURRENT_DOCUMENTS}),
+    sums as (
+        select document_id, min(_line_number) as first_line, sum(amount) as amount_sum
+        from {_INCOMING}
+        group by document_id
+    )
+    select first_line, 'amount', cast(amount_sum as varchar),
+        case
+            when documents.document_id is null
+                then 'document ' || sums.document_id || ' is unknown (no document has this document_id)'
+            else 'instalments of document ' || sums.document_id || ' sum to ' || cast(amount_sum as varchar)
+                || ' but its total is ' || cast(documents.total as varchar)
+        end
+    from sums
+    left join documents on documents.document_id = sums.document_id
+    where documents.document_id is null or amount_sum <> documents.total
+"""
+
+
 _PROBLEM_QUERIES: dict[str, tuple[str, ...]] = {
     "documents": (_UNKNOWN_CLIENT, _currency_without_rate("issue_date")),
+    "installments": (_INSTALLMENTS_NOT_SUMMING,),
     "receipts": (_UNKNOWN_CLIENT, _currency_without_rate("date"), _RECEIPT_BELOW_ITS_ALLOCATIONS),
     "withholdings": (_UNKNOWN_DOCUMENT,),
     "allocations": (_ALLOCATION_PROBLEMS,),
@@ -229,16 +249,15 @@ class IngestWarning:
 
 
 def check_references(
-    conn: duckdb.DuckDBPyConnection, entity: str, file_name: str, rows: list[dict], reporting_currency: str
+    conn: duckdb.DuckDBPyConnection, entity: str, relation: str, rows: int, reporting_currency: str
 ) -> tuple[list[FieldError], list[IngestWarning]]:
-    """What makes the file unloadable (problems, by line) and what loads with a warning."""
-    if entity == "installments":
-        return check_installments_sum(rows, _document_totals(conn), file_name), []
+    """What makes the file unloadable (problems, by line) and what loads with a warning;
+    `relation` holds the file's `rows` checked rows (orchestration/readers.staged_export)."""
     problem_queries = _PROBLEM_QUERIES.get(entity, ())
     warning_queries = _WARNING_QUERIES.get(entity, ())
     if not rows or not (problem_queries or warning_queries):
         return [], []
-    conn.register(_INCOMING, pa.Table.from_pylist(rows, schema=arrow_schema(CONTRACT[entity])))
+    conn.execute(f"create or replace temp view {_INCOMING} as select * from {relation}")
     try:
         parameters = {"reporting": reporting_currency}
         problems = [error for query in problem_queries for error in _errors(conn, query, parameters)]
@@ -246,7 +265,7 @@ def check_references(
             IngestWarning(kind, error) for kind, query in warning_queries for error in _errors(conn, query, parameters)
         ]
     finally:
-        conn.unregister(_INCOMING)
+        conn.execute(f"drop view if exists {_INCOMING}")
     return sorted(problems, key=lambda error: error.line), warnings
 
 
@@ -257,10 +276,6 @@ def _errors(conn: duckdb.DuckDBPyConnection, query: str, parameters: dict) -> li
         FieldError(line, column, value, reason)
         for line, column, value, reason in conn.execute(query, used).fetchall()
     ]
-
-
-def _document_totals(conn: duckdb.DuckDBPyConnection) -> dict:
-    return {document_id: total for document_id, _, _, total in conn.execute(_CURRENT_DOCUMENTS).fetchall()}
 
 
 # What other loaded files name, per entity whose rows they name: (table, column).

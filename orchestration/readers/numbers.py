@@ -22,6 +22,11 @@ def number_example(decimal_separator: str) -> str:
     return "1234,56 or 1.234,56"
 
 
+def number_pattern(decimal_separator: str) -> str:
+    """The pattern as text, for DuckDB's regular expressions too (orchestration/readers/cell_sql.py)."""
+    return _number_pattern(decimal_separator).pattern
+
+
 @cache
 def _number_pattern(decimal_separator: str) -> re.Pattern[str]:
     grouping = re.escape("," if decimal_separator == "." else ".")
