@@ -14,9 +14,7 @@ from pathlib import Path
 
 from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
 
-from orchestration.config import load_settings
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+from orchestration.config import DBT_PROJECT_DIR, load_settings
 
 # dagster-dbt runs the `dbt` executable found on PATH; make it the one installed beside
 # this interpreter, so `cartera` works from a venv that was never activated.
