@@ -166,7 +166,9 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
     # The dbt subprocesses (parse now, build in the job) find the build database here.
     os.environ["CARTERA_HOME"] = str(settings.home)
     instance = dagster_instance(settings)
-    from orchestration.dbt_project import prepare
+    from orchestration.dbt_project import prepare, set_profile_environment
+
+    set_profile_environment(settings)  # as the build step sets it: the build reuses the parse
 
     try:
         prepare(settings.dbt_vars())

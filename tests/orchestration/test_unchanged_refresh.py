@@ -84,3 +84,19 @@ def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home
     assert again.returncode == 0
     assert again.stdout.startswith("nothing to refresh")
 
+
+def test_the_build_reused_the_parse_before_it(home):
+    """dbt's log of the last refresh's `dbt build`: its partial parsing found nothing to
+    parse again (the seed is no longer seen as changed, the profile's variables are those
+    of the parse), so dbt parsed once in that refresh."""
+    events = []
+    for log in sorted((home / "dbt" / "target").glob("dbt.log*"), reverse=True):  # dbt.log.1 is the older
+        events += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+    builds = [
+        event["info"]["invocation_id"] for event in events
+        if event["info"]["name"] == "MainReportArgs" and event["data"]["args"]["invocation_command"].startswith("dbt build")
+    ]
+    names = [event["info"]["name"] for event in events if event["info"]["invocation_id"] == builds[-1]]
+    assert "PartialParsingEnabled" in names
+    assert "UnableToPartialParse" not in names
+    assert "PartialParsingFile" not in names  # no file parsed again, the seed neither
