@@ -27,14 +27,19 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "exit codes:\n"
-            "  0  published, clean\n"
+            "  0  published, clean; or nothing changed since the last published refresh\n"
             "  1  nothing published: the published warehouse was left as it was\n"
             "  2  published, with quarantined or unrecognised files or failed warning checks\n"
-            "Each refresh appends its outcome to $CARTERA_HOME/refresh_history.jsonl."
+            "Each refresh appends its outcome to $CARTERA_HOME/refresh_history.jsonl.\n"
+            "Nothing runs when no inbox file, dbt project file, setting or committee decision\n"
+            "changed since the last published refresh (it says so); --force runs anyway."
         ),
     )
     refresh.add_argument("--home", type=Path, help="cartera's data folder (default $CARTERA_HOME or ./data)")
     refresh.add_argument("--as-of", type=date.fromisoformat, help="answer for this date (default: the latest data date)")
+    refresh.add_argument(
+        "--force", action="store_true", help="refresh and rebuild everything even when nothing changed since the last refresh"
+    )
     refresh.set_defaults(handler=_refresh)
 
     serve = commands.add_parser("serve", help="serve the dashboards on the published warehouse")
@@ -115,7 +120,7 @@ def _refresh(args: argparse.Namespace) -> int:
         os.environ["CARTERA_AS_OF_DATE"] = args.as_of.isoformat()
     from orchestration.refresh import run_refresh
 
-    return run_refresh()
+    return run_refresh(force=args.force)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -146,6 +151,7 @@ def _withdraw(args: argparse.Namespace) -> int:
 
     from orchestration.config import load_settings
     from orchestration.ingest.loader import WithdrawError, withdraw_file
+    from orchestration.refresh_inputs import forget
 
     settings = load_settings(args.home)
     if not settings.build_db.exists():
@@ -160,6 +166,8 @@ def _withdraw(args: argparse.Namespace) -> int:
     except duckdb.IOException as error:
         print(f"withdraw failed: the warehouse is busy (is a refresh running?): {str(error).splitlines()[0]}", flush=True)
         return 1
+    # Raw changed: the next refresh rebuilds, even with nothing new in the inbox.
+    forget(settings)
     return 0
 
 

@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 DATABASE_FILE_NAME = "cartera.duckdb"
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,19 @@
 """Every dbt model as an asset, its tests as asset checks, built by one `dbt build`."""
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import (
+    dbt_project,
+    project_state,
+    remember_unit_tests_passed,
+    set_profile_environment,
+    unit_tests_passed,
+)
 from orchestration.resources import WarehouseResource
 from orchestration.retries import WRITE_RETRY_POLICY, dbt_build_failure
 
@@ -36,21 +41,23 @@ class CarteraDbtTranslator(DagsterDbtTranslator):
 )
 def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
-    # profiles.yml finds the build database through CARTERA_HOME; dbt runs as a
-    # subprocess that inherits this process's environment.
-    os.environ["CARTERA_HOME"] = str(settings.home)
-    # The same DuckDB cap and spill folder as the loader's (profiles.yml reads them).
-    duckdb_config = settings.duckdb_config()
-    os.environ["CARTERA_DUCKDB_MEMORY_LIMIT"] = duckdb_config["memory_limit"]
-    os.environ["CARTERA_DUCKDB_TEMP_DIRECTORY"] = duckdb_config["temp_directory"]
+    # profiles.yml finds the build database through CARTERA_HOME, and the loader's DuckDB
+    # cap and spill folder; dbt runs as a subprocess that inherits this environment.
+    set_profile_environment(settings)
+    # The unit tests (SQL on fixed inputs) run when the project changed since they last
+    # passed here; the data tests run on every build.
+    state = project_state(settings.dbt_vars())
+    unit_tests_known = unit_tests_passed(settings.dbt_target, state)
     # The build reuses the parse of `prepare()` in the home's own target folder.
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars())],
+        ["build", "--vars", json.dumps(settings.dbt_vars()), *(["--exclude", "test_type:unit"] if unit_tests_known else [])],
         context=context,
         target_path=settings.dbt_target,
         raise_on_error=False,
     )
     yield from invocation.stream()
+    if invocation.is_successful() and not unit_tests_known:
+        remember_unit_tests_passed(settings.dbt_target, state)
     if not invocation.is_successful():
         # Retried only when dbt failed on I/O or a lock; a failing test is not retried.
         raise dbt_build_failure(invocation.get_artifact("run_results.json")["results"])

@@ -10,13 +10,22 @@ here, once: CARTERA_HOME must be set before `orchestration.definitions` is impor
 import json
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
-from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.config import load_settings
+from orchestration.config import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.refresh_inputs import tree_digest
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# What the last `dbt parse` of a home's target parsed (see `prepare`), beside its manifest;
+# and the project state whose unit tests last passed there (see `unit_tests_passed`).
+PARSE_RECORD_FILE_NAME = "cartera_parse.json"
+UNIT_TESTS_RECORD_FILE_NAME = "cartera_unit_tests.json"
+# The libraries whose version changes how the project parses and what its SQL does.
+_DBT_LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
+# The variables dbt_project/profiles.yml reads: dbt parses again when the profile differs.
+PROFILE_VARIABLES = ("CARTERA_HOME", "CARTERA_DUCKDB_MEMORY_LIMIT", "CARTERA_DUCKDB_TEMP_DIRECTORY")
 
 # dagster-dbt runs the `dbt` executable found on PATH; make it the one installed beside
 # this interpreter, so `cartera` works from a venv that was never activated.
@@ -31,10 +40,68 @@ dbt_project = DbtProject(
 dbt_project.prepare_if_dev()
 
 
+def set_profile_environment(settings: Settings) -> None:
+    """The variables profiles.yml reads, set in this process for the dbt subprocesses it
+    starts: the build database's home, and the loader's DuckDB cap and spill folder. Set
+    the same before the parse and before the build, so that the build reuses the parse."""
+    duckdb_config = settings.duckdb_config()
+    os.environ["CARTERA_HOME"] = str(settings.home)
+    os.environ["CARTERA_DUCKDB_MEMORY_LIMIT"] = duckdb_config["memory_limit"]
+    os.environ["CARTERA_DUCKDB_TEMP_DIRECTORY"] = duckdb_config["temp_directory"]
+
+
 def prepare(dbt_vars: dict[str, str] | None = None) -> None:
-    """Runs `dbt parse` so that the manifest matches the models on disk. Parsing with the
-    vars (and CARTERA_HOME) the build will use lets `dbt build` reuse the parse."""
+    """Runs `dbt parse` so that the manifest matches the models on disk, unless the
+    manifest in the target folder is already the parse of these same project files, vars,
+    profile variables and dbt version (the record beside it says so): a parse costs a dbt
+    process (~15 s) even when dbt's partial parsing finds nothing to do. Parsing with the
+    vars and profile variables the build will use lets `dbt build` reuse the parse.
+
+    dagster-dbt's own preparer is not used here: after parsing it marks every seed as
+    changed in partial_parse.msgpack (so that a project moved to another folder re-reads
+    its seeds' paths), which made every build parse again. A parse here starts from
+    nothing instead when the project is not in the folder the last parse recorded."""
+    record = project_state(dbt_vars)
+    record_path = dbt_project.target_path / PARSE_RECORD_FILE_NAME
+    recorded = _read_json(record_path)
+    if dbt_project.manifest_path.exists() and recorded == record:
+        return
+    record_path.unlink(missing_ok=True)
+    if recorded.get("project_dir") != record["project_dir"]:
+        (dbt_project.target_path / "partial_parse.msgpack").unlink(missing_ok=True)
     arguments = ["parse", "--quiet"]
     if dbt_vars:
         arguments += ["--vars", json.dumps(dbt_vars)]
-    DagsterDbtProjectPreparer(prepare_project_cli_args=arguments).prepare(dbt_project)
+    DbtCliResource(project_dir=dbt_project).cli(arguments, target_path=dbt_project.target_path).wait()
+    record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def project_state(dbt_vars: dict[str, str] | None) -> dict:
+    """What a parse of the project, and the answer of its unit tests, depend on: where the
+    project is and its files, the vars, the profile's variables (as set in this process)
+    and the versions of dbt and DuckDB."""
+    return {
+        "project_dir": str(DBT_PROJECT_DIR),
+        "project": tree_digest(DBT_PROJECT_DIR),
+        "vars": dbt_vars or {},
+        "profile": {name: os.environ.get(name) for name in PROFILE_VARIABLES},
+        "versions": {name: metadata.version(name) for name in _DBT_LIBRARIES},
+    }
+
+
+def unit_tests_passed(target: Path, state: dict) -> bool:
+    """The project's dbt unit tests passed in a build of this target with this same state.
+    They test the SQL on fixed inputs, not the data: their answer changes only with the
+    project, so a build repeats them only when the project state changed."""
+    return _read_json(target / UNIT_TESTS_RECORD_FILE_NAME) == state
+
+
+def remember_unit_tests_passed(target: Path, state: dict) -> None:
+    (target / UNIT_TESTS_RECORD_FILE_NAME).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}

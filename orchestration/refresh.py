@@ -1,8 +1,14 @@
 """`cartera refresh`: the refresh job run in this process, with an outcome in the
 bookkeeper's words, an exit code a scheduler can alert on, and a line of history.
 
+Nothing is done when nothing that feeds the warehouse changed since the last published
+refresh (orchestration/refresh_inputs.py says what is compared): the refresh says so in
+one line and exits 0, before Dagster, dbt or DuckDB is even imported; `force` runs it
+anyway.
+
 Exit codes:
-  0  published, clean: every file loaded or already loaded, every check passed
+  0  published, clean: every file loaded or already loaded, every check passed; or
+     nothing changed since the last published refresh (outcome "unchanged")
   1  nothing published: the published warehouse was left as it was (a blocking check
      failed, a step failed, no export files, or another refresh holds this home)
   2  published, with quarantined or unrecognised files, files loaded with warnings
@@ -20,7 +26,9 @@ Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history
    "started_at": str,             ISO 8601 with offset
    "finished_at": str,
    "as_of_date": str | null,      ISO date the figures answer for
-   "outcome": "published" | "published_with_warnings" | "failed",
+   "outcome": "published" | "published_with_warnings" | "failed" | "unchanged",
+                                  unchanged: nothing changed, nothing ran, no files or
+                                  checks (the published warehouse is the last refresh's)
    "exit_code": 0 | 1 | 2,
    "files": [{"file_name": str,
               "entity": str | null,   clients, documents, ..., bank_statements
@@ -41,21 +49,21 @@ import os
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
-import duckdb
-
-from orchestration.check_sentences import check_sentence, failure_sentence
 from orchestration.config import Settings, load_settings
-from orchestration.ingest.loader import dropped_files
-from orchestration.readers import FieldError
-from orchestration.resources import RefreshLocked, refresh_lock
+from orchestration.refresh_inputs import PART_NAMES, Inputs, changed_parts, current_inputs, forget, read_record, remember
+from orchestration.refresh_lock import RefreshLocked, refresh_lock
+
+if TYPE_CHECKING:  # imported where a refresh runs: a refresh with nothing new needs none
+    import dagster as dg
+    import duckdb
 
 EXIT_PUBLISHED = 0
 EXIT_NOTHING_PUBLISHED = 1
 EXIT_PUBLISHED_WITH_WARNINGS = 2
 HISTORY_FILE_NAME = "refresh_history.jsonl"
+UNCHANGED = "unchanged"
 _FAILING_ROWS_SHOWN = 3
 
 _DAGSTER_YAML = """\
@@ -90,20 +98,49 @@ class CheckResult:
     description: str
 
 
-def run_refresh() -> int:
+def run_refresh(force: bool = False) -> int:
     settings = load_settings()
     settings.make_dirs()
-    print(f"cartera refresh: inbox {settings.inbox}, warehouse {settings.published_db}", flush=True)
     try:
         with refresh_lock(settings):
-            return _refresh(settings)
+            started_at = datetime.now().astimezone()
+            record = read_record(settings)
+            inputs = current_inputs(settings, record)
+            if record is not None and not force and not changed_parts(record, inputs):
+                return _unchanged(settings, record, inputs, started_at)
+            print(f"cartera refresh: inbox {settings.inbox}, warehouse {settings.published_db}", flush=True)
+            # Until this refresh publishes, raw may hold what the published copy does not.
+            forget(settings)
+            return _refresh(settings, inputs, started_at)
     except RefreshLocked as locked:
         print(f"refresh not started: {locked}", flush=True)
         return EXIT_NOTHING_PUBLISHED
 
 
-def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+def _unchanged(settings: Settings, record: dict, inputs: Inputs, started_at: datetime) -> int:
+    as_of = record.get("as_of_date")
+    files = len(inputs.inbox)
+    checked = ", ".join(
+        f"{name} ({files} file{'' if files == 1 else 's'})" if part == "inbox" else name
+        for part, name in PART_NAMES.items()
+    )
+    still = " (with the warnings that refresh reported)" if record.get("outcome") == "published_with_warnings" else ""
+    message = (
+        f"nothing to refresh: {checked} are as at the refresh of {str(record.get('finished_at', ''))[:16].replace('T', ' ')}; "
+        f"the published warehouse {settings.published_db} as of {as_of or 'its latest data date'} is current{still} "
+        "(--force refreshes anyway)"
+    )
+    print(message, flush=True)
+    if inputs.inbox != record.get("inbox"):  # a file touched, not changed: not hashed again next time
+        remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
+    _append_history(settings, "", started_at, as_of, [], [], message, EXIT_PUBLISHED, outcome=UNCHANGED)
+    return EXIT_PUBLISHED
+
+
+def dagster_instance(settings: Settings) -> "dg.DagsterInstance":
     """The home's persistent Dagster instance, $CARTERA_HOME/dagster, created on first use."""
+    import dagster as dg
+
     dagster_home = settings.home / "dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
@@ -113,9 +150,14 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def _refresh(settings: Settings) -> int:
-    started_at = datetime.now().astimezone()
-    dropped = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in dropped_files(settings)}
+def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
+    from orchestration.ingest.loader import dropped_files
+
+    known = inputs.file_hashes()  # hashed when the inputs were compared
+    dropped = {
+        path.name: known.get(path.name) or hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in dropped_files(settings)
+    }
     if not dropped and not settings.build_db.exists():
         message = f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)"
         print(message, flush=True)
@@ -124,7 +166,9 @@ def _refresh(settings: Settings) -> int:
     # The dbt subprocesses (parse now, build in the job) find the build database here.
     os.environ["CARTERA_HOME"] = str(settings.home)
     instance = dagster_instance(settings)
-    from orchestration.dbt_project import prepare
+    from orchestration.dbt_project import prepare, set_profile_environment
+
+    set_profile_environment(settings)  # as the build step sets it: the build reuses the parse
 
     try:
         prepare(settings.dbt_vars())
@@ -175,11 +219,15 @@ def _refresh(settings: Settings) -> int:
         message = f"refresh failed: the published warehouse was left as it was: {reason}"
     _print_summary(settings, files, loaded_with_warnings, checks, step_failures, as_of)
     print(message, flush=True)
-    _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
+    record = _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
+    if published:
+        remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
     return exit_code
 
 
 def _print_progress(entry) -> None:
+    import dagster as dg
+
     event = entry.dagster_event
     if event is None:
         return
@@ -195,6 +243,8 @@ def _print_progress(entry) -> None:
 def _file_results(settings: Settings, dropped: dict[str, str], started_at: datetime) -> list[FileResult]:
     """What became of each file that was in the inbox when the refresh started, from the
     registry the loaders write (raw.file_registry), matched by content (sha256)."""
+    import duckdb
+
     registry = {}
     try:
         with duckdb.connect(str(settings.build_db), read_only=True) as conn:
@@ -226,6 +276,10 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
 def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int, str]]:
     """file name -> (number of warnings, the first one in words) of the files this run
     loaded with warnings (raw.ingest_warnings, written in the transaction of each load)."""
+    import duckdb
+
+    from orchestration.readers import FieldError
+
     try:
         with duckdb.connect(str(settings.build_db), read_only=True) as conn:
             rows = conn.execute(
@@ -246,11 +300,15 @@ def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int
     return found
 
 
-def _check_results(settings: Settings, events: list[dg.DagsterEvent], since: datetime) -> list[CheckResult]:
+def _check_results(settings: Settings, events: "list[dg.DagsterEvent]", since: datetime) -> list[CheckResult]:
     """Every check of the run: dbt's tests from this run's run_results.json (Dagster sees
     only the tests attached to one model as asset checks; the tie-outs that read several
     models run in `dbt build` all the same), then the other asset checks (GX suites) from
     Dagster's check evaluations."""
+    import dagster as dg
+
+    from orchestration.check_sentences import check_sentence
+
     tests = _dbt_tests(settings)
     results = []
     for result in _run_results(settings, since):
@@ -316,6 +374,10 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     """"the open balance of 2 client(s) does not tie to the documents: client_id C0042,
     expected_amount 100.00, actual_amount 200.00 (differs by 100.00); files: documents.csv"
     — the test's own SQL (run_results.json) run again on the build for its first rows."""
+    import duckdb
+
+    from orchestration.check_sentences import failure_sentence
+
     compiled, failures = result.get("compiled_code"), result.get("failures") or 0
     sentence = failure_sentence(node, node["name"], failures)
     if result["status"] == "error":  # the test's SQL itself failed
@@ -339,9 +401,11 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     return sentence + (f": {shown}" if shown else "") + (f"; in file(s) {', '.join(sorted(files))}" if files else "")
 
 
-def _files_holding(conn: duckdb.DuckDBPyConnection, node: dict, column: str | None, rows: list[dict]) -> set[str]:
+def _files_holding(conn: "duckdb.DuckDBPyConnection", node: dict, column: str | None, rows: list[dict]) -> set[str]:
     """The export files whose rows hold the failing values of a generic test on a model
     that carries lineage (_source_file), e.g. the allocations file naming receipt R9."""
+    import duckdb
+
     relation = node.get("_model_relation")
     if not column or not relation or not rows:
         return set()
@@ -375,6 +439,8 @@ def _describe_row(row: dict) -> str:
 
 
 def _as_of_date(settings: Settings) -> str | None:
+    import duckdb
+
     if settings.as_of_date is not None:
         return settings.as_of_date.isoformat()
     try:
@@ -438,8 +504,9 @@ def _append_history(
     checks: list[CheckResult],
     message: str,
     exit_code: int,
-) -> None:
-    outcome = {0: "published", 1: "failed", 2: "published_with_warnings"}[exit_code]
+    outcome: str | None = None,
+) -> dict:
+    outcome = outcome or {0: "published", 1: "failed", 2: "published_with_warnings"}[exit_code]
     record = {
         "run_id": run_id,
         "started_at": started_at.isoformat(),
@@ -454,6 +521,7 @@ def _append_history(
     # One line per refresh, appended under the home's refresh lock.
     with open(settings.home / HISTORY_FILE_NAME, "a", encoding="utf-8") as history:
         history.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    return record
 
 
 def _first_line(error: object) -> str:

@@ -35,6 +35,7 @@ outcomes = {
     "published": t("data_quality.outcome_published"),
     "published_with_warnings": t("data_quality.outcome_warnings"),
     "failed": t("data_quality.outcome_failed"),
+    queries.UNCHANGED: t("data_quality.outcome_unchanged"),
 }
 statuses = {
     "loaded": t("data_quality.status_loaded"),
@@ -52,7 +53,9 @@ else:
     latest = runs.iloc[0]
     outcome_text = outcomes.get(latest["outcome"], latest["outcome"])
     when = formatting.short_datetime(latest["finished_at"], language) if latest["finished_at"] else "—"
-    alert = {"published": st.success, "published_with_warnings": st.warning}.get(latest["outcome"], st.error)
+    alert = {"published": st.success, "published_with_warnings": st.warning, queries.UNCHANGED: st.success}.get(
+        latest["outcome"], st.error
+    )
     alert(t("data_quality.last_refresh", when=when, outcome=outcome_text, message=latest["message"] or ""))
     runs["outcome"] = [outcomes.get(outcome, outcome) for outcome in runs["outcome"]]
     headers = {

@@ -20,6 +20,9 @@ from dashboards.db import PublishedDatabase
 from dashboards.queries.base import cached
 
 HISTORY_FILE = "refresh_history.jsonl"
+# A refresh that found nothing changed ran nothing: the files and checks shown are those
+# of the last refresh that ran.
+UNCHANGED = "unchanged"
 REPORT_SUFFIX = ".report.txt"
 
 RUN_COLUMNS = [
@@ -61,6 +64,12 @@ def refresh_runs(cartera_home: Path, limit: int) -> list[dict]:
     return list(reversed(runs))[:limit]
 
 
+def _last_run(cartera_home: Path) -> dict:
+    """The newest refresh that ran (not one that found nothing changed), or {}."""
+    runs = [run for run in refresh_runs(cartera_home, 10**9) if run.get("outcome") != UNCHANGED]
+    return runs[0] if runs else {}
+
+
 def refresh_history(cartera_home: Path, limit: int) -> pd.DataFrame:
     """One row per refresh, newest first (RUN_COLUMNS): when, outcome, how many files were
     loaded, already loaded, quarantined or other (unrecognised, not read), rows loaded, and
@@ -94,9 +103,8 @@ def refresh_history(cartera_home: Path, limit: int) -> pd.DataFrame:
 
 
 def last_refresh_files(cartera_home: Path) -> pd.DataFrame:
-    """The files of the latest refresh (FILE_COLUMNS), in the order it read them."""
-    runs = refresh_runs(cartera_home, 1)
-    files = (runs[0].get("files") or []) if runs else []
+    """The files of the latest refresh that ran (FILE_COLUMNS), in the order it read them."""
+    files = _last_run(cartera_home).get("files") or []
     return pd.DataFrame(
         [{column: entry.get(column) for column in FILE_COLUMNS} for entry in files],
         columns=FILE_COLUMNS,
@@ -104,11 +112,10 @@ def last_refresh_files(cartera_home: Path) -> pd.DataFrame:
 
 
 def checks_by_asset(cartera_home: Path) -> pd.DataFrame:
-    """The latest refresh's checks per asset, by asset (CHECK_COLUMNS): passed, warned
-    (failed, severity warn), failed (severity error)."""
-    runs = refresh_runs(cartera_home, 1)
+    """The checks per asset of the latest refresh that ran, by asset (CHECK_COLUMNS): passed,
+    warned (failed, severity warn), failed (severity error)."""
     counts: dict[str, dict[str, int]] = {}
-    for check in (runs[0].get("checks") or []) if runs else []:
+    for check in _last_run(cartera_home).get("checks") or []:
         asset = counts.setdefault(check.get("asset") or "", {"passed": 0, "warned": 0, "failed": 0})
         if check.get("passed"):
             asset["passed"] += 1
@@ -121,11 +128,11 @@ def checks_by_asset(cartera_home: Path) -> pd.DataFrame:
 
 
 def failed_checks(cartera_home: Path) -> pd.DataFrame:
-    """The latest refresh's checks that did not pass, errors first (FAILED_CHECK_COLUMNS)."""
-    runs = refresh_runs(cartera_home, 1)
+    """The checks of the latest refresh that ran that did not pass, errors first
+    (FAILED_CHECK_COLUMNS)."""
     failed = [
         {column: check.get(column) for column in FAILED_CHECK_COLUMNS}
-        for check in ((runs[0].get("checks") or []) if runs else [])
+        for check in _last_run(cartera_home).get("checks") or []
         if not check.get("passed")
     ]
     failed.sort(key=lambda check: (check["severity"] == "warn", check["asset"] or "", check["check"] or ""))

@@ -51,7 +51,7 @@ def old_store_home(tmp_path, monkeypatch):
 
 def test_refresh_migrates_an_old_store_before_refreshing(old_store_home, monkeypatch):
     seen = []
-    monkeypatch.setattr(orchestration.refresh, "run_refresh", lambda: seen.append(_revision(old_store_home)) or 0)
+    monkeypatch.setattr(orchestration.refresh, "run_refresh", lambda **_: seen.append(_revision(old_store_home)) or 0)
     assert main(["refresh", "--home", str(old_store_home)]) == 0
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head != "0001"
@@ -82,7 +82,7 @@ def test_a_store_that_cannot_be_opened_stops_the_refresh_naming_it(tmp_path, mon
     message names the store without its password."""
     monkeypatch.delenv("CARTERA_HOME", raising=False)  # the command sets it: undone after the test
     monkeypatch.setenv("CARTERA_APP_DB_URL", "postgresql+psycopg://cartera:s3cret@127.0.0.1:9/cartera")
-    monkeypatch.setattr(orchestration.refresh, "run_refresh", lambda: pytest.fail("the refresh started"))
+    monkeypatch.setattr(orchestration.refresh, "run_refresh", lambda **_: pytest.fail("the refresh started"))
     assert main(["refresh", "--home", str(tmp_path)]) == 1
     error = capsys.readouterr().err
     assert error.startswith(

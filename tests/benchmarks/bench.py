@@ -327,7 +327,8 @@ def bench(size: str, runs: int, work: Path) -> None:
         run = refresh(home)
         runs_by_name[name.split(" ")[0]] = run
         stages: dict[str, float] = {}
-        for step, seconds in step_times(home):
+        # A refresh that found nothing changed started no Dagster run: no stage to show.
+        for step, seconds in ([] if run.output.startswith("nothing to refresh") else step_times(home)):
             stages[stage_of(step)] = stages.get(stage_of(step), 0.0) + seconds
         cells = " | ".join(f"{stages[s]:.1f} s" if s in stages else "-"
                            for s in ("ingest", "dbt build", "checks", "publish"))

@@ -89,6 +89,20 @@ def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_hist
     assert app.code[0].value == "documents_2.csv, línea 12, campo total_amount: «abc» no es un número"
 
 
+def test_a_refresh_that_found_nothing_changed_says_so_and_the_last_run_s_files_stay(home_with_history):
+    unchanged = {**RUN, "run_id": "", "outcome": "unchanged", "exit_code": 0, "files": [], "checks": [],
+                 "finished_at": "2026-11-03T06:00:01+00:00", "message": "nothing to refresh"}
+    with open(home_with_history / "refresh_history.jsonl", "a", encoding="utf-8") as history:
+        history.write(json.dumps(unchanged) + "\n")
+
+    app = open_page(PAGE, "en")
+
+    last = [success.value for success in app.success if success.value.startswith("Last refresh: ")]
+    assert len(last) == 1 and "Nothing changed since the last refresh: nothing to do" in last[0]
+    files = next(frame for frame in app.dataframe if "Reason" in frame.value.columns and len(frame.value) == 2)
+    assert list(files.value["File"]) == ["clients.csv", "documents_2.csv"]
+
+
 @pytest.fixture
 def home_with_a_limit_mismatch(demo_home, tmp_path, monkeypatch):
     """A copy of the demo's published database where the committee set C0042's limit to

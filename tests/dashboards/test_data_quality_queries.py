@@ -105,3 +105,24 @@ def test_a_home_that_never_refreshed_has_no_records_but_all_columns(tmp_path, mo
     assert queries.checks_by_asset(tmp_path).empty
     assert queries.failed_checks(tmp_path).empty
     assert list(queries.quarantine_reports(tmp_path).columns) == queries.REPORT_COLUMNS
+
+
+UNCHANGED_RUN = {
+    "run_id": "", "started_at": "2026-11-04T06:00:00+00:00",
+    "finished_at": "2026-11-04T06:00:01+00:00", "as_of_date": "2026-11-01",
+    "outcome": "unchanged", "exit_code": 0, "files": [], "checks": [],
+    "message": "nothing to refresh: ... the published warehouse as of 2026-11-01 is current",
+}
+
+
+def test_a_refresh_that_found_nothing_changed_is_listed_and_the_files_and_checks_are_the_last_run(tmp_path):
+    """The unchanged refresh read no file and ran no check: the page's files and checks
+    stay those of the refresh before it (run 1: 3 files; checks 1 passed, 1 warned, 1 failed)."""
+    write_history(tmp_path, FIRST_RUN, UNCHANGED_RUN)
+
+    runs = queries.refresh_history(tmp_path, 10)
+
+    assert list(runs["outcome"]) == ["unchanged", "published_with_warnings"]
+    assert list(queries.last_refresh_files(tmp_path)["file_name"]) == ["clients.csv", "documents.csv", "notes.txt"]
+    assert queries.checks_by_asset(tmp_path).values.tolist() == [["marts/ar_aging", 1, 1, 0], ["raw/documents", 0, 0, 1]]
+    assert list(queries.failed_checks(tmp_path)["check"]) == ["c", "b"]

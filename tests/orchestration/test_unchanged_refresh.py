@@ -1,0 +1,102 @@
+"""`cartera refresh` with nothing new does nothing and says so; what changed makes it run.
+On one copy of the refreshed demo home (its refresh left the record of its inputs), with
+the Great Expectations checks on as that refresh had them (a setting that changes is a
+change). Which change counts is tested on its own in test_refresh_inputs.py."""
+
+import json
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import orchestration.refresh
+from dashboards.app_state import add_user, open_store, record_decision
+from dashboards.app_state.settings import StoreSettings
+from orchestration.cli import main
+from tests.app_state.conftest import CHEAP_ARGON2, SHELL
+from tests.e2e.conftest import refresh_env, run_refresh
+
+
+@pytest.fixture(scope="module")
+def home(demo_home, tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("unchanged") / "home"
+    shutil.copytree(demo_home, copy)
+    return copy
+
+
+def history(home: Path) -> list[dict]:
+    return [json.loads(line) for line in (home / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_refresh_with_nothing_new_does_nothing_and_says_so(home):
+    published = (home / "cartera.duckdb").stat()
+    last = history(home)[-1]
+
+    result = run_refresh(home, gx_checks=True)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("nothing to refresh: the inbox (0 files), the dbt project, cartera's code, the settings,")
+    assert f"as of {last['as_of_date']} is current" in lines[0]
+    assert (home / "cartera.duckdb").stat().st_mtime_ns == published.st_mtime_ns
+    entry = history(home)[-1]
+    assert (entry["outcome"], entry["exit_code"], entry["run_id"], entry["files"], entry["checks"]) == ("unchanged", 0, "", [], [])
+    assert entry["as_of_date"] == last["as_of_date"]
+    assert entry["message"] == lines[0]
+
+
+def test_force_refreshes_anyway(home, monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(orchestration.refresh, "_refresh", lambda settings, inputs, started_at: ran.append(settings.home) or 0)
+    for name, value in refresh_env(home, gx_checks=True).items():
+        if name.startswith("CARTERA_"):
+            monkeypatch.setenv(name, value)
+
+    assert main(["refresh", "--home", str(home)]) == 0
+    assert ran == []
+    assert capsys.readouterr().out.startswith("nothing to refresh")
+    assert main(["refresh", "--home", str(home), "--force"]) == 0
+    assert ran == [home]
+
+
+def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home):
+    """The decision is in the published warehouse after the refresh; the refresh after
+    that finds nothing new again."""
+    store = open_store(settings=StoreSettings(url=f"sqlite:///{home / 'app.sqlite'}", **CHEAP_ARGON2))
+    add_user(store, "comite", "committee", "comite", actor=SHELL)
+    record_decision(store, "comite", "C0001", "raise", Decimal("20000.00"), "EUR", "dos años pagando a tiempo", date(2027, 6, 1), date(2026, 11, 1))
+    store.close()
+
+    result = run_refresh(home, gx_checks=True)
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "nothing to refresh" not in result.stdout
+    assert history(home)[-1]["outcome"] == "published"
+    with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
+        decisions = conn.execute("select client_id, decision, credit_limit_amount from marts.credit_decision_history").fetchall()
+    assert decisions == [("C0001", "raise", Decimal("20000.00"))]
+
+    again = run_refresh(home, gx_checks=True)
+    assert again.returncode == 0
+    assert again.stdout.startswith("nothing to refresh")
+
+
+def test_the_build_reused_the_parse_before_it(home):
+    """dbt's log of the last refresh's `dbt build`: its partial parsing found nothing to
+    parse again (the seed is no longer seen as changed, the profile's variables are those
+    of the parse), so dbt parsed once in that refresh."""
+    events = []
+    for log in sorted((home / "dbt" / "target").glob("dbt.log*"), reverse=True):  # dbt.log.1 is the older
+        events += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+    builds = [
+        event["info"]["invocation_id"] for event in events
+        if event["info"]["name"] == "MainReportArgs" and event["data"]["args"]["invocation_command"].startswith("dbt build")
+    ]
+    names = [event["info"]["name"] for event in events if event["info"]["invocation_id"] == builds[-1]]
+    assert "PartialParsingEnabled" in names
+    assert "UnableToPartialParse" not in names
+    assert "PartialParsingFile" not in names  # no file parsed again, the seed neither
