@@ -38,6 +38,7 @@ SLOW_MODULES = (
     "tests/e2e/test_aging_fixture.py",
     "tests/orchestration/test_gx_checks.py",
     "tests/app_state/test_refresh_reads_the_store.py",
+    "tests/orchestration/test_unchanged_refresh.py",
 )
 
 
