@@ -34,7 +34,8 @@
 {#- One row per as-of date and receivable item issued by then, as it stood that day:
     a read of int_receivable_item_balances (the waterfall lives in int_settlement_events),
     with the days past due and bucket of that date. open_only keeps the items still owing
-    (or owed) something, before the dates are joined. -#}
+    (or owed) something and reads them from int_open_item_months, one month's rows per
+    date (the same periods, keyed by month). -#}
 {% macro receivable_items_as_of(as_of_dates_sql, open_only=false) -%}
 select
     as_of_dates.as_of_date,
@@ -55,15 +56,78 @@ select
     {{ aging_bucket_order(dbt.datediff('balances.due_date', 'as_of_dates.as_of_date', 'day')) }} as bucket_order,
     balances.is_in_dispute,
     balances.to_reporting_factor
+{%- if open_only %}
+{{ periods_at(as_of_dates_sql, ref('int_open_item_months')) }}
+{%- else %}
 from ({{ as_of_dates_sql }}) as as_of_dates
-inner join (
-    select *
-    from {{ ref('int_receivable_item_balances') }}
-    {%- if open_only %}
-    where outstanding_amount <> 0
-    {%- endif %}
-) as balances
+inner join {{ ref('int_receivable_item_balances') }} as balances
     on balances.valid_from <= as_of_dates.as_of_date
+    and as_of_dates.as_of_date < coalesce(balances.valid_to, {{ open_end_date() }})
+{%- endif %}
+{%- endmacro %}
+
+{#- Open periods keyed by month: one row per period of periods_relation (a table of
+    valid_from <= D < valid_to periods) for which open_condition holds and per calendar
+    month (period_month, its first day) the period holds on at least one day of, stored
+    in month order. Periods still holding (valid_to NULL) run to the month of the
+    relation's last valid_from, the horizon: a later date finds them there (periods_at).
+    Reading one date then reads one month's rows, which DuckDB finds by the row groups'
+    min/max of period_month instead of scanning the history (DECISIONLOG: Aging at any
+    past date). -#}
+{% macro periods_by_month(periods_relation, open_condition) -%}
+{%- set first_valid_from = "coalesce(min(valid_from), cast('1970-01-01' as date))" %}
+{%- set last_valid_from = "coalesce(max(valid_from), cast('1970-01-01' as date))" %}
+with months as (
+    -- date_spine counts the months with a query of its own at compile time, so its
+    -- bounds name the relation, not a CTE; an empty relation (no receipts) gives one
+    -- month that no period joins.
+    {{ dbt.date_spine(
+        datepart="month",
+        start_date="(select " ~ dbt.date_trunc('month', first_valid_from) ~ " from " ~ periods_relation ~ ")",
+        end_date="(select " ~ dbt.dateadd('month', 1, last_valid_from) ~ " from " ~ periods_relation ~ ")"
+    ) }}
+),
+
+month_bounds as (
+    select
+        cast(date_month as date) as period_month,
+        cast({{ dbt.last_day('date_month', 'month') }} as date) as month_end
+    from months
+),
+
+open_periods as (
+    select *
+    from {{ periods_relation }}
+    where {{ open_condition }}
+)
+
+select
+    month_bounds.period_month,
+    open_periods.*
+from open_periods
+inner join month_bounds
+    on open_periods.valid_from <= month_bounds.month_end
+    and month_bounds.period_month < coalesce(open_periods.valid_to, {{ open_end_date() }})
+order by month_bounds.period_month
+{%- endmacro %}
+
+{#- The FROM clause reading a periods_by_month table at each date of as_of_dates_sql:
+    the rows of the date's month (or of the table's last month, for a date after it:
+    only periods still holding reach there) that hold on that day. The same read the
+    range join over the whole periods table makes, over one month's rows. -#}
+{% macro periods_at(as_of_dates_sql, months_relation) -%}
+from (
+    select
+        as_of_date,
+        least(
+            cast({{ dbt.date_trunc('month', 'as_of_date') }} as date),
+            (select max(period_month) from {{ months_relation }})
+        ) as period_month
+    from ({{ as_of_dates_sql }}) as as_of_dates
+) as as_of_dates
+inner join {{ months_relation }} as balances
+    on balances.period_month = as_of_dates.period_month
+    and balances.valid_from <= as_of_dates.as_of_date
     and as_of_dates.as_of_date < coalesce(balances.valid_to, {{ open_end_date() }})
 {%- endmacro %}
 
@@ -187,7 +251,8 @@ having sum(open_item_count) > 0 or sum(unapplied_cash_reporting_amount) <> 0
 {#- One row per as-of date and receipt dated by then: the money not applied to a
     receivable document by that date (unapplied cash, DECISIONLOG: open balance), in the
     receipt currency and in the reporting currency at the payment date's rate. A read of
-    int_receipt_balances; open_only keeps the receipts with money unapplied that day. -#}
+    int_receipt_balances; open_only keeps the receipts with money unapplied that day,
+    read from int_unapplied_receipt_months. -#}
 {% macro unapplied_receipts(as_of_dates_sql, open_only=false) -%}
 select
     as_of_dates.as_of_date,
@@ -199,16 +264,14 @@ select
     balances.to_reporting_factor,
     balances.unapplied_amount,
     balances.unapplied_reporting_amount
+{%- if open_only %}
+{{ periods_at(as_of_dates_sql, ref('int_unapplied_receipt_months')) }}
+{%- else %}
 from ({{ as_of_dates_sql }}) as as_of_dates
-inner join (
-    select *
-    from {{ ref('int_receipt_balances') }}
-    {%- if open_only %}
-    where unapplied_amount <> 0
-    {%- endif %}
-) as balances
+inner join {{ ref('int_receipt_balances') }} as balances
     on balances.valid_from <= as_of_dates.as_of_date
     and as_of_dates.as_of_date < coalesce(balances.valid_to, {{ open_end_date() }})
+{%- endif %}
 {%- endmacro %}
 
 {#- ar_aging_at(date): aging for any date from the same definition, for the dashboards.

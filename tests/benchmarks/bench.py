@@ -15,7 +15,9 @@ L = 100,000 x 5):
 3. the same refresh again with nothing new (no-op);
 4. the full exports, one more day (+1 day refresh);
 5. every dashboard page's queries (bench_pages.py) and `marts.ar_aging_at` for a date
-   that is not a month end, median and p95;
+   that is not a month end, median and p95; then `ar_aging_at` at L scale on synthetic
+   settlement periods (bench_as_of.py: 10 M documents unless --as-of-documents says
+   otherwise, 0 to skip), with the row groups each call reads;
 6. the pandas baseline (pandas_baseline.py) recomputing the aging, DSO and payment
    behaviour from the exports, timed, and its figures compared with the marts to the cent.
 
@@ -45,6 +47,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_as_of  # noqa: E402
 import bench_pages  # noqa: E402
 import pandas_baseline  # noqa: E402
 
@@ -281,16 +284,18 @@ def main() -> None:
     arguments.add_argument("--size", choices=SIZES, default="S")
     arguments.add_argument("--runs", type=int, default=20, help="loads per page and ar_aging_at calls")
     arguments.add_argument("--keep", type=Path, help="work in this folder and leave it (default: a temporary one)")
+    arguments.add_argument("--as-of-documents", type=int, default=10_000_000,
+                           help="synthetic documents for the ar_aging_at scale run (bench_as_of.py); 0 skips it")
     options = arguments.parse_args()
     if options.keep:
         options.keep.mkdir(parents=True, exist_ok=True)
-        bench(options.size, options.runs, options.keep)
+        bench(options.size, options.runs, options.keep, options.as_of_documents)
         return
     with tempfile.TemporaryDirectory(prefix=f"cartera-bench-{options.size}-") as folder:
-        bench(options.size, options.runs, Path(folder))
+        bench(options.size, options.runs, Path(folder), options.as_of_documents)
 
 
-def bench(size: str, runs: int, work: Path) -> None:
+def bench(size: str, runs: int, work: Path, as_of_documents: int) -> None:
     clients, years = SIZES[size]
     section = Section(size)
     section.add(f"## {size}: {clients:,} clients x {years} years "
@@ -359,6 +364,9 @@ def bench(size: str, runs: int, work: Path) -> None:
     section.add(f"`marts.ar_aging_at('{day}')` ({runs} calls): median "
                 f"{statistics.median(times) * 1000:.1f} ms, p95 {percentile(times, 95) * 1000:.1f} ms.")
     section.add()
+    if as_of_documents:
+        section.lines += bench_as_of.run(database, as_of_documents, bench_as_of.L_CLIENTS, bench_as_of.L_YEARS,
+                                         runs, work / "as_of")
 
     with duckdb.connect(str(database), read_only=True) as connection:
         payment_dates = pandas_baseline.payment_dates_of(connection)

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_changed_settlement_events() }}"
+) }}
 -- One row per instalment of an issued invoice or debit note and reduction that paid part
 -- of it (DECISIONLOG: Instalments and the order money is applied in): the amount applied
 -- and the instalment's outstanding after it. Every as-of figure reads this table:
@@ -15,10 +21,19 @@
 --              except for the last instalment.
 -- Rows are evaluated per document only (its instalments x its reductions), never against
 -- other documents' dates, so the cost grows with the data, not with its square.
+--
+-- Incremental by document (DECISIONLOG: Settlement events by the day): every row carries
+-- the fingerprint of its document's inputs (instalments and reductions). A build first
+-- deletes the rows of each document whose fingerprint changed or that is gone (the
+-- pre-hook), then computes only the documents the table no longer holds: new ones, ones
+-- a new reduction or a corrected re-export touched, and (cheaply) unpaid ones.
 with installments as (
     select document_id, installment_no, due_order, item_count, item_amount
     from {{ ref('int_receivable_items') }}
     where item_type = 'installment'
+    {%- if is_incremental() %}
+        and document_id not in (select document_id from {{ this }})
+    {%- endif %}
 ),
 
 -- Within a day, allocations naming an instalment go first: they claim their instalment
@@ -36,6 +51,9 @@ reductions as (
                 reductions.reduction_id
         ) as reduction_order
     from {{ ref('int_document_reductions') }} as reductions
+    {%- if is_incremental() %}
+    where reductions.document_id not in (select document_id from {{ this }})
+    {%- endif %}
 ),
 
 unnamed_running as (
@@ -122,15 +140,18 @@ applied as (
 )
 
 select
-    document_id,
-    installment_no,
-    reduction_order,
-    reduction_type,
-    reduction_id,
-    receipt_id,
-    named_installment_no,
-    effective_date,
-    {{ money('applied_amount') }} as applied_amount,
-    {{ money('outstanding_amount') }} as outstanding_amount
+    applied.document_id,
+    applied.installment_no,
+    applied.reduction_order,
+    applied.reduction_type,
+    applied.reduction_id,
+    applied.receipt_id,
+    applied.named_installment_no,
+    applied.effective_date,
+    {{ money('applied.applied_amount') }} as applied_amount,
+    {{ money('applied.outstanding_amount') }} as outstanding_amount,
+    fingerprints.input_fingerprint
 from applied
-where applied_amount <> 0
+inner join ({{ settlement_input_fingerprints() }}) as fingerprints
+    on fingerprints.document_id = applied.document_id
+where applied.applied_amount <> 0
