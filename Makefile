@@ -53,8 +53,10 @@ test: install
 # a cold, a no-op and a +1 day refresh, every page's queries, ar_aging_at and the pandas
 # baseline (README: Benchmarks).
 SIZE ?= S
+# ASOF_DOCUMENTS=10000000 adds ar_aging_at on L-sized synthetic settlement periods.
+ASOF_DOCUMENTS ?= 0
 bench: install
-	$(BIN)/python tests/benchmarks/bench.py --size $(SIZE)
+	$(BIN)/python tests/benchmarks/bench.py --size $(SIZE) --as-of-documents $(ASOF_DOCUMENTS)
 
 # The bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents, and
 # the loader on one large receipts export.

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
-from orchestration.ingest.raw_tables import arrow_schema, ensure_raw_schema
+from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
 from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
 from orchestration.readers import ExportError, detect_entity, staged_export
@@ -138,7 +138,8 @@ def _load(
         # The file's lineage is the same on every row: given once as parameters rather
         # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
-        values = [f'"{name}"' for name in arrow_schema(CONTRACT[entity]).names if name not in lineage]
+        names = [column.name for column in CONTRACT[entity].columns] + [name for name, _ in LINEAGE_COLUMNS]
+        values = [f'"{name}"' for name in names if name not in lineage]
         columns = ", ".join([*values, *lineage])
         conn.execute(
             f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from {incoming.relation}",

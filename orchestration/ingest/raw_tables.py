@@ -4,42 +4,15 @@ contract's columns typed for DuckDB, plus lineage, and the file registry."""
 import duckdb
 import pyarrow as pa
 
-from orchestration.readers.contract import CONTRACT, Entity, Kind
-
-_SQL_TYPES = {
-    Kind.TEXT: "VARCHAR",
-    Kind.CURRENCY: "VARCHAR",
-    Kind.COUNTRY: "VARCHAR",
-    Kind.CHOICE: "VARCHAR",
-    Kind.INTEGER: "BIGINT",
-    Kind.MONEY: "DECIMAL(18, 2)",
-    Kind.DECIMAL: "DECIMAL(18, 6)",
-    Kind.RATE: "DECIMAL(38, 18)",
-    Kind.DATE: "DATE",
-    Kind.TIMESTAMP: "TIMESTAMP",
-    Kind.BOOLEAN: "BOOLEAN",
-}
-
-_ARROW_TYPES = {
-    Kind.TEXT: pa.string(),
-    Kind.CURRENCY: pa.string(),
-    Kind.COUNTRY: pa.string(),
-    Kind.CHOICE: pa.string(),
-    Kind.INTEGER: pa.int64(),
-    Kind.MONEY: pa.decimal128(18, 2),
-    Kind.DECIMAL: pa.decimal128(18, 6),
-    Kind.RATE: pa.decimal128(38, 18),
-    Kind.DATE: pa.date32(),
-    Kind.TIMESTAMP: pa.timestamp("us"),
-    Kind.BOOLEAN: pa.bool_(),
-}
+from orchestration.readers.cell_sql import SQL_TYPES
+from orchestration.readers.contract import CONTRACT, Entity
 
 LINEAGE_COLUMNS = (
-    ("_file_id", "BIGINT", pa.int64()),
-    ("_source_file", "VARCHAR", pa.string()),
-    ("_sha256", "VARCHAR", pa.string()),
-    ("_line_number", "BIGINT", pa.int64()),
-    ("_loaded_at", "TIMESTAMP", pa.timestamp("us")),
+    ("_file_id", "BIGINT"),
+    ("_source_file", "VARCHAR"),
+    ("_sha256", "VARCHAR"),
+    ("_line_number", "BIGINT"),
+    ("_loaded_at", "TIMESTAMP"),
 )
 
 REGISTRY_DDL = """
@@ -187,15 +160,9 @@ def _ddl_from_arrow(table: str, schema: pa.Schema) -> str:
     return f"create table if not exists raw.{table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-def arrow_schema(entity: Entity) -> pa.Schema:
-    fields = [pa.field(column.name, _ARROW_TYPES[column.kind]) for column in entity.columns]
-    fields += [pa.field(name, arrow_type) for name, _, arrow_type in LINEAGE_COLUMNS]
-    return pa.schema(fields)
-
-
 def _table_ddl(entity: Entity) -> str:
-    columns = [f'"{column.name}" {_SQL_TYPES[column.kind]}' for column in entity.columns]
-    columns += [f"{name} {sql_type}" for name, sql_type, _ in LINEAGE_COLUMNS]
+    columns = [f'"{column.name}" {SQL_TYPES[column.kind]}' for column in entity.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
     return f"create table if not exists raw.{entity.name} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
@@ -227,7 +194,7 @@ def _widen_columns(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         ).fetchall()
     )
     for column in entity.columns:
-        declared = _SQL_TYPES[column.kind]
+        declared = SQL_TYPES[column.kind]
         found = existing.get(column.name, declared).replace(" ", "")
         if found != declared.replace(" ", "") and found.startswith("DECIMAL") and declared.startswith("DECIMAL"):
             conn.execute(f'alter table raw.{entity.name} alter column "{column.name}" type {declared}')

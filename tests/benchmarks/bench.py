@@ -15,9 +15,9 @@ L = 100,000 x 5):
 3. the same refresh again with nothing new (no-op);
 4. the full exports, one more day (+1 day refresh);
 5. every dashboard page's queries (bench_pages.py) and `marts.ar_aging_at` for a date
-   that is not a month end, median and p95; then `ar_aging_at` at L scale on synthetic
-   settlement periods (bench_as_of.py: 10 M documents unless --as-of-documents says
-   otherwise, 0 to skip), with the row groups each call reads;
+   that is not a month end, median and p95; with --as-of-documents N, `ar_aging_at` at
+   scale on the synthetic settlement periods of N documents (bench_as_of.py; L is 10 M),
+   with the row groups each call reads;
 6. the pandas baseline (pandas_baseline.py) recomputing the aging, DSO and payment
    behaviour from the exports, timed, and its figures compared with the marts to the cent.
 
@@ -284,8 +284,8 @@ def main() -> None:
     arguments.add_argument("--size", choices=SIZES, default="S")
     arguments.add_argument("--runs", type=int, default=20, help="loads per page and ar_aging_at calls")
     arguments.add_argument("--keep", type=Path, help="work in this folder and leave it (default: a temporary one)")
-    arguments.add_argument("--as-of-documents", type=int, default=10_000_000,
-                           help="synthetic documents for the ar_aging_at scale run (bench_as_of.py); 0 skips it")
+    arguments.add_argument("--as-of-documents", type=int, default=0,
+                           help="synthetic documents for the ar_aging_at scale run (bench_as_of.py; L is 10000000); 0 skips it")
     options = arguments.parse_args()
     if options.keep:
         options.keep.mkdir(parents=True, exist_ok=True)
