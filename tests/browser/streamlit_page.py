@@ -4,7 +4,7 @@ waits for an element of the page it expects and for the "Running..." status to g
 from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 APP_ROOT = '[data-testid="stApp"]'
@@ -45,6 +45,18 @@ def sign_in(page: Page, name: str, password: str) -> None:
     form.locator(PASSWORD_INPUT).fill(password)
     form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
     settle(page)
+
+
+def choose_option(page: Page, box: Locator, option: str, exact: bool = True) -> None:
+    """Pick `option` in a select box (or multiselect) `box` by typing it and pressing Enter.
+    Clicking the option in the open list can fail: when the list reaches below the window,
+    the browser scrolls to the option and the list closes on that scroll (the option is
+    then "not visible", then detached). Typing filters the list to the option, at its top."""
+    box.click()
+    page.keyboard.type(option)
+    expect(page.get_by_role("option", name=option, exact=exact).first).to_be_visible(timeout=READY_MS)
+    page.keyboard.press("Enter")
+    expect(box).to_contain_text(option, timeout=READY_MS)
 
 
 def wait_for_heading(page: Page, heading: str) -> None:

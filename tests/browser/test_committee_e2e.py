@@ -25,7 +25,7 @@ from dashboards.app_state import add_user, open_store
 from dashboards.app_state.settings import StoreSettings
 from tests.app_state.conftest import CHEAP_ARGON2, SHELL
 from tests.browser.conftest import serving
-from tests.browser.streamlit_page import READY_MS, settle, wait_for_heading
+from tests.browser.streamlit_page import READY_MS, choose_option, settle, wait_for_heading
 from tests.e2e.conftest import assert_succeeded, run_refresh
 
 NBSP = "\u00a0"
@@ -106,8 +106,7 @@ def test_a_decision_recorded_reaches_the_pack_and_after_a_refresh_the_marts(
     form = page.locator('[data-testid="stForm"]')
     form.scroll_into_view_if_needed()
     settle(page)
-    form.locator('[data-testid="stSelectbox"]').click()
-    page.get_by_role("option", name="Subir el límite").click()
+    choose_option(page, form.locator('[data-testid="stSelectbox"]'), "Subir el límite")
     form.get_by_role("textbox", name="Nuevo límite").fill("12.345,67")
     form.get_by_role("textbox", name="Motivo (obligatorio)").fill(REASON)
     form.get_by_role("button", name="Registrar decisión").click()
