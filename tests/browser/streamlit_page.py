@@ -47,16 +47,17 @@ def sign_in(page: Page, name: str, password: str) -> None:
     settle(page)
 
 
-def choose_option(page: Page, box: Locator, option: str, exact: bool = True) -> None:
-    """Pick `option` in a select box (or multiselect) `box` by typing it and pressing Enter.
-    Clicking the option in the open list can fail: when the list reaches below the window,
-    the browser scrolls to the option and the list closes on that scroll (the option is
-    then "not visible", then detached). Typing filters the list to the option, at its top."""
+def choose_option(page: Page, box: Locator, option: str) -> None:
+    """Pick `option` in a select box `box` by typing it and pressing Enter. Clicking the
+    option in the open list can fail: when the list reaches below the window, the browser
+    scrolls to the option and the list closes on that scroll (the option is then "not
+    visible", then detached). Typing filters the list to the option, at its top."""
     box.click()
     page.keyboard.type(option)
-    expect(page.get_by_role("option", name=option, exact=exact).first).to_be_visible(timeout=READY_MS)
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible(timeout=READY_MS)
     page.keyboard.press("Enter")
-    expect(box).to_contain_text(option, timeout=READY_MS)
+    # The chosen option is the value of the box's input, not text of the box.
+    expect(box.get_by_role("combobox")).to_have_value(option, timeout=READY_MS)
 
 
 def wait_for_heading(page: Page, heading: str) -> None:
