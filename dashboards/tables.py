@@ -78,14 +78,20 @@ def show_table(
         if column in formats and table[column].isna().any():
             show = formats.pop(column)
             display[column] = [NOT_APPLICABLE if pd.isna(value) else show(value) for value in table[column]]
+    styled_row_money = [column for column in row_money_columns if not table[column].isna().any()]
+    for column in set(row_money_columns) - set(styled_row_money):
+        display[column] = [
+            NOT_APPLICABLE if pd.isna(value) else _row_money(value, code, language)
+            for value, code in zip(table[column], table[currency_column])
+        ]
     # Each format() resets the cells of its subset (every column when none is given): by
     # column first, then the per-row ones.
     styler = display.style.format(formats, na_rep="")
-    for code in table[currency_column].dropna().unique() if row_money_columns else ():
+    for code in table[currency_column].dropna().unique() if styled_row_money else ():
         rows = list(table.index[table[currency_column] == code])
         styler = styler.format(
             _money_formatter(code, language),
-            subset=pd.IndexSlice[rows, row_money_columns],
+            subset=pd.IndexSlice[rows, styled_row_money],
             na_rep="",
         )
     event = st.dataframe(
@@ -117,6 +123,13 @@ def _headed(headers: Mapping[str, str], columns: Iterable[str]) -> tuple[str, ..
 
 def _money_formatter(currency_code: str, language: str) -> Callable[[Decimal], str]:
     return lambda amount: formatting.money(amount, currency_code, language)
+
+
+def _row_money(amount: Decimal, currency_code: object, language: str) -> str:
+    """An amount in its row's currency; a row with no currency shows the bare number."""
+    if pd.isna(currency_code):
+        return formatting.number(amount, language)
+    return formatting.money(amount, str(currency_code), language)
 
 
 def _percent_formatter(language: str) -> Callable[[float], str]:
