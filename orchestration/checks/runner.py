@@ -19,11 +19,9 @@ import duckdb
 from orchestration.checks.suites import (
     EXPECTED_COLUMNS,
     ISO_CURRENCY_CODES,
-    KNOWN_CLIENT_IDS,
-    KNOWN_DOCUMENT_IDS,
-    KNOWN_RECEIPT_IDS,
     SCHEMA_COLUMN,
     Check,
+    Lookup,
     Severity,
     Suite,
 )
@@ -54,12 +52,6 @@ create table if not exists {RESULTS_TABLE} (
 """
 
 SAMPLE_SIZE = 5
-
-_PARAMETER_QUERIES = {
-    KNOWN_CLIENT_IDS: "select distinct client_id from raw.clients where client_id is not null",
-    KNOWN_DOCUMENT_IDS: "select distinct document_id from raw.documents where document_id is not null",
-    KNOWN_RECEIPT_IDS: "select distinct receipt_id from raw.receipts where receipt_id is not null",
-}
 
 
 @dataclass(frozen=True)
@@ -192,12 +184,17 @@ def _store(conn: duckdb.DuckDBPyConnection, suite: Suite, key: str, outcomes: li
 
 
 def describe_expectation(check: Check) -> str:
-    """The GX expectation as its snake_case type and arguments, as GX itself names it."""
+    """The GX expectation as its snake_case type and arguments, as GX itself names it, and
+    what a derived column holds."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in check.expectation).lstrip("_")
     arguments = ", ".join(
         f"{name}={value['$PARAMETER'] if isinstance(value, dict) else value}" for name, value in check.arguments
     )
-    return f"{snake}({arguments})"
+    described = f"{snake}({arguments})"
+    if check.lookup:
+        lookup = check.lookup
+        described += f" where {lookup.derived} = {lookup.column} not found in {lookup.table}.{lookup.key}"
+    return described
 
 
 def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> list[Outcome]:
@@ -206,7 +203,7 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     import pandas as pd
 
     checked_at = datetime.now()
-    parameters = _expectation_parameters(conn, suite, expected)
+    parameters = _expectation_parameters(suite, expected)
     actual = _columns_and_types(conn, suite.table)
     results: dict[str, dict] = {}
     if suite.schema_checks:
@@ -217,13 +214,9 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
         results |= {check.name: missing for check in suite.row_checks}
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
-        # A missing column is the schema check's finding; its row checks report it too.
-        columns = [f'"{column}"' for column in suite.read_columns if column in present] or ["null as no_column"]
         index = [column for column in suite.index_columns if column in present]
         # Arrow-backed columns keep DECIMAL as decimals and DATE as dates, never floats.
-        frame = conn.sql(f"select {', '.join(columns)} from {suite.table}").to_arrow_table().to_pandas(
-            types_mapper=pd.ArrowDtype
-        )
+        frame = conn.sql(_frame_query(conn, suite, present)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
         results |= _run_gx(suite.table, suite.row_checks, frame, parameters, index)
     file_names = _file_names(conn)
     return [
@@ -231,7 +224,38 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     ]
 
 
-def _expectation_parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> dict[str, object]:
+def _frame_query(conn: duckdb.DuckDBPyConnection, suite: Suite, present: set[str]) -> str:
+    """The columns the row checks read, in the table's order, with each looked-up id
+    resolved by DuckDB: one hash join per lookup, linear in the rows, no id in Python."""
+    lookups = suite.lookups
+    selected = []
+    for column in suite.read_columns:
+        if column in present:
+            selected.append(f't."{column}"')
+        elif column in lookups and _can_look_up(conn, lookups[column], present):
+            selected.append(f"{_unknown_id(lookups[column])} as \"{column}\"")
+        # else: a missing column is the schema check's finding; its row checks report it too.
+    columns = ", ".join(selected) or "null as no_column"
+    # The lookups' joins may reorder rows: the table's order keeps the samples stable.
+    order = " order by t.rowid" if lookups else ""
+    return f"select {columns} from {suite.table} t{order}"
+
+
+def _can_look_up(conn: duckdb.DuckDBPyConnection, lookup: Lookup, present: set[str]) -> bool:
+    looked_in = {entry.split(" ")[0] for entry in _columns_and_types(conn, lookup.table)}
+    return lookup.column in present and lookup.key in looked_in
+
+
+def _unknown_id(lookup: Lookup) -> str:
+    # A null id is not looked up: the not-null check reports it.
+    column, key = f't."{lookup.column}"', f'"{lookup.key}"'
+    return (
+        f"case when {column} is not null and {column} not in"
+        f" (select {key} from {lookup.table} where {key} is not null) then {column} end"
+    )
+
+
+def _expectation_parameters(suite: Suite, expected: list[str]) -> dict[str, object]:
     used = {
         value["$PARAMETER"]
         for check in suite.checks
@@ -246,8 +270,6 @@ def _expectation_parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, expec
             from babel.numbers import list_currencies
 
             parameters[name] = sorted(list_currencies())
-        else:
-            parameters[name] = [row[0] for row in conn.execute(_PARAMETER_QUERIES[name]).fetchall()]
     return parameters
 
 
@@ -330,7 +352,8 @@ def _outcome(
     rows = result.get("partial_unexpected_index_list") or [
         {"value": value} for value in result.get("partial_unexpected_list") or []
     ]
-    sample = "; ".join(_describe_row(row, file_names) for row in rows[:SAMPLE_SIZE]) or None
+    rows = [{check.sample_name(name): value for name, value in row.items()} for row in rows[:SAMPLE_SIZE]]
+    sample = "; ".join(_describe_row(row, file_names) for row in rows) or None
     return Outcome(
         check, suite.table, gx_result["success"], element_count, unexpected, sample,
         None if observed is None else str(observed), checked_at, False,
