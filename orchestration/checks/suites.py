@@ -114,6 +114,7 @@ class Suite:
 # The schema is checked on a frame of the table's catalogue entry, one row per column
 # ("total DECIMAL(18,2)"), so the types are DuckDB's own, not pandas' reading of them.
 SCHEMA_EXPECTATION = "ExpectColumnDistinctValuesToContainSet"
+REGEX_EXPECTATION = "ExpectColumnValuesToMatchRegex"
 SCHEMA_COLUMN = "column_and_type"
 FILE_INDEX = ("_file_id", "_line_number")
 
@@ -172,7 +173,7 @@ def _two_decimals(table: str, column: str) -> Check:
     # check (only such a column can hold a fraction of a cent); this one names the rows
     # that do, so the bookkeeper can find them in the export.
     return _check(
-        f"{table}_{column}_has_two_decimals", "ExpectColumnValuesToMatchRegex", Severity.WARN,
+        f"{table}_{column}_has_two_decimals", REGEX_EXPECTATION, Severity.WARN,
         f"{table}.{column} is money to the cent (two decimals)",
         column=column, regex=TWO_DECIMALS,
     )
