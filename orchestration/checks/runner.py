@@ -286,6 +286,44 @@ def _expectation_parameters(suite: Suite, expected: list[str]) -> dict[str, obje
 
 def _run_gx(name: str, checks: tuple[Check, ...], frame, parameters: dict[str, object], index: list[str]) -> dict[str, dict]:
     """One GX validation of `checks` on `frame`; returns each check's GX result as a dict."""
+    gx, context, batch_definition = _gx_context()
+    suite = context.suites.add(gx.ExpectationSuite(name=name))
+    try:
+        for check in checks:
+            expectation_class = getattr(gx.expectations, check.expectation)
+            severity = "critical" if check.severity is Severity.ERROR else "warning"
+            suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}, severity=severity))
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        )
+        result_format: dict[str, object] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+        if index:
+            result_format["unexpected_index_column_names"] = index
+        try:
+            run = validation.run(
+                batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
+            )
+        finally:
+            context.validation_definitions.delete(name)
+    finally:
+        # The context outlives the suite: the next validation of this table adds it anew.
+        context.suites.delete(name)
+    return {
+        result.expectation_config.meta["check"]: {
+            "success": bool(result.success),
+            "result": dict(result.result or {}),
+            "exception": (result.exception_info or {}).get("exception_message")
+            if (result.exception_info or {}).get("raised_exception")
+            else None,
+        }
+        for result in run.results
+    }
+
+
+@functools.cache
+def _gx_context():
+    """great_expectations, one in-memory context per process and its one dataframe batch
+    definition: every suite runs on it, each with its own frame as batch parameter."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -310,31 +348,10 @@ def _run_gx(name: str, checks: tuple[Check, ...], frame, parameters: dict[str, o
     )
     batch_definition = (
         context.data_sources.add_pandas("cartera_build")
-        .add_dataframe_asset(name)
+        .add_dataframe_asset("raw table")
         .add_batch_definition_whole_dataframe("whole table")
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for check in checks:
-        expectation_class = getattr(gx.expectations, check.expectation)
-        severity = "critical" if check.severity is Severity.ERROR else "warning"
-        suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}, severity=severity))
-    validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
-    result_format: dict[str, object] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
-    if index:
-        result_format["unexpected_index_column_names"] = index
-    run = validation.run(
-        batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
-    )
-    return {
-        result.expectation_config.meta["check"]: {
-            "success": bool(result.success),
-            "result": dict(result.result or {}),
-            "exception": (result.exception_info or {}).get("exception_message")
-            if (result.exception_info or {}).get("raised_exception")
-            else None,
-        }
-        for result in run.results
-    }
+    return gx, context, batch_definition
 
 
 def _file_names(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:

@@ -263,6 +263,61 @@ def test_a_failing_check_counts_and_names_its_rows(bad, check, count, sample):
     assert sample in outcome.unexpected_sample
 
 
+def test_a_referential_check_names_each_unknown_id_where_it_is_and_leaves_a_missing_id_to_its_own_check(bad):
+    """allocations_bad.csv: lines 2 and 3 name receipt R404 and document D404, line 4 names
+    neither (null ids). raw.receipts has R1, R2, R2 and a null: R404 is unknown; raw.documents
+    has D1, D2, D4, D5, D6: D404 is unknown. So 2 unexpected rows per lookup (lines 2 and 3),
+    the null line is the not-null checks' finding (1 each), and with the good file's line
+    (R1, D1, known) 4 rows were read: "2 of 4"."""
+    _, outcomes = bad
+    for column, unknown in [("receipt_id", "R404"), ("document_id", "D404")]:
+        outcome = outcomes[f"allocations_{column}_is_known"]
+        assert (outcome.success, outcome.element_count, outcome.unexpected_count) == (False, 4, 2)
+        assert outcome.unexpected_sample == (
+            f"allocations_bad.csv line 2: {column}={unknown}; allocations_bad.csv line 3: {column}={unknown}"
+        )
+        assert outcome.observed_value == "2 of 4 checked rows unexpected (50.00%)"
+        assert outcomes[f"allocations_{column}_not_null"].unexpected_count == 1
+
+
+def test_no_expectation_holds_a_list_that_grows_with_the_data():
+    """GX re-serialises an expectation's arguments for each of its metrics: a value_set of
+    every known id made the checks quadratic (354 s at 10,000 clients). Ids are looked up
+    in DuckDB; the only lists left are the ISO 4217 codes and the table's own columns."""
+    from orchestration.checks.suites import EXPECTED_COLUMNS, ISO_CURRENCY_CODES
+
+    parameters = {
+        value["$PARAMETER"]
+        for suite in SUITES
+        for check in suite.checks
+        for _, value in check.arguments
+        if isinstance(value, dict)
+    }
+    assert parameters == {EXPECTED_COLUMNS, ISO_CURRENCY_CODES}
+    lookups = {check.name: check.lookup for suite in SUITES for check in suite.checks if check.lookup}
+    assert len(lookups) == 6 and all(name.endswith("_is_known") for name in lookups)
+
+
+def test_money_to_the_cent_is_read_as_duckdb_prints_the_decimal(tmp_path):
+    """A documents table left with total DECIMAL(18, 3): 121.000 and 1.500 are to the cent
+    (trailing zeros), 1.005 is not. The check reads the decimal's own digits, never a float."""
+    documents = next(suite for suite in SUITES if suite.table == "raw.documents")
+    with duckdb.connect(str(tmp_path / "cartera.duckdb")) as conn:
+        ensure_raw_schema(conn)
+        conn.execute("alter table raw.documents alter total type decimal(18, 3)")
+        raw = Raw(conn)
+        document = dict(type="invoice", number="F-1", client_id="C1", currency="EUR", status="issued", updated_at=LOADED_AT,
+                        issue_date=date(2025, 1, 1), due_date=date(2025, 1, 31), net="1.00", tax="0.00", withholding="0.00")
+        for document_id, total in [("D1", "121.000"), ("D2", "1.500"), ("D3", "1.005")]:
+            raw.add("documents", "documents.csv", **document, document_id=document_id, total=total)
+        outcomes = {outcome.check.name: outcome for outcome in check_suite(conn, documents, RUN)}
+    total = outcomes["documents_total_has_two_decimals"]
+    assert (total.success, total.unexpected_count) == (False, 1)
+    assert total.unexpected_sample == "documents.csv line 4: total=1.005"
+    assert outcomes["documents_net_has_two_decimals"].success
+    assert not outcomes["documents_columns_and_types"].success
+
+
 def test_every_check_has_a_failing_case():
     assert {check for check, _, _ in FAILURES} == ALL_CHECKS
 
