@@ -216,7 +216,8 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
         index = [column for column in suite.index_columns if column in present]
-        # Arrow-backed columns keep DECIMAL as decimals and DATE as dates, never floats.
+        # Arrow-backed columns keep DECIMAL as decimals (or, where only a regex reads them, as
+        # DuckDB prints them) and DATE as dates, never floats.
         frame = conn.sql(_frame_query(conn, suite, present)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
         results |= _run_gx(suite.table, suite.row_checks, frame, parameters, index)
     file_names = _file_names(conn)
