@@ -318,6 +318,58 @@ def test_money_to_the_cent_is_read_as_duckdb_prints_the_decimal(tmp_path):
     assert not outcomes["documents_columns_and_types"].success
 
 
+def _documents_of(conn: duckdb.DuckDBPyConnection, documents: int) -> None:
+    """`documents` invoices in one file, four per client; the last names client Z404, unknown."""
+    ensure_raw_schema(conn)
+    conn.execute("insert into raw.file_registry values (1, 'documents.csv', 'documents', 'sha', 1, 1, 'loaded', null, ?)", [LOADED_AT])
+    conn.execute(
+        "insert into raw.clients (client_id, tax_id, legal_name, country, payment_terms_days, currency, updated_at,"
+        " _file_id, _source_file, _sha256, _line_number, _loaded_at)"
+        " select 'C' || i, '12345678Z', 'X', 'ES', 30, 'EUR', ?, 2, 'clients.csv', 'sha-c', i + 2, ? from range(?) t(i)",
+        [LOADED_AT, LOADED_AT, documents // 4],
+    )
+    conn.execute(
+        "insert into raw.documents (document_id, type, number, client_id, issue_date, due_date, currency, net, tax,"
+        " withholding, total, status, updated_at, _file_id, _source_file, _sha256, _line_number, _loaded_at)"
+        " select 'D' || i, 'invoice', 'F-' || i, case when i = ? - 1 then 'Z404' else 'C' || (i // 4) end,"
+        " date '2025-01-01', date '2025-01-31', 'EUR', 100.00, 21.00, 0.00, 121.00, 'issued', ?, 1, 'documents.csv',"
+        " 'sha', i + 2, ? from range(?) t(i)",
+        [documents, LOADED_AT, LOADED_AT, documents],
+    )
+
+
+def test_the_python_work_of_a_suite_does_not_grow_with_its_rows():
+    """No Python work per value: the documents suite (11 checks: known client, money to the
+    cent, unique per file, ISO codes...) makes as many Python calls on 40,000 documents of
+    10,000 clients as on 400 of 100. A value_set of the known client ids (GX serialised it
+    for each metric) or GX's fingerprint of each batch made them grow with the rows. (All
+    suites at 10,000 clients: 6.35 M calls, as many as on the demo's 300.)"""
+    import cProfile
+    import pstats
+
+    from orchestration.checks.runner import _gx_context, expected_columns, validate
+
+    documents = next(suite for suite in SUITES if suite.table == "raw.documents")
+
+    def python_calls(rows: int) -> tuple[int, dict[str, object]]:
+        with duckdb.connect() as conn:
+            _documents_of(conn, rows)
+            profile = cProfile.Profile()
+            outcomes = profile.runcall(validate, conn, documents, expected_columns("raw.documents"))
+        known = next(outcome for outcome in outcomes if outcome.check.name == "documents_client_id_is_known")
+        return pstats.Stats(profile).total_calls, known  # type: ignore[attr-defined]
+
+    _gx_context()  # imported and set up once per process, outside the count
+    # The large one first: what GX caches on its first validation counts against it.
+    large, known_large = python_calls(40_000)
+    small, known_small = python_calls(400)
+    assert large < small * 1.05, (small, large)
+    # Both still find the one unknown client, on the last line (line 401 and 40,001).
+    assert (known_small.unexpected_count, known_large.unexpected_count) == (1, 1)
+    assert known_small.unexpected_sample == "documents.csv line 401: client_id=Z404"
+    assert known_large.unexpected_sample == "documents.csv line 40001: client_id=Z404"
+
+
 def test_every_check_has_a_failing_case():
     assert {check for check, _, _ in FAILURES} == ALL_CHECKS
 
