@@ -123,10 +123,12 @@ def _columns_and_types(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]
 
 def input_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> str:
     """What a result is valid for: the suite, the expected and actual schema, and for each
-    table read its files (id and sha256), or its content where it has no files."""
+    table read its files (id and sha256), or its content where it has no files, and the
+    columns of the tables its ids are looked up in."""
     parts: list[object] = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
     for table in (suite.table, *suite.depends_on):
         parts.append(_table_fingerprint(conn, table))
+    parts.extend(_columns_and_types(conn, table) for table in suite.depends_on)
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -216,26 +218,29 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
         index = [column for column in suite.index_columns if column in present]
+        unresolved = {check.name: reason for check in suite.row_checks if (reason := _cannot_look_up(conn, check, present))}
+        results |= {name: {"success": False, "result": {}, "exception": reason} for name, reason in unresolved.items()}
+        checks = tuple(check for check in suite.row_checks if check.name not in unresolved)
+        lookups = {check.lookup.derived: check.lookup for check in checks if check.lookup}
         # Arrow-backed columns keep DECIMAL as decimals (or, where only a regex reads them, as
         # DuckDB prints them) and DATE as dates, never floats.
-        frame = conn.sql(_frame_query(conn, suite, present)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
-        results |= _run_gx(suite.table, suite.row_checks, frame, parameters, index)
+        frame = conn.sql(_frame_query(suite, present, lookups)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+        results |= _run_gx(suite.table, checks, frame, parameters, index)
     file_names = _file_names(conn)
     return [
         _outcome(suite, check, results[check.name], checked_at, file_names, len(expected)) for check in suite.checks
     ]
 
 
-def _frame_query(conn: duckdb.DuckDBPyConnection, suite: Suite, present: set[str]) -> str:
+def _frame_query(suite: Suite, present: set[str], lookups: dict[str, Lookup]) -> str:
     """The columns the row checks read, in the table's order, with each looked-up id
     resolved by DuckDB: one hash join per lookup, linear in the rows, no id in Python."""
-    lookups = suite.lookups
     text = _read_as_text(suite)
     selected = []
     for column in suite.read_columns:
         if column in present:
             selected.append(f't."{column}"::VARCHAR as "{column}"' if column in text else f't."{column}"')
-        elif column in lookups and _can_look_up(conn, lookups[column], present):
+        elif column in lookups:
             selected.append(f"{_unknown_id(lookups[column])} as \"{column}\"")
         # else: a missing column is the schema check's finding; its row checks report it too.
     columns = ", ".join(selected) or "null as no_column"
@@ -253,9 +258,16 @@ def _read_as_text(suite: Suite) -> set[str]:
     return regex - other - set(suite.index_columns)
 
 
-def _can_look_up(conn: duckdb.DuckDBPyConnection, lookup: Lookup, present: set[str]) -> bool:
-    looked_in = {entry.split(" ")[0] for entry in _columns_and_types(conn, lookup.table)}
-    return lookup.column in present and lookup.key in looked_in
+def _cannot_look_up(conn: duckdb.DuckDBPyConnection, check: Check, present: set[str]) -> str | None:
+    """Why the check's ids cannot be looked up, if they cannot."""
+    if not check.lookup:
+        return None
+    lookup = check.lookup
+    if lookup.column not in present:
+        return f"the table has no column {lookup.column}"
+    if lookup.key not in {entry.split(" ")[0] for entry in _columns_and_types(conn, lookup.table)}:
+        return f"{lookup.table} has no column {lookup.key} to look {lookup.column} up in"
+    return None
 
 
 def _unknown_id(lookup: Lookup) -> str:

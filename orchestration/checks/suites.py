@@ -105,11 +105,6 @@ class Suite:
         names = [*self.index_columns, *(column for check in self.row_checks for column in check.columns)]
         return tuple(dict.fromkeys(names))
 
-    @property
-    def lookups(self) -> dict[str, Lookup]:
-        """The derived columns of the frame, by name."""
-        return {check.lookup.derived: check.lookup for check in self.row_checks if check.lookup}
-
 
 # The schema is checked on a frame of the table's catalogue entry, one row per column
 # ("total DECIMAL(18,2)"), so the types are DuckDB's own, not pandas' reading of them.

@@ -630,6 +630,19 @@ def test_a_missing_table_fails_every_check_of_its_suite(good, tmp_path):
     assert outcomes[1].observed_value == "could not be checked: raw.receipts does not exist"
 
 
+def test_ids_that_cannot_be_looked_up_fail_their_check_and_say_why(good, tmp_path):
+    path = tmp_path / "cartera.duckdb"
+    path.write_bytes(good[0].read_bytes())
+    documents = next(suite for suite in SUITES if suite.table == "raw.documents")
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("alter table raw.clients rename column client_id to client_code")
+        outcomes = {outcome.check.name: outcome for outcome in check_suite(conn, documents, RUN)}
+    known = outcomes.pop("documents_client_id_is_known")
+    assert not known.success
+    assert known.observed_value == "could not be checked: raw.clients has no column client_id to look client_id up in"
+    assert all(outcome.success for outcome in outcomes.values())
+
+
 def test_each_raw_asset_has_its_checks_and_the_error_ones_block():
     from orchestration.checks.asset_checks import gx_asset_checks
     from orchestration.ingest.assets import raw_assets
