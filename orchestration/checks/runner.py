@@ -218,7 +218,7 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
         index = [column for column in suite.index_columns if column in present]
-        unresolved = {check.name: reason for check in suite.row_checks if (reason := _cannot_look_up(conn, check, present))}
+        unresolved = {check.name: reason for check in suite.row_checks if (reason := _cannot_look_up(conn, suite, check, present))}
         results |= {name: {"success": False, "result": {}, "exception": reason} for name, reason in unresolved.items()}
         checks = tuple(check for check in suite.row_checks if check.name not in unresolved)
         lookups = {check.lookup.derived: check.lookup for check in checks if check.lookup}
@@ -258,13 +258,13 @@ def _read_as_text(suite: Suite) -> set[str]:
     return regex - other - set(suite.index_columns)
 
 
-def _cannot_look_up(conn: duckdb.DuckDBPyConnection, check: Check, present: set[str]) -> str | None:
+def _cannot_look_up(conn: duckdb.DuckDBPyConnection, suite: Suite, check: Check, present: set[str]) -> str | None:
     """Why the check's ids cannot be looked up, if they cannot."""
     if not check.lookup:
         return None
     lookup = check.lookup
     if lookup.column not in present:
-        return f"the table has no column {lookup.column}"
+        return f"{suite.table} has no column {lookup.column}"
     if lookup.key not in {entry.split(" ")[0] for entry in _columns_and_types(conn, lookup.table)}:
         return f"{lookup.table} has no column {lookup.key} to look {lookup.column} up in"
     return None
