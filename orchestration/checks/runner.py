@@ -218,7 +218,11 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
         index = [column for column in suite.index_columns if column in present]
-        unresolved = {check.name: reason for check in suite.row_checks if (reason := _cannot_look_up(conn, suite, check, present))}
+        unresolved = {
+            check.name: reason
+            for check in suite.row_checks
+            if (reason := _cannot_look_up(conn, suite, check, present))
+        }
         results |= {name: {"success": False, "result": {}, "exception": reason} for name, reason in unresolved.items()}
         checks = tuple(check for check in suite.row_checks if check.name not in unresolved)
         lookups = {check.lookup.derived: check.lookup for check in checks if check.lookup}

@@ -115,7 +115,8 @@ FILE_INDEX = ("_file_id", "_line_number")
 
 
 def _check(
-    name: str, expectation: str, severity: Severity, description: str, *, lookup: Lookup | None = None, **arguments: object
+    name: str, expectation: str, severity: Severity, description: str, *,
+    lookup: Lookup | None = None, **arguments: object,
 ) -> Check:
     frozen = {key: tuple(value) if isinstance(value, list) else value for key, value in arguments.items()}
     return Check(name, expectation, tuple(sorted(frozen.items())), severity, description, lookup)
