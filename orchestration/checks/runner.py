@@ -19,11 +19,10 @@ import duckdb
 from orchestration.checks.suites import (
     EXPECTED_COLUMNS,
     ISO_CURRENCY_CODES,
-    KNOWN_CLIENT_IDS,
-    KNOWN_DOCUMENT_IDS,
-    KNOWN_RECEIPT_IDS,
+    REGEX_EXPECTATION,
     SCHEMA_COLUMN,
     Check,
+    Lookup,
     Severity,
     Suite,
 )
@@ -54,12 +53,6 @@ create table if not exists {RESULTS_TABLE} (
 """
 
 SAMPLE_SIZE = 5
-
-_PARAMETER_QUERIES = {
-    KNOWN_CLIENT_IDS: "select distinct client_id from raw.clients where client_id is not null",
-    KNOWN_DOCUMENT_IDS: "select distinct document_id from raw.documents where document_id is not null",
-    KNOWN_RECEIPT_IDS: "select distinct receipt_id from raw.receipts where receipt_id is not null",
-}
 
 
 @dataclass(frozen=True)
@@ -130,10 +123,12 @@ def _columns_and_types(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]
 
 def input_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> str:
     """What a result is valid for: the suite, the expected and actual schema, and for each
-    table read its files (id and sha256), or its content where it has no files."""
+    table read its files (id and sha256), or its content where it has no files, and the
+    columns of the tables its ids are looked up in."""
     parts: list[object] = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
     for table in (suite.table, *suite.depends_on):
         parts.append(_table_fingerprint(conn, table))
+    parts.extend(_columns_and_types(conn, table) for table in suite.depends_on)
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -192,12 +187,17 @@ def _store(conn: duckdb.DuckDBPyConnection, suite: Suite, key: str, outcomes: li
 
 
 def describe_expectation(check: Check) -> str:
-    """The GX expectation as its snake_case type and arguments, as GX itself names it."""
+    """The GX expectation as its snake_case type and arguments, as GX itself names it, and
+    what a derived column holds."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in check.expectation).lstrip("_")
     arguments = ", ".join(
         f"{name}={value['$PARAMETER'] if isinstance(value, dict) else value}" for name, value in check.arguments
     )
-    return f"{snake}({arguments})"
+    described = f"{snake}({arguments})"
+    if check.lookup:
+        lookup = check.lookup
+        described += f" where {lookup.derived} = {lookup.column} not found in {lookup.table}.{lookup.key}"
+    return described
 
 
 def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> list[Outcome]:
@@ -206,7 +206,7 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
     import pandas as pd
 
     checked_at = datetime.now()
-    parameters = _expectation_parameters(conn, suite, expected)
+    parameters = _expectation_parameters(suite, expected)
     actual = _columns_and_types(conn, suite.table)
     results: dict[str, dict] = {}
     if suite.schema_checks:
@@ -217,21 +217,73 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
         results |= {check.name: missing for check in suite.row_checks}
     elif suite.row_checks:
         present = {entry.split(" ")[0] for entry in actual}
-        # A missing column is the schema check's finding; its row checks report it too.
-        columns = [f'"{column}"' for column in suite.read_columns if column in present] or ["null as no_column"]
         index = [column for column in suite.index_columns if column in present]
-        # Arrow-backed columns keep DECIMAL as decimals and DATE as dates, never floats.
-        frame = conn.sql(f"select {', '.join(columns)} from {suite.table}").to_arrow_table().to_pandas(
-            types_mapper=pd.ArrowDtype
-        )
-        results |= _run_gx(suite.table, suite.row_checks, frame, parameters, index)
+        unresolved = {
+            check.name: reason
+            for check in suite.row_checks
+            if (reason := _cannot_look_up(conn, suite, check, present))
+        }
+        results |= {name: {"success": False, "result": {}, "exception": reason} for name, reason in unresolved.items()}
+        checks = tuple(check for check in suite.row_checks if check.name not in unresolved)
+        lookups = {check.lookup.derived: check.lookup for check in checks if check.lookup}
+        # Arrow-backed columns keep DECIMAL as decimals (or, where only a regex reads them, as
+        # DuckDB prints them) and DATE as dates, never floats.
+        frame = conn.sql(_frame_query(suite, present, lookups)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+        results |= _run_gx(suite.table, checks, frame, parameters, index)
     file_names = _file_names(conn)
     return [
         _outcome(suite, check, results[check.name], checked_at, file_names, len(expected)) for check in suite.checks
     ]
 
 
-def _expectation_parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> dict[str, object]:
+def _frame_query(suite: Suite, present: set[str], lookups: dict[str, Lookup]) -> str:
+    """The columns the row checks read, in the table's order, with each looked-up id
+    resolved by DuckDB: one hash join per lookup, linear in the rows, no id in Python."""
+    text = _read_as_text(suite)
+    selected = []
+    for column in suite.read_columns:
+        if column in present:
+            selected.append(f't."{column}"::VARCHAR as "{column}"' if column in text else f't."{column}"')
+        elif column in lookups:
+            selected.append(f"{_unknown_id(lookups[column])} as \"{column}\"")
+        # else: a missing column is the schema check's finding; its row checks report it too.
+    columns = ", ".join(selected) or "null as no_column"
+    # The lookups' joins may reorder rows: the table's order keeps the samples stable.
+    order = " order by t.rowid" if lookups else ""
+    return f"select {columns} from {suite.table} t{order}"
+
+
+def _read_as_text(suite: Suite) -> set[str]:
+    """The columns only regex checks read. GX matches a regex on `column.astype(str)`,
+    one Python Decimal and one str per value; DuckDB prints them as they are (12.30,
+    10.005) in one vectorised cast, never through a float."""
+    regex = {column for check in suite.row_checks if check.expectation == REGEX_EXPECTATION for column in check.columns}
+    other = {column for check in suite.row_checks if check.expectation != REGEX_EXPECTATION for column in check.columns}
+    return regex - other - set(suite.index_columns)
+
+
+def _cannot_look_up(conn: duckdb.DuckDBPyConnection, suite: Suite, check: Check, present: set[str]) -> str | None:
+    """Why the check's ids cannot be looked up, if they cannot."""
+    if not check.lookup:
+        return None
+    lookup = check.lookup
+    if lookup.column not in present:
+        return f"{suite.table} has no column {lookup.column}"
+    if lookup.key not in {entry.split(" ")[0] for entry in _columns_and_types(conn, lookup.table)}:
+        return f"{lookup.table} has no column {lookup.key} to look {lookup.column} up in"
+    return None
+
+
+def _unknown_id(lookup: Lookup) -> str:
+    # A null id is not looked up: the not-null check reports it.
+    column, key = f't."{lookup.column}"', f'"{lookup.key}"'
+    return (
+        f"case when {column} is not null and {column} not in"
+        f" (select {key} from {lookup.table} where {key} is not null) then {column} end"
+    )
+
+
+def _expectation_parameters(suite: Suite, expected: list[str]) -> dict[str, object]:
     used = {
         value["$PARAMETER"]
         for check in suite.checks
@@ -246,13 +298,49 @@ def _expectation_parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, expec
             from babel.numbers import list_currencies
 
             parameters[name] = sorted(list_currencies())
-        else:
-            parameters[name] = [row[0] for row in conn.execute(_PARAMETER_QUERIES[name]).fetchall()]
     return parameters
 
 
 def _run_gx(name: str, checks: tuple[Check, ...], frame, parameters: dict[str, object], index: list[str]) -> dict[str, dict]:
     """One GX validation of `checks` on `frame`; returns each check's GX result as a dict."""
+    gx, context, batch_definition = _gx_context()
+    suite = context.suites.add(gx.ExpectationSuite(name=name))
+    try:
+        for check in checks:
+            expectation_class = getattr(gx.expectations, check.expectation)
+            severity = "critical" if check.severity is Severity.ERROR else "warning"
+            suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}, severity=severity))
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        )
+        result_format: dict[str, object] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+        if index:
+            result_format["unexpected_index_column_names"] = index
+        try:
+            run = validation.run(
+                batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
+            )
+        finally:
+            context.validation_definitions.delete(name)
+    finally:
+        # The context outlives the suite: the next validation of this table adds it anew.
+        context.suites.delete(name)
+    return {
+        result.expectation_config.meta["check"]: {
+            "success": bool(result.success),
+            "result": dict(result.result or {}),
+            "exception": (result.exception_info or {}).get("exception_message")
+            if (result.exception_info or {}).get("raised_exception")
+            else None,
+        }
+        for result in run.results
+    }
+
+
+@functools.cache
+def _gx_context():
+    """great_expectations, one in-memory context per process and its one dataframe batch
+    definition: every suite runs on it, each with its own frame as batch parameter."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -260,6 +348,12 @@ def _run_gx(name: str, checks: tuple[Check, ...], frame, parameters: dict[str, o
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # GX fingerprints every pandas batch under this size by hashing each of its values
+    # into a batch marker nothing here reads (20 of raw.documents' 30 s at M, one Python
+    # object per decimal); the threshold is the only switch it has.
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
     context = gx.get_context(
         mode="ephemeral",
@@ -271,31 +365,10 @@ def _run_gx(name: str, checks: tuple[Check, ...], frame, parameters: dict[str, o
     )
     batch_definition = (
         context.data_sources.add_pandas("cartera_build")
-        .add_dataframe_asset(name)
+        .add_dataframe_asset("raw table")
         .add_batch_definition_whole_dataframe("whole table")
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for check in checks:
-        expectation_class = getattr(gx.expectations, check.expectation)
-        severity = "critical" if check.severity is Severity.ERROR else "warning"
-        suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}, severity=severity))
-    validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
-    result_format: dict[str, object] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
-    if index:
-        result_format["unexpected_index_column_names"] = index
-    run = validation.run(
-        batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
-    )
-    return {
-        result.expectation_config.meta["check"]: {
-            "success": bool(result.success),
-            "result": dict(result.result or {}),
-            "exception": (result.exception_info or {}).get("exception_message")
-            if (result.exception_info or {}).get("raised_exception")
-            else None,
-        }
-        for result in run.results
-    }
+    return gx, context, batch_definition
 
 
 def _file_names(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
@@ -330,7 +403,8 @@ def _outcome(
     rows = result.get("partial_unexpected_index_list") or [
         {"value": value} for value in result.get("partial_unexpected_list") or []
     ]
-    sample = "; ".join(_describe_row(row, file_names) for row in rows[:SAMPLE_SIZE]) or None
+    rows = [{check.sample_name(name): value for name, value in row.items()} for row in rows[:SAMPLE_SIZE]]
+    sample = "; ".join(_describe_row(row, file_names) for row in rows) or None
     return Outcome(
         check, suite.table, gx_result["success"], element_count, unexpected, sample,
         None if observed is None else str(observed), checked_at, False,
