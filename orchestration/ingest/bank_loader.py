@@ -177,43 +177,31 @@ def _load(
             }
             for number, statement in enumerate(content.statements, start=1)
         ]
-        lines = [
-            {
-                "statement_id": line.statement_id,
-                "account": line.account,
-                "line_number": line.line_number,
-                "booking_date": line.booking_date,
-                "value_date": line.value_date,
-                "amount": line.amount,
-                "currency": line.currency,
-                "counterparty_name": line.counterparty_name,
-                "counterparty_account": line.counterparty_account,
-                "remittance_text": line.remittance_text,
-                "bank_transaction_code": line.bank_transaction_code,
-                "reference": line.reference,
-                # The reader's 0 means "no physical line" (XML): unknown, not line zero.
-                "_line_number": line.source_line or None,
-                **lineage,
-            }
-            for line in content.lines
-        ]
-        _insert(conn, "bank_statements", statements, BANK_STATEMENTS_SCHEMA)
-        _insert(conn, "bank_statement_lines", lines, BANK_STATEMENT_LINES_SCHEMA)
+        # Column by column: a file's lines are many, and a dict per line costs more than the parse.
+        lines = {
+            name: [getattr(line, name) for line in content.lines]
+            for name in BANK_STATEMENT_LINES_SCHEMA.names
+            if name not in lineage and name != "_line_number"
+        }
+        # The reader's 0 means "no physical line" (XML): unknown, not line zero.
+        lines["_line_number"] = [line.source_line or None for line in content.lines]
+        lines.update({name: [value] * len(content.lines) for name, value in lineage.items()})
+        _insert(conn, "bank_statements", pa.Table.from_pylist(statements, schema=BANK_STATEMENTS_SCHEMA))
+        _insert(conn, "bank_statement_lines", pa.Table.from_pydict(lines, schema=BANK_STATEMENT_LINES_SCHEMA))
         record_warnings(conn, file_id, file_name, ENTITY, warnings, loaded_at)
-        register(conn, file_id, file_name, ENTITY, sha256, size, len(lines), LOADED, None, loaded_at)
+        register(conn, file_id, file_name, ENTITY, sha256, size, len(content.lines), LOADED, None, loaded_at)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema) -> None:
-    if not rows:
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:
+    if not batch.num_rows:
         return
-    batch = pa.Table.from_pylist(rows, schema=schema)
     conn.register("incoming_bank_rows", batch)
     try:
-        columns = ", ".join(f'"{name}"' for name in schema.names)
+        columns = ", ".join(f'"{name}"' for name in batch.schema.names)
         conn.execute(f"insert into raw.{table} ({columns}) select {columns} from incoming_bank_rows")
     finally:
         conn.unregister("incoming_bank_rows")

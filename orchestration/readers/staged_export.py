@@ -102,6 +102,7 @@ def staged_export(conn: duckdb.DuckDBPyConnection, entity: str, path: Path, file
         finally:
             drop_fx_views(conn, prefix)
             conn.execute(f"drop view if exists {prefix}_checked")
+            conn.execute(f"drop table if exists {prefix}_typed")
             drop_cells(conn, f"{prefix}_cells")
 
 
@@ -254,15 +255,63 @@ def _check(
         f"case when {' and '.join(ok[name] for name in rule.columns)} and ({rule.violated}) then {rule.reason} end"
         for rule in rules
     ]
+    problem = " or ".join(
+        ["len(extras) > 0", *(f"r_{c.name} is not null" for c in entity.columns), *(f"({reason}) is not null" for reason in rule_reasons)]
+    )
+    # Every cell is parsed and checked once, into a table of typed values: the checks
+    # below, the cross-file checks and the load then read it, not the text again.
+    typed = f"{prefix}_typed"
+    conn.execute(
+        f"""
+        create or replace temp table {typed} as
+        select _line_number,
+            {', '.join(f'v_{column.name}' for column in entity.columns)},
+            {', '.join(f'{ok[name]} as ok_{name}' for name in entity.key)},
+            {problem} as has_problem
+        from {checked}
+        """
+    )
+    bad_lines = [
+        line
+        for (line,) in conn.execute(
+            f"select _line_number from {typed} where has_problem order by _line_number limit {MAX_ERRORS + 1}"
+        ).fetchall()
+    ]
+    if bad_lines:
+        _report_bad_rows(conn, entity, checked, rules, rule_reasons, bad_lines, problems)
+    _report_duplicate_keys(conn, entity, typed, problems)
+    conn.execute(
+        f"create or replace temp view {prefix} as select "
+        + ", ".join(f'v_{column.name} as "{column.name}"' for column in entity.columns)
+        + f", _line_number from {typed}"
+    )
+    rows = 0
+    if not problems.errors:
+        rows = _count(conn, typed)
+        # What loads is in the typed table now: the file's text need not stay in memory.
+        drop_cells(conn, cells.name)
+    return StagedExport(prefix, rows, _schema_drift(entity, header_line, header))
+
+
+def _report_bad_rows(
+    conn: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    checked: str,
+    rules: tuple[_RowRule, ...],
+    rule_reasons: list[str],
+    bad_lines: list[int],
+    problems: ProblemLog,
+) -> None:
+    """Words the problems of the rows on `bad_lines` (the first of the file's bad rows),
+    from their text again: only those rows are read, not the file."""
     selected = ["_line_number", "extras", *(f"t_{c.name}" for c in entity.columns), *(f"r_{c.name}" for c in entity.columns)]
     with_rules = ", ".join([*selected, *(f"{reason} as rule_{index}" for index, reason in enumerate(rule_reasons))])
     bad_rows = conn.execute(
         f"""
-        select * from (select {with_rules} from {checked})
-        where len(extras) > 0
-            or {' or '.join([*(f'r_{c.name} is not null' for c in entity.columns), *(f'rule_{i} is not null' for i in range(len(rules)))])}
+        select {with_rules} from {checked}
+        where _line_number between {bad_lines[0]} and {bad_lines[-1]}
+            and _line_number in ({', '.join(map(str, bad_lines))})
         order by _line_number
-        limit {MAX_ERRORS + 1}
         """
     ).fetchall()
     count = len(entity.columns)
@@ -281,23 +330,13 @@ def _check(
         for rule, reason in zip(rules, row_rules):
             if reason is not None:
                 problems.add(line, rule.reported_column, row_texts[entity.column_names.index(rule.reported_column)], reason)
-    _report_duplicate_keys(conn, entity, checked, ok, problems)
-    conn.execute(
-        f"create or replace temp view {prefix} as select "
-        + ", ".join(f'v_{column.name} as "{column.name}"' for column in entity.columns)
-        + f", _line_number from {checked}"
-    )
-    rows = 0 if problems.errors else _count(conn, checked)
-    return StagedExport(prefix, rows, _schema_drift(entity, header_line, header))
 
 
 def _count(conn: duckdb.DuckDBPyConnection, relation: str) -> int:
     return conn.execute(f"select count(*) from {relation}").fetchall()[0][0]
 
 
-def _report_duplicate_keys(
-    conn: duckdb.DuckDBPyConnection, entity: Entity, checked: str, ok: dict[str, str], problems: ProblemLog
-) -> None:
+def _report_duplicate_keys(conn: duckdb.DuckDBPyConnection, entity: Entity, typed: str, problems: ProblemLog) -> None:
     """Every row whose key an earlier row of the same file already has (typed values
     compared, so one timestamp written two ways is one key)."""
     key = entity.key
@@ -307,7 +346,7 @@ def _report_duplicate_keys(
     found = conn.execute(
         f"""
         with keyed as (
-            select _line_number, {values} from {checked} where {' and '.join(ok[name] for name in key)}
+            select _line_number, {values} from {typed} where {' and '.join(f'ok_{name}' for name in key)}
         ),
         firsts as (
             select {values}, min(_line_number) as first_line from keyed group by all having count(*) > 1

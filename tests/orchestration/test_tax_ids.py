@@ -155,3 +155,23 @@ def test_no_clients_means_no_checks(tmp_path, monkeypatch):
         ingest_entity(connection, load_settings(tmp_path), "clients")
 
         assert checks(connection) == []
+
+
+def test_a_refresh_checks_only_new_pairs_again_drops_gone_ones_and_rechecks_another_library_version(conn, home):
+    """The check table follows raw.clients: a pair checked by an older python-stdnum is
+    checked again (here its stale verdict is forged to "valid"), a pair no client has any
+    more is deleted, and the 9 pairs stay 9 rows."""
+    settings = load_settings(home)
+    ingest_entity(conn, settings, "clients")
+    first = checks(conn)
+    conn.execute(
+        "update raw.client_tax_id_checks set is_valid = true, reason = null, "
+        "validator = 'stdnum.es.nif (python-stdnum 0.1)' where tax_id = '12345678A'"
+    )
+    conn.execute(
+        "insert into raw.client_tax_id_checks values ('ES', 'GONE', 'GONE', 'es_cif', false, 'wrong length', 'x')"
+    )
+
+    assert refresh_tax_id_checks(conn) == 9
+    assert checks(conn) == first
+    assert ("ES", "12345678A", False, "wrong check digit") in first

@@ -329,3 +329,31 @@ def test_unsupported_extension(rejection):
 def test_unknown_entity_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown entity 'invoices'"):
         read_export("invoices", "invoices.csv", b"a\n1\n")
+
+
+def test_a_quoted_file_with_a_line_break_in_a_value_reports_the_physical_lines_of_bad_rows(rejection):
+    """Every value quoted (as DuckDB's COPY writes them), an address over two lines
+    (lines 3-4) and a blank line 5: the bad rows are worded from their own text at the
+    lines a reader counts, 6 and 8, each with its column and value; a duplicate key is
+    found among the typed rows and named with the line it repeats (3)."""
+    data = (
+        '"client_id","tax_id","legal_name","country","payment_terms_days","currency","updated_at","address"\n'
+        '"C1","B1","Uno S.L.","ES","30","EUR","2025-01-01T10:00:00",""\n'
+        '"C2","B2","Dos S.L.","ES","30","EUR","2025-01-01T10:00:00","Calle Mayor 1\n'
+        'Zaragoza"\n'
+        "\n"
+        '"C3","B3","Tres S.L.","ES","treinta","EUR","2025-01-01T10:00:00",""\n'
+        '"C4","B4","Cuatro S.L.","ES","30","EUR","2025-01-01T10:00:00",""\n'
+        '"C5","B5","Cinco S.L.","ESP","30","EUR","2025-01-01T10:00:00",""\n'
+        '"C2","B2","Dos S.L.","ES","30","EUR","2025-01-01T10:00:00",""\n'
+    ).encode()
+
+    errors = rejection("clients", "clients.csv", data)
+
+    assert [(error.line, error.column, error.value) for error in errors] == [
+        (6, "payment_terms_days", "treinta"),
+        (8, "country", "ESP"),
+        (9, "client_id", "C2"),
+    ]
+    assert errors[0].reason == "not a whole number"
+    assert errors[2].reason.endswith("also on line 3")

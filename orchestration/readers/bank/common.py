@@ -116,4 +116,5 @@ def check_balance(
 
 def compact_text(*parts: str) -> str:
     """Parts joined by one space, runs of blanks collapsed."""
-    return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
+    # Splitting the joined parts drops blank parts and collapses runs in one pass.
+    return " ".join(" ".join(parts).split())
