@@ -106,8 +106,8 @@ where document_id in (
         on inputs.document_id = stored.document_id
         and inputs.installment_no = stored.installment_no
     left join (
-        select distinct document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-        from {{ ref('int_settlement_events') }}
+        select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
+        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as documents
     ) as events
         on events.document_id = stored.document_id
     where inputs.document_id is null

@@ -132,8 +132,8 @@ payments as (
 ),
 
 fingerprints as (
-    select distinct document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-    from events
+    select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
+    from (select distinct document_id, input_fingerprint from events) as documents
 )
 
 select
