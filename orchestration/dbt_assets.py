@@ -8,10 +8,11 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import (
+    UNIT_TESTS_RECORD_DIR,
     dbt_project,
-    project_state,
     remember_unit_tests_passed,
     set_profile_environment,
+    unit_test_state,
     unit_tests_passed,
 )
 from orchestration.resources import WarehouseResource
@@ -45,9 +46,9 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     # cap and spill folder; dbt runs as a subprocess that inherits this environment.
     set_profile_environment(settings)
     # The unit tests (SQL on fixed inputs) run when the project changed since they last
-    # passed here; the data tests run on every build.
-    state = project_state(settings.dbt_vars())
-    unit_tests_known = unit_tests_passed(settings.dbt_target, state)
+    # passed in this checkout, whatever the home; the data tests run on every build.
+    state = unit_test_state(settings.dbt_vars())
+    unit_tests_known = unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
     # The build reuses the parse of `prepare()` in the home's own target folder.
     invocation = dbt.cli(
         ["build", "--vars", json.dumps(settings.dbt_vars()), *(["--exclude", "test_type:unit"] if unit_tests_known else [])],
@@ -57,7 +58,7 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     )
     yield from invocation.stream()
     if invocation.is_successful() and not unit_tests_known:
-        remember_unit_tests_passed(settings.dbt_target, state)
+        remember_unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
     if not invocation.is_successful():
         # Retried only when dbt failed on I/O or a lock; a failing test is not retried.
         raise dbt_build_failure(invocation.get_artifact("run_results.json")["results"])

@@ -19,9 +19,12 @@ from orchestration.config import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.refresh_inputs import tree_digest
 
 # What the last `dbt parse` of a home's target parsed (see `prepare`), beside its manifest;
-# and the project state whose unit tests last passed there (see `unit_tests_passed`).
+# and the project state whose unit tests last passed (see `unit_tests_passed`), kept in the
+# checkout's own dbt target folder: the unit tests are the project's, not a home's, so a
+# new home's first refresh does not repeat them (DECISIONLOG: dbt's fixed costs).
 PARSE_RECORD_FILE_NAME = "cartera_parse.json"
 UNIT_TESTS_RECORD_FILE_NAME = "cartera_unit_tests.json"
+UNIT_TESTS_RECORD_DIR = DBT_PROJECT_DIR / "target"
 # The libraries whose version changes how the project parses and what its SQL does.
 _DBT_LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
 # The variables dbt_project/profiles.yml reads: dbt parses again when the profile differs.
@@ -89,15 +92,31 @@ def project_state(dbt_vars: dict[str, str] | None) -> dict:
     }
 
 
+def unit_test_state(dbt_vars: dict[str, str] | None) -> dict:
+    """What the answer of the project's unit tests depends on: the project state without the
+    profile's variables. The tests run on fixed inputs, so the home (the build database
+    they run in) and its memory settings do not change what they say."""
+    return {key: value for key, value in project_state(dbt_vars).items() if key != "profile"}
+
+
 def unit_tests_passed(target: Path, state: dict) -> bool:
-    """The project's dbt unit tests passed in a build of this target with this same state.
-    They test the SQL on fixed inputs, not the data: their answer changes only with the
-    project, so a build repeats them only when the project state changed."""
+    """The project's dbt unit tests passed in a build recorded in `target` with this same
+    state. They test the SQL on fixed inputs, not the data: their answer changes only with
+    the project, so a build repeats them only when the project state changed."""
     return _read_json(target / UNIT_TESTS_RECORD_FILE_NAME) == state
 
 
 def remember_unit_tests_passed(target: Path, state: dict) -> None:
-    (target / UNIT_TESTS_RECORD_FILE_NAME).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    """Records that the unit tests passed with `state`, written whole (a temporary file
+    renamed) since refreshes of several homes may share `target`. A folder that cannot be
+    written only means the next build runs them again."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        written = target / f".{UNIT_TESTS_RECORD_FILE_NAME}.{os.getpid()}"
+        written.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        written.replace(target / UNIT_TESTS_RECORD_FILE_NAME)
+    except OSError:
+        pass
 
 
 def _read_json(path: Path) -> dict:

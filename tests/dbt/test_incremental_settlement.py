@@ -7,7 +7,16 @@ Fixture tests/fixtures/aging_inbox split in two days. Day 1 (as of 2025-06-19): 
 file but the withholding W1, the document D2 and the receipt R2. Day 2 (as of 2025-06-30)
 adds W1 (60.00 on D1: a new reduction on an old document), D2 (a new invoice), R2 (new
 unapplied cash) and a corrected re-export of D3 (1,100.00 -> 1,000.00 USD, updated
-2025-06-20: an old document whose rows must be rebuilt)."""
+2025-06-20: an old document whose rows must be rebuilt).
+
+Settled documents added to both days for the settlement facts (int_installment_settlements),
+all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
+- D5 (200.00), paid by R5 on 2025-03-01 and untouched after: its row is kept;
+- D6 (300.00), paid by R6 on 2025-03-05 (2 days late), re-exported on day 2 due
+  2025-02-28: its row is rebuilt, 5 days late;
+- D7 (400.00: #1 200.00 due 2025-03-03, #2 200.00 due 2025-07-31), #1 paid by R7 on
+  2025-03-10; R8 (2025-06-25, after day 1's as-of date) pays #2: settled only on day 2,
+  with no new file, so its rows are rebuilt when the as-of date passes 06-25."""
 
 import csv
 import shutil
@@ -50,8 +59,45 @@ def split_fixture(day_1: Path, day_2: Path) -> None:
     write(day_2 / "documents_2025-06-20.csv", header,
           [row for row in documents if row["document_id"] == "D2"] + [corrected])
     header, receipts = rows_of(FIXTURE / "receipts.csv")
-    write(day_1 / "receipts.csv", header, [row for row in receipts if row["receipt_id"] != "R2"])
+    write(day_1 / "receipts.csv", header, [row for row in receipts if row["receipt_id"] != "R2"] + SETTLED_RECEIPTS)
     write(day_2 / "receipts_2025-06-20.csv", header, [row for row in receipts if row["receipt_id"] == "R2"])
+    add_settled_documents(day_1, day_2)
+
+
+def settled_document(document_id: str, number: str, total: str, **changes: str) -> dict:
+    return {"document_id": document_id, "type": "invoice", "number": number, "client_id": "C1",
+            "issue_date": "2025-02-01", "due_date": "2025-03-03", "currency": "EUR", "net": total,
+            "tax": "0.00", "withholding": "0.00", "total": total, "related_document_id": "",
+            "purchase_order": "", "status": "issued", "updated_at": "2025-02-01T10:00:00", **changes}
+
+
+SETTLED_RECEIPTS = [
+    {"receipt_id": receipt_id, "client_id": "C1", "date": day, "currency": "EUR", "amount": amount,
+     "method": "transfer", "reference": ""}
+    for receipt_id, day, amount in [("R5", "2025-03-01", "200.00"), ("R6", "2025-03-05", "300.00"),
+                                    ("R7", "2025-03-10", "200.00"), ("R8", "2025-06-25", "200.00")]
+]
+
+
+def add_settled_documents(day_1: Path, day_2: Path) -> None:
+    """D5, D6, D7 and their money in day 1's files; D6 re-exported on day 2 (see above)."""
+    header, documents = rows_of(day_1 / "documents.csv")
+    write(day_1 / "documents.csv", header, documents + [
+        settled_document("D5", "F-005", "200.00"), settled_document("D6", "F-006", "300.00"),
+        settled_document("D7", "F-007", "400.00")])
+    header, installments = rows_of(day_1 / "installments.csv")
+    write(day_1 / "installments.csv", header, installments + [
+        {"document_id": "D7", "installment_no": "1", "due_date": "2025-03-03", "amount": "200.00"},
+        {"document_id": "D7", "installment_no": "2", "due_date": "2025-07-31", "amount": "200.00"}])
+    header, allocations = rows_of(day_1 / "allocations.csv")
+    write(day_1 / "allocations.csv", header, allocations + [
+        {"receipt_id": "R5", "document_id": "D5", "installment_no": "", "amount": "200.00"},
+        {"receipt_id": "R6", "document_id": "D6", "installment_no": "", "amount": "300.00"},
+        {"receipt_id": "R7", "document_id": "D7", "installment_no": "1", "amount": "200.00"},
+        {"receipt_id": "R8", "document_id": "D7", "installment_no": "2", "amount": "200.00"}])
+    header, corrections = rows_of(day_2 / "documents_2025-06-20.csv")
+    write(day_2 / "documents_2025-06-20.csv", header, corrections + [
+        settled_document("D6", "F-006", "300.00", due_date="2025-02-28", updated_at="2025-06-21T10:00:00")])
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +132,15 @@ def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
         tables = conn.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'full_build' "
             "and schema_name in ('intermediate', 'marts') order by all").fetchall()
-        assert ("intermediate", "int_settlement_events") in tables
+        assert {("intermediate", "int_settlement_events"), ("intermediate", "int_installment_settlements")} <= set(tables)
         differing = []
         for schema, table in tables:
+            # A kept settlement row says it was computed at day 1 (the next test reads it).
+            columns = "* exclude (computed_as_of_date)" if table == "int_installment_settlements" else "*"
             one, other = f"incremental.{schema}.{table}", f"full_build.{schema}.{table}"
             (count,) = conn.execute(f"""
-                select (select count(*) from (select * from {one} except all select * from {other}))
-                     + (select count(*) from (select * from {other} except all select * from {one}))""").fetchone()
+                select (select count(*) from (select {columns} from {one} except all select {columns} from {other}))
+                     + (select count(*) from (select {columns} from {other} except all select {columns} from {one}))""").fetchone()
             if count:
                 differing.append(table)
         assert differing == []
@@ -110,3 +158,24 @@ def test_the_day_rebuilt_the_documents_it_touched(builds):
     assert ("D1", 2, "withholding", Decimal("60.00"), Decimal("119.00")) in rows
     assert sorted(set(rows) - set(before)) == [("D1", 2, "withholding", Decimal("60.00"), Decimal("119.00"))]
     assert len(rows) == len(before) + 1
+
+
+def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
+    """Day 2 kept D5's row (computed at day 1) and rebuilt the others: D1 (W1 on it; #1
+    paid by R1's 400.00 on 04-05, #2 still 400 - 100 - 121 - 60 = 119.00 open), D6
+    (re-exported: paid 03-05, now due 02-28, so 5 days late, not 2) and D7 (R8 on 06-25
+    became visible: #2 settled 36 days early, due 07-31)."""
+    incremental, _, _, _ = builds
+    with duckdb.connect(str(incremental), read_only=True) as conn:
+        rows = conn.execute(
+            "select document_id, installment_no, paid_date, days_beyond_terms, cast(computed_as_of_date as varchar) "
+            "from intermediate.int_installment_settlements order by all").fetchall()
+    assert [(row[0], row[1], str(row[2]), row[3], row[4]) for row in rows] == [
+        ("D1", 1, "2025-04-05", 5, "2025-06-30"),
+        ("D5", 1, "2025-03-01", -2, "2025-06-19"),
+        ("D6", 1, "2025-03-05", 5, "2025-06-30"),
+        ("D7", 1, "2025-03-10", 7, "2025-06-30"),
+        ("D7", 2, "2025-06-25", -36, "2025-06-30"),
+    ]
+    ran = incremental.parents[1] / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / "int_installment_settlements.sql"
+    assert ran.read_text().lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')

@@ -1,164 +1,30 @@
 -- One row per instalment of an issued invoice or debit note fully settled by the as-of
 -- date: when it was settled, how late, by what kind of money, and whether an early-payment
--- discount was taken. The settling day is read from the waterfall (int_settlement_events)
--- every aging figure reads, so it cannot disagree with the aging.
-with as_of as (
-    select as_of_date from {{ ref('int_as_of_date') }}
-),
-
-reductions as (
-    select *
-    from {{ ref('int_document_reductions') }}
-    where effective_date <= (select as_of_date from as_of)
-),
-
-events as (
-    select *
-    from {{ ref('int_settlement_events') }}
-    where effective_date <= (select as_of_date from as_of)
-),
-
--- Reductions only ever lower an instalment, so the first day it reaches zero is the day
--- it was settled, and it stays settled.
-settlements as (
-    select document_id, installment_no, min(effective_date) as paid_date
-    from events
-    where outstanding_amount <= 0
-    group by document_id, installment_no
-),
-
--- The days something paid part of it, up to the day it was settled.
-falls as (
-    select distinct events.document_id, events.installment_no, events.effective_date as reduction_day
-    from events
-    inner join settlements
-        on settlements.document_id = events.document_id
-        and settlements.installment_no = events.installment_no
-    where events.effective_date <= settlements.paid_date
-        and events.applied_amount > 0
-),
-
--- What lowered an instalment on a day: that day's reductions that can reach it (those
--- naming it, or naming no instalment).
-same_day_sources as (
-    select falls.document_id, falls.installment_no, falls.reduction_day, reductions.reduction_type
-    from falls
-    inner join reductions
-        on reductions.document_id = falls.document_id
-        and reductions.effective_date = falls.reduction_day
-        and (reductions.installment_no is null or reductions.installment_no = falls.installment_no)
-),
-
--- A fall with no such reduction comes from an allocation naming another instalment that
--- day: its excess, or the unallocated money it displaced there, moved on to this one, so
--- that day's new money (the allocation) is what settled it.
-moved_on_sources as (
-    select falls.document_id, falls.installment_no, falls.reduction_day, reductions.reduction_type
-    from falls
-    left join (select distinct document_id, installment_no, reduction_day from same_day_sources) as explained
-        on explained.document_id = falls.document_id
-        and explained.installment_no = falls.installment_no
-        and explained.reduction_day = falls.reduction_day
-    inner join reductions
-        on reductions.document_id = falls.document_id
-        and reductions.effective_date = falls.reduction_day
-    where explained.document_id is null
-),
-
-settled_by as (
-    select
-        document_id,
-        installment_no,
-        max(case when reduction_type = 'receipt' then 1 else 0 end) = 1 as has_receipt,
-        max(case when reduction_type = 'withholding' then 1 else 0 end) = 1 as has_withholding,
-        max(case when reduction_type = 'credit_note' then 1 else 0 end) = 1 as has_credit_note
-    from (
-        select * from same_day_sources
-        union all
-        select * from moved_on_sources
-    ) as sources
-    group by document_id, installment_no
-),
-
-discount_credit_notes as (
-    select reductions.document_id, sum(reductions.reduction_amount) as credited_amount
-    from reductions
-    inner join {{ ref('stg_invoicing__documents') }} as documents
-        on documents.document_id = reductions.document_id
-    where reductions.reduction_type = 'credit_note'
-        and {{ dbt.datediff('documents.issue_date', 'reductions.effective_date', 'day') }} <= documents.early_discount_days
-    group by reductions.document_id
-),
-
-payments as (
-    select
-        items.document_id,
-        items.installment_no,
-        items.document_type,
-        items.document_number,
-        items.client_id,
-        items.currency_code,
-        items.issue_date,
-        items.due_date,
-        items.item_amount as installment_amount,
-        {{ to_reporting('items.item_amount', 'items.to_reporting_factor') }} as installment_reporting_amount,
-        settlements.paid_date,
-        {{ dbt.datediff('items.issue_date', 'settlements.paid_date', 'day') }} as days_to_pay,
-        {{ dbt.datediff('items.due_date', 'settlements.paid_date', 'day') }} as days_beyond_terms,
-        coalesce(settled_by.has_receipt, false) as has_receipt,
-        coalesce(settled_by.has_withholding, false) as has_withholding,
-        coalesce(settled_by.has_credit_note, false) as has_credit_note,
-        coalesce(documents.early_discount_pct, 0) > 0 and documents.early_discount_days is not null as early_discount_offered,
-        documents.early_discount_pct,
-        documents.early_discount_days,
-        documents.total_amount as document_total_amount,
-        coalesce(discount_credit_notes.credited_amount, 0) as discount_window_credited_amount,
-        items.is_in_dispute
-    from settlements
-    inner join {{ ref('int_receivable_items') }} as items
-        on items.document_id = settlements.document_id
-        and items.installment_no = settlements.installment_no
-        and items.item_type = 'installment'
-    inner join {{ ref('stg_invoicing__documents') }} as documents
-        on documents.document_id = settlements.document_id
-    left join settled_by
-        on settled_by.document_id = settlements.document_id
-        and settled_by.installment_no = settlements.installment_no
-    left join discount_credit_notes
-        on discount_credit_notes.document_id = settlements.document_id
-)
-
+-- discount was taken. The rows are int_installment_settlements' (kept from day to day),
+-- with the build's as-of date.
 select
-    (select as_of_date from as_of) as as_of_date,
-    {{ dbt.concat(["document_id", "'|'", "cast(installment_no as " ~ dbt.type_string() ~ ")"]) }} as installment_key,
-    document_id,
-    installment_no,
-    document_type,
-    document_number,
-    client_id,
-    currency_code,
-    issue_date,
-    due_date,
-    installment_amount,
-    installment_reporting_amount,
-    paid_date,
-    days_to_pay,
-    days_beyond_terms,
-    days_beyond_terms <= 0 as is_on_time,
-    concat_ws('+',
-        case when has_receipt then 'receipt' end,
-        case when has_withholding then 'withholding' end,
-        case when has_credit_note then 'credit_note' end
-    ) as settled_by,
-    has_receipt as is_payment,
-    early_discount_offered,
-    -- Paid with money inside the discount window, and the document credited at least the
-    -- discount (total x pct / 100) inside it; the 2 cents absorb a credit note rounded
-    -- line by line (base, tax, withholding), as the demo generator and most ERPs do.
-    early_discount_offered
-        and has_receipt
-        and days_to_pay <= early_discount_days
-        and {{ wide('discount_window_credited_amount') }} * 100 >= {{ wide('document_total_amount') }} * early_discount_pct - 2
-        as early_discount_taken,
-    is_in_dispute
-from payments
+    as_of.as_of_date,
+    settlements.installment_key,
+    settlements.document_id,
+    settlements.installment_no,
+    settlements.document_type,
+    settlements.document_number,
+    settlements.client_id,
+    settlements.currency_code,
+    settlements.issue_date,
+    settlements.due_date,
+    settlements.installment_amount,
+    settlements.installment_reporting_amount,
+    settlements.paid_date,
+    settlements.days_to_pay,
+    settlements.days_beyond_terms,
+    settlements.is_on_time,
+    settlements.settled_by,
+    settlements.is_payment,
+    settlements.early_discount_offered,
+    settlements.early_discount_pct,
+    settlements.early_discount_days,
+    settlements.early_discount_taken,
+    settlements.is_in_dispute
+from {{ ref('int_installment_settlements') }} as settlements
+cross join {{ ref('int_as_of_date') }} as as_of
