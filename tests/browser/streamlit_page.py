@@ -48,16 +48,38 @@ def sign_in(page: Page, name: str, password: str) -> None:
 
 
 def choose_option(page: Page, box: Locator, option: str) -> None:
-    """Pick `option` in a select box `box` by typing it and pressing Enter. Clicking the
-    option in the open list can fail: when the list reaches below the window, the browser
-    scrolls to the option and the list closes on that scroll (the option is then "not
-    visible", then detached). Typing filters the list to the option, at its top."""
-    box.click()
-    page.keyboard.type(option)
-    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible(timeout=READY_MS)
-    page.keyboard.press("Enter")
+    """Pick `option` in a select box `box` (see _type_option)."""
+    _type_option(page, box, option)
     # The chosen option is the value of the box's input, not text of the box.
     expect(box.get_by_role("combobox")).to_have_value(option, timeout=READY_MS)
+
+
+def add_option(page: Page, box: Locator, option: str) -> None:
+    """Add `option` to a multiselect `box` (see _type_option) and close its list."""
+    _type_option(page, box, option)
+    page.keyboard.press("Escape")
+    expect(box).to_contain_text(option, timeout=READY_MS)
+
+
+def _type_option(page: Page, box: Locator, option: str, attempts: int = 3) -> None:
+    """Open `box`, type `option` and press Enter. Clicking the option in the open list can
+    fail: when the list reaches below the window, the browser scrolls to the option and
+    the list closes on that scroll. Typing filters the list to the option, at its top. A
+    click that lands while the script reruns opens nothing: the box is clicked again."""
+    for attempt in range(attempts):
+        settle(page)
+        box.click()
+        page.keyboard.type(option)
+        listed = page.get_by_role("option", name=option, exact=True)
+        try:
+            expect(listed).to_be_visible(timeout=READY_MS // attempts)
+            break
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            box.locator("input").first.fill("")
+    page.keyboard.press("Enter")
 
 
 def wait_for_heading(page: Page, heading: str) -> None:

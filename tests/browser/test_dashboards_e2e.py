@@ -21,6 +21,7 @@ from tests.browser.conftest import serving
 from tests.browser.streamlit_page import (
     PASSWORD_INPUT,
     READY_MS,
+    add_option,
     open_page,
     screenshot,
     settle,
@@ -177,9 +178,7 @@ def test_a_segment_chosen_in_english_is_kept_through_a_page_change_and_the_langu
         expect(card).to_contain_text(formatting.days(dso, language).replace(NBSP, " "))
 
     open_page(page, served_demo, "", "Overview", lang="en")
-    sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Segment").click()
-    page.get_by_role("option", name="Retail", exact=True).click()
-    page.keyboard.press("Escape")
+    add_option(page, sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Segment"), "Retail")
     settle(page)
     shows_retail("en", "Retail", "month end of", "DSO (simple)")
 
