@@ -10,10 +10,12 @@ here, once: CARTERA_HOME must be set before `orchestration.definitions` is impor
 import json
 import os
 import sys
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from orchestration.config import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.refresh_inputs import tree_digest
@@ -36,6 +38,19 @@ _VENV_BIN = str(Path(sys.executable).parent)
 if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_VENV_BIN, os.environ.get("PATH", "")])
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+
+class CarteraDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource, told dbt's version instead of asking it: dagster-dbt runs
+    `dbt --version` once per resource object to learn it, a dbt process (~3 s, its imports)
+    before the parse and again before the build of every refresh. The `dbt` it runs is
+    this environment's (PATH above), so the installed dbt-core's version is the answer."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(metadata.version("dbt-core"))
+
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=load_settings().dbt_target
@@ -75,7 +90,7 @@ def prepare(dbt_vars: dict[str, str] | None = None) -> None:
     arguments = ["parse", "--quiet"]
     if dbt_vars:
         arguments += ["--vars", json.dumps(dbt_vars)]
-    DbtCliResource(project_dir=dbt_project).cli(arguments, target_path=dbt_project.target_path).wait()
+    CarteraDbtCli(project_dir=dbt_project).cli(arguments, target_path=dbt_project.target_path).wait()
     record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 

@@ -2,12 +2,11 @@
 export file to published warehouse."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.automation import daily_refresh, inbox_sensor, refresh_job
 from orchestration.checks.asset_checks import gx_asset_checks
 from orchestration.dbt_assets import cartera_dbt_assets
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import CarteraDbtCli, dbt_project
 from orchestration.ingest.assets import raw_assets
 from orchestration.lineage import export_files, with_export_sources
 from orchestration.resources import WarehouseResource
@@ -21,7 +20,7 @@ defs = dg.Definitions(
     sensors=[inbox_sensor],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": CarteraDbtCli(project_dir=dbt_project),
     },
     # One writer to DuckDB: steps run one after another in the run's process.
     executor=dg.in_process_executor,

@@ -66,12 +66,17 @@ HISTORY_FILE_NAME = "refresh_history.jsonl"
 UNCHANGED = "unchanged"
 _FAILING_ROWS_SHOWN = 3
 
-_DAGSTER_YAML = """\
-# Written by cartera: this home's Dagster instance. Runs, materialisations and check
-# results are kept in SQLite here; at most one refresh runs at a time; nothing phones home.
-storage:
-  sqlite:
-    base_dir:
+_WRITTEN_BY_CARTERA = "# Written by cartera"
+_DAGSTER_YAML = f"""\
+{_WRITTEN_BY_CARTERA}: this home's Dagster instance. Runs, materialisations and check
+# results are kept in SQLite here (runs and schedules where `storage: sqlite` keeps them,
+# the event log through orchestration/dagster_event_log.py: Dagster's SQLite event log
+# with its files kept open); at most one refresh runs at a time; nothing phones home.
+event_log_storage:
+  module: orchestration.dagster_event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    dagster_home:
       env: DAGSTER_HOME
 run_queue:
   max_concurrent_runs: 1
@@ -144,7 +149,9 @@ def dagster_instance(settings: Settings) -> "dg.DagsterInstance":
     dagster_home = settings.home / "dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
-    if not config.exists():
+    # Cartera's own file is brought up to date; one written by someone else is theirs.
+    written = config.read_text(encoding="utf-8") if config.exists() else None
+    if written is None or (written.startswith(_WRITTEN_BY_CARTERA) and written != _DAGSTER_YAML):
         config.write_text(_DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     return dg.DagsterInstance.get()

@@ -4,9 +4,11 @@ dbt itself is replaced here by a stand-in that writes a manifest; that the real 
 reuses the parse is shown on a real refresh in test_unchanged_refresh.py."""
 
 import json
+from importlib import metadata
 from types import SimpleNamespace
 
 import pytest
+from packaging.version import Version
 
 import orchestration.dbt_project as module
 from orchestration.dbt_project import (
@@ -39,7 +41,7 @@ def parses(tmp_path, monkeypatch) -> list[list[str]]:
         def wait(self):
             return self
 
-    monkeypatch.setattr(module, "DbtCliResource", Dbt)
+    monkeypatch.setattr(module, "CarteraDbtCli", Dbt)
     return started
 
 
@@ -83,3 +85,19 @@ def test_unit_tests_run_again_only_when_the_project_state_changed(tmp_path, monk
 
     assert unit_tests_passed(tmp_path, project_state({"reporting_currency": "EUR"}))
     assert not unit_tests_passed(tmp_path, project_state({"reporting_currency": "USD"}))
+
+
+def test_dbts_version_is_known_without_starting_dbt(monkeypatch):
+    """dagster-dbt asks `dbt --version` (a dbt process, ~3 s) before the first command of
+    each resource object: twice a refresh. The resource the refresh uses knows it."""
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    def no_process(command, *args, **kwargs):
+        raise AssertionError(f"started {command}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_process)
+
+    dbt = module.CarteraDbtCli(project_dir=module.dbt_project)
+
+    assert dbt._cli_version == Version(metadata.version("dbt-core"))
+    assert dbt._cli_version.major == 1  # the dbt-core CLI, not the fusion engine
