@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ def demo_home(tmp_path_factory) -> Path:
 # workers first, so that no worker is left running one of them alone at the end.
 SLOW_MODULES = (
     "tests/e2e/test_refresh_faults.py",
+    "tests/benchmarks/test_bench_smoke.py",
     "tests/browser/test_committee_e2e.py",
     "tests/e2e/test_small_refresh.py",
     "tests/e2e/test_bank_refresh.py",
@@ -48,3 +50,26 @@ def pytest_collection_modifyitems(items):
         return SLOW_MODULES.index(module) if module in SLOW_MODULES else len(SLOW_MODULES)
 
     items.sort(key=rank)
+
+
+# The smoke run of `make bench SIZE=S` (tests/benchmarks/test_bench_smoke.py) leaves its
+# figures here; the run that ran it prints them after the test summary. A file, not
+# captured output: under pytest-xdist the test runs in a worker, the summary in the
+# controller.
+BENCH_SMOKE_REPORT = "bench_smoke.md"
+
+
+def bench_smoke_report(config) -> Path | None:
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("cartera") / BENCH_SMOKE_REPORT if cache is not None else None
+
+
+def pytest_sessionstart(session):
+    session.config.cartera_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    report = bench_smoke_report(config)
+    if report is not None and report.exists() and report.stat().st_mtime >= config.cartera_started:
+        terminalreporter.section("make bench SIZE=S (smoke run: figures, never asserted)")
+        terminalreporter.write(report.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ docs/benchmarks.md (the section of that size; the other sizes' sections are kept
 Figures, never pass/fail: nothing here asserts a time. It exits non-zero only when a
 step fails (generation, a refresh that publishes nothing).
 
-    python tests/benchmarks/bench.py --size S [--runs 20] [--keep FOLDER]
+    python tests/benchmarks/bench.py --size S [--runs 20] [--keep FOLDER] [--report FILE]
 
 For the size (S = 300 clients x 2 years, the committed demo; M = 10,000 x 3;
 L = 100,000 x 5):
@@ -261,10 +261,10 @@ def machine_lines() -> list[str]:
     ]
 
 
-def write_report(section: Section) -> None:
-    """Replaces this size's section of docs/benchmarks.md, keeping the others."""
+def write_report(section: Section, report: Path) -> None:
+    """Replaces this size's section of `report` (docs/benchmarks.md), keeping the others."""
     start, end = f"<!-- size {section.size} -->", f"<!-- /size {section.size} -->"
-    text = REPORT.read_text() if REPORT.exists() else (
+    text = report.read_text() if report.exists() else (
         "# Benchmarks\n\nWritten by `make bench SIZE=S|M|L` (tests/benchmarks/bench.py): figures, "
         "never pass/fail. Each section is the last run of that size.\n\n")
     block = "\n".join([start, *section.lines, end])
@@ -273,8 +273,8 @@ def write_report(section: Section) -> None:
         text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(text)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -286,16 +286,18 @@ def main() -> None:
     arguments.add_argument("--keep", type=Path, help="work in this folder and leave it (default: a temporary one)")
     arguments.add_argument("--as-of-documents", type=int, default=0,
                            help="synthetic documents for the ar_aging_at scale run (bench_as_of.py; L is 10000000); 0 skips it")
+    arguments.add_argument("--report", type=Path, default=REPORT,
+                           help="the Markdown file whose section of this size is written (default docs/benchmarks.md)")
     options = arguments.parse_args()
     if options.keep:
         options.keep.mkdir(parents=True, exist_ok=True)
-        bench(options.size, options.runs, options.keep, options.as_of_documents)
+        bench(options.size, options.runs, options.keep, options.as_of_documents, options.report)
         return
     with tempfile.TemporaryDirectory(prefix=f"cartera-bench-{options.size}-") as folder:
-        bench(options.size, options.runs, Path(folder), options.as_of_documents)
+        bench(options.size, options.runs, Path(folder), options.as_of_documents, options.report)
 
 
-def bench(size: str, runs: int, work: Path, as_of_documents: int) -> None:
+def bench(size: str, runs: int, work: Path, as_of_documents: int, report: Path = REPORT) -> None:
     clients, years = SIZES[size]
     section = Section(size)
     section.add(f"## {size}: {clients:,} clients x {years} years "
@@ -399,8 +401,8 @@ def bench(size: str, runs: int, work: Path, as_of_documents: int) -> None:
                 f"{plus_one.cpu_seconds / baseline_cpu:.1f}x [<= 0.02x]; an `ar_aging_at` answer is "
                 f"{baseline_seconds / answer:,.0f}x faster than recomputing it [>= 1,000x, wall].")
     section.add()
-    write_report(section)
-    print(f"written to {REPORT.relative_to(REPO)}")
+    write_report(section, report)
+    print(f"written to {report}")
 
 
 def bank_line_count(exports: Path) -> int:
