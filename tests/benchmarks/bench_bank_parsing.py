@@ -30,6 +30,7 @@ from orchestration.demo_data import DemoCompany
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.readers.bank import read_bank_statement
 
+STATEMENT_MOVEMENTS = 50_000
 FILE_NAMES = {"norma43": "bank_large.n43", "camt053": "bank_large.xml"}
 
 
@@ -53,11 +54,22 @@ def write_files(folder: Path, lines: int, formats: list[str]) -> dict[str, Path]
     for file_format in formats:
         path = paths[file_format] = folder / FILE_NAMES[file_format]
         if file_format == "norma43":
-            data = norma43_file(N43_ACCOUNT, company.start, company.end, 0, movements)
+            data = _norma43(movements, company)
         else:
             data = camt_file(spanish_iban(*N43_ACCOUNT), (2026, 10), company.start, company.end, 0, movements)
         path.write_bytes(data)
     return paths
+
+
+def _norma43(movements, company) -> bytes:
+    """One Norma 43 file of one account, a statement (records 11 to 33) per
+    STATEMENT_MOVEMENTS movements, as record 33 counts at most 99,999 debits."""
+    records = []
+    for first in range(0, len(movements), STATEMENT_MOVEMENTS):
+        chunk = movements[first : first + STATEMENT_MOVEMENTS]
+        records += norma43_file(N43_ACCOUNT, company.start, company.end, 0, chunk).split(b"\r\n")[:-2]
+    records.append(f"88{'9' * 18}{len(records):06d}".ljust(80).encode("latin-1"))
+    return b"\r\n".join(records) + b"\r\n"
 
 
 def _usage() -> tuple[float, float]:
@@ -72,7 +84,7 @@ def run_one(step: str, path: Path, lines: int) -> None:
     started = time.perf_counter()
     if step == "parse":
         parsed = read_bank_statement(path.name, path.read_bytes())
-        rows = len(parsed.lines)
+        rows = parsed.line_columns.num_rows
         what = "parse"
     else:
         with tempfile.TemporaryDirectory() as home:

@@ -8,7 +8,13 @@ from ..errors import ExportError, ProblemLog
 from .bank_csv import read_bank_csv
 from .camt import read_camt
 from .detection import detect_bank_format
-from .model import BankCsvMapping, BankStatement, BankStatementFile, BankStatementLine
+from .model import (
+    BankCsvMapping,
+    BankStatement,
+    BankStatementFile,
+    BankStatementLine,
+    line_table,
+)
 from .mt940 import read_mt940
 from .norma43 import read_norma43
 from .ofx import read_ofx
@@ -37,25 +43,30 @@ def read_bank_statement(
     """
     problems = ProblemLog()
     file_format = detect_bank_format(file_name, data)
-    notes: list[str] = []
-    if file_format is None and csv_mapping is not None:
-        file_format = "csv"
-        statements, lines, notes = read_bank_csv(data, csv_mapping, problems)
-    elif file_format is None:
+    if file_format is None and csv_mapping is None:
         problems.add(0, "", "", _unknown_reason(data))
         raise ExportError(file_name, problems.errors)
-    elif file_format == "norma43":
-        statements, lines, notes = read_norma43(data, problems)
-    elif file_format == "mt940":
-        statements, lines, notes = read_mt940(data, problems)
-    elif file_format == "ofx":
-        statements, lines, notes = read_ofx(data, problems)
+    if file_format == "norma43":
+        # Read as columns: a Norma 43 file is the bulk of a bank's lines.
+        statements, line_columns, notes = read_norma43(data, problems)
     else:
-        file_format, statements, lines, notes = read_camt(data, problems)
-    if not problems.errors and not lines and not statements:
+        if file_format is None:
+            file_format = "csv"
+            statements, lines, notes = read_bank_csv(data, csv_mapping, problems)
+        elif file_format == "mt940":
+            statements, lines, notes = read_mt940(data, problems)
+        elif file_format == "ofx":
+            statements, lines, notes = read_ofx(data, problems)
+        else:
+            file_format, statements, lines, notes = read_camt(data, problems)
+        # A rejected file's lines may be half read: they are never loaded.
+        line_columns = line_table([] if problems.errors else lines)
+    if not problems.errors and not line_columns.num_rows and not statements:
         problems.add(0, "", "", "no statement in the file")
     problems.raise_if_any(file_name)
-    return BankStatementFile(format=file_format, statements=statements, lines=lines, notes=notes)
+    return BankStatementFile(
+        format=file_format, statements=statements, line_columns=line_columns, notes=notes
+    )
 
 
 def _unknown_reason(data: bytes) -> str:
