@@ -17,7 +17,6 @@ from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .common import statement_id
 from .model import LINE_SCHEMA, BankStatement
@@ -29,7 +28,8 @@ _DIGIT_ZERO, _DIGIT_NINE = ord("0"), ord("9")
 # holds one of them (or a "\r" not before "\n") the lines are not the "\n"-separated ones.
 _OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _OVERFLOW_GUARD = 2**62
-# Records turned into Arrow strings at a time: a (rows x width) array of 4-byte characters.
+# Records (or movements' texts) handled at a time: bounds the memory of the arrays
+# of characters built from them and the size of each Arrow string array.
 _TEXT_CHUNK = 65_536
 # "978" -> 978 (every code is three digits), in order, beside its ISO letters.
 _CURRENCY_KEYS = np.array(sorted(int(code) for code in NUMERIC_CURRENCIES), dtype=np.int64)
@@ -297,73 +297,117 @@ def _decimal_cents(cents: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), len(cents), [None, pa.py_buffer(words)])
 
 
-def _strings(chars: np.ndarray) -> pa.Array:
-    """Rows of character codes as Arrow strings, trailing blanks kept."""
-    if chars.dtype != np.uint8:
-        return _wide_strings(chars)
-    beyond_ascii = np.any(chars >= 0x80, axis=1)
-    if not beyond_ascii.any():
-        return _ascii_strings(chars)
-    # Most rows are ASCII, taken as they are; the few others are converted, then put back
-    # in their places.
-    ascii_rows, other_rows = np.flatnonzero(~beyond_ascii), np.flatnonzero(beyond_ascii)
-    place = np.empty(len(chars), dtype=np.int64)
-    place[ascii_rows] = np.arange(len(ascii_rows))
-    place[other_rows] = len(ascii_rows) + np.arange(len(other_rows))
-    both = pa.concat_arrays([_ascii_strings(chars[ascii_rows]), _wide_strings(chars[other_rows])])
-    return both.take(pa.array(place))
-
-
-def _ascii_strings(chars: np.ndarray) -> pa.Array:
-    """ASCII rows: their characters are their UTF-8 bytes already."""
-    rows, width = chars.shape
-    fixed = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), rows, [None, pa.py_buffer(np.ascontiguousarray(chars))]
-    )
-    return fixed.cast(pa.binary()).cast(pa.string())
-
-
-def _wide_strings(chars: np.ndarray) -> pa.Array:
-    """Any rows, through numpy's 4-byte characters (slower: kept for the rows that need it)."""
-    width = chars.shape[1]
-    chunks = [
-        pa.array(np.ascontiguousarray(chars[first : first + _TEXT_CHUNK], dtype="<u4").view(f"<U{width}").ravel())
-        for first in range(0, len(chars), _TEXT_CHUNK)
-    ]
-    return pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
-
-
-def _compact(texts: pa.Array) -> pa.Array:
-    """common.compact_text over a column: words split at whitespace, joined by one space
-    (Arrow's whitespace is str.split()'s; trimmed first, as Arrow keeps an empty word
-    before a leading blank)."""
-    return pc.binary_join(pc.utf8_split_whitespace(pc.utf8_trim_whitespace(texts)), " ")
-
-
-def _remittance(chars: np.ndarray, movement: np.ndarray, concept: np.ndarray) -> pa.Array:
+def _remittance(chars: np.ndarray, movement: np.ndarray, concept: np.ndarray) -> pa.ChunkedArray:
     """Reference 2 of each movement and the texts of its 23 records (each record's two
-    halves as two parts), compacted as one text."""
+    halves as two parts), compacted as one text, as norma43.py joins them."""
     parts = np.flatnonzero(movement | concept)
-    width = 80 - 4 + 1
-    texts = np.full((len(parts), width), _SPACE, dtype=chars.dtype)
     is_movement = movement[parts]
-    texts[is_movement, :16] = chars[parts[is_movement], 64:80]
-    texts[~is_movement, :38] = chars[parts[~is_movement], 4:42]
-    texts[~is_movement, 39:] = chars[parts[~is_movement], 42:80]
-    offsets = np.concatenate((np.flatnonzero(is_movement), [len(parts)])).astype(np.int32)
-    grouped = pa.ListArray.from_arrays(pa.array(offsets), _strings(texts))
-    return _compact(pc.binary_join(grouped, " "))
+    group_starts = np.flatnonzero(is_movement)
+    bounds = np.concatenate((group_starts, [len(parts)]))
+    chunks = []
+    for first in range(0, len(group_starts), _TEXT_CHUNK):
+        last = min(first + _TEXT_CHUNK, len(group_starts))
+        rows = parts[bounds[first] : bounds[last]]
+        moves = is_movement[bounds[first] : bounds[last]]
+        # Each part a row ending in a blank that separates it from the next.
+        texts = np.full((len(rows), 38 + 1 + 38 + 1), _SPACE, dtype=chars.dtype)
+        texts[moves, :16] = chars[rows[moves], 64:80]
+        texts[~moves, :38] = chars[rows[~moves], 4:42]
+        texts[~moves, 39:77] = chars[rows[~moves], 42:80]
+        chunks.append(_compacted(texts, group_starts[first:last] - bounds[first]))
+    return pa.chunked_array(chunks, pa.string())
 
 
-def _bank_codes(movements: np.ndarray) -> pa.Array:
+def _references(movements: np.ndarray) -> pa.ChunkedArray:
+    """The document number without its leading zeros (after its leading blanks), then
+    reference 1, compacted. The zeros become blanks: leading blanks are dropped alike."""
+    texts = np.full((len(movements), 10 + 1 + 12 + 1), _SPACE, dtype=movements.dtype)
+    texts[:, :10] = movements[:, 42:52]
+    texts[:, 11:23] = movements[:, 52:64]
+    document = texts[:, :10]
+    blank = _is_blank(document)
+    first_word = np.where(blank.all(axis=1), 10, np.argmin(blank, axis=1))
+    leading = (np.arange(10) < first_word[:, None]) | (document == ord("0"))
+    prefix = np.where(leading.all(axis=1), 10, np.argmin(leading, axis=1))
+    document[np.arange(10) < prefix[:, None]] = _SPACE
+    chunks = [
+        _compacted(texts[first : first + _TEXT_CHUNK], np.arange(len(texts[first : first + _TEXT_CHUNK])))
+        for first in range(0, len(texts), _TEXT_CHUNK)
+    ]
+    return pa.chunked_array(chunks, pa.string())
+
+
+def _bank_codes(movements: np.ndarray) -> pa.ChunkedArray:
     """Common concept "-" own concept, as written."""
     codes = np.full((len(movements), 6), ord("-"), dtype=movements.dtype)
     codes[:, :2] = movements[:, 22:24]
     codes[:, 3:] = movements[:, 24:27]
-    return _strings(codes)
+    return pa.chunked_array([_utf8_strings(codes.ravel(), np.full(len(codes), 6))], pa.string())
 
 
-def _references(movements: np.ndarray) -> pa.Array:
-    """The document number without its leading zeros, then reference 1, compacted."""
-    document = pc.utf8_ltrim(pc.utf8_trim_whitespace(_strings(movements[:, 42:52])), "0")
-    return _compact(pc.binary_join_element_wise(document, _strings(movements[:, 52:64]), " "))
+# str.isspace() characters: what compact_text splits at.
+_BLANK_CODES = np.array([code for code in range(0x3001) if chr(code).isspace()])
+# Those a record of a regular file can hold: the others break lines, so they are not in it.
+_BLANK_BYTES = (ord(" "), ord("\t"), 0x1F, 0xA0)
+
+
+def _is_blank(chars: np.ndarray) -> np.ndarray:
+    if chars.dtype != np.uint8:
+        return np.isin(chars, _BLANK_CODES)
+    blank = chars == _BLANK_BYTES[0]
+    for code in _BLANK_BYTES[1:]:
+        blank |= chars == code
+    return blank
+
+
+def _compacted(rows: np.ndarray, group_starts: np.ndarray) -> pa.Array:
+    """common.compact_text of each group of consecutive rows (a group starts at each of
+    `group_starts`; every row ends in a blank): runs of blanks as one space, none at
+    either end. Done on the characters: a blank is kept only after a non-blank."""
+    flat = rows.ravel()
+    blank = _is_blank(flat)
+    keep = ~blank
+    keep[1:] |= ~blank[:-1]
+    kept = np.where(blank[keep], _SPACE, flat[keep])
+    per_row = keep.reshape(rows.shape).sum(axis=1)
+    lengths = np.add.reduceat(per_row, group_starts) if len(group_starts) else per_row[:0]
+    # Every group that kept a word ends in the one blank its last run kept: dropped.
+    ends = np.cumsum(lengths) - 1
+    trailing = ends[lengths > 0]
+    kept = np.delete(kept, trailing)
+    lengths = lengths - (lengths > 0)
+    return _utf8_strings(kept, lengths)
+
+
+def _utf8_strings(codes: np.ndarray, lengths: np.ndarray) -> pa.Array:
+    """Arrow strings from consecutive character codes, `lengths` characters each: the
+    codes encoded as UTF-8 in numpy (1 to 4 bytes each)."""
+    char_offsets = np.concatenate(([0], np.cumsum(lengths)))
+    if codes.dtype == np.uint8:
+        # Latin-1: ASCII as it is, any other character as two bytes.
+        wide = np.flatnonzero(codes >= 0x80)
+        data = np.repeat(codes, 1 + (codes >= 0x80))
+        first = wide + np.arange(len(wide))  # each two-byte character's first byte
+        data[first] = 0xC0 | (codes[wide] >> 6)
+        data[first + 1] = 0x80 | (codes[wide] & 0x3F)
+        group_of_wide = np.searchsorted(char_offsets, wide, side="right") - 1
+        byte_lengths = lengths + np.bincount(group_of_wide, minlength=len(lengths))
+    else:
+        codes = codes.astype(np.uint32)
+        size = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+        data = np.empty(int(size.sum()), dtype=np.uint8)
+        at = np.cumsum(size) - size
+        continuation = np.uint32(0x80)
+        lead_bits = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=np.uint32)[size]
+        # Lead byte: the highest bits; then 6 bits per continuation byte, highest first.
+        data[at] = (lead_bits | (codes >> (6 * (size - 1)).astype(np.uint32))) & 0xFF
+        for byte in range(1, 4):
+            more = size > byte
+            shift = (6 * (size[more] - 1 - byte)).astype(np.uint32)
+            data[at[more] + byte] = continuation | ((codes[more] >> shift) & 0x3F)
+        byte_offsets = np.concatenate(([0], np.cumsum(size)))[char_offsets]
+        byte_lengths = np.diff(byte_offsets)
+    offsets = np.concatenate(([0], np.cumsum(byte_lengths))).astype(np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), len(lengths), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
