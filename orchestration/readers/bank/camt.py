@@ -42,7 +42,14 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException, DTDForbidden
 
 from ..errors import ProblemLog
-from .common import StatementIds, check_balance, compact_text, is_digits, to_cents
+from .common import (
+    StatementIds,
+    check_balance,
+    compact_text,
+    garbage_collection_paused,
+    is_digits,
+    to_cents,
+)
 from .model import BankStatement, BankStatementLine
 
 _ZERO = Decimal("0")
@@ -134,6 +141,13 @@ def read_camt(
     data: bytes, problems: ProblemLog
 ) -> tuple[str, list[BankStatement], list[BankStatementLine], list[str]]:
     """(format, statements, lines, notes); format is camt053 or camt054."""
+    with garbage_collection_paused():
+        return _read_camt(data, problems)
+
+
+def _read_camt(
+    data: bytes, problems: ProblemLog
+) -> tuple[str, list[BankStatement], list[BankStatementLine], list[str]]:
     try:
         root = _parse(data)
     except DefusedXmlException as exc:
