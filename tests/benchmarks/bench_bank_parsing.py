@@ -118,13 +118,23 @@ def main(arguments: list[str]) -> None:
     parser.add_argument("--lines", type=int, default=200_000, help="movements per file")
     parser.add_argument("--formats", nargs="+", default=["norma43", "camt053"], choices=sorted(FILE_NAMES))
     parser.add_argument("--one", nargs=3, metavar=("STEP", "PATH", "LINES"), help=argparse.SUPPRESS)
+    parser.add_argument("--write", metavar="FOLDER", help=argparse.SUPPRESS)
     options = parser.parse_args(arguments)
     if options.one:
         run_one(options.one[0], Path(options.one[1]), int(options.one[2]))
         return
+    if options.write:
+        write_files(Path(options.write), options.lines, options.formats)
+        return
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        paths = write_files(Path(folder), options.lines, options.formats)
+        # Written by a process of its own: Linux keeps a process's peak RSS across exec, so
+        # the measuring processes must not be started from one that held the movements.
+        subprocess.run(
+            [sys.executable, __file__, "--write", folder, "--lines", str(options.lines), "--formats", *options.formats],
+            check=True,
+        )
+        paths = {file_format: Path(folder) / FILE_NAMES[file_format] for file_format in options.formats}
         print(
             f"bank parsing: {options.lines:,} movements per file, written in "
             f"{time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}",
