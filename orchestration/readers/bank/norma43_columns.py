@@ -31,9 +31,11 @@ _OVERFLOW_GUARD = 2**62
 # Records (or movements' texts) handled at a time: bounds the memory of the arrays
 # of characters built from them and the size of each Arrow string array.
 _TEXT_CHUNK = 65_536
-# "978" -> 978 (every code is three digits), in order, beside its ISO letters.
-_CURRENCY_KEYS = np.array(sorted(int(code) for code in NUMERIC_CURRENCIES), dtype=np.int64)
-_CURRENCY_NAMES = [NUMERIC_CURRENCIES[f"{key:03d}"] for key in _CURRENCY_KEYS]
+# The ISO letters of each numeric code read as a number ("978" -> 978 -> EUR): -1 for a
+# code that is not one.
+_CURRENCY_NAMES = list(NUMERIC_CURRENCIES.values())
+_CURRENCY_INDEX = np.full(1000, -1, dtype=np.int64)
+_CURRENCY_INDEX[[int(code) for code in NUMERIC_CURRENCIES]] = np.arange(len(NUMERIC_CURRENCIES))
 
 
 class _Irregular(Exception):
@@ -168,11 +170,10 @@ def _digits(chars: np.ndarray, start: int, stop: int) -> np.ndarray:
 
 
 def _number(chars: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Per record: positions start:stop read as a decimal number (digits checked apart)."""
-    value = np.zeros(len(chars), dtype=np.int64)
-    for position in range(start, stop):
-        value = value * 10 + (chars[:, position].astype(np.int64) - _DIGIT_ZERO)
-    return value
+    """Per record: positions start:stop read as a decimal number (digits checked apart;
+    14 digits at most, well inside int64)."""
+    powers = 10 ** np.arange(stop - start - 1, -1, -1, dtype=np.int64)
+    return (chars[:, start:stop].astype(np.int64) - _DIGIT_ZERO) @ powers
 
 
 def _signed(chars: np.ndarray, sign_at: int, digits_at: int) -> np.ndarray:
@@ -199,26 +200,34 @@ def _dates(chars: np.ndarray, start: int) -> np.ndarray:
 def _currencies(chars: np.ndarray, start: int) -> np.ndarray:
     """Indexes into _CURRENCY_NAMES of the ISO numeric codes at start:start+3."""
     _require(_digits(chars, start, start + 3))
-    keys = _number(chars, start, start + 3)
-    _require(np.isin(keys, _CURRENCY_KEYS))
-    return np.searchsorted(_CURRENCY_KEYS, keys)
+    indexes = _CURRENCY_INDEX[_number(chars, start, start + 3)]
+    _require(indexes >= 0)
+    return indexes
 
 
 def _check_order(codes: np.ndarray) -> None:
     """One file: 11, then movements (22, each followed by its 23 and 24), 33, again for
     each account, and a single 88 last. Each record allows only some records before it."""
-    allowed_before = {
+    _require(codes[0] == 11 and codes[-1] == 88 and np.count_nonzero(codes == 88) == 1)
+    _require(_ALLOWED_AFTER[codes[:-1], codes[1:]])
+
+
+def _allowed_after() -> np.ndarray:
+    """[previous record code, record code] -> may it follow?"""
+    allowed = np.zeros((100, 100), dtype=bool)
+    for code, before in {
         11: (33,),
         22: (11, 22, 23, 24),
         23: (22, 23, 24),
         24: (22, 23, 24),
         33: (11, 22, 23, 24),
         88: (33,),
-    }
-    _require(codes[0] == 11 and codes[-1] == 88 and np.count_nonzero(codes == 88) == 1)
-    previous, current = codes[:-1], codes[1:]
-    for code, before in allowed_before.items():
-        _require(np.isin(previous[current == code], before))
+    }.items():
+        allowed[before, code] = True
+    return allowed
+
+
+_ALLOWED_AFTER = _allowed_after()
 
 
 def _check_concepts_per_movement(concept: np.ndarray, movements: np.ndarray) -> None:
