@@ -242,7 +242,9 @@ def _check_closing_figures(
 ) -> None:
     """Record 33's counts and totals of debits and credits and its final balance agree
     with the account's movements (which follow one another, account by account)."""
-    _require(np.abs(amounts).max(initial=0) * max(len(amounts), 1) < _OVERFLOW_GUARD)
+    # Sums in int64 cannot overflow below this bound (Python ints: the bound itself cannot);
+    # a file beyond it is summed exactly, in Decimal, record by record.
+    _require(int(np.abs(amounts).max(initial=0)) * len(amounts) < _OVERFLOW_GUARD)
     bounds = np.concatenate(([0], np.cumsum(per_account)))
 
     def per_account_sum(values: np.ndarray) -> np.ndarray:
