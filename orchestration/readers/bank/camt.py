@@ -46,7 +46,6 @@ from .common import (
     StatementIds,
     check_balance,
     compact_text,
-    garbage_collection_paused,
     is_digits,
     to_cents,
 )
@@ -141,13 +140,6 @@ def read_camt(
     data: bytes, problems: ProblemLog
 ) -> tuple[str, list[BankStatement], list[BankStatementLine], list[str]]:
     """(format, statements, lines, notes); format is camt053 or camt054."""
-    with garbage_collection_paused():
-        return _read_camt(data, problems)
-
-
-def _read_camt(
-    data: bytes, problems: ProblemLog
-) -> tuple[str, list[BankStatement], list[BankStatementLine], list[str]]:
     try:
         root = _parse(data)
     except DefusedXmlException as exc:
