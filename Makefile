@@ -60,11 +60,12 @@ RUNS ?= 20
 bench: install
 	$(BIN)/python tests/benchmarks/bench.py --size $(SIZE) --runs $(RUNS) --as-of-documents $(ASOF_DOCUMENTS)
 
-# The bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents, and
-# the loader on one large receipts export.
+# The bank-matching models on LINES=1000000 bank lines x DOCUMENTS=1000000 documents, the
+# loader on one large receipts export, and bank statement parsing per line (N43, camt.053).
 bench-matching: install
 	$(BIN)/python tests/benchmarks/bench_cash_application.py
 	$(BIN)/python tests/benchmarks/bench_large_export.py
+	$(BIN)/python tests/benchmarks/bench_bank_parsing.py
 
 # Regenerates requirements.lock from pyproject.toml (needs the package index).
 lock: install

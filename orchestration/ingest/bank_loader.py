@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.config import Settings
 from orchestration.ingest.loader import (
@@ -128,7 +129,7 @@ def _ingest_file(
     _load(conn, path.name, sha256, len(data), statement_file, warnings)
     archive_loaded_file(settings, path)
     return FileOutcome(
-        path.name, LOADED, rows=len(statement_file.lines), warnings=tuple(w.problem.describe() for w in warnings)
+        path.name, LOADED, rows=statement_file.line_columns.num_rows, warnings=tuple(w.problem.describe() for w in warnings)
     )
 
 
@@ -177,23 +178,29 @@ def _load(
             }
             for number, statement in enumerate(content.statements, start=1)
         ]
-        # Column by column: a file's lines are many, and a dict per line costs more than the parse.
-        lines = {
-            name: [getattr(line, name) for line in content.lines]
-            for name in BANK_STATEMENT_LINES_SCHEMA.names
-            if name not in lineage and name != "_line_number"
-        }
-        # The reader's 0 means "no physical line" (XML): unknown, not line zero.
-        lines["_line_number"] = [line.source_line or None for line in content.lines]
-        lines.update({name: [value] * len(content.lines) for name, value in lineage.items()})
         _insert(conn, "bank_statements", pa.Table.from_pylist(statements, schema=BANK_STATEMENTS_SCHEMA))
-        _insert(conn, "bank_statement_lines", pa.Table.from_pydict(lines, schema=BANK_STATEMENT_LINES_SCHEMA))
+        _insert(conn, "bank_statement_lines", _line_rows(content.line_columns, lineage))
         record_warnings(conn, file_id, file_name, ENTITY, warnings, loaded_at)
-        register(conn, file_id, file_name, ENTITY, sha256, size, len(content.lines), LOADED, None, loaded_at)
+        register(
+            conn, file_id, file_name, ENTITY, sha256, size, content.line_columns.num_rows, LOADED, None, loaded_at
+        )
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+def _line_rows(line_columns: pa.Table, lineage: dict) -> pa.Table:
+    """The reader's line columns as raw.bank_statement_lines takes them, column by column."""
+    rows = line_columns.num_rows
+    source_line = line_columns["source_line"]
+    columns = {name: line_columns[name] for name in line_columns.column_names if name != "source_line"}
+    # The reader's 0 means "no physical line" (XML): unknown, not line zero.
+    columns["_line_number"] = pc.if_else(pc.equal(source_line, 0), pa.scalar(None, pa.int64()), source_line)
+    columns.update({name: pa.repeat(pa.scalar(value), rows) for name, value in lineage.items()})
+    return pa.Table.from_arrays(
+        [columns[name] for name in BANK_STATEMENT_LINES_SCHEMA.names], schema=BANK_STATEMENT_LINES_SCHEMA
+    )
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:

@@ -4,11 +4,20 @@ Pure functions from bytes to statements and lines, or an ExportError naming ever
 problem; a statement whose own control figures disagree with its lines is rejected.
 """
 
+import pyarrow as pa
+
 from ..errors import ExportError, ProblemLog
 from .bank_csv import read_bank_csv
 from .camt import read_camt
+from .common import garbage_collection_paused
 from .detection import detect_bank_format
-from .model import BankCsvMapping, BankStatement, BankStatementFile, BankStatementLine
+from .model import (
+    BankCsvMapping,
+    BankStatement,
+    BankStatementFile,
+    BankStatementLine,
+    line_table,
+)
 from .mt940 import read_mt940
 from .norma43 import read_norma43
 from .ofx import read_ofx
@@ -37,25 +46,39 @@ def read_bank_statement(
     """
     problems = ProblemLog()
     file_format = detect_bank_format(file_name, data)
-    notes: list[str] = []
-    if file_format is None and csv_mapping is not None:
-        file_format = "csv"
-        statements, lines, notes = read_bank_csv(data, csv_mapping, problems)
-    elif file_format is None:
+    if file_format is None and csv_mapping is None:
         problems.add(0, "", "", _unknown_reason(data))
         raise ExportError(file_name, problems.errors)
-    elif file_format == "norma43":
-        statements, lines, notes = read_norma43(data, problems)
-    elif file_format == "mt940":
-        statements, lines, notes = read_mt940(data, problems)
-    elif file_format == "ofx":
-        statements, lines, notes = read_ofx(data, problems)
-    else:
-        file_format, statements, lines, notes = read_camt(data, problems)
-    if not problems.errors and not lines and not statements:
+    with garbage_collection_paused():
+        file_format, statements, line_columns, notes = _read(file_format, data, csv_mapping, problems)
+    if not problems.errors and not line_columns.num_rows and not statements:
         problems.add(0, "", "", "no statement in the file")
     problems.raise_if_any(file_name)
-    return BankStatementFile(format=file_format, statements=statements, lines=lines, notes=notes)
+    return BankStatementFile(
+        format=file_format, statements=statements, line_columns=line_columns, notes=notes
+    )
+
+
+def _read(
+    file_format: str | None, data: bytes, csv_mapping: BankCsvMapping | None, problems: ProblemLog
+) -> tuple[str, list[BankStatement], pa.Table, list[str]]:
+    """(format, statements, line columns, notes) of a file of a known format, or a CSV."""
+    if file_format == "norma43":
+        # Read as columns: a Norma 43 file is the bulk of a bank's lines.
+        statements, line_columns, notes = read_norma43(data, problems)
+    else:
+        if file_format is None:
+            file_format = "csv"
+            statements, lines, notes = read_bank_csv(data, csv_mapping, problems)
+        elif file_format == "mt940":
+            statements, lines, notes = read_mt940(data, problems)
+        elif file_format == "ofx":
+            statements, lines, notes = read_ofx(data, problems)
+        else:
+            file_format, statements, lines, notes = read_camt(data, problems)
+        # A rejected file's lines may be half read: they are never loaded.
+        line_columns = line_table([] if problems.errors else lines)
+    return file_format, statements, line_columns, notes
 
 
 def _unknown_reason(data: bytes) -> str:

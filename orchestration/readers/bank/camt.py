@@ -42,7 +42,13 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException, DTDForbidden
 
 from ..errors import ProblemLog
-from .common import StatementIds, check_balance, compact_text, is_digits, to_cents
+from .common import (
+    StatementIds,
+    check_balance,
+    compact_text,
+    is_digits,
+    to_cents,
+)
 from .model import BankStatement, BankStatementLine
 
 _ZERO = Decimal("0")
@@ -76,10 +82,41 @@ def _parse(data: bytes) -> Element:
     """The document with every element's tag reduced to its local name: elements are
     matched by local name whatever the namespace, then by ElementTree's C lookups."""
     _refuse_dtd(data)
+    if (unqualified := _without_default_namespace(data)) is not None:
+        return fromstring(unqualified)
     root = fromstring(data)
     for element in root.iter():
         element.tag = element.tag.rpartition("}")[2]
     return root
+
+
+_DECLARATION = re.compile(rb"""xmlns\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def _without_default_namespace(data: bytes) -> bytes | None:
+    """`data` with its one namespace declaration, a default one (xmlns="..."), blanked
+    out, when it has no other: its elements then parse with their local names, as _parse
+    would rename them, without a Python pass over every element (a sixth of the time of
+    a large statement). Blanked with as many spaces, so a parse error keeps its position.
+    None when that is not certain: prefixes or several declarations (or "xmlns" in a
+    text), UTF-16, a declaration not inside a start tag."""
+    if b"\x00" in data or b"xml:" in data:
+        return None
+    declarations = data.count(b"xmlns")
+    if declarations != 1:
+        return data if declarations == 0 else None
+    at = data.find(b"xmlns")
+    tag_start = data.rfind(b"<", 0, at)
+    inside_start_tag = (
+        tag_start >= 0
+        and data[tag_start + 1 : tag_start + 2].isalpha()
+        and data.rfind(b">", 0, at) < tag_start
+        and data[at - 1 : at].isspace()
+    )
+    declaration = _DECLARATION.match(data, at)
+    if not inside_start_tag or declaration is None:
+        return None
+    return data[:at] + b" " * (declaration.end() - at) + data[declaration.end() :]
 
 
 def _children(element: Element, name: str) -> list[Element]:

@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -48,18 +51,53 @@ class BankStatementLine:
     source_line: int
 
 
+# One row per BankStatementLine, its fields in order: money as DECIMAL(18, 2), never float.
+LINE_SCHEMA = pa.schema(
+    [
+        ("statement_id", pa.string()),
+        ("account", pa.string()),
+        ("line_number", pa.int64()),
+        ("booking_date", pa.date32()),
+        ("value_date", pa.date32()),
+        ("amount", pa.decimal128(18, 2)),
+        ("currency", pa.string()),
+        ("counterparty_name", pa.string()),
+        ("counterparty_account", pa.string()),
+        ("remittance_text", pa.string()),
+        ("bank_transaction_code", pa.string()),
+        ("reference", pa.string()),
+        ("source_line", pa.int64()),
+    ]
+)
+
+
+def line_table(lines: list[BankStatementLine]) -> pa.Table:
+    """Lines read one by one, as columns (LINE_SCHEMA)."""
+    return pa.Table.from_pydict(
+        {name: [getattr(line, name) for line in lines] for name in LINE_SCHEMA.names},
+        schema=LINE_SCHEMA,
+    )
+
+
 @dataclass(frozen=True)
 class BankStatementFile:
     """The statements and lines of one file.
 
-    `notes` says what could not be checked in it (e.g. OFX carries no opening balance,
-    so its lines cannot be tied to balances); the caller shows them, they do not reject.
+    The lines are columns (`line_columns`, LINE_SCHEMA): a large file's lines never become
+    one Python object each on their way to the warehouse; `lines` gives them as objects
+    for the callers that want a few. `notes` says what could not be checked in it (e.g.
+    OFX carries no opening balance, so its lines cannot be tied to balances); the caller
+    shows them, they do not reject.
     """
 
     format: str
     statements: list[BankStatement]
-    lines: list[BankStatementLine]
+    line_columns: pa.Table
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[BankStatementLine]:
+        return [BankStatementLine(**row) for row in self.line_columns.to_pylist()]
 
 
 @dataclass(frozen=True)

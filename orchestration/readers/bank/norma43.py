@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import pyarrow as pa
+
 from ..errors import ProblemLog
 from ..sheet import UnreadableFile
 from .common import (
@@ -41,42 +43,9 @@ from .common import (
     statement_id,
     without_end_of_file_mark,
 )
-from .model import BankStatement, BankStatementLine
-
-RECORD_LENGTH = 80
-
-# ISO 4217 numeric codes of the currencies Spanish banks keep accounts in.
-_NUMERIC_CURRENCIES = {
-    "978": "EUR",
-    "840": "USD",
-    "826": "GBP",
-    "756": "CHF",
-    "392": "JPY",
-    "124": "CAD",
-    "036": "AUD",
-    "752": "SEK",
-    "578": "NOK",
-    "208": "DKK",
-    "985": "PLN",
-    "203": "CZK",
-    "348": "HUF",
-    "946": "RON",
-    "156": "CNY",
-    "484": "MXN",
-    "032": "ARS",
-    "986": "BRL",
-    "152": "CLP",
-    "170": "COP",
-    "604": "PEN",
-    "858": "UYU",
-    "928": "VES",
-    "504": "MAD",
-    "949": "TRY",
-    "710": "ZAR",
-    "344": "HKD",
-    "702": "SGD",
-    "554": "NZD",
-}
+from .model import BankStatement, BankStatementLine, line_table
+from .norma43_codes import NUMERIC_CURRENCIES, RECORD_LENGTH, account_number
+from .norma43_columns import read_regular_norma43
 
 
 @dataclass
@@ -96,15 +65,31 @@ class _Account:
 
 def read_norma43(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
-    """(statements, lines, notes); notes say what was read leniently."""
+) -> tuple[list[BankStatement], pa.Table, list[str]]:
+    """(statements, line columns, notes); notes say what was read leniently.
+
+    A regular file (nearly every file a bank writes) is read as columns
+    (norma43_columns.py); any other is read record by record, which words each problem
+    and each lenient reading. Both give the same statements and lines."""
     notes: list[str] = []
     try:
         text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
-        return [], [], []
-    physical = without_end_of_file_mark(text).splitlines()
+        return [], line_table([]), []
+    text = without_end_of_file_mark(text)
+    if (regular := read_regular_norma43(text)) is not None:
+        return (*regular, notes)
+    statements, lines = _read_records(text, problems, notes)
+    # A rejected file's lines may be half read: they are never loaded.
+    return statements, line_table([] if problems.errors else lines), notes
+
+
+def _read_records(
+    text: str, problems: ProblemLog, notes: list[str]
+) -> tuple[list[BankStatement], list[BankStatementLine]]:
+    """Record by record: every problem found, worded, and every lenient reading noted."""
+    physical = text.splitlines()
     if (
         len(physical) == 1
         and len(physical[0]) > RECORD_LENGTH
@@ -188,7 +173,7 @@ def read_norma43(
         problems.add(last_line, "record", "", "no end-of-file record 88: truncated?")
     if not accounts:
         problems.add(0, "", "", "no account (record 11) in the file")
-    return (*_statements(accounts), notes)
+    return _statements(accounts)
 
 
 def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[BankStatementLine]]:
@@ -239,21 +224,6 @@ def _statements(accounts: list[_Account]) -> tuple[list[BankStatement], list[Ban
                 )
             )
     return statements, lines
-
-
-def account_number(bank: str, branch: str, number: str) -> str:
-    """The account's IBAN: Norma 43 leaves out the CCC check digits, they are computed."""
-    if not is_digits((bank + branch + number)):
-        return f"{bank}{branch}{number}"
-    ccc = bank + branch + _ccc_digit("00" + bank + branch) + _ccc_digit(number) + number
-    check = 98 - int(ccc + "142800") % 97  # "ES" -> 14 28, then "00"
-    return f"ES{check:02d}{ccc}"
-
-
-def _ccc_digit(ten_digits: str) -> str:
-    weights = (1, 2, 4, 8, 5, 10, 9, 7, 3, 6)
-    digit = 11 - sum(int(d) * w for d, w in zip(ten_digits, weights, strict=True)) % 11
-    return str({11: 0, 10: 1}.get(digit, digit))
 
 
 def _account_header(number: int, record: str, problems: ProblemLog) -> _Account:
@@ -407,7 +377,7 @@ def _signed(
 
 
 def _currency(number: int, code: str, problems: ProblemLog) -> str:
-    if code not in _NUMERIC_CURRENCIES:
+    if code not in NUMERIC_CURRENCIES:
         problems.add(
             number,
             "currency",
@@ -415,4 +385,4 @@ def _currency(number: int, code: str, problems: ProblemLog) -> str:
             "unknown currency code (expected ISO 4217 numeric, e.g. 978 for EUR)",
         )
         return ""
-    return _NUMERIC_CURRENCIES[code]
+    return NUMERIC_CURRENCIES[code]
