@@ -39,7 +39,7 @@ _LIMIT = (200, 60, 60)
 class MeetingPack:
     """What the pack prints.
 
-    queue: queries.committee.review_queue's rows, in the order the committee reads them.
+    queue: queries.committee.review_cards' rows, in the order the committee reads them.
     history: queries.committee.exposure_history of the queue's clients.
     decisions: each client's decisions from the store, newest first.
     currency: the reporting currency of the marts' amounts.

@@ -64,7 +64,7 @@ def pack() -> meeting_pack.MeetingPack:
     return meeting_pack.MeetingPack(
         as_of=chosen.published_as_of,
         currency=currency,
-        queue=queue,
+        queue=queries.review_cards(database, chosen.filters, order),
         history=queries.exposure_history(database, ids),
         decisions={client_id: decisions_of_client(store(), client_id) for client_id in ids},
     )

@@ -1,6 +1,7 @@
 """The bank reconciliation page's datasets: the per-account tie-out, incoming lines by rule
-and confidence with the straight-through share, lines nobody registered with their
-suggested documents, and receipts registered but not seen in the bank, by age.
+and confidence with the straight-through share (both summed at the build), lines nobody
+registered with their suggested documents, and receipts registered but not seen in the
+bank, by age.
 
 The bank marts answer at the warehouse's as-of date only. The accounts, rules and
 straight-through share are the company's; the lists of lines and receipts honour the
@@ -13,12 +14,6 @@ import pandas as pd
 from dashboards.db import PublishedDatabase
 from dashboards.queries.base import cached, client_condition, currency_condition
 from dashboards.selection import Filters
-
-STRAIGHT_THROUGH_RULES = ("registered_receipt", "reference", "payer_exact_amount", "payer_exact_sum")
-"""Rules that apply a line with no judgement: the invoicing system registered it, its text
-names the document, or the payer paid exactly a document or an exact sum of documents. A
-line is straight-through when every row of it comes from these rules (nothing suggested by
-net amount or FIFO, nothing left unapplied)."""
 
 
 @cached
@@ -45,21 +40,20 @@ def accounts(database: PublishedDatabase) -> pd.DataFrame:
 
 @cached
 def lines_by_rule(database: PublishedDatabase) -> pd.DataFrame:
-    """One row per cash-application rule and confidence, in rule order (marts.cash_application):
-    rule_order, match_rule, confidence (fraction; null for the unapplied rest), line_count
-    (distinct lines with a row of it), amount (applied, or unapplied for the rest),
-    currency_code (of the lines; one reporting-currency account set is the rule)."""
+    """One row per cash-application rule and confidence, in rule order
+    (marts.cash_application_rules): rule_order, match_rule, confidence (fraction; null for
+    the unapplied rest), line_count (distinct lines with a row of it), amount (applied, or
+    unapplied for the rest), currency_code (of the lines; one reporting-currency account
+    set is the rule)."""
     sql = """
         select
             rule_order,
             match_rule,
             cast(confidence as double) as confidence,
-            count(distinct bank_line_id) as line_count,
-            cast(coalesce(sum(applied_amount), 0) + coalesce(sum(unapplied_amount), 0)
-                 as decimal(18, 2)) as amount,
-            min(currency_code) as currency_code
-        from marts.cash_application
-        group by rule_order, match_rule, confidence
+            line_count,
+            amount,
+            currency_code
+        from marts.cash_application_rules
         order by rule_order, confidence desc nulls last
     """
     return database.query(sql, [])
@@ -69,34 +63,22 @@ def lines_by_rule(database: PublishedDatabase) -> pd.DataFrame:
 def straight_through(database: PublishedDatabase) -> pd.DataFrame:
     """One row: line_count (incoming lines), straight_through_count, straight_through_share
     (of the lines; 0 without lines), line_amount, straight_through_amount,
-    straight_through_amount_share (of the money). See STRAIGHT_THROUGH_RULES."""
-    placeholders = ", ".join("?" * len(STRAIGHT_THROUGH_RULES))
-    sql = f"""
-        with lines as (
-            select
-                bank_line_id,
-                max(line_amount) as line_amount,
-                bool_and(match_rule in ({placeholders})) as is_straight_through
-            from marts.cash_application
-            group by bank_line_id
-        )
+    straight_through_amount_share (of the money). Which lines are straight through:
+    marts.cash_application_straight_through."""
+    sql = """
         select
-            count(*) as line_count,
-            count(*) filter (where is_straight_through) as straight_through_count,
+            line_count,
+            straight_through_count,
+            coalesce(cast(straight_through_count as double) / nullif(line_count, 0), 0)
+                as straight_through_share,
+            line_amount,
+            straight_through_amount,
             coalesce(
-                cast(count(*) filter (where is_straight_through) as double)
-                / nullif(count(*), 0), 0
-            ) as straight_through_share,
-            cast(coalesce(sum(line_amount), 0) as decimal(18, 2)) as line_amount,
-            cast(coalesce(sum(line_amount) filter (where is_straight_through), 0)
-                 as decimal(18, 2)) as straight_through_amount,
-            coalesce(
-                cast(sum(line_amount) filter (where is_straight_through) as double)
-                / nullif(cast(sum(line_amount) as double), 0), 0
+                cast(straight_through_amount as double) / nullif(cast(line_amount as double), 0), 0
             ) as straight_through_amount_share
-        from lines
+        from marts.cash_application_straight_through
     """
-    return database.query(sql, list(STRAIGHT_THROUGH_RULES))
+    return database.query(sql, [])
 
 
 @cached

@@ -34,14 +34,20 @@ _CARDS = """
 """
 
 
-@cached
-def review_queue(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
-    """The clients due for review (credit_limits.is_review_due) the filters keep, in
-    `order` (BY_URGENCY or BY_EXPOSURE): every column of credit_limits plus overdue_amount
-    and in_dispute_amount (ar_aging; 0 when nothing is open)."""
+# What the queue shows and its reasons read (credit_texts.review_reasons). The meeting
+# pack reads every card column (review_cards), only when it is downloaded: at 10,000
+# clients turning the cards' 22 money columns into Decimals cost 4x the query itself.
+_QUEUE_COLUMNS = """
+    cards.client_id, cards.client_name, cards.branch, cards.salesperson, cards.exposure_amount,
+    cards.credit_limit_reporting_amount, cards.utilisation_pct, cards.days_in_breach,
+    cards.review_reasons, cards.months_since_review, cards.review_months, cards.next_review_date,
+    cards.grade, cards.previous_grade, cards.revenue_share_pct, cards.ar_share_pct"""
+
+
+def _queue(database: PublishedDatabase, filters: Filters, order: str, columns: str) -> pd.DataFrame:
     kept, parameters = client_condition(filters, "cards.client_id")
     sql = f"""
-        select cards.*
+        select {columns}
         from ({_CARDS}) as cards
         where cards.is_review_due and {kept}
         order by {_ORDERS[order]}
@@ -50,8 +56,27 @@ def review_queue(database: PublishedDatabase, filters: Filters, order: str = BY_
 
 
 @cached
+def review_queue(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
+    """The clients due for review (credit_limits.is_review_due) the filters keep, in
+    `order` (BY_URGENCY or BY_EXPOSURE), with what the queue shows and its reasons read:
+    client_id, client_name, branch, salesperson, exposure_amount,
+    credit_limit_reporting_amount, utilisation_pct, days_in_breach, review_reasons,
+    months_since_review, review_months, next_review_date, grade, previous_grade,
+    revenue_share_pct, ar_share_pct."""
+    return _queue(database, filters, order, _QUEUE_COLUMNS)
+
+
+@cached
+def review_cards(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
+    """The clients of `review_queue`, in the same order, with the columns of `client_card`
+    (every column of credit_limits plus overdue_amount and in_dispute_amount, ar_aging; 0
+    when nothing is open): the meeting pack's pages."""
+    return _queue(database, filters, order, "cards.*")
+
+
+@cached
 def client_card(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
-    """One row (none for an unknown client) with the columns of `review_queue`, due for
+    """One row (none for an unknown client) with the columns of `review_cards`, due for
     review or not: the committee may decide on any client."""
     return database.query(f"select cards.* from ({_CARDS}) as cards where cards.client_id = ?", [client_id])
 

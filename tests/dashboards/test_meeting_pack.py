@@ -36,7 +36,7 @@ def pack(demo_home: Path, tmp_path_factory) -> tuple[MeetingPack, dict]:
         limit 1""").iloc[0].to_dict()
     database = db.PublishedDatabase(db.file_identity(demo_home / "cartera.duckdb"))
     filters = Filters(salespeople=(first["salesperson"],))
-    queue = committee.review_queue(database, filters)
+    queue = committee.review_cards(database, filters)
     store = open_store(settings=StoreSettings(url=f"sqlite:///{tmp_path_factory.mktemp('pack') / 'app.sqlite'}",
                                               **CHEAP_ARGON2))
     add_user(store, "comite", "committee", "comite-secret", actor=SHELL)
