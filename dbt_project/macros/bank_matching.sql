@@ -71,3 +71,29 @@ where line_choice = 1 and document_choice = 1
 {% macro is_bank_receipt_method(column) -%}
     {{ column }} in ({% for method in var('bank_receipt_methods') %}'{{ method }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+{#- What int_bank_line_reference_keys reads a line's keys from, as one fingerprint: the
+    text, hashed with the model's code and the prefix rule it uses (a changed rule reads
+    every line again). Equal fingerprints, equal keys: a build keeps those rows. -#}
+{% macro bank_line_text_fingerprint(text) -%}
+{%- set code_version = local_md5(model.raw_code ~ reference_prefix('written_reference')) -%}
+{{ dbt.hash(dbt.concat(["'" ~ code_version ~ "'", "'|'", "coalesce(" ~ text ~ ", '')"])) }}
+{%- endmacro %}
+
+{#- int_bank_line_reference_keys' pre-hook: on an incremental build, deletes the rows of
+    every line whose text (with the model's code) is not the one they were read from, or
+    that is gone; the model then reads the lines the table no longer holds. -#}
+{% macro drop_changed_bank_line_reference_keys() -%}
+{%- if is_incremental() %}
+delete from {{ this }}
+where bank_line_id not in (
+    select stored.bank_line_id
+    from (select distinct bank_line_id, text_fingerprint from {{ this }}) as stored
+    inner join {{ ref('int_bank_incoming_lines') }} as lines
+        on lines.bank_line_id = stored.bank_line_id
+        and {{ bank_line_text_fingerprint('lines.remittance_text') }} = stored.text_fingerprint
+)
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}

@@ -2,8 +2,10 @@
     its instalments (number, due order, count, amount) and its reductions (type, id,
     receipt, named instalment, effective date, amount), hashed in a fixed order with the
     model's own code, so a changed rule recomputes every document. Equal fingerprints,
-    equal events: a build keeps those rows (DECISIONLOG: Settlement events by the day). -#}
-{% macro settlement_input_fingerprints() -%}
+    equal events: a build keeps those rows (DECISIONLOG: Settlement events by the day).
+    not_in (a relation with a document_id column) leaves its documents out: the model
+    fingerprints only the documents it computes, the pre-hook every document. -#}
+{% macro settlement_input_fingerprints(not_in=none) -%}
 {%- set text = dbt.type_string() -%}
 {%- set code_version = "'" ~ local_md5(model.raw_code) ~ "'" -%}
 select
@@ -18,6 +20,9 @@ from (
         ]) }} as input_row
     from {{ ref('int_receivable_items') }}
     where item_type = 'installment'
+    {%- if not_in is not none %}
+        and document_id not in (select document_id from {{ not_in }})
+    {%- endif %}
     union all
     select
         document_id,
@@ -27,6 +32,9 @@ from (
             "';'", "cast(effective_date as " ~ text ~ ")", "';'", "cast(reduction_amount as " ~ text ~ ")"
         ]) }}
     from {{ ref('int_document_reductions') }}
+    {%- if not_in is not none %}
+    where document_id not in (select document_id from {{ not_in }})
+    {%- endif %}
 ) as inputs
 group by document_id
 {%- endmacro %}

@@ -46,6 +46,7 @@ Per account: incoming 8,917.00 = registered 1,000.00 + 300.00 + 499.50 = 1,799.5
 """
 
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -201,3 +202,98 @@ def test_the_tie_out_fails_when_a_line_is_not_fully_accounted_for(home, tmp_path
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAIL 1" in result.stdout
+
+
+# int_bank_line_reference_keys is incremental by line (DECISIONLOG: Daily builds by the
+# day): a build keeps the keys read from every line whose remittance text is the one they
+# were read from and reads the others again; an incremental build after a second day of
+# files must equal a full build of both days, table for table. Day 1 is this module's
+# inbox. Day 2: the bank sends the Q1 statement again (extracto_es69_2026-q1_copia.xml)
+# with one text corrected, L02 "PAGO F 2026 102" -> "PAGO F 2026 102 Y 2026 110": the
+# same movement (account, dates, amount, bank reference), so the same bank_line_id; the
+# later copy describes it (DECISIONLOG: Bank statements), and L02 now names D2 and D10
+# (F-2026-000110). Every other line's text is unchanged: its keys are kept.
+
+STATEMENT = "extracto_es69_2026-q1.xml"
+OLD_TEXT, NEW_TEXT = "<Ustrd>PAGO F 2026 102</Ustrd>", "<Ustrd>PAGO F 2026 102 Y 2026 110</Ustrd>"
+
+
+@pytest.fixture(scope="module")
+def builds(home, tmp_path_factory):
+    """Day 1 is the module's home (copied); day 2 is built on the copy, and both days
+    again from nothing."""
+    folder = tmp_path_factory.mktemp("incremental_bank_references")
+    day_2 = folder / "day_2"
+    day_2.mkdir()
+    statement = (INBOX / STATEMENT).read_text(encoding="utf-8")
+    assert statement.count(OLD_TEXT) == 1
+    (day_2 / "extracto_es69_2026-q1_copia.xml").write_text(statement.replace(OLD_TEXT, NEW_TEXT), encoding="utf-8")
+    incremental_home = folder / "incremental"
+    shutil.copytree(home, incremental_home)
+    with duckdb.connect(str(incremental_home / "build" / "cartera.duckdb"), read_only=True) as conn:
+        day_1_keys = conn.execute(
+            "select bank_line_id, reference_no, start_position, reference_key, text_fingerprint "
+            "from intermediate.int_bank_line_reference_keys").fetchall()
+    incremental = build_warehouse(day_2, incremental_home, {"as_of_date": AS_OF}, select=SELECT)
+    ran = (incremental_home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / "bank"
+           / "int_bank_line_reference_keys.sql").read_text()
+    both_days = folder / "both_days"
+    shutil.copytree(INBOX, both_days)
+    shutil.copytree(day_2, both_days, dirs_exist_ok=True)
+    full = build_warehouse(both_days, folder / "full", {"as_of_date": AS_OF}, select=SELECT)
+    return incremental, full, day_1_keys, ran
+
+
+def test_a_day_with_a_corrected_statement_copy_equals_a_full_build_table_for_table(builds):
+    incremental, full, _, ran = builds
+    # The day's build took the incremental path: it inserted into the kept table.
+    assert ran.lstrip().startswith('insert into "cartera"."intermediate"."int_bank_line_reference_keys"')
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{incremental}' as incremental (read_only)")
+        conn.execute(f"attach '{full}' as full_build (read_only)")
+        tables = conn.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'full_build' "
+            "and schema_name in ('intermediate', 'marts') order by all").fetchall()
+        assert {("intermediate", "int_bank_line_reference_keys"), ("marts", "cash_application")} <= set(tables)
+        differing = []
+        for schema, table in tables:
+            one, other = f"incremental.{schema}.{table}", f"full_build.{schema}.{table}"
+            (count,) = conn.execute(f"""
+                select (select count(*) from (select * from {one} except all select * from {other}))
+                     + (select count(*) from (select * from {other} except all select * from {one}))""").fetchone()
+            if count:
+                differing.append(table)
+        assert differing == []
+
+
+def test_the_day_read_again_only_the_line_whose_text_changed(builds):
+    """L02's text gained "2026 110": its keys are read again (one fingerprint, new keys
+    among them 2026/110, the D10 number's groups); the other lines' rows are day 1's,
+    fingerprint and all."""
+    incremental, _, day_1_keys, _ = builds
+    with duckdb.connect(str(incremental), read_only=True) as conn:
+        keys = conn.execute(
+            "select bank_line_id, reference_no, start_position, reference_key, text_fingerprint "
+            "from intermediate.int_bank_line_reference_keys").fetchall()
+        (l02,) = conn.execute(
+            "select bank_line_id from intermediate.int_bank_incoming_lines where remittance_text = 'PAGO F 2026 102 Y 2026 110'"
+        ).fetchone()
+        named = conn.execute(
+            "select document_id from intermediate.int_bank_line_references where bank_line_id = ? order by all", [l02]
+        ).fetchall()
+    assert sorted(row for row in keys if row[0] != l02) == sorted(row for row in day_1_keys if row[0] != l02)
+    assert {row[3] for row in keys if row[0] == l02} - {row[3] for row in day_1_keys if row[0] == l02} >= {"2026/110"}
+    assert len({row[4] for row in keys if row[0] == l02} | {row[4] for row in day_1_keys if row[0] == l02}) == 2
+    assert named == [("D10",), ("D2",)]
+
+
+def test_the_day_kept_the_lines_it_did_not_read_again(builds):
+    """Kept rows and recomputed ones carry the same values, so what shows that the day kept
+    them is the pre-hook: it deletes a line's rows unless the line's text hashes, with the
+    code version it renders, to their stored fingerprint. That version must be the one the
+    model stamps its rows with (else every line would be read again every day)."""
+    incremental, _, _, ran = builds
+    log = (incremental.parents[1] / "dbt_logs" / "dbt.log").read_text()
+    version = re.compile(r"md5\(cast\('([0-9a-f]{32})' \|\| '\|' \|\| coalesce\((?:lines\.)?remittance_text")
+    pre_hook = log[log.rindex('delete from "cartera"."intermediate"."int_bank_line_reference_keys"'):]
+    assert version.search(pre_hook).group(1) == version.search(ran).group(1)

@@ -1,10 +1,11 @@
 -- One row per signed movement of a client's account, in document currency: issued
 -- invoices and debit notes (+), credit notes (-), withholdings the client applied (-),
--- receipts (-, the whole amount, applied or not), with the running balance per client
--- and currency in date order. movement_date is the day it counts from, as the aging
--- counts it: a receipt's best payment date; a withholding or linked credit note dated
--- before the document it reduces counts from that document's issue date (DECISIONLOG:
--- instalments). recorded_date is the date in the exports. Void documents are left out.
+-- receipts (-, the whole amount, applied or not). The running balance is
+-- statement_of_account's (up to the as-of date, in document and reporting currency): one
+-- place, one sort. movement_date is the day it counts from, as the aging counts it: a
+-- receipt's best payment date; a withholding or linked credit note dated before the
+-- document it reduces counts from that document's issue date (DECISIONLOG: instalments).
+-- recorded_date is the date in the exports. Void documents are left out.
 with documents as (
     select *
     from {{ ref('stg_invoicing__documents') }}
@@ -75,6 +76,5 @@ select
     movement_date,
     recorded_date,
     reference,
-    {{ money('movement_amount') }} as movement_amount,
-    {{ money('sum(movement_amount) over (partition by client_id, currency_code order by movement_date, movement_source, movement_id rows between unbounded preceding and current row)') }} as running_balance_amount
+    {{ money('movement_amount') }} as movement_amount
 from movements

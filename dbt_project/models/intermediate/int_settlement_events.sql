@@ -152,6 +152,6 @@ select
     {{ money('applied.outstanding_amount') }} as outstanding_amount,
     fingerprints.input_fingerprint
 from applied
-inner join ({{ settlement_input_fingerprints() }}) as fingerprints
+inner join ({{ settlement_input_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
     on fingerprints.document_id = applied.document_id
 where applied.applied_amount <> 0

@@ -133,13 +133,26 @@ valued_movements as (
         and document_values.document_id = movements_as_of.movement_id
 ),
 
+-- The position and both running balances share one window (one sort per client and
+-- currency): (movement_source, movement_id) is unique, so the order is total and a
+-- running sum in it is the running sum in movement_seq order.
 ordered as (
     select
         valued_movements.*,
         row_number() over (
             partition by client_id, currency_code
             order by movement_date, movement_source, movement_id
-        ) as movement_seq
+        ) as movement_seq,
+        sum(movement_amount) over (
+            partition by client_id, currency_code
+            order by movement_date, movement_source, movement_id
+            rows between unbounded preceding and current row
+        ) as running_balance_amount,
+        sum(movement_reporting_amount) over (
+            partition by client_id, currency_code
+            order by movement_date, movement_source, movement_id
+            rows between unbounded preceding and current row
+        ) as running_balance_reporting_amount
     from valued_movements
 )
 
@@ -158,10 +171,10 @@ select
     {{ money('case when ordered.movement_amount > 0 then ordered.movement_amount else 0 end') }} as debit_amount,
     {{ money('case when ordered.movement_amount < 0 then -ordered.movement_amount else 0 end') }} as credit_amount,
     ordered.movement_amount,
-    {{ money('sum(ordered.movement_amount) over (partition by ordered.client_id, ordered.currency_code order by ordered.movement_seq rows between unbounded preceding and current row)') }} as running_balance_amount,
+    {{ money('ordered.running_balance_amount') }} as running_balance_amount,
     '{{ var("reporting_currency") }}' as reporting_currency_code,
     {{ money('ordered.movement_reporting_amount') }} as movement_reporting_amount,
-    {{ money('sum(ordered.movement_reporting_amount) over (partition by ordered.client_id, ordered.currency_code order by ordered.movement_seq rows between unbounded preceding and current row)') }} as running_balance_reporting_amount
+    {{ money('ordered.running_balance_reporting_amount') }} as running_balance_reporting_amount
 from ordered
 left join {{ ref('int_clients_current') }} as clients
     on clients.client_id = ordered.client_id

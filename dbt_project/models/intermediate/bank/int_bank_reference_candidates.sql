@@ -5,54 +5,12 @@
 -- groups is tried against the documents' keys (macros/bank_matching.sql), so a number
 -- followed by an amount or a date is still found. One place may fit several documents
 -- (F-2025-00012 and ND-2025-00012 share 2025/12): int_bank_line_references decides.
-with lines as (
-    select bank_line_id, remittance_text
-    from {{ ref('int_bank_incoming_lines') }}
-),
-
-written as (
-    select
-        bank_line_id,
-        unnest(found) as written_reference,
-        generate_subscripts(found, 1) as reference_no
-    from (
-        select bank_line_id, regexp_extract_all(remittance_text, '[A-Z]*[ .\-/]*[0-9]+(?:[ .\-/]+[0-9]+)*') as found
-        from lines
-    ) as texts
-),
-
-digit_groups as (
-    select
-        bank_line_id,
-        reference_no,
-        written_prefix,
-        unnest(digit_groups) as digits,
-        generate_subscripts(digit_groups, 1) as position
-    from (
-        select
-            *,
-            {{ reference_prefix('written_reference') }} as written_prefix,
-            list_transform(regexp_extract_all(written_reference, '[0-9]+'),
-                lambda g: coalesce(nullif(ltrim(g, '0'), ''), '0')) as digit_groups
-        from written
-    ) as parsed
-),
-
-runs as (
-    select
-        *,
-        lag(digits) over run_order || '/' || digits as two_groups,
-        lag(digits, 2) over run_order || '/' || lag(digits) over run_order || '/' || digits as three_groups
-    from digit_groups
-    window run_order as (partition by bank_line_id, reference_no order by position)
-),
-
-text_keys as (
-    select bank_line_id, reference_no, position as start_position, written_prefix, digits as reference_key from runs
-    union all
-    select bank_line_id, reference_no, position - 1, written_prefix, two_groups from runs where two_groups is not null
-    union all
-    select bank_line_id, reference_no, position - 2, written_prefix, three_groups from runs where three_groups is not null
+-- The places are read from the text in int_bank_line_reference_keys (kept from day to
+-- day); the documents' keys are computed here on every build, so a new document is
+-- found in an old line.
+with text_keys as (
+    select bank_line_id, reference_no, start_position, written_prefix, reference_key
+    from {{ ref('int_bank_line_reference_keys') }}
 ),
 
 receivable_documents as (

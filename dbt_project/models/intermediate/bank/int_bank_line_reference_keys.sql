@@ -1,0 +1,70 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_changed_bank_line_reference_keys() }}"
+) }}
+-- One row per written reference in an incoming line's remittance text and run of 1 to 3
+-- consecutive digit groups in it, as a key to look up among the documents' keys
+-- (int_bank_reference_candidates; DECISIONLOG: Cash application, rule 2). A written
+-- reference is a run of digit groups with the letters before it ("FRA 2025/123"); trying
+-- every run finds a number followed by an amount or a date.
+--
+-- Incremental by line (DECISIONLOG: Daily builds by the day): the keys depend on the
+-- line's text alone, and every row carries the fingerprint of that text (with this
+-- model's code). A build first deletes the rows of every line whose text is not the one
+-- they were read from (a later copy of the statement with another text, a withdrawn
+-- file, a changed rule), then reads the lines the table does not hold: the new ones, and
+-- again the few whose text holds no number (no rows).
+with lines as (
+    select bank_line_id, remittance_text, {{ bank_line_text_fingerprint('remittance_text') }} as text_fingerprint
+    from {{ ref('int_bank_incoming_lines') }}
+    {%- if is_incremental() %}
+    where bank_line_id not in (select bank_line_id from {{ this }})
+    {%- endif %}
+),
+
+written as (
+    select
+        bank_line_id,
+        text_fingerprint,
+        unnest(found) as written_reference,
+        generate_subscripts(found, 1) as reference_no
+    from (
+        select bank_line_id, text_fingerprint, regexp_extract_all(remittance_text, '[A-Z]*[ .\-/]*[0-9]+(?:[ .\-/]+[0-9]+)*') as found
+        from lines
+    ) as texts
+),
+
+digit_groups as (
+    select
+        bank_line_id,
+        text_fingerprint,
+        reference_no,
+        written_prefix,
+        unnest(digit_groups) as digits,
+        generate_subscripts(digit_groups, 1) as position
+    from (
+        select
+            *,
+            {{ reference_prefix('written_reference') }} as written_prefix,
+            list_transform(regexp_extract_all(written_reference, '[0-9]+'),
+                lambda g: coalesce(nullif(ltrim(g, '0'), ''), '0')) as digit_groups
+        from written
+    ) as parsed
+),
+
+runs as (
+    select
+        *,
+        lag(digits) over run_order || '/' || digits as two_groups,
+        lag(digits, 2) over run_order || '/' || lag(digits) over run_order || '/' || digits as three_groups
+    from digit_groups
+    window run_order as (partition by bank_line_id, reference_no order by position)
+)
+
+select bank_line_id, reference_no, position as start_position, written_prefix, digits as reference_key, text_fingerprint from runs
+union all
+select bank_line_id, reference_no, position - 1, written_prefix, two_groups, text_fingerprint from runs where two_groups is not null
+union all
+select bank_line_id, reference_no, position - 2, written_prefix, three_groups, text_fingerprint from runs where three_groups is not null
