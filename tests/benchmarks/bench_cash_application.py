@@ -30,6 +30,7 @@ DOCUMENTS_PER_CLIENT = 10
 ACCOUNTS = ["ES9121000418450200051332", "ES7900491500052810123456", "ES6601820000000201234567"]
 MATCHING_MODELS = (
     "int_bank_incoming_lines",
+    "int_bank_line_reference_keys",
     "int_bank_reference_candidates",
     "int_bank_payers",
     "int_bank_line_references",
