@@ -61,3 +61,26 @@ def dbt_manifest(build_database: Path) -> Path:
     """The manifest, with every model's compiled SQL, of the build_warehouse run that made
     build_database."""
     return build_database.parents[1] / "dbt_target" / "manifest.json"
+
+
+def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = None) -> tuple[set, list[str]]:
+    """The (schema, table) pairs a full build wrote in intermediate and marts, and those of
+    them whose rows differ (in either direction, duplicates counted) in an incremental build.
+    `exclude` maps a table to the columns left out of its comparison."""
+    exclude = exclude or {}
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{incremental}' as incremental (read_only)")
+        conn.execute(f"attach '{full}' as full_build (read_only)")
+        tables = conn.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'full_build' "
+            "and schema_name in ('intermediate', 'marts') order by all").fetchall()
+        differing = []
+        for schema, table in tables:
+            columns = f"* exclude ({exclude[table]})" if table in exclude else "*"
+            one, other = f"incremental.{schema}.{table}", f"full_build.{schema}.{table}"
+            (count,) = conn.execute(f"""
+                select (select count(*) from (select {columns} from {one} except all select {columns} from {other}))
+                     + (select count(*) from (select {columns} from {other} except all select {columns} from {one}))""").fetchone()
+            if count:
+                differing.append(table)
+    return set(tables), differing
