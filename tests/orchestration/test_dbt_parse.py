@@ -198,3 +198,29 @@ def test_a_parse_made_for_one_home_is_dbts_partial_parse_for_another(tmp_path, m
     model_files = {path.relative_to(DBT_PROJECT_DIR).as_posix() for path in (DBT_PROJECT_DIR / "models").rglob("*.sql")}
     parsed = {node["original_file_path"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     assert parsed == model_files
+
+
+def test_homes_sharing_the_same_parse_at_once_leave_one_whole_copy(tmp_path, monkeypatch):
+    """Refreshes of several homes from one checkout (the test suite's) may finish the same
+    parse together: each offers it, one copy is kept whole, nothing half-written stays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(module, "PARSES_DIR", tmp_path / "shared_parses")
+    state = {"project": "same files", "vars": {"reporting_currency": "EUR"}}
+    targets = []
+    for home in range(6):
+        target = tmp_path / f"home_{home}" / "target"
+        target.mkdir(parents=True)
+        (target / "manifest.json").write_text('{"nodes": {}}', encoding="utf-8")
+        (target / "partial_parse.msgpack").write_bytes(b"dbt's partial parse" * 100_000)
+        targets.append(target)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda target: module._share_parse(state, target), targets))
+
+    (shared,) = (tmp_path / "shared_parses").iterdir()
+    assert not shared.name.startswith(".")
+    new_home = tmp_path / "new_home" / "target"
+    assert module._copy_shared_parse(state, new_home)
+    assert (new_home / "partial_parse.msgpack").read_bytes() == b"dbt's partial parse" * 100_000
+    assert (new_home / "manifest.json").read_text(encoding="utf-8") == '{"nodes": {}}'
