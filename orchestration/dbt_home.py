@@ -3,7 +3,7 @@ rather than in dbt_project/profiles.yml.
 
 dbt keeps its partial parse only while the profile's connection info is what it was at
 the parse (dbt/parser/manifest.py, build_manifest_state_check): a path holding the home
-made every new home's first refresh parse the project from nothing (~10 s of CPU). With
+made every new home's first refresh parse the project from nothing (~11 s of CPU on the demo). With
 the home read here, the profile is the same for every home, so one parse serves them all
 (orchestration/dbt_project.py `prepare`). The build database, DuckDB's memory cap and its
 spill folder are the settings' (orchestration/config.py), from the variables the
@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from dbt.adapters.duckdb.credentials import DuckDBCredentials
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from orchestration.config import load_settings
@@ -25,7 +26,7 @@ _DEFAULT_HOME = Path(__file__).resolve().parents[1] / "data"
 
 
 class Plugin(BasePlugin):
-    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+    def update_connection_config(self, creds: DuckDBCredentials, config: dict[str, Any]) -> None:
         settings = load_settings(os.environ.get("CARTERA_HOME") or _DEFAULT_HOME)
         creds.path = str(settings.build_db)
         config.update(settings.duckdb_config())
