@@ -53,10 +53,11 @@ def parses(tmp_path, monkeypatch) -> list[list[str]]:
             started.append(list(arguments))
             target_path.mkdir(parents=True, exist_ok=True)
             saved = target_path / "partial_parse.msgpack"
-            # dbt would start from a partial parse left in the target folder.
-            reused = saved.exists() and saved.read_bytes() == b"saved parse elsewhere"
-            (target_path / "manifest.json").write_text(json.dumps({"parse": len(started), "reused": reused}), encoding="utf-8")
-            (target_path / "partial_parse.msgpack").write_bytes(b"dbt's partial parse")
+            # dbt starts from the partial parse it finds in the target folder, if any.
+            started_from = saved.read_text(encoding="utf-8") if saved.exists() else None
+            manifest = {"parse": len(started), "started_from": started_from}
+            (target_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+            saved.write_text(f"partial parse {len(started)}", encoding="utf-8")
             return self
 
         def wait(self):
@@ -100,7 +101,8 @@ def test_a_new_home_copies_the_parse_another_home_made_and_starts_no_dbt(parses,
 
 def test_a_changed_project_file_is_parsed_again_even_in_a_new_home(parses, monkeypatch, tmp_path):
     """The shared parse is found by the project's files: a new home never gets the parse
-    of files that have changed since."""
+    of files that have changed since. Its dbt starts from the latest parse shared, so that
+    dbt's partial parsing reads again only the files that changed."""
     project = tmp_path / "dbt_project"
     (project / "models").mkdir(parents=True)
     (project / "models" / "ar_aging.sql").write_text("select 1 as client_id", encoding="utf-8")
@@ -113,7 +115,25 @@ def test_a_changed_project_file_is_parsed_again_even_in_a_new_home(parses, monke
     prepare({"reporting_currency": "EUR"})
 
     assert len(parses) == 2
-    assert json.loads((second / "manifest.json").read_text(encoding="utf-8"))["parse"] == 2
+    assert json.loads((second / "manifest.json").read_text(encoding="utf-8")) == {"parse": 2, "started_from": "partial parse 1"}
+
+
+def test_a_new_home_starts_only_from_a_shared_parse_with_its_own_vars(parses, monkeypatch, tmp_path):
+    """dbt parses from nothing when the vars differ: a parse with other vars is no start."""
+    use_home(monkeypatch, tmp_path / "first_home")
+    prepare({"reporting_currency": "EUR"})
+    use_home(monkeypatch, tmp_path / "second_home")
+    prepare({"reporting_currency": "USD"})
+    (tmp_path / "shared_parses" / module._state_key(module.project_state({"reporting_currency": "EUR"}))).touch()
+
+    third = use_home(monkeypatch, tmp_path / "third_home")
+    prepare({"reporting_currency": "USD", "as_of_date": "2026-11-01"})
+    fourth = use_home(monkeypatch, tmp_path / "fourth_home")
+    monkeypatch.setattr(module, "tree_digest", lambda root: "the project after a change")
+    prepare({"reporting_currency": "USD"})
+
+    assert json.loads((third / "manifest.json").read_text(encoding="utf-8")) == {"parse": 3, "started_from": None}
+    assert json.loads((fourth / "manifest.json").read_text(encoding="utf-8")) == {"parse": 4, "started_from": "partial parse 2"}
 
 
 def test_only_the_latest_shared_parses_are_kept(parses, monkeypatch, tmp_path):
@@ -131,13 +151,13 @@ def test_a_project_moved_elsewhere_is_parsed_from_nothing(parses, tmp_path):
     target = tmp_path / "target"
     record = json.loads((target / PARSE_RECORD_FILE_NAME).read_text(encoding="utf-8"))
     (target / PARSE_RECORD_FILE_NAME).write_text(json.dumps({**record, "project_dir": "/elsewhere/dbt_project"}), encoding="utf-8")
-    (target / "partial_parse.msgpack").write_bytes(b"saved parse elsewhere")
+    (target / "partial_parse.msgpack").write_text("saved parse elsewhere", encoding="utf-8")
     shutil.rmtree(tmp_path / "shared_parses")  # nor shared by this checkout
 
     prepare({"reporting_currency": "EUR"})
 
     assert len(parses) == 2
-    assert json.loads((target / "manifest.json").read_text(encoding="utf-8")) == {"parse": 2, "reused": False}
+    assert json.loads((target / "manifest.json").read_text(encoding="utf-8")) == {"parse": 2, "started_from": None}
 
 
 def test_unit_tests_run_again_only_when_the_project_state_changed(tmp_path, monkeypatch):
