@@ -148,6 +148,9 @@ def check_sentence(test_node: Mapping[str, Any] | None, check_name: str) -> str:
     column = kwargs.get("column_name")
     if kind == "not_null":
         return f"{column} is never empty in {model}"
+    if kind == "not_null_columns":
+        columns = kwargs.get("columns") or []
+        return f"{', '.join(columns)} {'is' if len(columns) == 1 else 'are'} never empty in {model}"
     if kind == "unique":
         return f"{column} is unique in {model}"
     if kind == "relationships":
@@ -167,6 +170,11 @@ def failure_sentence(test_node: Mapping[str, Any] | None, check_name: str, faili
     """What is wrong, e.g. "the open balance of 2 client(s) does not tie to the documents"."""
     if check_name in SINGULAR:
         return SINGULAR[check_name][1].format(n=failing_rows)
+    metadata = (test_node or {}).get("test_metadata") or {}
+    if metadata.get("name") == "not_null_columns":
+        # One failing row per empty value, its column named first (empty_column).
+        columns = ", ".join((metadata.get("kwargs") or {}).get("columns") or [])
+        return f"{failing_rows} value(s) are empty in {_model_name(test_node)} among {columns}, which must always be filled"
     return f"{failing_rows} row(s) break the rule that {check_sentence(test_node, check_name)}"
 
 

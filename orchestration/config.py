@@ -65,7 +65,7 @@ class Settings:
 
     def duckdb_config(self) -> dict[str, str]:
         """Settings of the connections that write the build database: the loader's here,
-        dbt's through the same variables in dbt_project/profiles.yml."""
+        dbt's through the same variables (orchestration/dbt_home.py)."""
         temp_directory = self.duckdb_temp_directory or self.build_db.with_name(DATABASE_FILE_NAME + ".tmp")
         return {"memory_limit": self.duckdb_memory_limit, "temp_directory": str(temp_directory)}
 

@@ -10,9 +10,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.dbt_project import (
     UNIT_TESTS_RECORD_DIR,
     dbt_project,
+    project_state,
     remember_unit_tests_passed,
     set_profile_environment,
-    unit_test_state,
     unit_tests_passed,
 )
 from orchestration.resources import WarehouseResource
@@ -42,12 +42,12 @@ class CarteraDbtTranslator(DagsterDbtTranslator):
 )
 def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
-    # profiles.yml finds the build database through CARTERA_HOME, and the loader's DuckDB
-    # cap and spill folder; dbt runs as a subprocess that inherits this environment.
+    # dbt finds the build database through CARTERA_HOME, and the loader's DuckDB cap and
+    # spill folder (orchestration/dbt_home.py); it runs as a subprocess of this environment.
     set_profile_environment(settings)
     # The unit tests (SQL on fixed inputs) run when the project changed since they last
     # passed in this checkout, whatever the home; the data tests run on every build.
-    state = unit_test_state(settings.dbt_vars())
+    state = project_state(settings.dbt_vars())
     unit_tests_known = unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
     # The build reuses the parse of `prepare()` in the home's own target folder.
     invocation = dbt.cli(

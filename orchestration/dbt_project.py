@@ -2,14 +2,18 @@
 defined: `dagster dev` parses on load; `cartera refresh` and the tests call `prepare()`.
 
 dbt writes its target (manifest, partial parse, run results) and logs under the home's
-dbt/target, so refreshes of different homes from one checkout share nothing. The dbt
+dbt/target, so refreshes of different homes from one checkout share nothing but the
+parses `prepare` offers to the next homes, written whole before they are seen. The dbt
 assets are defined from that manifest when this module is imported, so the home is read
 here, once: CARTERA_HOME must be set before `orchestration.definitions` is imported
 (`cartera refresh` does; under `dagster dev` it comes from the shell)."""
 
+import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -29,8 +33,11 @@ UNIT_TESTS_RECORD_FILE_NAME = "cartera_unit_tests.json"
 UNIT_TESTS_RECORD_DIR = DBT_PROJECT_DIR / "target"
 # The libraries whose version changes how the project parses and what its SQL does.
 _DBT_LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
-# The variables dbt_project/profiles.yml reads: dbt parses again when the profile differs.
-PROFILE_VARIABLES = ("CARTERA_HOME", "CARTERA_DUCKDB_MEMORY_LIMIT", "CARTERA_DUCKDB_TEMP_DIRECTORY")
+# Parses this checkout made, by project state, each a manifest and dbt's partial parse:
+# a new home's first refresh copies one instead of parsing (see `prepare`).
+PARSES_DIR = UNIT_TESTS_RECORD_DIR / "parses"
+_PARSE_FILES = ("manifest.json", "partial_parse.msgpack")
+_PARSES_KEPT = 8
 
 # dagster-dbt runs the `dbt` executable found on PATH; make it the one installed beside
 # this interpreter, so `cartera` works from a venv that was never activated.
@@ -59,9 +66,9 @@ dbt_project.prepare_if_dev()
 
 
 def set_profile_environment(settings: Settings) -> None:
-    """The variables profiles.yml reads, set in this process for the dbt subprocesses it
-    starts: the build database's home, and the loader's DuckDB cap and spill folder. Set
-    the same before the parse and before the build, so that the build reuses the parse."""
+    """The variables the dbt subprocesses this process starts read when they connect
+    (orchestration/dbt_home.py): the build database's home, and the loader's DuckDB cap
+    and spill folder."""
     duckdb_config = settings.duckdb_config()
     os.environ["CARTERA_HOME"] = str(settings.home)
     os.environ["CARTERA_DUCKDB_MEMORY_LIMIT"] = duckdb_config["memory_limit"]
@@ -69,49 +76,110 @@ def set_profile_environment(settings: Settings) -> None:
 
 
 def prepare(dbt_vars: dict[str, str] | None = None) -> None:
-    """Runs `dbt parse` so that the manifest matches the models on disk, unless the
-    manifest in the target folder is already the parse of these same project files, vars,
-    profile variables and dbt version (the record beside it says so): a parse costs a dbt
-    process (~15 s) even when dbt's partial parsing finds nothing to do. Parsing with the
-    vars and profile variables the build will use lets `dbt build` reuse the parse.
+    """Makes the manifest in the home's target folder the parse of the project files on
+    disk with these vars, and leaves beside it dbt's partial parse, which the build then
+    reuses. Nothing is done when the record beside the manifest says it is already that
+    parse; a parse this checkout already made for another home is copied (PARSES_DIR);
+    else `dbt parse` runs (a dbt process: on the demo ~11 s of CPU from nothing, ~5 s from
+    a shared parse of the project before a few files changed) and its result is shared.
+    The profile names no home (orchestration/dbt_home.py), so a parse made for one home
+    is the parse of any other.
 
     dagster-dbt's own preparer is not used here: after parsing it marks every seed as
     changed in partial_parse.msgpack (so that a project moved to another folder re-reads
     its seeds' paths), which made every build parse again. A parse here starts from
     nothing instead when the project is not in the folder the last parse recorded."""
     record = project_state(dbt_vars)
-    record_path = dbt_project.target_path / PARSE_RECORD_FILE_NAME
+    target = dbt_project.target_path
+    record_path = target / PARSE_RECORD_FILE_NAME
     recorded = _read_json(record_path)
     if dbt_project.manifest_path.exists() and recorded == record:
         return
     record_path.unlink(missing_ok=True)
-    if recorded.get("project_dir") != record["project_dir"]:
-        (dbt_project.target_path / "partial_parse.msgpack").unlink(missing_ok=True)
-    arguments = ["parse", "--quiet"]
-    if dbt_vars:
-        arguments += ["--vars", json.dumps(dbt_vars)]
-    CarteraDbtCli(project_dir=dbt_project).cli(arguments, target_path=dbt_project.target_path).wait()
+    if not _copy_shared_parse(record, target):
+        if recorded.get("project_dir") != record["project_dir"]:
+            (target / "partial_parse.msgpack").unlink(missing_ok=True)
+        _start_from_latest_shared_parse(record, target)
+        arguments = ["parse", "--quiet"]
+        if dbt_vars:
+            arguments += ["--vars", json.dumps(dbt_vars)]
+        CarteraDbtCli(project_dir=dbt_project).cli(arguments, target_path=target).wait()
+        _share_parse(record, target)
     record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
 def project_state(dbt_vars: dict[str, str] | None) -> dict:
     """What a parse of the project, and the answer of its unit tests, depend on: where the
-    project is and its files, the vars, the profile's variables (as set in this process)
-    and the versions of dbt and DuckDB."""
+    project is and its files, the vars and the versions of dbt and DuckDB. Not the home:
+    the profile names none (orchestration/dbt_home.py), and the unit tests run on fixed
+    inputs, whatever the build database they run in."""
     return {
         "project_dir": str(DBT_PROJECT_DIR),
         "project": tree_digest(DBT_PROJECT_DIR),
         "vars": dbt_vars or {},
-        "profile": {name: os.environ.get(name) for name in PROFILE_VARIABLES},
         "versions": {name: metadata.version(name) for name in _DBT_LIBRARIES},
     }
 
 
-def unit_test_state(dbt_vars: dict[str, str] | None) -> dict:
-    """What the answer of the project's unit tests depends on: the project state without the
-    profile's variables. The tests run on fixed inputs, so the home (the build database
-    they run in) and its memory settings do not change what they say."""
-    return {key: value for key, value in project_state(dbt_vars).items() if key != "profile"}
+def _copy_shared_parse(state: dict, target: Path) -> bool:
+    """Copies into `target` the parse this checkout shared for `state`, if any."""
+    shared = PARSES_DIR / _state_key(state)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in _PARSE_FILES:
+            shutil.copyfile(shared / name, target / name)
+    except OSError:  # none shared, or pruned while copied: parse
+        return False
+    return True
+
+
+def _start_from_latest_shared_parse(state: dict, target: Path) -> None:
+    """Gives a target folder without a partial parse the latest one this checkout shared
+    with the same vars and versions (dbt parses from nothing when those differ): dbt's
+    partial parsing then reads again only the project files that changed since."""
+    if (target / "partial_parse.msgpack").exists():
+        return
+    but_files = {**state, "project": None}
+    try:
+        shared = [
+            path for path in PARSES_DIR.iterdir()
+            if not path.name.startswith(".") and {**_read_json(path / PARSE_RECORD_FILE_NAME), "project": None} == but_files
+        ]
+        latest = max(shared, key=lambda path: path.stat().st_mtime)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(latest / "partial_parse.msgpack", target / "partial_parse.msgpack")
+    except (OSError, ValueError):  # none shared yet (max of nothing), or pruned meanwhile
+        pass
+
+
+def _share_parse(state: dict, target: Path) -> None:
+    """Offers the parse just made in `target` to the next homes: copied whole into a folder
+    of its own, then renamed to the state's name, so that refreshes of several homes never
+    read a half-written parse (the first to rename wins; a parse of the same state is the
+    same). Only the few latest states are kept. A checkout that cannot be written only
+    means the next home parses too."""
+    try:
+        PARSES_DIR.mkdir(parents=True, exist_ok=True)
+        written = Path(tempfile.mkdtemp(dir=PARSES_DIR, prefix=".new-"))
+    except OSError:
+        return
+    try:
+        for name in _PARSE_FILES:
+            shutil.copyfile(target / name, written / name)
+        (written / PARSE_RECORD_FILE_NAME).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        written.rename(PARSES_DIR / _state_key(state))
+    except OSError:  # shared meanwhile by another home's refresh, or nothing to share
+        shutil.rmtree(written, ignore_errors=True)
+    try:
+        shared = sorted(PARSES_DIR.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in shared[_PARSES_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _state_key(state: dict) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode("utf-8")).hexdigest()[:32]
 
 
 def unit_tests_passed(target: Path, state: dict) -> bool:

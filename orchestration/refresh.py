@@ -175,7 +175,7 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
     instance = dagster_instance(settings)
     from orchestration.dbt_project import prepare, set_profile_environment
 
-    set_profile_environment(settings)  # as the build step sets it: the build reuses the parse
+    set_profile_environment(settings)  # as the build step sets it, for dbt to connect to this home
 
     try:
         prepare(settings.dbt_vars())

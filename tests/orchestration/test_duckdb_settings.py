@@ -1,4 +1,4 @@
-"""DuckDB's memory cap and spill folder come from the settings, for the loader's connection."""
+"""DuckDB's memory cap and spill folder come from the settings, for the loader's connection and dbt's."""
 
 from orchestration.config import load_settings
 from orchestration.resources import WarehouseResource
@@ -24,3 +24,31 @@ def test_without_settings_duckdb_keeps_its_own_default_cap_and_spills_beside_the
         "memory_limit": "80%",
         "temp_directory": str(tmp_path.resolve() / "build" / "cartera.duckdb.tmp"),
     }
+
+
+def test_dbt_connects_to_the_homes_build_database_with_the_settings_cap_and_spill_folder(tmp_path, monkeypatch):
+    """dbt's profile names no home (dbt_project/profiles.yml): its plugin
+    (orchestration/dbt_home.py) opens the home's build database, as dbt-duckdb opens it."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+    from dbt.adapters.duckdb.environments.local import LocalEnvironment
+
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.setenv("CARTERA_DUCKDB_MEMORY_LIMIT", "512MB")
+    monkeypatch.setenv("CARTERA_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "spill"))
+    (tmp_path / "build").mkdir()
+    profile = DuckDBCredentials.from_dict(
+        {"path": "cartera.duckdb", "database": "cartera", "schema": "main", "plugins": [{"module": "orchestration.dbt_home"}]}
+    )
+
+    handle = LocalEnvironment(profile).handle()
+    try:
+        limit, folder, database = handle.cursor().execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "(select path from duckdb_databases() where database_name = 'cartera')"
+        ).fetchone()
+    finally:
+        handle.close()
+
+    assert (limit, folder) == ("488.2 MiB", str(tmp_path / "spill"))  # 512e6 / 2^20 = 488.2 MiB
+    assert database == str(tmp_path / "build" / "cartera.duckdb")
+    assert (tmp_path / "build" / "cartera.duckdb").exists()

@@ -158,7 +158,7 @@ def test_a_bad_but_loaded_file_withdrawn_gives_a_clean_build(tmp_path, checks_by
     home, bad_inbox = tmp_path / "home", tmp_path / "bad_inbox"
     shutil.copytree(AGING_INBOX, bad_inbox)
     (bad_inbox / "receipts_xyz.csv").write_text(XYZ_RECEIPT, encoding="utf-8")
-    with pytest.raises(AssertionError, match="not_null_int_receipts_to_reporting_factor"):
+    with pytest.raises(AssertionError, match="not_null_columns_int_receipts_receipt_id__to_reporting_factor"):
         build_warehouse(bad_inbox, home, {"as_of_date": "2025-06-30"}, select="+ar_aging")
 
     result = subprocess.run(

@@ -1,0 +1,56 @@
+"""The bookkeeper's sentence of a dbt test: the folded not-null test of a model
+(not_null_columns, DECISIONLOG: dbt nodes) names the model and its columns when it passes,
+and when it fails the model and, from its failing rows, each column left empty."""
+
+import json
+from datetime import datetime, timedelta
+
+import duckdb
+
+from orchestration.check_sentences import check_sentence, failure_sentence
+from orchestration.config import Settings
+from orchestration.refresh import _check_results
+
+NOT_NULL_COLUMNS = {
+    "resource_type": "test",
+    "name": "not_null_columns_ar_aging_as_of_date__client_id",
+    "attached_node": "model.cartera.ar_aging",
+    "config": {"severity": "ERROR"},
+    "depends_on": {"nodes": ["model.cartera.ar_aging"]},
+    "test_metadata": {"name": "not_null_columns", "kwargs": {"columns": ["as_of_date", "client_id"], "model": "{{ get_where_subquery(ref('ar_aging')) }}"}},
+}
+
+# What the test's compiled SQL returns: one row per empty value, its column first.
+FAILING_ROWS = """
+select * from (values
+    ('client_id', date '2026-11-01', cast(null as varchar), cast(120.00 as decimal(18, 2)))
+) as t(empty_column, as_of_date, client_id, open_balance_amount)
+"""
+
+
+def test_a_passing_not_null_columns_test_names_its_model_and_columns():
+    assert check_sentence(NOT_NULL_COLUMNS, NOT_NULL_COLUMNS["name"]) == "as_of_date, client_id are never empty in ar_aging"
+    one_column = {**NOT_NULL_COLUMNS, "test_metadata": {"name": "not_null_columns", "kwargs": {"columns": ["client_id"]}}}
+    assert check_sentence(one_column, "x") == "client_id is never empty in ar_aging"
+
+
+def test_a_failing_not_null_columns_test_names_the_model_and_the_empty_column(tmp_path):
+    settings = Settings(home=tmp_path, inbox=tmp_path / "inbox", quarantine=tmp_path / "quarantine")
+    settings.make_dirs()
+    settings.dbt_target.mkdir(parents=True)
+    duckdb.connect(str(settings.build_db)).close()
+    model = {"resource_type": "model", "name": "ar_aging", "config": {"schema": "marts"}, "relation_name": None}
+    unique_id = "test.cartera.not_null_columns_ar_aging_as_of_date__client_id.0a1b2c"
+    manifest = {"nodes": {"model.cartera.ar_aging": model, unique_id: NOT_NULL_COLUMNS}, "sources": {}}
+    (settings.dbt_target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    results = [{"unique_id": unique_id, "status": "fail", "failures": 1, "compiled_code": FAILING_ROWS}]
+    (settings.dbt_target / "run_results.json").write_text(json.dumps({"results": results}), encoding="utf-8")
+
+    (check,) = _check_results(settings, [], since=datetime.now().astimezone() - timedelta(minutes=1))
+
+    assert (check.asset, check.severity, check.passed) == ("marts/ar_aging", "error", False)
+    assert check.description == (
+        "1 value(s) are empty in ar_aging among as_of_date, client_id, which must always be filled: "
+        "empty_column client_id, as_of_date 2026-11-01, open_balance_amount 120.00"
+    )
+    assert failure_sentence(NOT_NULL_COLUMNS, NOT_NULL_COLUMNS["name"], 3).startswith("3 value(s) are empty in ar_aging")
