@@ -91,7 +91,13 @@ def mark_repeated_rows(conn: duckdb.DuckDBPyConnection, entity: str, incoming: s
     file whose rows they repeat (NULL: new or changed, to load). Returns the number of
     rows to load and the repeated rows per holder file."""
     parent = _PARENTS.get(entity)
-    query = _holders_by_parent(entity, parent, incoming) if parent else _holders_by_key(entity, incoming)
+    if not conn.execute(f"select exists (select 1 from raw.{entity})").fetchall()[0][0]:
+        # A first load: nothing to repeat, and no need to compare every row with nothing.
+        query = f"select *, null::BIGINT as _holder_file_id from {incoming}"
+    elif parent:
+        query = _holders_by_parent(entity, parent, incoming)
+    else:
+        query = _holders_by_key(entity, incoming)
     conn.execute(f"create or replace temp table {marked} as {query}")
     counts = conn.execute(
         f"select _holder_file_id, count(*) from {marked} group by _holder_file_id"
