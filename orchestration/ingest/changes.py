@@ -86,6 +86,13 @@ def _holders_by_parent(entity: str, parent: str, incoming: str) -> str:
     """
 
 
+def known_rows(entity: str) -> str:
+    """The rows of raw.<entity> a later export's lines can be recognised by (readers/
+    staged_export.py: a line with the fingerprint of one is not read again)."""
+    columns = ", ".join(_quoted(CONTRACT[entity].column_names))
+    return f"(select {columns}, _line_fingerprint from raw.{entity} where _line_fingerprint is not null)"
+
+
 def mark_repeated_rows(conn: duckdb.DuckDBPyConnection, entity: str, incoming: str, marked: str) -> tuple[int, dict[int, int]]:
     """Makes the temp table `marked`: the rows of `incoming` with _holder_file_id, the raw
     file whose rows they repeat (NULL: new or changed, to load). Returns the number of

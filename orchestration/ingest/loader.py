@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
-from orchestration.ingest.changes import mark_repeated_rows
+from orchestration.ingest.changes import known_rows, mark_repeated_rows
 from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
 from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
@@ -89,7 +89,7 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
-        with staged_export(conn, entity, path, path.name) as incoming:
+        with staged_export(conn, entity, path, path.name, known=known_rows(entity)) as incoming:
             problems, warnings = check_references(
                 conn, entity, incoming.relation, incoming.rows, settings.reporting_currency
             )

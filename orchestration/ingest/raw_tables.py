@@ -13,6 +13,9 @@ LINEAGE_COLUMNS = (
     ("_sha256", "VARCHAR"),
     ("_line_number", "BIGINT"),
     ("_loaded_at", "TIMESTAMP"),
+    # What the row's values were read from (readers/staged_export.py line_fingerprint):
+    # a later export's line with the same one is not read again. NULL before issue 17.
+    ("_line_fingerprint", "UHUGEINT"),
 )
 
 REGISTRY_DDL = """
@@ -198,6 +201,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
+        conn.execute(f"alter table raw.{entity.name} add column if not exists _line_fingerprint UHUGEINT")
         _widen_columns(conn, entity)
 
 
