@@ -249,7 +249,9 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     again. Raises WithdrawError when no loaded file, or more than one, answers the name,
     or when other loaded files still name rows only this file holds (a clients export
     whose clients have documents, a documents export whose documents have allocations):
-    those are withdrawn first, or the rows loaded again in another export."""
+    those are withdrawn first, or the rows loaded again in another export. Refused too
+    while a later loaded export repeats rows of this one without loading them
+    (changes.py): that export goes first, newest first."""
     ensure_raw_schema(conn)
     matches = conn.execute(
         """
