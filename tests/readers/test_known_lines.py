@@ -3,7 +3,6 @@ fingerprint a known row has from that row instead of reading it again; every oth
 is read and checked as always."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
