@@ -27,7 +27,7 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
         key=["raw", entity],
         group_name="raw",
         deps=[dg.AssetKey(["raw", upstream]) for upstream in _UPSTREAM.get(entity, ())],
-        description=f"The {entity} export files of the inbox, one row per data line, every version kept.",
+        description=f"The {entity} export files of the inbox, one row per new or changed data line, every version kept.",
         retry_policy=WRITE_RETRY_POLICY,
     )
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -39,7 +39,9 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
             if outcome.status == QUARANTINED:
                 context.log.warning(f"{outcome.file_name} quarantined: {outcome.message} (report: {outcome.report_path})")
             else:
-                context.log.info(f"{outcome.file_name}: {outcome.status}, {outcome.rows} rows")
+                context.log.info(
+                    f"{outcome.file_name}: {outcome.status}, {outcome.rows:,} rows, {outcome.changed_rows:,} new or changed"
+                )
             for warning in outcome.warnings:
                 context.log.warning(f"{outcome.file_name} loaded with a warning: {warning}")
         return dg.MaterializeResult(
@@ -48,6 +50,7 @@ def _raw_asset(entity: str) -> dg.AssetsDefinition:
                 "warnings": sum(len(outcome.warnings) for outcome in outcomes),
                 "files_quarantined": sum(outcome.status == QUARANTINED for outcome in outcomes),
                 "rows_loaded": sum(outcome.rows for outcome in outcomes),
+                "rows_new_or_changed": sum(outcome.changed_rows for outcome in outcomes),
                 "rows_in_table": total_rows,
                 "quarantined": ", ".join(o.file_name for o in outcomes if o.status == QUARANTINED) or "none",
                 # The first warning of each file that loaded with some (all in raw.ingest_warnings).

@@ -4,7 +4,9 @@ A file is read and checked in DuckDB (orchestration/readers/staged_export.py: it
 never pass through Python, so an export of any size loads in the memory DuckDB is
 allowed), then checked against what raw already holds (references.py), then loaded
 with one INSERT ... SELECT in one transaction together with its registry row and its
-warnings, so a crash leaves either all or none. A file with any invalid row goes to the quarantine folder
+warnings, so a crash leaves either all or none. Only the rows that change what raw
+holds reach it (changes.py: the invoicing system exports whole snapshots); the registry
+keeps the file's row count and how many were new or changed. A file with any invalid row goes to the quarantine folder
 beside a report naming file, line, column, value and reason; the entity's other files
 still load. A loaded file then moves to inbox/loaded/YYYY-MM-DD/ (a crash before the
 move leaves it in the inbox, where the next run finds it already loaded and moves it).
@@ -21,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
+from orchestration.ingest.changes import known_rows, mark_repeated_rows
 from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
 from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
@@ -36,12 +39,17 @@ WITHDRAWAL = "withdrawal"
 
 LOADED_FOLDER = "loaded"
 
+# The temp table of an export's rows marked new/changed or repeated (changes.py).
+_MARKED = "incoming_marked_rows"
+
 
 @dataclass(frozen=True)
 class FileOutcome:
     file_name: str
     status: str
     rows: int = 0
+    # Of `rows`, those new or changed, which reached raw (the rest repeat rows raw holds).
+    changed_rows: int = 0
     report_path: Path | None = None
     message: str = ""
     # One readable line per warning recorded in raw.ingest_warnings for this file.
@@ -81,19 +89,20 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
-        with staged_export(conn, entity, path, path.name) as incoming:
+        with staged_export(conn, entity, path, path.name, known=known_rows(entity)) as incoming:
             problems, warnings = check_references(
                 conn, entity, incoming.relation, incoming.rows, settings.reporting_currency
             )
             if problems:
                 raise ExportError(path.name, problems)
             warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in incoming.warnings] + warnings
-            _load(conn, entity, path.name, sha256, size, incoming, warnings)
+            changed = _load(conn, entity, path.name, sha256, size, incoming, warnings)
     except ExportError as error:
         return quarantine(conn, settings, entity, path, sha256, size, error)
     archive_loaded_file(settings, path)
     return FileOutcome(
-        path.name, LOADED, rows=incoming.rows, warnings=tuple(warning.problem.describe() for warning in warnings)
+        path.name, LOADED, rows=incoming.rows, changed_rows=changed,
+        warnings=tuple(warning.problem.describe() for warning in warnings),
     )
 
 
@@ -130,11 +139,14 @@ def _load(
     size: int,
     incoming: StagedExport,
     warnings: list[IngestWarning],
-) -> None:
+) -> int:
+    """Loads the file's new or changed rows (changes.py) with its registry row, warnings
+    and confirmations in one transaction; returns how many rows reached raw."""
     loaded_at = datetime.now()
     conn.execute("begin transaction")
     try:
         file_id = next_file_id(conn)
+        changed, repeated = mark_repeated_rows(conn, entity, incoming.relation, _MARKED)
         # The file's lineage is the same on every row: given once as parameters rather
         # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
@@ -142,15 +154,25 @@ def _load(
         values = [f'"{name}"' for name in names if name not in lineage]
         columns = ", ".join([*values, *lineage])
         conn.execute(
-            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? from {incoming.relation}",
+            f"insert into raw.{entity} ({columns}) select {', '.join(values)}, ?, ?, ?, ? "
+            f"from {_MARKED} where _holder_file_id is null",
             list(lineage.values()),
         )
+        if repeated:
+            conn.executemany(
+                "insert into raw.file_confirmations values (?, ?, ?)",
+                [[file_id, holder, rows] for holder, rows in repeated.items()],
+            )
         record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
-        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, None, loaded_at)
+        message = f"{incoming.rows:,} rows, {changed:,} new or changed"
+        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, message, loaded_at, changed)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+    finally:
+        conn.execute(f"drop table if exists {_MARKED}")
+    return changed
 
 
 def record_warnings(
@@ -202,10 +224,12 @@ def register(
     status: str,
     message: str | None,
     seen_at: datetime,
+    changed_rows: int | None = None,
 ) -> None:
     conn.execute(
-        "insert into raw.file_registry values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [file_id, file_name, entity, sha256, size, rows, status, message, seen_at],
+        "insert into raw.file_registry (file_id, file_name, entity, sha256, size_bytes, row_count, status, message, "
+        "seen_at, changed_rows) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file_id, file_name, entity, sha256, size, rows, status, message, seen_at, changed_rows],
     )
 
 
@@ -225,7 +249,9 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     again. Raises WithdrawError when no loaded file, or more than one, answers the name,
     or when other loaded files still name rows only this file holds (a clients export
     whose clients have documents, a documents export whose documents have allocations):
-    those are withdrawn first, or the rows loaded again in another export."""
+    those are withdrawn first, or the rows loaded again in another export. Refused too
+    while a later loaded export repeats rows of this one without loading them
+    (changes.py): that export goes first, newest first."""
     ensure_raw_schema(conn)
     matches = conn.execute(
         """
@@ -242,6 +268,9 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
         versions = ", ".join(f"sha256 {sha256} loaded {seen_at:%Y-%m-%d %H:%M}" for _, _, _, sha256, _, seen_at in matches)
         raise WithdrawError(f"{len(matches)} loaded files are named {name_or_sha256!r} ({versions}): name one by its sha256")
     [(file_id, file_name, entity, sha256, size, loaded_at)] = matches
+    repeated = _repeated_by_later_files(conn, file_id)
+    if repeated:
+        raise WithdrawError(_repeated_message(file_name, repeated))
     referenced = still_referenced(conn, entity, file_id)
     if referenced:
         raise WithdrawError(_still_referenced_message(file_name, entity, referenced))
@@ -251,6 +280,7 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     try:
         removed = {table: _delete_file_rows(conn, table, file_id) for table in tables}
         conn.execute("delete from raw.ingest_warnings where file_id = ?", [file_id])
+        conn.execute("delete from raw.file_confirmations where file_id = ?", [file_id])
         message = f"withdrawn by cartera withdraw on {withdrawn_at:%Y-%m-%d %H:%M}"
         conn.execute("update raw.file_registry set status = ?, message = ? where file_id = ?", [WITHDRAWN, message, file_id])
         summary = ", ".join(f"{rows} rows from raw.{table}" for table, rows in removed.items())
@@ -267,6 +297,32 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
     return (
         f"withdrew {file_name} (sha256 {sha256[:12]}…, loaded {loaded_at:%Y-%m-%d %H:%M}): removed {summary}; "
         "the next refresh publishes without it"
+    )
+
+
+def _repeated_by_later_files(conn: duckdb.DuckDBPyConnection, file_id: int) -> list[tuple[str, int]]:
+    """The loaded files, newest first, that did not load rows of their own because they
+    repeat rows of file `file_id` (changes.py), with how many: those rows are raw's only
+    copy of what the later files list."""
+    return conn.execute(
+        """
+        select registry.file_name || ' (sha256 ' || left(registry.sha256, 12) || '…)', sum(confirmations.row_count)
+        from raw.file_confirmations as confirmations
+        inner join raw.file_registry as registry on registry.file_id = confirmations.file_id
+        where confirmations.confirmed_file_id = ? and registry.status = ?
+        group by registry.file_id, registry.file_name, registry.sha256
+        order by registry.file_id desc
+        """,
+        [file_id, LOADED],
+    ).fetchall()
+
+
+def _repeated_message(file_name: str, repeated: list[tuple[str, int]]) -> str:
+    rows = sum(count for _, count in repeated)
+    files = ", ".join(name for name, _ in repeated)
+    return (
+        f"{file_name} holds {rows:,} row(s) that later loaded exports repeat unchanged and did not load again "
+        f"({files}): withdraw {files} first (newest first), then this one, and drop them again to load them whole"
     )
 
 

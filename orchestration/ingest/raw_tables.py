@@ -13,6 +13,9 @@ LINEAGE_COLUMNS = (
     ("_sha256", "VARCHAR"),
     ("_line_number", "BIGINT"),
     ("_loaded_at", "TIMESTAMP"),
+    # What the row's values were read from (readers/staged_export.py line_fingerprint):
+    # a later export's line with the same one is not read again. NULL before issue 17.
+    ("_line_fingerprint", "UHUGEINT"),
 )
 
 REGISTRY_DDL = """
@@ -26,6 +29,21 @@ create table if not exists raw.file_registry (
     status VARCHAR not null,
     message VARCHAR,
     seen_at TIMESTAMP not null
+)
+"""
+# Added since the registry was first made: of a loaded export's row_count, how many were
+# new or changed and reached raw (the rest repeated rows raw holds: orchestration/ingest/
+# changes.py). NULL for what is not compared (bank files, app state, quarantined files).
+REGISTRY_ADDED = ("changed_rows BIGINT",)
+
+# One row per (export, earlier export) pair: how many of the export's rows were not
+# loaded because they repeat rows the earlier export loaded (orchestration/ingest/
+# changes.py). While the later file is loaded, the earlier one cannot be withdrawn.
+FILE_CONFIRMATIONS_DDL = """
+create table if not exists raw.file_confirmations (
+    file_id BIGINT not null,
+    confirmed_file_id BIGINT not null,
+    row_count BIGINT not null
 )
 """
 
@@ -171,6 +189,9 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists raw")
     conn.execute("create sequence if not exists raw.file_id_seq start 1")
     conn.execute(REGISTRY_DDL)
+    for column in REGISTRY_ADDED:
+        conn.execute(f"alter table raw.file_registry add column if not exists {column}")
+    conn.execute(FILE_CONFIRMATIONS_DDL)
     conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     for column in CREDIT_DECISIONS_ADDED:
@@ -180,6 +201,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(_ddl_from_arrow("bank_statement_lines", BANK_STATEMENT_LINES_SCHEMA))
     for entity in CONTRACT.values():
         conn.execute(_table_ddl(entity))
+        conn.execute(f"alter table raw.{entity.name} add column if not exists _line_fingerprint UHUGEINT")
         _widen_columns(conn, entity)
 
 

@@ -8,6 +8,7 @@ as Python objects, so a file of any size is checked in the memory DuckDB is allo
 """
 
 import functools
+import hashlib
 import itertools
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path, PurePath
 
 import duckdb
 
-from .cell_sql import cell_text, refusal, rendered, typed_value
+from .cell_sql import SQL_TYPES, cell_text, refusal, rendered, typed_value
 from .contract import CONTRACT, ENTITIES, Entity
 from .csv_cells import CellsTable, drop_cells, load_csv_cells
 from .errors import MAX_ERRORS, ExportError, FieldError, ProblemLog
@@ -30,7 +31,8 @@ _names = itertools.count(1)
 
 @dataclass(frozen=True)
 class StagedExport:
-    # A view of the file's valid rows: the contract's columns, typed, and _line_number.
+    # A view of the file's valid rows: the contract's columns, typed, _line_number and
+    # _line_fingerprint (line_fingerprint: what the line's values were read from).
     relation: str
     rows: int
     # What loads anyway but is worth telling (schema drift).
@@ -75,11 +77,17 @@ _ROW_RULES: dict[str, tuple[_RowRule, ...]] = {
 
 
 @contextmanager
-def staged_export(conn: duckdb.DuckDBPyConnection, entity: str, path: Path, file_name: str) -> Iterator[StagedExport]:
+def staged_export(
+    conn: duckdb.DuckDBPyConnection, entity: str, path: Path, file_name: str, known: str | None = None
+) -> Iterator[StagedExport]:
     """The valid rows of the export at `path` as a relation of `conn`, for as long as the
     context lasts. Raises ExportError listing every problem when anything in the file is
     invalid: a file is loaded whole or not at all. A header alone is a valid export of
-    no rows (a day without receipts)."""
+    no rows (a day without receipts).
+
+    `known`, a relation of rows read before (the contract's columns and
+    _line_fingerprint), spares reading again a line whose fingerprint is there: its values
+    are that row's, as reading would give them (a full snapshot repeats most lines)."""
     if entity not in CONTRACT:
         raise ValueError(f"unknown entity {entity!r}; expected one of {', '.join(ENTITIES)}")
     prefix = f"export_{next(_names)}"
@@ -93,16 +101,25 @@ def staged_export(conn: duckdb.DuckDBPyConnection, entity: str, path: Path, file
                 problems.add(exc.line, "", "", exc.reason)
                 raise ExportError(file_name, problems.errors) from None
             if entity == "fx_rates":
-                check_fx_rates(conn, cells, header_line, header, prefix, problems)
-                staged = StagedExport(prefix, 0 if problems.errors else _count(conn, prefix), [])
+                check_fx_rates(conn, cells, header_line, header, f"{prefix}_rates", problems)
+                staged = StagedExport(prefix, 0, [])
+                if not problems.errors:
+                    # A rate's line holds every currency of its date: no line to fingerprint.
+                    conn.execute(
+                        f"create or replace temp view {prefix} as "
+                        f"select *, null::UHUGEINT as _line_fingerprint from {prefix}_rates"
+                    )
+                    staged = StagedExport(prefix, _count(conn, prefix), [])
             else:
-                staged = _check(conn, CONTRACT[entity], cells, header_line, header, prefix, problems)
+                staged = _check(conn, CONTRACT[entity], cells, header_line, header, prefix, problems, known)
             problems.raise_if_any(file_name)
             yield staged
         finally:
-            drop_fx_views(conn, prefix)
+            conn.execute(f"drop view if exists {prefix}")
+            drop_fx_views(conn, f"{prefix}_rates")
             conn.execute(f"drop view if exists {prefix}_checked")
             conn.execute(f"drop table if exists {prefix}_typed")
+            conn.execute(f"drop table if exists {prefix}_known")
             drop_cells(conn, f"{prefix}_cells")
 
 
@@ -214,6 +231,7 @@ def _check(
     header: list[str],
     prefix: str,
     problems: ProblemLog,
+    known: str | None = None,
 ) -> StagedExport:
     positions = _column_positions(entity, header_line, header, problems)
     named = [index for index, name in enumerate(header) if name]
@@ -226,6 +244,29 @@ def _check(
     # Data past the last named column usually means a delimiter inside an unquoted value.
     extras = f"list_filter([{', '.join(beyond)}], lambda value: value <> '')" if beyond else "[]::VARCHAR[]"
     checked = f"{prefix}_checked"
+    fingerprint = line_fingerprint(entity, positions, cells)
+    # Lines a known row was read from before: their values are taken from it, not read.
+    # (A blank line has no known row: no row was ever read from one.)
+    known_lines = f"{prefix}_known"
+    conn.execute(
+        f"""
+        create or replace temp table {known_lines} as
+        with lines as (select _line_number, {fingerprint} as _line_fingerprint from {cells.name} where _line_number > {header_line})
+        select lines._line_number, {', '.join(f'found."{column.name}" as v_{column.name}' for column in entity.columns)},
+            lines._line_fingerprint
+        from lines
+        inner join {known or _NOTHING_KNOWN.format(columns=_typed_columns(entity))} as found
+            on found._line_fingerprint = lines._line_fingerprint
+        """
+    )
+    # Rows of one fingerprint have the same values: one of them is enough (rare: a line
+    # loads again only when its version came back after another).
+    (repeated,) = conn.execute(f"select count(*) - count(distinct _line_number) from {known_lines}").fetchall()[0]
+    if repeated:
+        conn.execute(
+            f"create or replace temp table {known_lines} as select * from {known_lines} "
+            "qualify row_number() over (partition by _line_number) = 1"
+        )
     # A required column the header lacks was reported once for the header, not again on every row.
     reasons = {
         column.name: "null" if column.required and column.name not in positions
@@ -239,8 +280,8 @@ def _check(
             {', '.join(f"{reasons[column.name]} as r_{column.name}" for column in entity.columns)},
             {', '.join(f"{typed_value(column, f't_{column.name}', cells.decimal_separator)} as v_{column.name}" for column in entity.columns)}
         from (
-            select _line_number, {', '.join(texts)}, {extras} as extras
-            from {cells.name}
+            select _line_number, {', '.join(texts)}, {extras} as extras, {fingerprint} as _line_fingerprint
+            from (select * from {cells.name} where _line_number not in (select _line_number from {known_lines})) as unknown
             where _line_number > {header_line} and not ({_blank(cells)})
         ) as texts
         """
@@ -267,8 +308,16 @@ def _check(
         select _line_number,
             {', '.join(f'v_{column.name}' for column in entity.columns)},
             {', '.join(f'{ok[name]} as ok_{name}' for name in entity.key)},
-            {problem} as has_problem
+            {problem} as has_problem,
+            _line_fingerprint
         from {checked}
+        union all
+        select _line_number,
+            {', '.join(f'v_{column.name}' for column in entity.columns)},
+            {', '.join('true' for _ in entity.key)},
+            false,
+            _line_fingerprint
+        from {known_lines}
         """
     )
     bad_lines = [
@@ -283,7 +332,7 @@ def _check(
     conn.execute(
         f"create or replace temp view {prefix} as select "
         + ", ".join(f'v_{column.name} as "{column.name}"' for column in entity.columns)
-        + f", _line_number from {typed}"
+        + f", _line_number, _line_fingerprint from {typed}"
     )
     rows = 0
     if not problems.errors:
@@ -291,6 +340,27 @@ def _check(
         # What loads is in the typed table now: the file's text need not stay in memory.
         drop_cells(conn, cells.name)
     return StagedExport(prefix, rows, _schema_drift(entity, header_line, header))
+
+
+# No row known: an empty relation of the known rows' shape.
+_NOTHING_KNOWN = "(select {columns}, null::UHUGEINT as _line_fingerprint where false)"
+
+
+def _typed_columns(entity: Entity) -> str:
+    return ", ".join(f'null::{SQL_TYPES[column.kind]} as "{column.name}"' for column in entity.columns)
+
+
+def line_fingerprint(entity: Entity, positions: dict[str, int], cells: CellsTable) -> str:
+    """SQL: a 128-bit fingerprint of what a line's values are read from: every cell of the
+    line as written (each length-prefixed, so no two lines share one; not trimmed, which
+    would cost more than reading), which cell each contract column reads, the decimal
+    separator and the contract itself. Equal fingerprints read as equal values; a change
+    of the contract changes every fingerprint."""
+    seed = hashlib.sha256(f"{entity!r}|{sorted(positions.items())}|{cells.decimal_separator}".encode()).hexdigest()
+    parts = [f"'{seed}'"]
+    for index in range(cells.width):
+        parts += [f"cast(length(c{index}) as varchar)", "':'", f"c{index}"]
+    return f"md5_number(concat({', '.join(parts)}))"
 
 
 def _report_bad_rows(

@@ -142,14 +142,15 @@ def files_loaded_whole(home: Path) -> list[tuple]:
     with duckdb.connect(str(home / "build" / "cartera.duckdb")) as conn:
         return conn.execute(
             """
-            select registry.file_name, registry.row_count, count(rows._file_id)
+            select registry.file_name, coalesce(registry.changed_rows, registry.row_count), count(rows._file_id)
             from raw.file_registry as registry
             left join (
                 select _file_id from raw.receipts union all select _file_id from raw.bank_statement_lines
             ) as rows on rows._file_id = registry.file_id
             where registry.status = 'loaded' and registry.entity in ('receipts', 'bank_statements')
             group by all
-            having registry.row_count <> count(rows._file_id)
+            -- A receipts file loads only its new or changed rows (orchestration/ingest/changes.py).
+            having coalesce(registry.changed_rows, registry.row_count) <> count(rows._file_id)
             """
         ).fetchall()
 

@@ -43,7 +43,8 @@ class Raw:
         if file_name not in self.file_ids:
             self.file_ids[file_name] = len(self.file_ids) + 1
             self.conn.execute(
-                "insert into raw.file_registry values (?, ?, 'test', ?, 1, 1, 'loaded', null, ?)",
+                "insert into raw.file_registry (file_id, file_name, entity, sha256, size_bytes, row_count, status, "
+                "message, seen_at) values (?, ?, 'test', ?, 1, 1, 'loaded', null, ?)",
                 [self.file_ids[file_name], file_name, f"sha-{file_name}", LOADED_AT],
             )
         return self.file_ids[file_name]
@@ -321,7 +322,8 @@ def test_money_to_the_cent_is_read_as_duckdb_prints_the_decimal(tmp_path):
 def _documents_of(conn: duckdb.DuckDBPyConnection, documents: int) -> None:
     """`documents` invoices in one file, four per client; the last names client Z404, unknown."""
     ensure_raw_schema(conn)
-    conn.execute("insert into raw.file_registry values (1, 'documents.csv', 'documents', 'sha', 1, 1, 'loaded', null, ?)", [LOADED_AT])
+    conn.execute("insert into raw.file_registry (file_id, file_name, entity, sha256, size_bytes, row_count, status, message, seen_at) "
+                 "values (1, 'documents.csv', 'documents', 'sha', 1, 1, 'loaded', null, ?)", [LOADED_AT])
     conn.execute(
         "insert into raw.clients (client_id, tax_id, legal_name, country, payment_terms_days, currency, updated_at,"
         " _file_id, _source_file, _sha256, _line_number, _loaded_at)"
