@@ -336,7 +336,8 @@ def slowest_dbt_nodes(home: Path, since: float, kind: str, count: int = 8) -> li
     if not run_results.exists() or run_results.stat().st_mtime < since:
         return []
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-    nodes = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results if r["unique_id"].startswith(kind + ".")]
+    # unique_id is kind.project.name, and a hash after the name for a generic test.
+    nodes = [(r["unique_id"].split(".")[2], r["execution_time"]) for r in results if r["unique_id"].startswith(kind + ".")]
     return sorted(nodes, key=lambda node: -node[1])[:count]
 
 
@@ -362,8 +363,12 @@ def refreshed(home: Path, label: str) -> dict:
         raise
     figures = refresh_figures(home, label, run, started)
     if run.exit_code not in (0, 2):
-        raise PartFailed(f"refresh failed ({run.exit_code}):\n{run.output[-4000:]}", figures)
+        raise PartFailed(f"refresh failed (exit code {run.exit_code}): {last_line(run.output)}\n{run.output[-4000:]}", figures)
     return figures
+
+
+def last_line(output: str) -> str:
+    return next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "no output")
 
 
 def refresh_figures(home: Path, label: str, run: Run, started: float) -> dict:
@@ -683,7 +688,7 @@ def write_report(section: Section, report: Path) -> None:
     start, end = f"<!-- size {section.size} -->", f"<!-- /size {section.size} -->"
     text = report.read_text() if report.exists() else (
         "# Benchmarks\n\nWritten by `make bench SIZE=S|M|L` (tests/benchmarks/bench.py): figures, "
-        "never pass/fail. Each section is the last run of that size.\n\n")
+        "never pass/fail. Each section is the last run of that size, written again as each part ends.\n\n")
     block = "\n".join([start, *section.lines, end])
     if start in text:
         head, rest = text.split(start, 1)
