@@ -593,6 +593,8 @@ def part_state(bench: Bench, part: str) -> str | None:
     record = bench.records.get(part)
     if record is not None and record["status"] == "done":
         return None
+    if record is not None and record["status"] == "not reached":
+        return f"not reached ({record['reason']})"
     if record is not None and record["status"] == "started":
         return f"started {record['started']}, did not finish (the run died or was killed without a word)"
     if record is not None:  # stopped or failed
@@ -621,7 +623,7 @@ def compose(bench: Bench) -> Section:
         section.add(line)
     for part in PARTS:
         record = bench.records.get(part)
-        if record is not None:
+        if record is not None and record["status"] != "not reached":
             section.add(f"- {part}: {record['started']}, commit {record['commit']}, load average "
                         f"{record['load_start']} at the start, {record.get('load_end', '-')} at the end (1 / 5 / 15 min)")
     section.add()
@@ -767,6 +769,10 @@ def bench(bench: Bench) -> None:
         for line in record.get("lines", []):
             print(line, flush=True)
         if record["status"] != "done":
+            # Kept, so that a later run of other parts still says why these have no figures.
+            for later in bench.parts[bench.parts.index(part) + 1:]:
+                bench.keep(later, {"part": later, "status": "not reached",
+                                   "reason": f"the {part} part {record['status']} {record['ended']}"})
             sys.exit(f"{part} {record['status']}: {record['reason']}; written to {bench.report}")
     print(f"written to {bench.report}")
 
