@@ -12,14 +12,6 @@ from orchestration.ingest.loader import DUPLICATE, LOADED, QUARANTINED, Withdraw
 from tests.orchestration.snapshot_sequence import ENTITIES, corrected_export, full_export, reordered, write_sequence
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
-        monkeypatch.delenv(variable, raising=False)
-    (tmp_path / "inbox").mkdir()
-    return tmp_path
-
-
 def ingest_all(conn, home):
     return {outcome.file_name: outcome for entity in ENTITIES for outcome in ingest_entity(conn, load_settings(home), entity)}
 

@@ -19,14 +19,6 @@ DOCUMENTS_HEADER = (
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
-        monkeypatch.delenv(variable, raising=False)
-    (tmp_path / "inbox").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
 def conn(home):
     connection = duckdb.connect(str(home / "test.duckdb"))
     yield connection

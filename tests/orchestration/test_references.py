@@ -28,14 +28,6 @@ RECEIPTS_HEADER = "receipt_id,client_id,date,currency,amount,method,reference\n"
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
-        monkeypatch.delenv(variable, raising=False)
-    (tmp_path / "inbox").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
 def conn(home):
     connection = duckdb.connect(str(home / "test.duckdb"))
     for path in AGING_INBOX.iterdir():

@@ -116,7 +116,9 @@ def test_a_clients_load_checks_each_distinct_country_and_tax_id_once(conn, home)
     ingest_entity(conn, load_settings(home), "clients")
 
     # 14 client lines, 9 distinct (country, tax_id): C1's CIF appears in five lines, C4 twice.
-    assert conn.execute("select count(*) from raw.clients").fetchall() == [(14,)]
+    # C4's second line repeats its first word for word, so raw keeps 13 (DECISIONLOG:
+    # Full-snapshot exports loaded by change); its tax id is checked once either way.
+    assert conn.execute("select count(*) from raw.clients").fetchall() == [(13,)]
     assert checks(conn) == [
         ("DE", "136695976", True, None),
         ("ES", "12345678A", False, "wrong check digit"),

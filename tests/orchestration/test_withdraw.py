@@ -30,14 +30,6 @@ CORRECTED_RECEIPT = RECEIPTS_HEADER + "R3,C1,2025-06-25,EUR,80.00,transfer,\n"
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE"):
-        monkeypatch.delenv(variable, raising=False)
-    (tmp_path / "inbox").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
 def checks_bypassed(monkeypatch):
     monkeypatch.setattr(loader, "check_references", lambda *args, **kwargs: ([], []))
 
