@@ -166,15 +166,28 @@ def check_sentence(test_node: Mapping[str, Any] | None, check_name: str) -> str:
     return check_name.replace("_", " ")
 
 
-def failure_sentence(test_node: Mapping[str, Any] | None, check_name: str, failing_rows: int) -> str:
-    """What is wrong, e.g. "the open balance of 2 client(s) does not tie to the documents"."""
+def failure_sentence(
+    test_node: Mapping[str, Any] | None,
+    check_name: str,
+    failing_rows: int,
+    empty_values: Mapping[str, int] | None = None,
+) -> str:
+    """What is wrong, e.g. "the open balance of 2 client(s) does not tie to the documents".
+    A folded not-null test says which columns are empty and how often when `empty_values`
+    (column -> number of empty values, from its failing rows) is given."""
     if check_name in SINGULAR:
         return SINGULAR[check_name][1].format(n=failing_rows)
     metadata = (test_node or {}).get("test_metadata") or {}
     if metadata.get("name") == "not_null_columns":
-        # One failing row per empty value, its column named first (empty_column).
+        model = _model_name(test_node)
+        if empty_values:
+            counts = [f"{n} value{'' if n == 1 else 's'} of {column}" for column, n in empty_values.items()]
+            listed = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} and {counts[-1]}"
+            one = len(counts) == 1 and next(iter(empty_values.values())) == 1
+            return f"{listed} {'is' if one else 'are'} empty in {model}"
+        # Only dbt's count at hand (the failing rows could not be read): every listed column.
         columns = ", ".join((metadata.get("kwargs") or {}).get("columns") or [])
-        return f"{failing_rows} value(s) are empty in {_model_name(test_node)} among {columns}, which must always be filled"
+        return f"{failing_rows} value(s) are empty in {model} among {columns}, which must always be filled"
     return f"{failing_rows} row(s) break the rule that {check_sentence(test_node, check_name)}"
 
 

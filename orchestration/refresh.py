@@ -394,6 +394,8 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     column = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
     try:
         with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            if (node.get("test_metadata") or {}).get("name") == "not_null_columns":
+                sentence = failure_sentence(node, node["name"], failures, _empty_values(conn, node, compiled))
             cursor = conn.execute(f"select * from (\n{compiled}\n) as failing limit {_FAILING_ROWS_SHOWN}")
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -406,6 +408,18 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     rows = [{(column if name in ("from_field", "value_field") and column else name): value for name, value in row.items()} for row in rows]
     shown = "; ".join(_describe_row(row) for row in rows)
     return sentence + (f": {shown}" if shown else "") + (f"; in file(s) {', '.join(sorted(files))}" if files else "")
+
+
+def _empty_values(conn: "duckdb.DuckDBPyConnection", node: dict, compiled: str) -> dict[str, int]:
+    """column -> number of empty values, in the test's order of columns, from the failing
+    rows of a folded not-null test (each names its column in `empty_column`): dbt's
+    run_results count them, all columns together. Read on a failure only, once the build
+    has ended (the refresh's one writer is done), so a green refresh pays nothing."""
+    counts = dict(
+        conn.execute(f"select empty_column, count(*) from (\n{compiled}\n) as failing group by empty_column").fetchall()
+    )
+    listed = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("columns") or []
+    return {column: counts[column] for column in listed if column in counts}
 
 
 def _files_holding(conn: "duckdb.DuckDBPyConnection", node: dict, column: str | None, rows: list[dict]) -> set[str]:
