@@ -39,7 +39,12 @@ Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history
                "check": str,          the check's name (a dbt test's name)
                "severity": "error" | "warn",
                "passed": bool,
-               "description": str}],  what it checks, or when failed what is wrong
+               "description": str | {"key": str, "args": {...}}}],
+                                      what it checks, or when failed what is wrong: a
+                                      message of the i18n catalogue with its arguments
+                                      (dashboards/i18n/messages.py renders it in the
+                                      reader's language), or text (lines written before
+                                      messages were stored; Great Expectations' checks)
    "message": str}                the outcome line printed last
 """
 
@@ -51,6 +56,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from dashboards.i18n.messages import Message, cli_language, message, render
 from orchestration.config import Settings, load_settings
 from orchestration.refresh_inputs import PART_NAMES, Inputs, changed_parts, current_inputs, forget, read_record, remember
 from orchestration.refresh_lock import RefreshLocked, refresh_lock
@@ -100,7 +106,7 @@ class CheckResult:
     check: str
     severity: str
     passed: bool
-    description: str
+    description: Message
 
 
 def run_refresh(force: bool = False) -> int:
@@ -218,7 +224,7 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         blocking = [c for c in checks if not c.passed and c.severity == "error"]
         dbt_errors = _dbt_errors(settings, started_at)
         if blocking:
-            reason = blocking[0].description
+            reason = render(blocking[0].description, cli_language())
         elif dbt_errors:
             reason = dbt_errors[0]
         else:
@@ -377,7 +383,7 @@ def _dbt_tests(settings: Settings) -> dict[str, dict]:
     return tests
 
 
-def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
+def _dbt_failure(settings: Settings, node: dict, result: dict) -> Message:
     """"the open balance of 2 client(s) does not tie to the documents: client_id C0042,
     expected_amount 100.00, actual_amount 200.00 (differs by 100.00); files: documents.csv"
     — the test's own SQL (run_results.json) run again on the build for its first rows."""
@@ -388,7 +394,7 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     compiled, failures = result.get("compiled_code"), result.get("failures") or 0
     sentence = failure_sentence(node, node["name"], failures)
     if result["status"] == "error":  # the test's SQL itself failed
-        return f"{sentence}: the check could not run: {_first_line(result.get('message') or '')}"
+        return message("check.could_not_run", sentence=sentence, error=_first_line(result.get("message") or ""))
     if not compiled:
         return sentence
     column = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
@@ -406,8 +412,12 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     # A generic test returns the offending value under a generic name (relationships:
     # from_field); name it after the column the test is on.
     rows = [{(column if name in ("from_field", "value_field") and column else name): value for name, value in row.items()} for row in rows]
-    shown = "; ".join(_describe_row(row) for row in rows)
-    return sentence + (f": {shown}" if shown else "") + (f"; in file(s) {', '.join(sorted(files))}" if files else "")
+    for index, row in enumerate(rows):
+        if index == 0:
+            sentence = message("check.with_row", sentence=sentence, row=_describe_row(row))
+        else:
+            sentence = message("check.next_row", rows=sentence, row=_describe_row(row))
+    return message("check.in_files", sentence=sentence, files=sorted(files)) if files else sentence
 
 
 def _empty_values(conn: "duckdb.DuckDBPyConnection", node: dict, compiled: str) -> dict[str, int]:
@@ -451,11 +461,13 @@ def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
     ]
 
 
-def _describe_row(row: dict) -> str:
+def _describe_row(row: dict) -> Message:
+    """The row's filled values as they are, "client_id C0042, expected_amount 100.00, ...",
+    with by how much it differs when it has an expected and an actual amount."""
     text = ", ".join(f"{name} {value}" for name, value in row.items() if value is not None and name != "_source_file")
     expected, actual = row.get("expected_amount"), row.get("actual_amount")
     if expected is not None and actual is not None:
-        text += f" (differs by {abs(actual - expected)})"
+        return message("check.row_differs", row=text, difference=str(abs(actual - expected)))
     return text
 
 
@@ -507,7 +519,7 @@ def _print_summary(
     for c in checks:
         if not c.passed:
             level = "warning" if c.severity == "warn" else "FAILED "
-            lines.append(f"  {level} check {c.check} on {c.asset}: {c.description}")
+            lines.append(f"  {level} check {c.check} on {c.asset}: {render(c.description, cli_language())}")
     if not any(not c.passed and c.severity == "error" for c in checks):
         # A failed blocking check also fails its step; the check above says it better.
         for failure in step_failures:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import formatting, freshness, limit_mismatches, selection
 from dashboards.i18n import t
+from dashboards.i18n.messages import render
 from dashboards.queries import data_quality as queries
 from dashboards.queries import frame
 from dashboards.tables import show_table
@@ -107,6 +108,7 @@ else:
         _show(checks, headers, t("data_quality.checks_file", date=today), "dq_checks")
         failures = queries.failed_checks(home)
         if not failures.empty:
+            failures["description"] = [render(description, language) for description in failures["description"]]
             headers = {
                 "asset": t("data_quality.col_asset"),
                 "check": t("data_quality.col_check"),

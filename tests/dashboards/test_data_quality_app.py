@@ -134,3 +134,59 @@ def test_the_bookkeeper_sees_the_limits_to_update_in_the_invoicing_system(demo_h
     assert table[["Cliente", "Código"]].values.tolist() == [[name, "C0042"]]
     assert table["Límite del comité"].tolist() == [formatting.money(Decimal("15000.00"), "EUR", "es")]
     assert table["Límite en facturación"].tolist() == [formatting.money(erp_limit, "EUR", "es")]
+
+
+def stored(sentence) -> object:
+    """A sentence as the refresh stores it in refresh_history.jsonl (JSON), read back."""
+    return json.loads(json.dumps(sentence))
+
+
+@pytest.fixture
+def home_with_failed_checks(empty_home):
+    """A history whose last refresh stored its failed checks as messages (a tie-out with its
+    first row, a folded not-null test naming two columns) and one line written before
+    messages were stored (text)."""
+    from orchestration.check_sentences import failure_sentence
+
+    not_null = {"attached_node": "model.cartera.fct_installments",
+                "test_metadata": {"name": "not_null_columns", "kwargs": {"columns": ["due_date", "client_id", "amount"]}}}
+    tie_out = {"key": "check.with_row", "args": {
+        "sentence": failure_sentence(None, "assert_open_balance_ties_to_sources", 2),
+        "row": {"key": "check.row_differs", "args": {"row": "client_id C0042, expected_amount 100.00, actual_amount 200.00",
+                                                    "difference": "100.00"}},
+    }}
+    checks = [
+        {"asset": "marts/fct_documents", "check": "assert_open_balance_ties_to_sources", "severity": "error",
+         "passed": False, "description": stored(tie_out)},
+        {"asset": "marts/fct_installments", "check": "not_null_columns_fct_installments", "severity": "warn", "passed": False,
+         "description": stored(failure_sentence(not_null, "not_null_columns_fct_installments", 4, {"due_date": 3, "client_id": 1}))},
+        {"asset": "marts/bank", "check": "gap", "severity": "warn", "passed": False, "description": "a gap in the statements"},
+    ]
+    (empty_home / "refresh_history.jsonl").write_text(json.dumps({**RUN, "checks": checks}) + "\n", encoding="utf-8")
+    return empty_home
+
+
+@pytest.mark.parametrize("language, sentences", [
+    ("es", [
+        "el saldo pendiente de 2 cliente(s) no cuadra con los documentos: "
+        "client_id C0042, expected_amount 100.00, actual_amount 200.00 (diferencia de 100.00)",
+        "a gap in the statements",
+        "3 valores de due_date y 1 valor de client_id están vacíos en fct_installments",
+    ]),
+    ("en", [
+        "the open balance of 2 client(s) does not tie to the documents: "
+        "client_id C0042, expected_amount 100.00, actual_amount 200.00 (differs by 100.00)",
+        "a gap in the statements",
+        "3 values of due_date and 1 value of client_id are empty in fct_installments",
+    ]),
+])
+def test_failed_checks_are_worded_in_the_page_s_language_and_old_text_as_it_was(home_with_failed_checks, language, sentences):
+    """The failed checks, errors first: each stored message in the page's language with its
+    numbers (2 clients; 3 empty due dates and 1 empty client); the line stored as text
+    before messages were, as it is."""
+    app = open_page(PAGE, language)
+
+    description = "Descripción" if language == "es" else "Description"
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if description in grid.value.columns and len(grid.value) == 3)
+    assert table[description].tolist() == sentences

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.refresh import _check_results
 from tests.dbt.warehouse import DBT, DBT_PROJECT
@@ -129,7 +130,7 @@ def test_each_folded_test_fails_on_an_empty_value_in_any_of_its_columns_and_name
     }
 
     # What the refresh says of each failed test: every emptied column, each with its count.
-    sentences = {check.check: check.description for check in _check_results(settings, [], since=started) if not check.passed}
+    sentences = {check.check: render(check.description, "en") for check in _check_results(settings, [], since=started) if not check.passed}
     for unique_id, counts in expected.items():
         if not counts:
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboards.i18n.messages import render
 from orchestration.config import Settings
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.refresh import _check_results, _ingest_warnings
@@ -63,12 +64,12 @@ def test_a_failing_tie_out_says_what_does_not_tie_with_its_first_rows(tmp_path):
         ("marts/fct_documents", "assert_open_balance_ties_to_sources", "error", False),
         ("raw/bank_statements", "warn_bank_account_balances_tie_to_lines", "warn", False),
     ]
-    assert checks[0].description == (
+    assert render(checks[0].description, "en") == (
         "the open balance of 2 client(s) does not tie to the documents: "
         "client_id C0042, currency_code EUR, expected_amount 100.00, actual_amount 200.00 (differs by 100.00); "
         "client_id C0043, currency_code EUR, expected_amount 50.00, actual_amount 40.00 (differs by 10.00)"
     )
-    assert checks[1].description == "the statements of 1 bank account(s) leave a gap: a statement may be missing: bank_account ES91"
+    assert render(checks[1].description, "en") == "the statements of 1 bank account(s) leave a gap: a statement may be missing: bank_account ES91"
 
 
 def test_results_of_an_earlier_build_are_not_this_runs(tmp_path):
