@@ -131,7 +131,7 @@ st.subheader(t("data_quality.registry"))
 registry = queries.file_registry(database)
 registry["status"] = [statuses.get(status, status) for status in registry["status"]]
 registry["entity"] = [freshness.source_label(entity) for entity in registry["entity"]]
-registry["message"] = [message if isinstance(message, str) else "" for message in registry["message"]]
+registry["message"] = [render(message, language) if isinstance(message, str) else "" for message in registry["message"]]
 headers = {
     "seen_at": t("data_quality.col_seen_at"),
     "file_name": t("data_quality.col_file"),

@@ -8,8 +8,13 @@ a list (its items rendered and joined by ", "), a whole number (grouped as the l
 groups it: es 1.189, en 1,189) or text shown as it is: names of columns, models, files,
 values. Text where a message is expected is shown as it is: history lines written
 before messages were stored, and sentences no catalogue holds (a test's own description).
+
+In a text column (raw.file_registry.message) a message is stored as its JSON (`as_text`):
+the column also holds text no catalogue words (a quarantined file's reasons, as the
+reader wrote them), and rows written before messages were stored.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -19,15 +24,27 @@ from dashboards.i18n import LANGUAGES, catalogue, translate
 Message = str | dict[str, Any]
 CLI_LANGUAGE_VARIABLE = "CARTERA_LANGUAGE"
 CLI_DEFAULT_LANGUAGE = "en"
+_STORED_AS_TEXT = '{"key": '
 
 
-def message(key: str, **args: Any) -> dict[str, Any]:
+def message(key: str, /, **args: Any) -> dict[str, Any]:
     """A message to store: its key in the catalogue and the arguments of its placeholders."""
     return {"key": key, "args": args}
 
 
+def as_text(stored: Message) -> str:
+    """A message as a text column keeps it: its JSON; text as it is."""
+    return stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False)
+
+
 def render(stored: Message | None, language: str) -> str:
-    """The stored message in `language`; text (an old history line) as it is."""
+    """The stored message in `language`, from a history line or a text column (`as_text`);
+    text (an old history line, a reader's reason) as it is."""
+    if isinstance(stored, str) and stored.startswith(_STORED_AS_TEXT):
+        try:
+            stored = json.loads(stored)
+        except json.JSONDecodeError:  # text that happens to start like a message
+            return stored
     if not isinstance(stored, Mapping) or "key" not in stored:
         return "" if stored is None else str(stored)
     args = {name: _argument(value, language) for name, value in (stored.get("args") or {}).items()}

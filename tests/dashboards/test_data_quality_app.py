@@ -190,3 +190,49 @@ def test_failed_checks_are_worded_in_the_page_s_language_and_old_text_as_it_was(
     table = next(displayed_frame(grid) for grid in app.dataframe
                  if description in grid.value.columns and len(grid.value) == 3)
     assert table[description].tolist() == sentences
+
+
+@pytest.fixture
+def home_with_an_old_registry_message(demo_home, tmp_path, monkeypatch):
+    """A copy of the demo's published database whose first loaded file's registry message
+    is the English text a load wrote before messages were stored."""
+    published = tmp_path / "cartera.duckdb"
+    shutil.copy(demo_home / "cartera.duckdb", published)
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("""
+            update raw.file_registry set message = '309 rows, 309 new or changed'
+            where file_id = (select min(file_id) from raw.file_registry where status = 'loaded')""")
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    return published
+
+
+@pytest.mark.parametrize("language, loaded", [("es", "{rows} filas, {changed} nuevas o modificadas"),
+                                              ("en", "{rows} rows, {changed} new or changed")])
+def test_the_registry_words_its_messages_in_the_page_s_language_and_old_text_as_it_was(
+    home_with_an_old_registry_message, language, loaded
+):
+    """Each loaded export's message is stored as a key with its row counts and worded with
+    the page's numbers; the old row's text is shown as it is; a bank file's load has no
+    message."""
+    with duckdb.connect(str(home_with_an_old_registry_message), read_only=True) as connection:
+        registry = connection.execute("""
+            select entity, row_count, changed_rows, message from raw.file_registry
+            where status = 'loaded' order by seen_at desc, file_id desc""").fetchall()
+    old = registry[-1]
+    assert old[3] == "309 rows, 309 new or changed"
+    stored = [message for entity, _, _, message in registry[:-1] if entity not in ("bank_statements", "credit_decisions")]
+    assert len(stored) >= 6 and all(message.startswith('{"key": "registry.loaded"') for message in stored)
+
+    app = open_page(PAGE, language)
+
+    status_column, message_column, loaded_status = (
+        ("Estado", "Mensaje", "Cargado") if language == "es" else ("Status", "Message", "Loaded")
+    )
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if {status_column, message_column} <= set(grid.value.columns))
+    shown = table[table[status_column] == loaded_status][message_column].tolist()
+    assert shown == [
+        "" if message is None else loaded.format(rows=formatting.number(rows, language), changed=formatting.number(changed, language))
+        for _, rows, changed, message in registry[:-1]
+    ] + ["309 rows, 309 new or changed"]
