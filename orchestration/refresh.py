@@ -45,7 +45,9 @@ Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history
                                       (dashboards/i18n/messages.py renders it in the
                                       reader's language), or text (lines written before
                                       messages were stored; Great Expectations' checks)
-   "message": str}                the outcome line printed last
+   "message": str | {"key": str, "args": {...}}}
+                                  the outcome line printed last, a message of the
+                                  catalogue as the checks' are (text in older lines)
 """
 
 import hashlib
@@ -91,6 +93,17 @@ telemetry:
 """
 
 
+# The parts a refresh with nothing new found unchanged (refresh_inputs.PART_NAMES), but
+# the inbox, which says how many files it holds.
+_PART_MESSAGES = {
+    "dbt_project": message("refresh.part_dbt_project"),
+    "code": message("refresh.part_code"),
+    "settings": message("refresh.part_settings"),
+    "app_state": message("refresh.part_app_state"),
+    "warehouse": message("refresh.part_warehouse"),
+}
+
+
 @dataclass(frozen=True)
 class FileResult:
     file_name: str
@@ -131,20 +144,22 @@ def run_refresh(force: bool = False) -> int:
 def _unchanged(settings: Settings, record: dict, inputs: Inputs, started_at: datetime) -> int:
     as_of = record.get("as_of_date")
     files = len(inputs.inbox)
-    checked = ", ".join(
-        f"{name} ({files} file{'' if files == 1 else 's'})" if part == "inbox" else name
-        for part, name in PART_NAMES.items()
-    )
-    still = " (with the warnings that refresh reported)" if record.get("outcome") == "published_with_warnings" else ""
-    message = (
-        f"nothing to refresh: {checked} are as at the refresh of {str(record.get('finished_at', ''))[:16].replace('T', ' ')}; "
-        f"the published warehouse {settings.published_db} as of {as_of or 'its latest data date'} is current{still} "
-        "(--force refreshes anyway)"
-    )
-    print(message, flush=True)
+    inbox = message("refresh.part_inbox_one", files=files) if files == 1 else message("refresh.part_inbox", files=files)
+    checked = [inbox if part == "inbox" else _PART_MESSAGES[part] for part in PART_NAMES]
+    facts = {
+        "checked": checked,
+        "finished_at": str(record.get("finished_at", ""))[:16].replace("T", " "),
+        "database": str(settings.published_db),
+        "as_of": as_of or message("refresh.latest_data_date"),
+    }
+    if record.get("outcome") == "published_with_warnings":
+        said = message("refresh.unchanged_with_warnings", **facts)
+    else:
+        said = message("refresh.unchanged", **facts)
+    print(render(said, cli_language()), flush=True)
     if inputs.inbox != record.get("inbox"):  # a file touched, not changed: not hashed again next time
         remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
-    _append_history(settings, "", started_at, as_of, [], [], message, EXIT_PUBLISHED, outcome=UNCHANGED)
+    _append_history(settings, "", started_at, as_of, [], [], said, EXIT_PUBLISHED, outcome=UNCHANGED)
     return EXIT_PUBLISHED
 
 
@@ -172,9 +187,9 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         for path in dropped_files(settings)
     }
     if not dropped and not settings.build_db.exists():
-        message = f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)"
-        print(message, flush=True)
-        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        said = message("refresh.no_exports", inbox=str(settings.inbox))
+        print(render(said, cli_language()), flush=True)
+        _append_history(settings, "", started_at, None, [], [], said, EXIT_NOTHING_PUBLISHED)
         return EXIT_NOTHING_PUBLISHED
     # The dbt subprocesses (parse now, build in the job) find the build database here.
     os.environ["CARTERA_HOME"] = str(settings.home)
@@ -186,9 +201,9 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
     try:
         prepare(settings.dbt_vars())
     except Exception as error:  # dbt's own error is the readable part
-        message = f"refresh failed: dbt could not read the project: {_first_line(error)}"
-        print(message, flush=True)
-        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        said = message("refresh.dbt_unreadable", error=_first_line(error))
+        print(render(said, cli_language()), flush=True)
+        _append_history(settings, "", started_at, None, [], [], said, EXIT_NOTHING_PUBLISHED)
         return EXIT_NOTHING_PUBLISHED
     from orchestration.definitions import defs
 
@@ -216,23 +231,26 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         or any(not c.passed for c in checks)
         or bool(loaded_with_warnings)
     )
-    if published:
-        exit_code = EXIT_PUBLISHED_WITH_WARNINGS if warnings else EXIT_PUBLISHED
-        message = f"published {settings.published_db}" + (" with warnings (see above)" if warnings else "")
+    if published and warnings:
+        exit_code = EXIT_PUBLISHED_WITH_WARNINGS
+        said = message("refresh.published_with_warnings", database=str(settings.published_db))
+    elif published:
+        exit_code = EXIT_PUBLISHED
+        said = message("refresh.published", database=str(settings.published_db))
     else:
         exit_code = EXIT_NOTHING_PUBLISHED
         blocking = [c for c in checks if not c.passed and c.severity == "error"]
         dbt_errors = _dbt_errors(settings, started_at)
         if blocking:
-            reason = render(blocking[0].description, cli_language())
+            reason = blocking[0].description
         elif dbt_errors:
             reason = dbt_errors[0]
         else:
-            reason = step_failures[0] if step_failures else "the run failed"
-        message = f"refresh failed: the published warehouse was left as it was: {reason}"
+            reason = step_failures[0] if step_failures else message("refresh.run_failed")
+        said = message("refresh.failed", reason=reason)
     _print_summary(settings, files, loaded_with_warnings, checks, step_failures, as_of)
-    print(message, flush=True)
-    record = _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
+    print(render(said, cli_language()), flush=True)
+    record = _append_history(settings, run_id, started_at, as_of, files, checks, said, exit_code)
     if published:
         remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
     return exit_code
@@ -452,10 +470,10 @@ def _files_holding(conn: "duckdb.DuckDBPyConnection", node: dict, column: str | 
     return {str(file_name) for (file_name,) in found if file_name}
 
 
-def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
+def _dbt_errors(settings: Settings, since: datetime) -> list[Message]:
     """Models this run's dbt build could not build (a SQL error, a lock), with dbt's reason."""
     return [
-        f"dbt could not build {result['unique_id'].split('.')[-1]}: {_first_line(result.get('message') or 'no message')}"
+        message("refresh.dbt_could_not_build", model=result["unique_id"].split(".")[-1], error=_first_line(result.get("message") or "no message"))
         for result in _run_results(settings, since)
         if result["status"] == "error" and not result["unique_id"].startswith("test.")
     ]
@@ -535,7 +553,7 @@ def _append_history(
     as_of: str | None,
     files: list[FileResult],
     checks: list[CheckResult],
-    message: str,
+    said: Message,
     exit_code: int,
     outcome: str | None = None,
 ) -> dict:
@@ -549,7 +567,7 @@ def _append_history(
         "exit_code": exit_code,
         "files": [asdict(f) for f in files],
         "checks": [asdict(c) for c in checks],
-        "message": message,
+        "message": said,
     }
     # One line per refresh, appended under the home's refresh lock.
     with open(settings.home / HISTORY_FILE_NAME, "a", encoding="utf-8") as history:

@@ -57,8 +57,9 @@ else:
     alert = {"published": st.success, "published_with_warnings": st.warning, queries.UNCHANGED: st.success}.get(
         latest["outcome"], st.error
     )
-    alert(t("data_quality.last_refresh", when=when, outcome=outcome_text, message=latest["message"] or ""))
+    alert(t("data_quality.last_refresh", when=when, outcome=outcome_text, message=render(latest["message"], language)))
     runs["outcome"] = [outcomes.get(outcome, outcome) for outcome in runs["outcome"]]
+    runs["message"] = [render(message, language) for message in runs["message"]]
     headers = {
         "finished_at": t("data_quality.col_finished_at"),
         "outcome": t("data_quality.col_outcome"),

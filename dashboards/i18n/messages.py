@@ -45,8 +45,10 @@ def render(stored: Message | None, language: str) -> str:
             stored = json.loads(stored)
         except json.JSONDecodeError:  # text that happens to start like a message
             return stored
-    if not isinstance(stored, Mapping) or "key" not in stored:
-        return "" if stored is None else str(stored)
+    if isinstance(stored, str):
+        return stored
+    if not isinstance(stored, Mapping) or "key" not in stored:  # none stored (a missing cell)
+        return ""
     args = {name: _argument(value, language) for name, value in (stored.get("args") or {}).items()}
     if stored["key"] not in catalogue(language):  # written by a newer cartera than this one
         return " ".join([stored["key"], *(f"{name}={value}" for name, value in args.items())])

@@ -9,6 +9,7 @@ import pytest
 
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
+from dashboards.i18n.messages import render
 
 PAGE = "app_pages/data_quality.py"
 RUN = {
@@ -71,7 +72,8 @@ def test_the_demo_refresh_is_the_last_refresh(demo):
 
     assert record["outcome"] == "published"
     last = [success.value for success in app.success if success.value.startswith("Última actualización: ")]
-    assert len(last) == 1 and "Publicado" in last[0] and record["message"] in last[0]
+    assert len(last) == 1 and "Publicado" in last[0] and render(record["message"], "es") in last[0]
+    assert render(record["message"], "es") == f"publicado {demo / 'cartera.duckdb'}"
 
 
 def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_history):

@@ -146,7 +146,7 @@ def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refre
     assert "  as of 2025-06-30" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
     (record,) = [json.loads(line) for line in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert (record["outcome"], record["exit_code"], record["message"]) == ("failed", 1, last_line)
+    assert (record["outcome"], record["exit_code"], render(record["message"], "en")) == ("failed", 1, last_line)
     failed = [check for check in record["checks"] if not check["passed"]]
     assert [(check["asset"], check["severity"], render(check["description"], "en")) for check in failed] == [
         ("staging/stg_invoicing__allocations", "error", because)
