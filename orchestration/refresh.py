@@ -34,7 +34,9 @@ Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history
               "entity": str | null,   clients, documents, ..., bank_statements
               "status": "loaded" | "already_loaded" | "quarantined" | "unrecognised" | "not_read",
               "rows": int,            rows (bank: lines) loaded by this refresh
-              "reason": str | null}], why it was quarantined / not loaded
+              "reason": str | {"key", "args"} | null}],
+                                      why it was quarantined (the reader's text) / not
+                                      loaded (a message of the catalogue)
    "checks": [{"asset": str,          e.g. "marts/ar_aging"
                "check": str,          the check's name (a dbt test's name)
                "severity": "error" | "warn",
@@ -110,7 +112,7 @@ class FileResult:
     entity: str | None
     status: str
     rows: int = 0
-    reason: str | None = None
+    reason: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -294,13 +296,13 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
         if status == "loaded" and seen_at >= since:
             results.append(FileResult(file_name, entity, "loaded", rows_loaded))
         elif status == "loaded":
-            results.append(FileResult(file_name, entity, "already_loaded", 0, "same content already loaded"))
+            results.append(FileResult(file_name, entity, "already_loaded", 0, message("refresh.file_already_loaded")))
         elif status == "quarantined":
             results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(message or "")))
         elif (settings.inbox / file_name).exists():
-            results.append(FileResult(file_name, None, "unrecognised", 0, "not recognised as an export: left in the inbox"))
+            results.append(FileResult(file_name, None, "unrecognised", 0, message("refresh.file_unrecognised")))
         else:
-            results.append(FileResult(file_name, None, "not_read", 0, "the refresh stopped before reading it"))
+            results.append(FileResult(file_name, None, "not_read", 0, message("refresh.file_not_read")))
     return results
 
 
@@ -531,7 +533,7 @@ def _print_summary(
         if f.status == "quarantined":
             lines.append(f"  quarantined {f.file_name}: {f.reason} (report in {settings.quarantine})")
         elif f.status in ("unrecognised", "not_read"):
-            lines.append(f"  {f.file_name}: {f.reason}")
+            lines.append(f"  {f.file_name}: {render(f.reason, cli_language())}")
     passed = sum(c.passed for c in checks)
     lines.append(f"  checks: {passed} passed, {len(checks) - passed} failed or warned")
     for c in checks:

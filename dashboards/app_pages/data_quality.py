@@ -82,6 +82,7 @@ else:
         st.caption(t("data_quality.no_files"))
     else:
         files["status"] = [statuses.get(status, status) for status in files["status"]]
+        files["reason"] = [render(reason, language) for reason in files["reason"]]
         headers = {
             "file_name": t("data_quality.col_file"),
             "entity": t("data_quality.col_entity"),

@@ -9,7 +9,7 @@ import pytest
 
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
-from dashboards.i18n.messages import render
+from dashboards.i18n.messages import message, render
 
 PAGE = "app_pages/data_quality.py"
 RUN = {
@@ -164,7 +164,8 @@ def home_with_failed_checks(empty_home):
          "description": stored(failure_sentence(not_null, "not_null_columns_fct_installments", 4, {"due_date": 3, "client_id": 1}))},
         {"asset": "marts/bank", "check": "gap", "severity": "warn", "passed": False, "description": "a gap in the statements"},
     ]
-    (empty_home / "refresh_history.jsonl").write_text(json.dumps({**RUN, "checks": checks}) + "\n", encoding="utf-8")
+    files = [{**RUN["files"][0], "reason": stored(message("refresh.file_already_loaded"))}, RUN["files"][1]]
+    (empty_home / "refresh_history.jsonl").write_text(json.dumps({**RUN, "checks": checks, "files": files}) + "\n", encoding="utf-8")
     return empty_home
 
 
@@ -182,16 +183,23 @@ def home_with_failed_checks(empty_home):
         "3 values of due_date and 1 value of client_id are empty in fct_installments",
     ]),
 ])
-def test_failed_checks_are_worded_in_the_page_s_language_and_old_text_as_it_was(home_with_failed_checks, language, sentences):
+def test_failed_checks_and_file_reasons_are_worded_in_the_page_s_language_and_old_text_as_it_was(home_with_failed_checks, language, sentences):
     """The failed checks, errors first: each stored message in the page's language with its
     numbers (2 clients; 3 empty due dates and 1 empty client); the line stored as text
-    before messages were, as it is."""
+    before messages were, as it is. The same for the files' reasons: a message (already
+    loaded) worded, a reader's text (quarantined) as it is."""
     app = open_page(PAGE, language)
 
     description = "Descripción" if language == "es" else "Description"
     table = next(displayed_frame(grid) for grid in app.dataframe
                  if description in grid.value.columns and len(grid.value) == 3)
     assert table[description].tolist() == sentences
+    reason = "Motivo" if language == "es" else "Reason"
+    files = next(displayed_frame(grid) for grid in app.dataframe if reason in grid.value.columns and len(grid.value) == 2)
+    assert files[reason].tolist() == [
+        "mismo contenido ya cargado" if language == "es" else "same content already loaded",
+        "line 12, field total_amount: not a number",
+    ]
 
 
 @pytest.fixture

@@ -287,7 +287,8 @@ def test_a_quarantined_file_publishes_with_exit_code_2_and_says_why(homes, repea
     assert (record["outcome"], record["exit_code"], record["as_of_date"]) == ("published_with_warnings", 2, "2025-05-31")
     files = {f["file_name"]: f for f in record["files"]}
     assert files["documents_bad.csv"]["status"] == "quarantined" and files["documents_bad.csv"]["reason"].startswith("documents_bad.csv rejected")
-    assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0, "reason": "same content already loaded"}
+    assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0,
+                                      "reason": {"key": "refresh.file_already_loaded", "args": {}}}
     assert record["checks"] and all(check["passed"] and check["description"] for check in record["checks"])
     # Each check's sentence is stored as a message of the catalogue, rendered where it is shown.
     assert {"asset": "marts/fct_documents", "check": "assert_open_balance_ties_to_sources", "severity": "error", "passed": True,
