@@ -250,10 +250,10 @@ class WithdrawError(Exception):
 _BANK_TABLES = ("bank_statements", "bank_statement_lines")
 
 
-def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
+def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> Message:
     """Takes a loaded file's rows (and its warnings) out of raw, marks its registry row
     withdrawn and records the withdrawal as a registry row of its own; returns what was
-    done in one line. The same file, or a corrected one, loads normally when dropped
+    done in one line (a message of the catalogue). The same file, or a corrected one, loads normally when dropped
     again. Raises WithdrawError when no loaded file, or more than one, answers the name,
     or when other loaded files still name rows only this file holds (a clients export
     whose clients have documents, a documents export whose documents have allocations):
