@@ -287,18 +287,18 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
             ).fetchall()
     except duckdb.Error:  # the run stopped before any file was registered
         rows = []
-    for sha256, entity, status, rows_loaded, message, seen_at in rows:
-        registry[sha256] = (entity, status, rows_loaded, message, seen_at)
+    for sha256, entity, status, rows_loaded, note, seen_at in rows:
+        registry[sha256] = (entity, status, rows_loaded, note, seen_at)
     since = started_at.replace(tzinfo=None)
     results = []
     for file_name, sha256 in dropped.items():
-        entity, status, rows_loaded, message, seen_at = registry.get(sha256, (None, None, 0, None, None))
+        entity, status, rows_loaded, note, seen_at = registry.get(sha256, (None, None, 0, None, None))
         if status == "loaded" and seen_at >= since:
             results.append(FileResult(file_name, entity, "loaded", rows_loaded))
         elif status == "loaded":
             results.append(FileResult(file_name, entity, "already_loaded", 0, message("refresh.file_already_loaded")))
         elif status == "quarantined":
-            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(message or "")))
+            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(note or "")))
         elif (settings.inbox / file_name).exists():
             results.append(FileResult(file_name, None, "unrecognised", 0, message("refresh.file_unrecognised")))
         else:
