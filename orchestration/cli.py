@@ -149,6 +149,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _withdraw(args: argparse.Namespace) -> int:
     import duckdb
 
+    from dashboards.i18n.messages import cli_language, render
     from orchestration.config import load_settings
     from orchestration.ingest.loader import WithdrawError, withdraw_file
     from orchestration.refresh_inputs import forget
@@ -159,9 +160,9 @@ def _withdraw(args: argparse.Namespace) -> int:
         return 1
     try:
         with duckdb.connect(str(settings.build_db)) as conn:
-            print(withdraw_file(conn, args.file), flush=True)
+            print(render(withdraw_file(conn, args.file), cli_language()), flush=True)
     except WithdrawError as error:
-        print(f"withdraw failed: {error}", flush=True)
+        print(f"withdraw failed: {render(error.message, cli_language())}", flush=True)
         return 1
     except duckdb.IOException as error:
         print(f"withdraw failed: the warehouse is busy (is a refresh running?): {str(error).splitlines()[0]}", flush=True)

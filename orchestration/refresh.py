@@ -34,13 +34,22 @@ Each refresh appends one JSON object, one line, to $CARTERA_HOME/refresh_history
               "entity": str | null,   clients, documents, ..., bank_statements
               "status": "loaded" | "already_loaded" | "quarantined" | "unrecognised" | "not_read",
               "rows": int,            rows (bank: lines) loaded by this refresh
-              "reason": str | null}], why it was quarantined / not loaded
+              "reason": str | {"key", "args"} | null}],
+                                      why it was quarantined (the reader's text) / not
+                                      loaded (a message of the catalogue)
    "checks": [{"asset": str,          e.g. "marts/ar_aging"
                "check": str,          the check's name (a dbt test's name)
                "severity": "error" | "warn",
                "passed": bool,
-               "description": str}],  what it checks, or when failed what is wrong
-   "message": str}                the outcome line printed last
+               "description": str | {"key": str, "args": {...}}}],
+                                      what it checks, or when failed what is wrong: a
+                                      message of the i18n catalogue with its arguments
+                                      (dashboards/i18n/messages.py renders it in the
+                                      reader's language), or text (lines written before
+                                      messages were stored; Great Expectations' checks)
+   "message": str | {"key": str, "args": {...}}}
+                                  the outcome line printed last, a message of the
+                                  catalogue as the checks' are (text in older lines)
 """
 
 import hashlib
@@ -51,6 +60,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from dashboards.i18n.messages import Message, cli_language, message, render
 from orchestration.config import Settings, load_settings
 from orchestration.refresh_inputs import PART_NAMES, Inputs, changed_parts, current_inputs, forget, read_record, remember
 from orchestration.refresh_lock import RefreshLocked, refresh_lock
@@ -85,13 +95,24 @@ telemetry:
 """
 
 
+# The parts a refresh with nothing new found unchanged (refresh_inputs.PART_NAMES), but
+# the inbox, which says how many files it holds.
+_PART_MESSAGES = {
+    "dbt_project": message("refresh.part_dbt_project"),
+    "code": message("refresh.part_code"),
+    "settings": message("refresh.part_settings"),
+    "app_state": message("refresh.part_app_state"),
+    "warehouse": message("refresh.part_warehouse"),
+}
+
+
 @dataclass(frozen=True)
 class FileResult:
     file_name: str
     entity: str | None
     status: str
     rows: int = 0
-    reason: str | None = None
+    reason: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,7 @@ class CheckResult:
     check: str
     severity: str
     passed: bool
-    description: str
+    description: Message
 
 
 def run_refresh(force: bool = False) -> int:
@@ -125,20 +146,22 @@ def run_refresh(force: bool = False) -> int:
 def _unchanged(settings: Settings, record: dict, inputs: Inputs, started_at: datetime) -> int:
     as_of = record.get("as_of_date")
     files = len(inputs.inbox)
-    checked = ", ".join(
-        f"{name} ({files} file{'' if files == 1 else 's'})" if part == "inbox" else name
-        for part, name in PART_NAMES.items()
-    )
-    still = " (with the warnings that refresh reported)" if record.get("outcome") == "published_with_warnings" else ""
-    message = (
-        f"nothing to refresh: {checked} are as at the refresh of {str(record.get('finished_at', ''))[:16].replace('T', ' ')}; "
-        f"the published warehouse {settings.published_db} as of {as_of or 'its latest data date'} is current{still} "
-        "(--force refreshes anyway)"
-    )
-    print(message, flush=True)
+    inbox = message("refresh.part_inbox_one", files=files) if files == 1 else message("refresh.part_inbox", files=files)
+    checked = [inbox if part == "inbox" else _PART_MESSAGES[part] for part in PART_NAMES]
+    facts = {
+        "checked": checked,
+        "finished_at": str(record.get("finished_at", ""))[:16].replace("T", " "),
+        "database": str(settings.published_db),
+        "as_of": as_of or message("refresh.latest_data_date"),
+    }
+    if record.get("outcome") == "published_with_warnings":
+        said = message("refresh.unchanged_with_warnings", **facts)
+    else:
+        said = message("refresh.unchanged", **facts)
+    print(render(said, cli_language()), flush=True)
     if inputs.inbox != record.get("inbox"):  # a file touched, not changed: not hashed again next time
         remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
-    _append_history(settings, "", started_at, as_of, [], [], message, EXIT_PUBLISHED, outcome=UNCHANGED)
+    _append_history(settings, "", started_at, as_of, [], [], said, EXIT_PUBLISHED, outcome=UNCHANGED)
     return EXIT_PUBLISHED
 
 
@@ -166,9 +189,9 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         for path in dropped_files(settings)
     }
     if not dropped and not settings.build_db.exists():
-        message = f"refresh failed: no export files in {settings.inbox} (the contract is seeds/README.md)"
-        print(message, flush=True)
-        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        said = message("refresh.no_exports", inbox=str(settings.inbox))
+        print(render(said, cli_language()), flush=True)
+        _append_history(settings, "", started_at, None, [], [], said, EXIT_NOTHING_PUBLISHED)
         return EXIT_NOTHING_PUBLISHED
     # The dbt subprocesses (parse now, build in the job) find the build database here.
     os.environ["CARTERA_HOME"] = str(settings.home)
@@ -180,9 +203,9 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
     try:
         prepare(settings.dbt_vars())
     except Exception as error:  # dbt's own error is the readable part
-        message = f"refresh failed: dbt could not read the project: {_first_line(error)}"
-        print(message, flush=True)
-        _append_history(settings, "", started_at, None, [], [], message, EXIT_NOTHING_PUBLISHED)
+        said = message("refresh.dbt_unreadable", error=_first_line(error))
+        print(render(said, cli_language()), flush=True)
+        _append_history(settings, "", started_at, None, [], [], said, EXIT_NOTHING_PUBLISHED)
         return EXIT_NOTHING_PUBLISHED
     from orchestration.definitions import defs
 
@@ -210,9 +233,12 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         or any(not c.passed for c in checks)
         or bool(loaded_with_warnings)
     )
-    if published:
-        exit_code = EXIT_PUBLISHED_WITH_WARNINGS if warnings else EXIT_PUBLISHED
-        message = f"published {settings.published_db}" + (" with warnings (see above)" if warnings else "")
+    if published and warnings:
+        exit_code = EXIT_PUBLISHED_WITH_WARNINGS
+        said = message("refresh.published_with_warnings", database=str(settings.published_db))
+    elif published:
+        exit_code = EXIT_PUBLISHED
+        said = message("refresh.published", database=str(settings.published_db))
     else:
         exit_code = EXIT_NOTHING_PUBLISHED
         blocking = [c for c in checks if not c.passed and c.severity == "error"]
@@ -222,11 +248,11 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         elif dbt_errors:
             reason = dbt_errors[0]
         else:
-            reason = step_failures[0] if step_failures else "the run failed"
-        message = f"refresh failed: the published warehouse was left as it was: {reason}"
+            reason = step_failures[0] if step_failures else message("refresh.run_failed")
+        said = message("refresh.failed", reason=reason)
     _print_summary(settings, files, loaded_with_warnings, checks, step_failures, as_of)
-    print(message, flush=True)
-    record = _append_history(settings, run_id, started_at, as_of, files, checks, message, exit_code)
+    print(render(said, cli_language()), flush=True)
+    record = _append_history(settings, run_id, started_at, as_of, files, checks, said, exit_code)
     if published:
         remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
     return exit_code
@@ -261,22 +287,22 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
             ).fetchall()
     except duckdb.Error:  # the run stopped before any file was registered
         rows = []
-    for sha256, entity, status, rows_loaded, message, seen_at in rows:
-        registry[sha256] = (entity, status, rows_loaded, message, seen_at)
+    for sha256, entity, status, rows_loaded, note, seen_at in rows:
+        registry[sha256] = (entity, status, rows_loaded, note, seen_at)
     since = started_at.replace(tzinfo=None)
     results = []
     for file_name, sha256 in dropped.items():
-        entity, status, rows_loaded, message, seen_at = registry.get(sha256, (None, None, 0, None, None))
+        entity, status, rows_loaded, note, seen_at = registry.get(sha256, (None, None, 0, None, None))
         if status == "loaded" and seen_at >= since:
             results.append(FileResult(file_name, entity, "loaded", rows_loaded))
         elif status == "loaded":
-            results.append(FileResult(file_name, entity, "already_loaded", 0, "same content already loaded"))
+            results.append(FileResult(file_name, entity, "already_loaded", 0, message("refresh.file_already_loaded")))
         elif status == "quarantined":
-            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(message or "")))
+            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(note or "")))
         elif (settings.inbox / file_name).exists():
-            results.append(FileResult(file_name, None, "unrecognised", 0, "not recognised as an export: left in the inbox"))
+            results.append(FileResult(file_name, None, "unrecognised", 0, message("refresh.file_unrecognised")))
         else:
-            results.append(FileResult(file_name, None, "not_read", 0, "the refresh stopped before reading it"))
+            results.append(FileResult(file_name, None, "not_read", 0, message("refresh.file_not_read")))
     return results
 
 
@@ -377,7 +403,7 @@ def _dbt_tests(settings: Settings) -> dict[str, dict]:
     return tests
 
 
-def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
+def _dbt_failure(settings: Settings, node: dict, result: dict) -> Message:
     """"the open balance of 2 client(s) does not tie to the documents: client_id C0042,
     expected_amount 100.00, actual_amount 200.00 (differs by 100.00); files: documents.csv"
     — the test's own SQL (run_results.json) run again on the build for its first rows."""
@@ -388,12 +414,14 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     compiled, failures = result.get("compiled_code"), result.get("failures") or 0
     sentence = failure_sentence(node, node["name"], failures)
     if result["status"] == "error":  # the test's SQL itself failed
-        return f"{sentence}: the check could not run: {_first_line(result.get('message') or '')}"
+        return message("check.could_not_run", sentence=sentence, error=_first_line(result.get("message") or ""))
     if not compiled:
         return sentence
     column = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
     try:
         with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+            if (node.get("test_metadata") or {}).get("name") == "not_null_columns":
+                sentence = failure_sentence(node, node["name"], failures, _empty_values(conn, node, compiled))
             cursor = conn.execute(f"select * from (\n{compiled}\n) as failing limit {_FAILING_ROWS_SHOWN}")
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -404,8 +432,24 @@ def _dbt_failure(settings: Settings, node: dict, result: dict) -> str:
     # A generic test returns the offending value under a generic name (relationships:
     # from_field); name it after the column the test is on.
     rows = [{(column if name in ("from_field", "value_field") and column else name): value for name, value in row.items()} for row in rows]
-    shown = "; ".join(_describe_row(row) for row in rows)
-    return sentence + (f": {shown}" if shown else "") + (f"; in file(s) {', '.join(sorted(files))}" if files else "")
+    for index, row in enumerate(rows):
+        if index == 0:
+            sentence = message("check.with_row", sentence=sentence, row=_describe_row(row))
+        else:
+            sentence = message("check.next_row", rows=sentence, row=_describe_row(row))
+    return message("check.in_files", sentence=sentence, files=sorted(files)) if files else sentence
+
+
+def _empty_values(conn: "duckdb.DuckDBPyConnection", node: dict, compiled: str) -> dict[str, int]:
+    """column -> number of empty values, in the test's order of columns, from the failing
+    rows of a folded not-null test (each names its column in `empty_column`): dbt's
+    run_results count them, all columns together. Read on a failure only, once the build
+    has ended (the refresh's one writer is done), so a green refresh pays nothing."""
+    counts = dict(
+        conn.execute(f"select empty_column, count(*) from (\n{compiled}\n) as failing group by empty_column").fetchall()
+    )
+    listed = ((node.get("test_metadata") or {}).get("kwargs") or {}).get("columns") or []
+    return {column: counts[column] for column in listed if column in counts}
 
 
 def _files_holding(conn: "duckdb.DuckDBPyConnection", node: dict, column: str | None, rows: list[dict]) -> set[str]:
@@ -428,20 +472,22 @@ def _files_holding(conn: "duckdb.DuckDBPyConnection", node: dict, column: str | 
     return {str(file_name) for (file_name,) in found if file_name}
 
 
-def _dbt_errors(settings: Settings, since: datetime) -> list[str]:
+def _dbt_errors(settings: Settings, since: datetime) -> list[Message]:
     """Models this run's dbt build could not build (a SQL error, a lock), with dbt's reason."""
     return [
-        f"dbt could not build {result['unique_id'].split('.')[-1]}: {_first_line(result.get('message') or 'no message')}"
+        message("refresh.dbt_could_not_build", model=result["unique_id"].split(".")[-1], error=_first_line(result.get("message") or "no message"))
         for result in _run_results(settings, since)
         if result["status"] == "error" and not result["unique_id"].startswith("test.")
     ]
 
 
-def _describe_row(row: dict) -> str:
+def _describe_row(row: dict) -> Message:
+    """The row's filled values as they are, "client_id C0042, expected_amount 100.00, ...",
+    with by how much it differs when it has an expected and an actual amount."""
     text = ", ".join(f"{name} {value}" for name, value in row.items() if value is not None and name != "_source_file")
     expected, actual = row.get("expected_amount"), row.get("actual_amount")
     if expected is not None and actual is not None:
-        text += f" (differs by {abs(actual - expected)})"
+        return message("check.row_differs", row=text, difference=str(abs(actual - expected)))
     return text
 
 
@@ -487,13 +533,13 @@ def _print_summary(
         if f.status == "quarantined":
             lines.append(f"  quarantined {f.file_name}: {f.reason} (report in {settings.quarantine})")
         elif f.status in ("unrecognised", "not_read"):
-            lines.append(f"  {f.file_name}: {f.reason}")
+            lines.append(f"  {f.file_name}: {render(f.reason, cli_language())}")
     passed = sum(c.passed for c in checks)
     lines.append(f"  checks: {passed} passed, {len(checks) - passed} failed or warned")
     for c in checks:
         if not c.passed:
             level = "warning" if c.severity == "warn" else "FAILED "
-            lines.append(f"  {level} check {c.check} on {c.asset}: {c.description}")
+            lines.append(f"  {level} check {c.check} on {c.asset}: {render(c.description, cli_language())}")
     if not any(not c.passed and c.severity == "error" for c in checks):
         # A failed blocking check also fails its step; the check above says it better.
         for failure in step_failures:
@@ -509,7 +555,7 @@ def _append_history(
     as_of: str | None,
     files: list[FileResult],
     checks: list[CheckResult],
-    message: str,
+    said: Message,
     exit_code: int,
     outcome: str | None = None,
 ) -> dict:
@@ -523,7 +569,7 @@ def _append_history(
         "exit_code": exit_code,
         "files": [asdict(f) for f in files],
         "checks": [asdict(c) for c in checks],
-        "message": message,
+        "message": said,
     }
     # One line per refresh, appended under the home's refresh lock.
     with open(settings.home / HISTORY_FILE_NAME, "a", encoding="utf-8") as history:

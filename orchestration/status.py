@@ -8,6 +8,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from dashboards.i18n.messages import cli_language, render
 from orchestration.config import load_settings
 from orchestration.refresh import HISTORY_FILE_NAME, dagster_instance
 
@@ -45,7 +46,7 @@ def print_status(limit: int) -> int:
         for name, asset, is_warning, passed, description in checks:
             if not passed:
                 level = "warning" if is_warning else "FAILED "
-                print(f"  {level} {name} on {asset}" + (f": {description}" if description else ""))
+                print(f"  {level} {name} on {asset}" + (f": {render(description, cli_language())}" if description else ""))
     return 0
 
 

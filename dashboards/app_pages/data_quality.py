@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import formatting, freshness, limit_mismatches, selection
 from dashboards.i18n import t
+from dashboards.i18n.messages import render
 from dashboards.queries import data_quality as queries
 from dashboards.queries import frame
 from dashboards.tables import show_table
@@ -56,8 +57,9 @@ else:
     alert = {"published": st.success, "published_with_warnings": st.warning, queries.UNCHANGED: st.success}.get(
         latest["outcome"], st.error
     )
-    alert(t("data_quality.last_refresh", when=when, outcome=outcome_text, message=latest["message"] or ""))
+    alert(t("data_quality.last_refresh", when=when, outcome=outcome_text, message=render(latest["message"], language)))
     runs["outcome"] = [outcomes.get(outcome, outcome) for outcome in runs["outcome"]]
+    runs["message"] = [render(message, language) for message in runs["message"]]
     headers = {
         "finished_at": t("data_quality.col_finished_at"),
         "outcome": t("data_quality.col_outcome"),
@@ -80,6 +82,7 @@ else:
         st.caption(t("data_quality.no_files"))
     else:
         files["status"] = [statuses.get(status, status) for status in files["status"]]
+        files["reason"] = [render(reason, language) for reason in files["reason"]]
         headers = {
             "file_name": t("data_quality.col_file"),
             "entity": t("data_quality.col_entity"),
@@ -107,6 +110,7 @@ else:
         _show(checks, headers, t("data_quality.checks_file", date=today), "dq_checks")
         failures = queries.failed_checks(home)
         if not failures.empty:
+            failures["description"] = [render(description, language) for description in failures["description"]]
             headers = {
                 "asset": t("data_quality.col_asset"),
                 "check": t("data_quality.col_check"),
@@ -129,7 +133,7 @@ st.subheader(t("data_quality.registry"))
 registry = queries.file_registry(database)
 registry["status"] = [statuses.get(status, status) for status in registry["status"]]
 registry["entity"] = [freshness.source_label(entity) for entity in registry["entity"]]
-registry["message"] = [message if isinstance(message, str) else "" for message in registry["message"]]
+registry["message"] = [render(message, language) if isinstance(message, str) else "" for message in registry["message"]]
 headers = {
     "seen_at": t("data_quality.col_seen_at"),
     "file_name": t("data_quality.col_file"),

@@ -12,8 +12,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import streamlit as st
-
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_KEY = "language"
@@ -38,6 +36,9 @@ def translate(language: str, key: str, **values: object) -> str:
 
 def current_language() -> str:
     """The language chosen in the sidebar, or the default before the switch is drawn."""
+    # Imported here: the CLI renders stored messages (dashboards.i18n.messages) without a page.
+    import streamlit as st
+
     return st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboards.i18n.messages import Message, as_text, message, render
 from orchestration.config import Settings
 from orchestration.ingest.changes import known_rows, mark_repeated_rows
 from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
@@ -164,8 +165,8 @@ def _load(
                 [[file_id, holder, rows] for holder, rows in repeated.items()],
             )
         record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
-        message = f"{incoming.rows:,} rows, {changed:,} new or changed"
-        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, message, loaded_at, changed)
+        loaded = message("registry.loaded", rows=incoming.rows, changed=changed)
+        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, loaded, loaded_at, changed)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -222,19 +223,26 @@ def register(
     size: int,
     rows: int | None,
     status: str,
-    message: str | None,
+    message: Message | None,
     seen_at: datetime,
     changed_rows: int | None = None,
 ) -> None:
+    """The file's row in raw.file_registry; a message of the catalogue is kept as its JSON
+    (dashboards/i18n/messages.py words it where it is shown), a reader's reason as text."""
     conn.execute(
         "insert into raw.file_registry (file_id, file_name, entity, sha256, size_bytes, row_count, status, message, "
         "seen_at, changed_rows) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [file_id, file_name, entity, sha256, size, rows, status, message, seen_at, changed_rows],
+        [file_id, file_name, entity, sha256, size, rows, status, None if message is None else as_text(message), seen_at, changed_rows],
     )
 
 
 class WithdrawError(Exception):
-    """Why a file cannot be withdrawn, in one readable line."""
+    """Why a file cannot be withdrawn, in one readable line: `message`, a message of the
+    catalogue (the CLI words it in CARTERA_LANGUAGE); str() is its English."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(render(reason, "en"))
+        self.message = reason
 
 
 # The raw tables a file of each registry entity wrote to; invoicing entities write to
@@ -242,10 +250,10 @@ class WithdrawError(Exception):
 _BANK_TABLES = ("bank_statements", "bank_statement_lines")
 
 
-def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
+def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> Message:
     """Takes a loaded file's rows (and its warnings) out of raw, marks its registry row
     withdrawn and records the withdrawal as a registry row of its own; returns what was
-    done in one line. The same file, or a corrected one, loads normally when dropped
+    done in one line (a message of the catalogue). The same file, or a corrected one, loads normally when dropped
     again. Raises WithdrawError when no loaded file, or more than one, answers the name,
     or when other loaded files still name rows only this file holds (a clients export
     whose clients have documents, a documents export whose documents have allocations):
@@ -263,10 +271,13 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
         [LOADED, name_or_sha256, name_or_sha256],
     ).fetchall()
     if not matches:
-        raise WithdrawError(f"no loaded file is named {name_or_sha256!r} or has that sha256")
+        raise WithdrawError(message("withdraw.no_such_file", name=name_or_sha256))
     if len(matches) > 1:
-        versions = ", ".join(f"sha256 {sha256} loaded {seen_at:%Y-%m-%d %H:%M}" for _, _, _, sha256, _, seen_at in matches)
-        raise WithdrawError(f"{len(matches)} loaded files are named {name_or_sha256!r} ({versions}): name one by its sha256")
+        versions = [
+            message("withdraw.version", sha256=sha256, loaded_at=f"{seen_at:%Y-%m-%d %H:%M}")
+            for _, _, _, sha256, _, seen_at in matches
+        ]
+        raise WithdrawError(message("withdraw.ambiguous", count=len(matches), name=name_or_sha256, versions=versions))
     [(file_id, file_name, entity, sha256, size, loaded_at)] = matches
     repeated = _repeated_by_later_files(conn, file_id)
     if repeated:
@@ -281,12 +292,13 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
         removed = {table: _delete_file_rows(conn, table, file_id) for table in tables}
         conn.execute("delete from raw.ingest_warnings where file_id = ?", [file_id])
         conn.execute("delete from raw.file_confirmations where file_id = ?", [file_id])
-        message = f"withdrawn by cartera withdraw on {withdrawn_at:%Y-%m-%d %H:%M}"
-        conn.execute("update raw.file_registry set status = ?, message = ? where file_id = ?", [WITHDRAWN, message, file_id])
-        summary = ", ".join(f"{rows} rows from raw.{table}" for table, rows in removed.items())
+        withdrawn = as_text(message("registry.withdrawn", at=f"{withdrawn_at:%Y-%m-%d %H:%M}"))
+        conn.execute("update raw.file_registry set status = ?, message = ? where file_id = ?", [WITHDRAWN, withdrawn, file_id])
+        summary = [message("registry.rows_from", rows=rows, table=table) for table, rows in removed.items()]
         register(
             conn, next_file_id(conn), file_name, entity, sha256, size, removed[tables[-1]], WITHDRAWAL,
-            f"withdrew file {file_id} loaded {loaded_at:%Y-%m-%d %H:%M}: {summary}", withdrawn_at,
+            message("registry.withdrawal", file_id=str(file_id), loaded_at=f"{loaded_at:%Y-%m-%d %H:%M}", removed=summary),
+            withdrawn_at,
         )
         conn.execute("commit")
     except BaseException:
@@ -294,9 +306,8 @@ def withdraw_file(conn: duckdb.DuckDBPyConnection, name_or_sha256: str) -> str:
         raise
     if entity == "clients":
         refresh_tax_id_checks(conn)
-    return (
-        f"withdrew {file_name} (sha256 {sha256[:12]}…, loaded {loaded_at:%Y-%m-%d %H:%M}): removed {summary}; "
-        "the next refresh publishes without it"
+    return message(
+        "withdraw.done", file_name=file_name, sha256=sha256[:12], loaded_at=f"{loaded_at:%Y-%m-%d %H:%M}", removed=summary
     )
 
 
@@ -317,24 +328,21 @@ def _repeated_by_later_files(conn: duckdb.DuckDBPyConnection, file_id: int) -> l
     ).fetchall()
 
 
-def _repeated_message(file_name: str, repeated: list[tuple[str, int]]) -> str:
+def _repeated_message(file_name: str, repeated: list[tuple[str, int]]) -> Message:
     rows = sum(count for _, count in repeated)
-    files = ", ".join(name for name, _ in repeated)
-    return (
-        f"{file_name} holds {rows:,} row(s) that later loaded exports repeat unchanged and did not load again "
-        f"({files}): withdraw {files} first (newest first), then this one, and drop them again to load them whole"
-    )
+    return message("withdraw.repeated", file_name=file_name, rows=rows, files=[name for name, _ in repeated])
 
 
-def _still_referenced_message(file_name: str, entity: str, referenced: dict[str, list[str]]) -> str:
+def _still_referenced_message(file_name: str, entity: str, referenced: dict[str, list[str]]) -> Message:
     files = sorted({name for names in referenced.values() for name in names})
-    shown = "; ".join(f"{key} in {', '.join(names)}" for key, names in list(referenced.items())[:3])
-    more = f" and {len(referenced) - 3} more" if len(referenced) > 3 else ""
-    return (
-        f"{file_name} is the only loaded {entity} export with {len(referenced)} row(s) that other loaded files "
-        f"still name ({shown}{more}): withdraw {', '.join(files)} first, or load a {entity} export that keeps "
-        "those rows, then withdraw this one"
-    )
+    named = [message("withdraw.named_in", value=key, files=names) for key, names in list(referenced.items())[:3]]
+    # The keys are listed with "; " between them: each names a list of files.
+    shown: Message = named[0]
+    for more_named in named[1:]:
+        shown = message("withdraw.and_named_in", named=shown, more=more_named)
+    if len(referenced) > 3:
+        shown = message("withdraw.and_more", named=shown, n=len(referenced) - 3)
+    return message("withdraw.still_referenced", file_name=file_name, entity=entity, count=len(referenced), named=shown, files=files)
 
 
 def _delete_file_rows(conn: duckdb.DuckDBPyConnection, table: str, file_id: int) -> int:

@@ -9,6 +9,7 @@ import pytest
 
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
+from dashboards.i18n.messages import message, render
 
 PAGE = "app_pages/data_quality.py"
 RUN = {
@@ -71,7 +72,8 @@ def test_the_demo_refresh_is_the_last_refresh(demo):
 
     assert record["outcome"] == "published"
     last = [success.value for success in app.success if success.value.startswith("Última actualización: ")]
-    assert len(last) == 1 and "Publicado" in last[0] and record["message"] in last[0]
+    assert len(last) == 1 and "Publicado" in last[0] and render(record["message"], "es") in last[0]
+    assert render(record["message"], "es") == f"publicado {demo / 'cartera.duckdb'}"
 
 
 def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_history):
@@ -134,3 +136,113 @@ def test_the_bookkeeper_sees_the_limits_to_update_in_the_invoicing_system(demo_h
     assert table[["Cliente", "Código"]].values.tolist() == [[name, "C0042"]]
     assert table["Límite del comité"].tolist() == [formatting.money(Decimal("15000.00"), "EUR", "es")]
     assert table["Límite en facturación"].tolist() == [formatting.money(erp_limit, "EUR", "es")]
+
+
+def stored(sentence) -> object:
+    """A sentence as the refresh stores it in refresh_history.jsonl (JSON), read back."""
+    return json.loads(json.dumps(sentence))
+
+
+@pytest.fixture
+def home_with_failed_checks(empty_home):
+    """A history whose last refresh stored its failed checks as messages (a tie-out with its
+    first row, a folded not-null test naming two columns) and one line written before
+    messages were stored (text)."""
+    from orchestration.check_sentences import failure_sentence
+
+    not_null = {"attached_node": "model.cartera.fct_installments",
+                "test_metadata": {"name": "not_null_columns", "kwargs": {"columns": ["due_date", "client_id", "amount"]}}}
+    tie_out = {"key": "check.with_row", "args": {
+        "sentence": failure_sentence(None, "assert_open_balance_ties_to_sources", 2),
+        "row": {"key": "check.row_differs", "args": {"row": "client_id C0042, expected_amount 100.00, actual_amount 200.00",
+                                                    "difference": "100.00"}},
+    }}
+    checks = [
+        {"asset": "marts/fct_documents", "check": "assert_open_balance_ties_to_sources", "severity": "error",
+         "passed": False, "description": stored(tie_out)},
+        {"asset": "marts/fct_installments", "check": "not_null_columns_fct_installments", "severity": "warn", "passed": False,
+         "description": stored(failure_sentence(not_null, "not_null_columns_fct_installments", 4, {"due_date": 3, "client_id": 1}))},
+        {"asset": "marts/bank", "check": "gap", "severity": "warn", "passed": False, "description": "a gap in the statements"},
+    ]
+    files = [{**RUN["files"][0], "reason": stored(message("refresh.file_already_loaded"))}, RUN["files"][1]]
+    (empty_home / "refresh_history.jsonl").write_text(json.dumps({**RUN, "checks": checks, "files": files}) + "\n", encoding="utf-8")
+    return empty_home
+
+
+@pytest.mark.parametrize("language, sentences", [
+    ("es", [
+        "el saldo pendiente de 2 cliente(s) no cuadra con los documentos: "
+        "client_id C0042, expected_amount 100.00, actual_amount 200.00 (diferencia de 100.00)",
+        "a gap in the statements",
+        "3 valores de due_date y 1 valor de client_id están vacíos en fct_installments",
+    ]),
+    ("en", [
+        "the open balance of 2 client(s) does not tie to the documents: "
+        "client_id C0042, expected_amount 100.00, actual_amount 200.00 (differs by 100.00)",
+        "a gap in the statements",
+        "3 values of due_date and 1 value of client_id are empty in fct_installments",
+    ]),
+])
+def test_failed_checks_and_file_reasons_are_worded_in_the_page_s_language_and_old_text_as_it_was(home_with_failed_checks, language, sentences):
+    """The failed checks, errors first: each stored message in the page's language with its
+    numbers (2 clients; 3 empty due dates and 1 empty client); the line stored as text
+    before messages were, as it is. The same for the files' reasons: a message (already
+    loaded) worded, a reader's text (quarantined) as it is."""
+    app = open_page(PAGE, language)
+
+    description = "Descripción" if language == "es" else "Description"
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if description in grid.value.columns and len(grid.value) == 3)
+    assert table[description].tolist() == sentences
+    reason = "Motivo" if language == "es" else "Reason"
+    files = next(displayed_frame(grid) for grid in app.dataframe if reason in grid.value.columns and len(grid.value) == 2)
+    assert files[reason].tolist() == [
+        "mismo contenido ya cargado" if language == "es" else "same content already loaded",
+        "line 12, field total_amount: not a number",
+    ]
+
+
+@pytest.fixture
+def home_with_an_old_registry_message(demo_home, tmp_path, monkeypatch):
+    """A copy of the demo's published database whose first loaded file's registry message
+    is the English text a load wrote before messages were stored."""
+    published = tmp_path / "cartera.duckdb"
+    shutil.copy(demo_home / "cartera.duckdb", published)
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("""
+            update raw.file_registry set message = '309 rows, 309 new or changed'
+            where file_id = (select min(file_id) from raw.file_registry where status = 'loaded')""")
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    return published
+
+
+@pytest.mark.parametrize("language, loaded", [("es", "{rows} filas, {changed} nuevas o modificadas"),
+                                              ("en", "{rows} rows, {changed} new or changed")])
+def test_the_registry_words_its_messages_in_the_page_s_language_and_old_text_as_it_was(
+    home_with_an_old_registry_message, language, loaded
+):
+    """Each loaded export's message is stored as a key with its row counts and worded with
+    the page's numbers; the old row's text is shown as it is; a bank file's load has no
+    message."""
+    with duckdb.connect(str(home_with_an_old_registry_message), read_only=True) as connection:
+        registry = connection.execute("""
+            select entity, row_count, changed_rows, message from raw.file_registry
+            where status = 'loaded' order by seen_at desc, file_id desc""").fetchall()
+    old = registry[-1]
+    assert old[3] == "309 rows, 309 new or changed"
+    stored = [message for entity, _, _, message in registry[:-1] if entity not in ("bank_statements", "credit_decisions")]
+    assert len(stored) >= 6 and all(message.startswith('{"key": "registry.loaded"') for message in stored)
+
+    app = open_page(PAGE, language)
+
+    status_column, message_column, loaded_status = (
+        ("Estado", "Mensaje", "Cargado") if language == "es" else ("Status", "Message", "Loaded")
+    )
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if {status_column, message_column} <= set(grid.value.columns))
+    shown = table[table[status_column] == loaded_status][message_column].tolist()
+    assert shown == [
+        "" if message is None else loaded.format(rows=formatting.number(rows, language), changed=formatting.number(changed, language))
+        for _, rows, changed, message in registry[:-1]
+    ] + ["309 rows, 309 new or changed"]

@@ -8,10 +8,19 @@ from string import Formatter
 import pytest
 
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue
+from orchestration.check_sentences import SINGULAR
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
-# t("key"…) and translate(language, "key"…): every way code names a message.
-KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*\w+,)\s*["']([\w.]+)["']""")
+ORCHESTRATION = Path(__file__).resolve().parents[2] / "orchestration"
+# t("key"…), translate(language, "key"…) and message("key"…) (a message stored to be
+# rendered later, dashboards/i18n/messages.py): every way code names a message.
+KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*\w+,|message\()\s*["']([\w.]+)["']""")
+# The singular dbt tests' sentences, named by the test: check.<test>, check.<test>.failed.
+SINGULAR_KEYS = {key for name in SINGULAR for key in (f"check.{name}", f"check.{name}.failed")}
+
+
+def code_sources() -> list[Path]:
+    return [*DASHBOARDS.rglob("*.py"), *ORCHESTRATION.rglob("*.py")]
 
 
 def placeholders(message: str) -> set[str]:
@@ -40,9 +49,9 @@ def test_every_message_has_the_placeholders_of_the_default_language(language):
 
 
 def test_every_key_named_in_the_code_is_in_the_catalogues():
-    used = {
+    used = SINGULAR_KEYS | {
         key
-        for source in DASHBOARDS.rglob("*.py")
+        for source in code_sources()
         for key in KEY_IN_CODE.findall(source.read_text(encoding="utf-8"))
     }
 
@@ -52,7 +61,7 @@ def test_every_key_named_in_the_code_is_in_the_catalogues():
 
 
 def test_no_message_is_left_unused():
-    sources = "\n".join(path.read_text(encoding="utf-8") for path in DASHBOARDS.rglob("*.py"))
-    used = set(KEY_IN_CODE.findall(sources))
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in code_sources())
+    used = SINGULAR_KEYS | set(KEY_IN_CODE.findall(sources))
 
     assert set(catalogue(DEFAULT_LANGUAGE)) <= used

@@ -11,12 +11,15 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
+from orchestration.refresh import _check_results
 from tests.dbt.warehouse import DBT, DBT_PROJECT
 
 REQUIRED_COLUMNS = Path(__file__).with_name("required_columns.csv")
@@ -65,14 +68,18 @@ def test_every_listed_column_is_a_documented_column_of_its_model(manifest):
 
 def test_each_folded_test_fails_on_an_empty_value_in_any_of_its_columns_and_names_it(demo_home, manifest, tmp_path):
     """In a copy of the demo's build database every listed column of one row of each model
-    is emptied: each test then fails once per listed column (one failing row per empty
-    value), its failing rows naming every column; a test on a model without rows passes."""
-    copy = tmp_path / "build" / "cartera.duckdb"
+    is emptied, and in the first model (by test id) with two columns or more and three rows
+    or more its first column in two more rows: each test then fails once per empty value,
+    its failing rows naming every column; a test on a model without rows passes. The
+    refresh's sentence of each failed test names every emptied column with its own count
+    (3 for that first column, 1 for each other one)."""
+    home = tmp_path
+    copy = home / "build" / "cartera.duckdb"
     copy.parent.mkdir()
     shutil.copy(demo_home / "build" / "cartera.duckdb", copy)
-    expected = {}
+    expected: dict[str, dict[str, int]] = {}
     with duckdb.connect(str(copy)) as conn:
-        for test in not_null_columns_tests(manifest):
+        for test in sorted(not_null_columns_tests(manifest), key=lambda test: test["unique_id"]):
             model = manifest["nodes"][test["attached_node"]]
             columns = test["test_metadata"]["kwargs"]["columns"]
             relation = model["relation_name"]
@@ -80,23 +87,33 @@ def test_each_folded_test_fails_on_an_empty_value_in_any_of_its_columns_and_name
                 f"update {relation} set {', '.join(f'{column} = null' for column in columns)} "
                 f"where rowid = (select min(rowid) from {relation})"
             ).fetchone()[0]
-            expected[test["unique_id"]] = (columns if emptied else [])
-    assert sum(bool(columns) for columns in expected.values()) >= 0.9 * len(expected)  # the demo fills nearly every model
+            expected[test["unique_id"]] = dict.fromkeys(columns, 1) if emptied else {}
+            rows = conn.execute(f"select count(*) from {relation}").fetchone()[0]
+            if len(columns) >= 2 and rows >= 3 and not any(3 in counts.values() for counts in expected.values()):
+                conn.execute(
+                    f"update {relation} set {columns[0]} = null "
+                    f"where rowid in (select rowid from {relation} where {columns[0]} is not null order by rowid limit 2)"
+                )
+                expected[test["unique_id"]][columns[0]] = 3
+    assert sum(bool(counts) for counts in expected.values()) >= 0.9 * len(expected)  # the demo fills nearly every model
+    assert sum(3 in counts.values() for counts in expected.values()) == 1
 
     # The demo refresh's parse, reused (same vars): the profile names no home.
-    (tmp_path / "dbt_target").mkdir()
-    shutil.copy(demo_home / "dbt" / "target" / "partial_parse.msgpack", tmp_path / "dbt_target")
+    settings = load_settings(home)
+    settings.dbt_target.mkdir(parents=True)
+    shutil.copy(demo_home / "dbt" / "target" / "partial_parse.msgpack", settings.dbt_target)
+    started = datetime.now().astimezone()
     result = subprocess.run(
         [
             str(DBT), "test", "--select", "test_name:not_null_columns", "--vars", json.dumps(load_settings(demo_home).dbt_vars()),
             "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs"),
+            "--target-path", str(settings.dbt_target), "--log-path", str(home / "dbt_logs"),
         ],
-        env={**os.environ, "CARTERA_HOME": str(tmp_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        env={**os.environ, "CARTERA_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 1, result.stdout[-3000:]
-    results = json.loads((tmp_path / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    results = json.loads((settings.dbt_target / "run_results.json").read_text(encoding="utf-8"))["results"]
 
     outcomes, named = {}, {}
     with duckdb.connect(str(copy), read_only=True) as conn:
@@ -105,6 +122,24 @@ def test_each_folded_test_fails_on_an_empty_value_in_any_of_its_columns_and_name
             rows = conn.execute(f"select empty_column from ({run['compiled_code']})").fetchall()
             named[run["unique_id"]] = sorted(column for (column,) in rows)
     assert outcomes == {
-        unique_id: ("fail", len(columns)) if columns else ("pass", 0) for unique_id, columns in expected.items()
+        unique_id: ("fail", sum(counts.values())) if counts else ("pass", 0) for unique_id, counts in expected.items()
     }
-    assert named == {unique_id: sorted(columns) for unique_id, columns in expected.items()}
+    assert named == {
+        unique_id: sorted(column for column, count in counts.items() for _ in range(count))
+        for unique_id, counts in expected.items()
+    }
+
+    # What the refresh says of each failed test: every emptied column, each with its count.
+    sentences = {check.check: render(check.description, "en") for check in _check_results(settings, [], since=started) if not check.passed}
+    for unique_id, counts in expected.items():
+        if not counts:
+            continue
+        test = manifest["nodes"][unique_id]
+        model = manifest["nodes"][test["attached_node"]]["name"]
+        parts = [f"{count} value{'' if count == 1 else 's'} of {column}" for column, count in counts.items()]
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        verb = "is" if list(counts.values()) == [1] else "are"
+        assert sentences[test["name"]].startswith(f"{listed} {verb} empty in {model}: "), sentences[test["name"]]
+    assert len(sentences) == sum(bool(counts) for counts in expected.values())
+    (three,) = [sentences[manifest["nodes"][unique_id]["name"]] for unique_id, counts in expected.items() if 3 in counts.values()]
+    assert three.startswith("3 values of ") and " and 1 value of " in three

@@ -43,6 +43,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.ingest.raw_tables import ensure_raw_schema
 from tests.e2e.conftest import assert_succeeded, fill_inbox
 
@@ -145,9 +146,9 @@ def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refre
     assert "  as of 2025-06-30" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
     (record,) = [json.loads(line) for line in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert (record["outcome"], record["exit_code"], record["message"]) == ("failed", 1, last_line)
+    assert (record["outcome"], record["exit_code"], render(record["message"], "en")) == ("failed", 1, last_line)
     failed = [check for check in record["checks"] if not check["passed"]]
-    assert [(check["asset"], check["severity"], check["description"]) for check in failed] == [
+    assert [(check["asset"], check["severity"], render(check["description"], "en")) for check in failed] == [
         ("staging/stg_invoicing__allocations", "error", because)
     ]
 

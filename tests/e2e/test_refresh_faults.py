@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from tests.e2e.conftest import CARTERA, REPO, fill_inbox, refresh_env, start_refresh
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
@@ -286,10 +287,15 @@ def test_a_quarantined_file_publishes_with_exit_code_2_and_says_why(homes, repea
     assert (record["outcome"], record["exit_code"], record["as_of_date"]) == ("published_with_warnings", 2, "2025-05-31")
     files = {f["file_name"]: f for f in record["files"]}
     assert files["documents_bad.csv"]["status"] == "quarantined" and files["documents_bad.csv"]["reason"].startswith("documents_bad.csv rejected")
-    assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0, "reason": "same content already loaded"}
+    assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0,
+                                      "reason": {"key": "refresh.file_already_loaded", "args": {}}}
     assert record["checks"] and all(check["passed"] and check["description"] for check in record["checks"])
+    # Each check's sentence is stored as a message of the catalogue, rendered where it is shown.
     assert {"asset": "marts/fct_documents", "check": "assert_open_balance_ties_to_sources", "severity": "error", "passed": True,
-            "description": "each client's open balance ties to its documents, withholdings and receipts"} in record["checks"]
+            "description": {"key": "check.assert_open_balance_ties_to_sources", "args": {}}} in record["checks"]
+    assert render({"key": "check.assert_open_balance_ties_to_sources", "args": {}}, "en") == (
+        "each client's open balance ties to its documents, withholdings and receipts"
+    )
 
 
 def test_status_lists_the_runs_of_a_home(homes, repeated):

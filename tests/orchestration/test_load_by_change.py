@@ -7,6 +7,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.ingest.loader import DUPLICATE, LOADED, QUARANTINED, WithdrawError, ingest_entity, withdraw_file
 from tests.orchestration.snapshot_sequence import ENTITIES, corrected_export, full_export, reordered, write_sequence
@@ -30,10 +31,12 @@ def raw_counts(conn):
 
 
 def registry(conn, file_name):
-    return conn.execute(
+    """(status, row_count, changed_rows, message in English) of each registry row of `file_name`."""
+    rows = conn.execute(
         "select status, row_count, changed_rows, message from raw.file_registry where file_name = ? order by file_id",
         [file_name],
     ).fetchall()
+    return [(*row[:3], render(row[3], "en")) for row in rows]
 
 
 def test_an_identical_re_export_in_other_bytes_loads_no_row(conn, home):
@@ -139,7 +142,7 @@ def test_the_file_a_later_export_repeated_is_withdrawn_only_after_it(conn, home)
     )
     # Newest first, both go, and the withholding with them.
     withdraw_file(conn, "withholdings_2.csv")
-    assert "removed 1 rows from raw.withholdings" in withdraw_file(conn, "withholdings.csv")
+    assert "removed 1 rows from raw.withholdings" in render(withdraw_file(conn, "withholdings.csv"), "en")
     assert conn.execute("select count(*) from raw.withholdings").fetchall() == [(0,)]
     assert conn.execute("select count(*) from raw.file_confirmations").fetchall() == [(0,)]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboards.i18n.messages import render
 from orchestration.config import Settings
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.refresh import _check_results, _ingest_warnings
@@ -63,12 +64,12 @@ def test_a_failing_tie_out_says_what_does_not_tie_with_its_first_rows(tmp_path):
         ("marts/fct_documents", "assert_open_balance_ties_to_sources", "error", False),
         ("raw/bank_statements", "warn_bank_account_balances_tie_to_lines", "warn", False),
     ]
-    assert checks[0].description == (
+    assert render(checks[0].description, "en") == (
         "the open balance of 2 client(s) does not tie to the documents: "
         "client_id C0042, currency_code EUR, expected_amount 100.00, actual_amount 200.00 (differs by 100.00); "
         "client_id C0043, currency_code EUR, expected_amount 50.00, actual_amount 40.00 (differs by 10.00)"
     )
-    assert checks[1].description == "the statements of 1 bank account(s) leave a gap: a statement may be missing: bank_account ES91"
+    assert render(checks[1].description, "en") == "the statements of 1 bank account(s) leave a gap: a statement may be missing: bank_account ES91"
 
 
 def test_results_of_an_earlier_build_are_not_this_runs(tmp_path):
@@ -93,3 +94,36 @@ def test_files_loaded_with_warnings_are_told_with_their_count_and_first_warning(
     assert (file_name, count) == ("mt940_bank_quirks.sta", 4)
     assert first.startswith("file: text is neither UTF-8 nor Windows-1252 (byte 0x81")
     assert _ingest_warnings(settings, datetime.now().astimezone() + timedelta(seconds=1)) == {}
+
+
+def test_the_files_reasons_are_messages_worded_in_each_language(tmp_path):
+    """clients.csv was loaded by an earlier refresh (already loaded), documents_bad.csv was
+    quarantined by this one (its reader's text, as it is), notes.txt is no export and stays
+    in the inbox, receipts.csv was never reached."""
+    from dashboards.i18n.messages import render
+    from orchestration.ingest.loader import LOADED, QUARANTINED, register
+    from orchestration.ingest.raw_tables import ensure_raw_schema
+    from orchestration.refresh import _file_results
+
+    settings = make_home(tmp_path, [])
+    started = datetime.now().astimezone()
+    with duckdb.connect(str(settings.build_db)) as conn:
+        ensure_raw_schema(conn)
+        register(conn, 1, "clients.csv", "clients", "a" * 64, 10, 3, LOADED, None, (started - timedelta(days=1)).replace(tzinfo=None))
+        register(conn, 2, "documents_bad.csv", "documents", "b" * 64, 10, None, QUARANTINED,
+                 "documents_bad.csv rejected: line 3, field total_amount: not a number", started.replace(tzinfo=None))
+    (settings.inbox / "notes.txt").write_text("not an export", encoding="utf-8")
+    dropped = {"clients.csv": "a" * 64, "documents_bad.csv": "b" * 64, "notes.txt": "c" * 64, "receipts.csv": "d" * 64}
+
+    files = _file_results(settings, dropped, started - timedelta(seconds=1))
+
+    assert [(f.file_name, f.status) for f in files] == [
+        ("clients.csv", "already_loaded"), ("documents_bad.csv", "quarantined"), ("notes.txt", "unrecognised"), ("receipts.csv", "not_read"),
+    ]
+    assert [render(f.reason, "es") for f in files] == [
+        "mismo contenido ya cargado",
+        "documents_bad.csv rejected: line 3, field total_amount: not a number",
+        "no reconocido como exportación: se deja en la carpeta inbox",
+        "la actualización se detuvo antes de leerlo",
+    ]
+    assert render(files[0].reason, "en") == "same content already loaded"

@@ -5,6 +5,7 @@ change). Which change counts is tested on its own in test_refresh_inputs.py."""
 
 import json
 import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +15,11 @@ import pytest
 
 import orchestration.refresh
 from dashboards.app_state import add_user, open_store, record_decision
+from dashboards.i18n.messages import render
 from dashboards.app_state.settings import StoreSettings
 from orchestration.cli import main
 from tests.app_state.conftest import CHEAP_ARGON2, SHELL
-from tests.e2e.conftest import refresh_env, run_refresh
+from tests.e2e.conftest import CARTERA, REPO, refresh_env, run_refresh
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,27 @@ def test_a_refresh_with_nothing_new_does_nothing_and_says_so(home):
     entry = history(home)[-1]
     assert (entry["outcome"], entry["exit_code"], entry["run_id"], entry["files"], entry["checks"]) == ("unchanged", 0, "", [], [])
     assert entry["as_of_date"] == last["as_of_date"]
-    assert entry["message"] == lines[0]
+    assert render(entry["message"], "en") == lines[0]
+
+
+def test_nothing_to_refresh_is_said_in_cartera_language_and_stored_as_a_message(home):
+    """CARTERA_LANGUAGE=es: the line in Spanish; the history keeps the message, which the
+    English reader words as the English line."""
+    result = subprocess.run(
+        [str(CARTERA), "refresh", "--home", str(home)],
+        cwd=REPO, env={**refresh_env(home, gx_checks=True), "CARTERA_LANGUAGE": "es"}, capture_output=True, text=True, timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(
+        "nada que actualizar: la carpeta inbox (0 ficheros), el proyecto dbt, el código de cartera, la configuración, "
+        "las decisiones del comité, los ficheros del almacén están como en la actualización del "
+    )
+    assert line.endswith(f"el almacén publicado {home / 'cartera.duckdb'} a {history(home)[-1]['as_of_date']} está al día (--force actualiza de todos modos)")
+    entry = history(home)[-1]
+    assert entry["message"]["key"] == "refresh.unchanged"
+    assert render(entry["message"], "en").startswith("nothing to refresh: the inbox (0 files), the dbt project, cartera's code,")
 
 
 def test_force_refreshes_anyway(home, monkeypatch, capsys):

@@ -1,5 +1,6 @@
 """`cartera withdraw`: the way back for a file that reached raw and should not have."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest import loader
@@ -52,15 +54,17 @@ def drop_and_ingest(conn, home, file_name, text, entity="receipts"):
 
 
 def registry_of(conn, file_name):
-    return conn.execute(
+    """(status, row_count, message in English) of each registry row of `file_name`."""
+    rows = conn.execute(
         "select status, row_count, message from raw.file_registry where file_name = ? order by file_id", [file_name]
     ).fetchall()
+    return [(status, row_count, render(message, "en")) for status, row_count, message in rows]
 
 
 def test_a_withdrawn_file_leaves_raw_and_the_registry_keeps_its_history(conn, home, checks_bypassed):
     drop_and_ingest(conn, home, "receipts_xyz.csv", XYZ_RECEIPT)
 
-    line = withdraw_file(conn, "receipts_xyz.csv")
+    line = render(withdraw_file(conn, "receipts_xyz.csv"), "en")
 
     assert line.startswith("withdrew receipts_xyz.csv (sha256 ")
     assert "removed 1 rows from raw.receipts; the next refresh publishes without it" in line
@@ -128,7 +132,7 @@ def test_a_bank_file_is_withdrawn_from_both_statement_tables(conn, home):
     shutil.copy(N43, home / "inbox")
     ingest_bank_statements(conn, load_settings(home))
 
-    line = withdraw_file(conn, "cuenta_dos_cuentas.n43")
+    line = render(withdraw_file(conn, "cuenta_dos_cuentas.n43"), "en")
 
     assert "2 rows from raw.bank_statements, 5 rows from raw.bank_statement_lines" in line
     assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(0,)]
@@ -177,6 +181,11 @@ def test_a_clients_export_others_still_refer_to_is_not_withdrawn(conn, home):
         "(C1 in documents.csv, receipts.csv; C2 in documents.csv): withdraw documents.csv, receipts.csv first, "
         "or load a clients export that keeps those rows, then withdraw this one"
     )
+    assert render(refused.value.message, "es") == (
+        "clients.csv es la única exportación de clients cargada con 2 fila(s) que otros ficheros cargados todavía "
+        "nombran (C1 en documents.csv, receipts.csv; C2 en documents.csv): retira primero documents.csv, receipts.csv, "
+        "o carga una exportación de clients que conserve esas filas, y después retira este"
+    )
     assert conn.execute("select count(*) from raw.clients").fetchall() == before
     assert [status for status, _, _ in registry_of(conn, "clients.csv")] == [LOADED]
 
@@ -196,7 +205,7 @@ def test_a_referenced_file_is_withdrawn_when_another_export_keeps_its_rows(conn,
     clients = (AGING_INBOX / "clients.csv").read_text(encoding="utf-8").replace("2025-01-01T00:00:00", "2025-02-01T00:00:00")
     assert drop_and_ingest(conn, home, "clients_2.csv", clients, entity="clients").status == LOADED
 
-    line = withdraw_file(conn, "clients.csv")
+    line = render(withdraw_file(conn, "clients.csv"), "en")
 
     assert "removed 2 rows from raw.clients" in line
     assert conn.execute("select distinct _source_file from raw.clients").fetchall() == [("clients_2.csv",)]
@@ -223,4 +232,13 @@ def test_cartera_withdraw_refuses_a_referenced_file_in_one_line(conn, home):
         "withdraw failed: receipts.csv is the only loaded receipts export with 1 row(s) that other loaded files still "
         "name (R1 in allocations.csv): withdraw allocations.csv first, or load a receipts export that keeps those rows, "
         "then withdraw this one\n"
+    )
+    in_spanish = subprocess.run(
+        [str(CARTERA), "withdraw", "receipts.csv", "--home", str(home)], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "CARTERA_LANGUAGE": "es"},
+    )
+    assert in_spanish.stdout == (
+        "withdraw failed: receipts.csv es la única exportación de receipts cargada con 1 fila(s) que otros ficheros "
+        "cargados todavía nombran (R1 en allocations.csv): retira primero allocations.csv, o carga una exportación de "
+        "receipts que conserve esas filas, y después retira este\n"
     )
