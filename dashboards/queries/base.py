@@ -11,12 +11,35 @@ sums and shares of what they give.
 a date reads `marts.ar_aging_at(as_of)`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
 from dashboards.db import PublishedDatabase
 from dashboards.selection import Filters
+
+PAGE_ROWS = 500
+"""Rows of a long list a page reads and shows at once (dashboards.tables.page_number picks
+which): at L a list of every client is ~100,000 rows, and turning them into Decimals costs
+~0.6 s where a page of them costs a few ms. The downloads read every row, on the click."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The rows of an ordered list a page shows: the 0-based `number` of pages of `size`."""
+
+    number: int
+    size: int
+
+
+def page_clause(page: Page | None) -> tuple[str, list[object]]:
+    """`limit ? offset ?` reading `page` of an ordered query, and its parameters; no clause
+    (every row) when `page` is None."""
+    if page is None:
+        return "", []
+    return "limit ? offset ?", [page.size, page.number * page.size]
+
 
 cached = st.cache_data(
     show_spinner=False,
