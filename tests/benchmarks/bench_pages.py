@@ -4,9 +4,9 @@ Prints figures, asserts nothing about time (`make bench`). A "page" is one query
 dashboards/queries (frame is the entrypoint's, run on every page); one page load calls each
 of its cached functions once, uncached, with typical parameters chosen by parameter name
 (`database`, `as_of`, `client_id`, `start`/`end`, `limit`, `text`, `home`, `filters` = none
-chosen, `until`, `previous`, `language`, `page` = a long list's first page...; anything with a
-default keeps it), except the
-ones a click reads (ON_DEMAND), timed apart. The target is 200 ms per page.
+chosen, `until`, `previous`, `language`, `page` = a long list's first page...; anything
+with a default keeps it), except the ones a click reads (ON_DEMAND), timed apart. The
+target is 200 ms per page.
 
     python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20] [--queries]
 
