@@ -96,14 +96,18 @@ def test_the_worklists_lists_read_by_pages_are_the_whole_lists(database):
     )
 
 
-def test_a_steps_actions_read_by_pages_are_its_items_of_the_step_count(database):
-    steps = worklist.steps(database, EVERYONE, "en").dropna(subset=["action_step_order"])
+@pytest.mark.parametrize("chosen", ["everyone", "one currency"])
+def test_a_steps_actions_read_by_pages_are_its_items_of_the_step_count(database, chosen):
+    """Without filters a page is a range of the mart's step_position; with one, the
+    filtered items sorted and cut: either way the pages are the whole list."""
+    filters = EVERYONE if chosen == "everyone" else Filters(currencies=("EUR",))
+    steps = worklist.steps(database, filters, "en").dropna(subset=["action_step_order"])
     step = steps.sort_values("item_count").iloc[-1]  # the step with the most items
-    whole = worklist.actions(database, EVERYONE, "en", int(step["action_step_order"]))
+    whole = worklist.actions(database, filters, "en", int(step["action_step_order"]))
     assert len(whole) == step["item_count"] > 7
 
     paged = pages_of(
-        lambda page: worklist.actions(database, EVERYONE, "en", int(step["action_step_order"]), page),
+        lambda page: worklist.actions(database, filters, "en", int(step["action_step_order"]), page),
         7, int(step["item_count"]),
     )
 
