@@ -5,6 +5,7 @@ import pytest
 
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
+from dashboards.plain_text import literal
 from dashboards.queries import base
 
 LABELS = {
@@ -137,3 +138,19 @@ def test_a_long_list_shows_one_page_at_a_time_in_the_same_order(demo, monkeypatc
     assert f"Rows 101 to {last} of {len(expected)}; the downloads hold them all." in [
         caption.value for caption in app.caption
     ]
+
+
+def test_a_client_chosen_beyond_the_page_shown_is_named_and_its_instalments_shown(demo, monkeypatch):
+    """Pages of 100 rows; the client is the list's last one, on another page: its name and
+    open instalments still show under the list."""
+    monkeypatch.setattr(base, "PAGE_ROWS", 100)
+    last = marts(
+        demo,
+        "select client_id, client_name from marts.ar_aging "
+        "order by open_balance_amount desc, client_name, client_id",
+    ).iloc[-1]
+
+    app = open_page("app_pages/aging.py", "en", client_id=last["client_id"])
+
+    assert last["client_id"] not in list(app.dataframe[0].value.iloc[:, 0])
+    assert app.subheader[0].value == f"Open instalments of {literal(last['client_name'])}"
