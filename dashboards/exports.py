@@ -19,6 +19,7 @@ are exact to the cent, which is what a company's receivables are.
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -63,6 +64,13 @@ class TableExport:
     points_columns: tuple[str, ...] = ()
     row_money_columns: tuple[str, ...] = ()
     currency_column: str | None = None
+    all_rows: Callable[[], pd.DataFrame] | None = None
+    """For a table that shows one page of a long list: every row of it, read when a file
+    is built (headers translated as `table`'s)."""
+
+    def rows(self) -> pd.DataFrame:
+        """What the files hold: every row (`all_rows`, read now) or the table."""
+        return self.table if self.all_rows is None else self.all_rows()
 
     @property
     def csv_name(self) -> str:
@@ -82,7 +90,7 @@ def with_as_of(export: TableExport) -> pd.DataFrame:
     """The rows both files hold: the as-of date first, then the table's columns."""
     language = export.language
     header = translate(language, "export.as_of")
-    rows = export.table.reset_index(drop=True)
+    rows = export.rows().reset_index(drop=True)
     return pd.concat([pd.DataFrame({header: [export.as_of] * len(rows)}), rows], axis=1)
 
 

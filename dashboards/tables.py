@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import exports, formatting, selection, url_state
+from dashboards.i18n import translate
+from dashboards.queries import base
 
 
 def show_table(
@@ -27,6 +29,7 @@ def show_table(
     client_link: tuple[str, str] | None = None,
     on_select: str = "ignore",
     key: str | None = None,
+    all_rows: Callable[[], pd.DataFrame] | None = None,
 ):
     """Show the columns of `table` named in `headers`, in that order and under their translated
     headers (`headers` maps the query's column to its header), and offer them as CSV and
@@ -38,7 +41,8 @@ def show_table(
     0-100 in `points_columns` both as '41,2 %'; `money_columns` in `currency_code`, and
     `row_money_columns` in each row's own currency, read from `currency_column`. `client_link = (name_column,
     id_column)` makes every name a link to that client's file (`url_state.client_url`);
-    the CSV keeps the names.
+    the CSV keeps the names. When `table` is one page of a long list (`page_number`),
+    `all_rows` reads the whole list for the downloads, when one is clicked.
     """
     money_columns, percent_columns = _headed(headers, money_columns), _headed(headers, percent_columns)
     points_columns, row_money_columns = _headed(headers, points_columns), list(_headed(headers, row_money_columns))
@@ -108,10 +112,38 @@ def show_table(
             selection.current().as_of, exports.file_stem(file_name),
             points_columns=points_columns, row_money_columns=tuple(row_money_columns),
             currency_column=currency_column,
+            all_rows=None if all_rows is None else lambda: all_rows()[list(headers)].rename(columns=headers),
         ),
         key=key,
     )
     return event
+
+
+def page_number(total_rows: int, key: str, language: str) -> base.Page:
+    """The page of a list of `total_rows` rows the user reads, base.PAGE_ROWS at a time:
+    past one page a number input chooses it, with which rows show and of how many; the
+    first page without a widget when the list fits one. Call before the list is read, and
+    pass `all_rows` to show_table so the downloads keep every row."""
+    size = base.PAGE_ROWS
+    pages = max(1, -(-total_rows // size))
+    if pages == 1:
+        return base.Page(0, size)
+    widget = f"{key}_page"
+    # The filters may have shortened the list since the page was chosen.
+    if st.session_state.get(widget, 1) > pages:
+        st.session_state[widget] = pages
+    number = st.number_input(
+        translate(language, "table.page", pages=formatting.number(pages, language)),
+        min_value=1, max_value=pages, value=1, step=1, key=widget,
+    )
+    first = (number - 1) * size
+    st.caption(translate(
+        language, "table.rows_shown",
+        first=formatting.number(first + 1, language),
+        last=formatting.number(min(total_rows, first + size), language),
+        total=formatting.number(total_rows, language),
+    ))
+    return base.Page(number - 1, size)
 
 
 NOT_APPLICABLE = "—"

@@ -8,7 +8,7 @@ from dashboards.i18n import t
 from dashboards.plain_text import literal
 from dashboards.queries import aging as queries
 from dashboards.queries import client_file as client_queries
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 language = chosen.language
@@ -54,7 +54,8 @@ amount_headers = {
 by_client, by_currency = st.tabs([t("aging.by_client"), t("aging.by_currency")])
 
 with by_client:
-    clients = queries.client_aging(database, as_of, filters)
+    page = page_number(int(totals["client_count"]), "aging_clients", language)
+    clients = queries.client_aging(database, as_of, filters, page)
     headers = {
         "client_id": t("column.client_id"),
         "client_name": t("column.client"),
@@ -73,6 +74,7 @@ with by_client:
         client_link=("client_name", "client_id"),
         on_select="rerun",
         key="aging_clients",
+        all_rows=lambda: queries.client_aging(database, as_of, filters),
     )
     # A selection made before the filters changed may point past the rows shown now.
     rows = [row for row in (event.selection.rows if event is not None else []) if row < len(clients)]
@@ -82,6 +84,9 @@ with by_client:
 
     if client_id is not None:
         names = clients.loc[clients["client_id"] == client_id, "client_name"]
+        if names.empty:  # chosen on another page of the list, or elsewhere
+            history = client_queries.fiscal_history(database, client_id)
+            names = history.loc[history["is_current"], "legal_name"]
         name = names.iloc[0] if len(names) else client_id
         st.subheader(t("aging.installments", client=literal(name)))
         if not chosen.is_published_date:
@@ -150,7 +155,8 @@ with by_currency:
         key="aging_currency_totals",
     )
     st.subheader(t("aging.currency_clients"))
-    client_currencies = queries.client_currency_aging(database, filters)
+    currency_page = page_number(int(currencies["client_count"].sum()), "aging_currency_clients", language)
+    client_currencies = queries.client_currency_aging(database, filters, currency_page)
     client_currency_headers = {
         "client_id": t("column.client_id"),
         "client_name": t("column.client"),
@@ -172,4 +178,5 @@ with by_currency:
         file_name=t("aging.currency_clients_file", date=chosen.published_as_of.isoformat()),
         client_link=("client_name", "client_id"),
         key="aging_currency_clients",
+        all_rows=lambda: queries.client_currency_aging(database, filters),
     )

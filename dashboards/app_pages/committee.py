@@ -29,7 +29,7 @@ from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.queries import committee as queries
 from dashboards.signed_in import current_user, store
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 LAST_DECISIONS = 5
 
@@ -56,15 +56,16 @@ order = st.segmented_control(
     format_func=sort_labels.get,
     key="committee_order",
 ) or queries.BY_URGENCY
-queue = queries.review_queue(database, chosen.filters, order)
+queue_count = queries.review_count(database, chosen.filters)
 
 
 def pack() -> meeting_pack.MeetingPack:
+    queue = queries.review_cards(database, chosen.filters, order)
     ids = tuple(queue["client_id"])
     return meeting_pack.MeetingPack(
         as_of=chosen.published_as_of,
         currency=currency,
-        queue=queries.review_cards(database, chosen.filters, order),
+        queue=queue,
         history=queries.exposure_history(database, ids),
         decisions={client_id: decisions_of_client(store(), client_id) for client_id in ids},
     )
@@ -86,21 +87,27 @@ with st.container(horizontal=True):
 # ------------------------------------------------------------------ the queue
 with st.container(key="committee_queue_section"):
     st.subheader(t("committee.queue"))
-    if queue.empty:
+    if queue_count == 0:
         st.info(t("committee.queue_empty"))
     else:
-        st.caption(t("committee.queue_count", count=len(queue), date=formatting.short_date(chosen.published_as_of, language)))
-        shown = queue.copy()
-        shown["reasons"] = ["; ".join(credit_texts.review_reasons(row, currency, language))
-                            for row in queue.to_dict("records")]
-        shown["last_decision"] = [
-            "" if client_id not in store_latest else
-            credit_texts.action_label(store_latest[client_id].action, language)
-            + " · " + formatting.short_date(store_latest[client_id].meeting_date, language)
-            for client_id in queue["client_id"]
-        ]
+        st.caption(t("committee.queue_count", count=queue_count, date=formatting.short_date(chosen.published_as_of, language)))
+
+        def with_texts(queue):
+            """The queue's rows with their reasons and the last decision, as the table shows them."""
+            shown = queue.copy()
+            shown["reasons"] = ["; ".join(credit_texts.review_reasons(row, currency, language))
+                                for row in queue.to_dict("records")]
+            shown["last_decision"] = [
+                "" if client_id not in store_latest else
+                credit_texts.action_label(store_latest[client_id].action, language)
+                + " · " + formatting.short_date(store_latest[client_id].meeting_date, language)
+                for client_id in queue["client_id"]
+            ]
+            return shown
+
+        page = page_number(queue_count, "committee_queue", language)
         show_table(
-            shown,
+            with_texts(queries.review_queue(database, chosen.filters, order, page)),
             {
                 "client_name": t("committee.col_client"),
                 "client_id": t("committee.col_client_id"),
@@ -120,12 +127,13 @@ with st.container(key="committee_queue_section"):
             file_name=t("committee.queue_file", date=as_of_text),
             client_link=("client_name", "client_id"),
             key="committee_queue",
+            all_rows=lambda: with_texts(queries.review_queue(database, chosen.filters, order)),
         )
 
 # ------------------------------------------------------------------ one client
-candidates = queries.clients(database, chosen.filters)
+candidates = queries.clients(database, chosen.filters, order)
 names = dict(zip(candidates["client_id"], candidates["client_name"]))
-options = list(queue["client_id"]) + [client_id for client_id in names if client_id not in set(queue["client_id"])]
+options = list(candidates["client_id"])  # the queue's clients first, in its order
 default = chosen.client_id if chosen.client_id in names else (options[0] if options else None)
 client_id = st.selectbox(
     t("committee.client"),

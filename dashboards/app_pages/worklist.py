@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import formatting, freshness, selection
 from dashboards.i18n import t
 from dashboards.queries import worklist as queries
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 language = chosen.language
@@ -88,9 +88,10 @@ with actions_tab:
                 amount=money(step.outstanding_reporting_amount, reporting),
             )
             with st.expander(label):
-                rows = queries.actions(database, filters, language, int(step.action_step_order))
+                step_order = int(step.action_step_order)
+                page = page_number(int(step.item_count), f"worklist_step_{step.action_code}", language)
                 show_table(
-                    rows, action_headers,
+                    queries.actions(database, filters, language, step_order, page), action_headers,
                     money_columns=["outstanding_reporting_amount"],
                     currency_code=reporting,
                     row_money_columns=["outstanding_amount"],
@@ -100,11 +101,12 @@ with actions_tab:
                                 date=chosen.published_as_of.isoformat()),
                     client_link=("client_name", "client_id"),
                     key=f"worklist_step_{step.action_code}",
+                    all_rows=lambda step_order=step_order: queries.actions(database, filters, language, step_order),
                 )
 
 with disputed_tab:
-    disputed = queries.disputed(database, filters)
-    if disputed.empty:
+    disputed_count = queries.disputed_count(database, filters)
+    if disputed_count == 0:
         st.info(t("worklist.no_disputed"))
     else:
         st.caption(t("worklist.disputed_caption"))
@@ -122,8 +124,9 @@ with disputed_tab:
             "dispute_reason": t("worklist.dispute_reason"),
             "days_since_issue": t("worklist.days_since_issue"),
         }
+        page = page_number(disputed_count, "worklist_disputed", language)
         show_table(
-            disputed, disputed_headers,
+            queries.disputed(database, filters, page), disputed_headers,
             money_columns=["outstanding_reporting_amount"],
             currency_code=reporting,
             row_money_columns=["outstanding_amount"],
@@ -132,11 +135,12 @@ with disputed_tab:
             file_name=t("worklist.disputed_file", date=chosen.published_as_of.isoformat()),
             client_link=("client_name", "client_id"),
             key="worklist_disputed",
+            all_rows=lambda: queries.disputed(database, filters),
         )
 
 with al_dia_tab:
-    al_dia = queries.clients_al_dia(database, filters)
-    if al_dia.empty:
+    al_dia_count = queries.al_dia_count(database, filters)
+    if al_dia_count == 0:
         st.info(t("worklist.no_al_dia"))
     else:
         st.caption(t("worklist.al_dia_caption"))
@@ -152,8 +156,9 @@ with al_dia_tab:
             "last_sale_date": t("worklist.last_sale"),
             "days_since_last_sale": t("worklist.days_since_last_sale"),
         }
+        page = page_number(al_dia_count, "worklist_al_dia", language)
         show_table(
-            al_dia, al_dia_headers,
+            queries.clients_al_dia(database, filters, page), al_dia_headers,
             money_columns=[
                 "credit_limit_reporting_amount", "exposure_amount", "available_credit_amount", "revenue_12m_amount"
             ],
@@ -162,4 +167,5 @@ with al_dia_tab:
             file_name=t("worklist.al_dia_file", date=chosen.published_as_of.isoformat()),
             client_link=("client_name", "client_id"),
             key="worklist_al_dia",
+            all_rows=lambda: queries.clients_al_dia(database, filters),
         )

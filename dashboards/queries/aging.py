@@ -7,10 +7,12 @@ import pandas as pd
 
 from dashboards.db import PublishedDatabase
 from dashboards.queries.base import (
+    Page,
     cached,
     client_condition,
     clients_at,
     currency_condition,
+    page_clause,
     totals_sql,
 )
 from dashboards.selection import Filters
@@ -28,18 +30,24 @@ def buckets(database: PublishedDatabase) -> pd.DataFrame:
 
 
 @cached
-def client_aging(database: PublishedDatabase, as_of: date | None, filters: Filters) -> pd.DataFrame:
+def client_aging(
+    database: PublishedDatabase, as_of: date | None, filters: Filters,
+    page: Page | None = None,
+) -> pd.DataFrame:
     """One row per client the filters keep, as marts.ar_aging (or ar_aging_at(as_of)) holds
     it: client_id, client_name, branch, salesperson, currency_code, the bucket columns,
     open_balance_amount, overdue_amount, in_dispute_amount, unapplied_cash_amount; largest
-    open balance first."""
+    open balance first. Every client, or one `page` of them (how many in all: `totals`'
+    client_count)."""
     clients, parameters = clients_at(as_of, filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select * exclude (as_of_date, net_balance_amount)
         from {clients}
         order by open_balance_amount desc, client_name, client_id
+        {rows}
     """
-    return database.query(sql, parameters)
+    return database.query(sql, [*parameters, *row_parameters])
 
 
 @cached
@@ -81,18 +89,25 @@ def currency_totals(database: PublishedDatabase, filters: Filters) -> pd.DataFra
 
 
 @cached
-def client_currency_aging(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+def client_currency_aging(
+    database: PublishedDatabase, filters: Filters,
+    page: Page | None = None,
+) -> pd.DataFrame:
     """One row per client and document currency of marts.ar_aging_by_currency that the
     filters keep: client_id, client_name, currency_code, the bucket columns,
     open_balance_amount, overdue_amount, in_dispute_amount, unapplied_cash_amount,
-    reporting_currency_code, open_balance_reporting_amount; by currency, then largest first."""
+    reporting_currency_code, open_balance_reporting_amount; by currency, then largest first.
+    Every row, or one `page` of them (how many in all: the sum of `currency_totals`'
+    client_count)."""
     kept, kept_parameters = client_condition(filters, by_client_currency=False)
     currencies, currency_parameters = currency_condition(filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select * exclude (as_of_date, branch, salesperson, net_balance_amount,
                           unapplied_cash_reporting_amount, net_balance_reporting_amount)
         from marts.ar_aging_by_currency
         where {kept} and {currencies}
         order by currency_code, open_balance_amount desc, client_name, client_id
+        {rows}
     """
-    return database.query(sql, [*kept_parameters, *currency_parameters])
+    return database.query(sql, [*kept_parameters, *currency_parameters, *row_parameters])

@@ -9,7 +9,7 @@ client's overdue and disputed amounts from ar_aging."""
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import cached, client_condition
+from dashboards.queries.base import Page, cached, client_condition, page_clause
 from dashboards.selection import Filters
 
 BY_URGENCY = "urgency"
@@ -44,26 +44,41 @@ _QUEUE_COLUMNS = """
     cards.grade, cards.previous_grade, cards.revenue_share_pct, cards.ar_share_pct"""
 
 
-def _queue(database: PublishedDatabase, filters: Filters, order: str, columns: str) -> pd.DataFrame:
+def _queue(
+    database: PublishedDatabase, filters: Filters, order: str, columns: str, page: Page | None = None
+) -> pd.DataFrame:
     kept, parameters = client_condition(filters, "cards.client_id")
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select {columns}
         from ({_CARDS}) as cards
         where cards.is_review_due and {kept}
         order by {_ORDERS[order]}
+        {rows}
     """
-    return database.query(sql, parameters)
+    return database.query(sql, [*parameters, *row_parameters])
 
 
 @cached
-def review_queue(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
+def review_queue(
+    database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY, page: Page | None = None
+) -> pd.DataFrame:
     """The clients due for review (credit_limits.is_review_due) the filters keep, in
     `order` (BY_URGENCY or BY_EXPOSURE), with what the queue shows and its reasons read:
     client_id, client_name, branch, salesperson, exposure_amount,
     credit_limit_reporting_amount, utilisation_pct, days_in_breach, review_reasons,
     months_since_review, review_months, next_review_date, grade, previous_grade,
-    revenue_share_pct, ar_share_pct."""
-    return _queue(database, filters, order, _QUEUE_COLUMNS)
+    revenue_share_pct, ar_share_pct. Every client of the queue, or one `page` of them (how
+    many in all: `review_count`)."""
+    return _queue(database, filters, order, _QUEUE_COLUMNS, page)
+
+
+@cached
+def review_count(database: PublishedDatabase, filters: Filters) -> int:
+    """How many clients the queue (`review_queue`) holds."""
+    kept, parameters = client_condition(filters)
+    sql = f"select count(*) as client_count from marts.credit_limits where is_review_due and {kept}"
+    return int(database.query(sql, parameters).iloc[0]["client_count"])
 
 
 @cached
@@ -82,13 +97,28 @@ def client_card(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
 
 
 @cached
-def clients(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
-    """Every current client the filters keep, by name: client_id, client_name."""
-    kept, parameters = client_condition(filters)
+def clients(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
+    """Every current client the filters keep, those of the review queue first in its `order`,
+    then the others by name: client_id, client_name. (The queue's order reads only
+    credit_limits' columns: this needs neither ar_aging nor the queue's rows.)"""
+    kept, parameters = client_condition(filters, "cards.client_id")
     sql = f"""
-        select client_id, client_name from marts.credit_limits
-        where {kept}
-        order by client_name, client_id
+        select client_id, client_name
+        from (
+            select
+                cards.client_id,
+                cards.client_name,
+                coalesce(cards.is_review_due, false) as is_review_due,
+                row_number() over (
+                    partition by coalesce(cards.is_review_due, false) order by {_ORDERS[order]}
+                ) as queue_position
+            from marts.credit_limits as cards
+            where {kept}
+        )
+        order by
+            is_review_due desc,
+            case when is_review_due then queue_position end,
+            client_name, client_id
     """
     return database.query(sql, parameters)
 

@@ -4,7 +4,7 @@ due by ladder step, the disputed items apart, and the clients up to date with cr
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import cached, client_condition, currency_condition
+from dashboards.queries.base import Page, cached, client_condition, currency_condition, page_clause
 from dashboards.selection import Filters
 
 _LADDER_LABELS = {"es": "label_es", "en": "label_en"}
@@ -67,14 +67,23 @@ def totals(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
 
 @cached
 def actions(
-    database: PublishedDatabase, filters: Filters, language: str, step_order: int
+    database: PublishedDatabase, filters: Filters, language: str, step_order: int,
+    page: Page | None = None,
 ) -> pd.DataFrame:
     """The worklist's items at one ladder step, most overdue first: client_id, client_name,
     salesperson, branch, email, phone, document_number, installment_no, due_date,
     days_past_due, currency_code, outstanding_amount, outstanding_reporting_amount,
     action_due_date, days_since_action_due, next_action_label (in `language`; NULL after
-    the last step), next_action_date."""
+    the last step), next_action_date. Every item of the step, or one `page` of them (how
+    many in all: the step's item_count, `steps`)."""
     conditions, parameters = _document_conditions(filters, "worklist")
+    rows, row_parameters = page_clause(page)
+    if page is not None and filters.is_empty:
+        # The mart's step_position is this order over every item: the page is a range of
+        # it, which the table's storage order lets DuckDB read without sorting the step.
+        conditions = "worklist.step_position > ? and worklist.step_position <= ?"
+        parameters = [page.number * page.size, (page.number + 1) * page.size]
+        rows, row_parameters = "", []
     ladder_label = _LADDER_LABELS[language]
     sql = f"""
         select
@@ -100,18 +109,21 @@ def actions(
             on next_step.action_code = worklist.next_action_code
         where worklist.action_step_order = ? and {conditions}
         order by worklist.days_past_due desc, worklist.client_name, worklist.document_number,
-            worklist.installment_no
+            worklist.installment_no, worklist.installment_key
+        {rows}
     """
-    return database.query(sql, [step_order, *parameters])
+    return database.query(sql, [step_order, *parameters, *row_parameters])
 
 
 @cached
-def disputed(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+def disputed(database: PublishedDatabase, filters: Filters, page: Page | None = None) -> pd.DataFrame:
     """marts.disputed_items the filters keep, oldest first: client_id, client_name,
     salesperson, branch, email, phone, document_number, issue_date, due_date, currency_code,
     total_amount, outstanding_amount, outstanding_reporting_amount, dispute_reason,
-    days_since_issue, days_past_due."""
+    days_since_issue, days_past_due. Every item, or one `page` of them (how many in all:
+    `disputed_count`)."""
     conditions, parameters = _document_conditions(filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select
             client_id, client_name, salesperson, branch, email, phone, document_number,
@@ -119,18 +131,29 @@ def disputed(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
             outstanding_reporting_amount, dispute_reason, days_since_issue, days_past_due
         from marts.disputed_items
         where {conditions}
-        order by days_since_issue desc, client_name, document_number
+        order by days_since_issue desc, client_name, document_number, document_id
+        {rows}
     """
-    return database.query(sql, parameters)
+    return database.query(sql, [*parameters, *row_parameters])
 
 
 @cached
-def clients_al_dia(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+def disputed_count(database: PublishedDatabase, filters: Filters) -> int:
+    """How many items `disputed` holds."""
+    conditions, parameters = _document_conditions(filters)
+    sql = f"select count(*) as item_count from marts.disputed_items where {conditions}"
+    return int(database.query(sql, parameters).iloc[0]["item_count"])
+
+
+@cached
+def clients_al_dia(database: PublishedDatabase, filters: Filters, page: Page | None = None) -> pd.DataFrame:
     """marts.clients_al_dia the filters keep, most available credit first: client_id,
     client_name, segment, salesperson, branch, email, phone, credit_limit_reporting_amount,
     exposure_amount, available_credit_amount, revenue_12m_amount, last_sale_date,
-    days_since_last_sale."""
+    days_since_last_sale. Every client, or one `page` of them (how many in all:
+    `al_dia_count`)."""
     kept, parameters = client_condition(filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select
             client_id, client_name, segment, salesperson, branch, email, phone,
@@ -139,5 +162,14 @@ def clients_al_dia(database: PublishedDatabase, filters: Filters) -> pd.DataFram
         from marts.clients_al_dia
         where {kept}
         order by available_credit_amount desc, client_name, client_id
+        {rows}
     """
-    return database.query(sql, parameters)
+    return database.query(sql, [*parameters, *row_parameters])
+
+
+@cached
+def al_dia_count(database: PublishedDatabase, filters: Filters) -> int:
+    """How many clients `clients_al_dia` holds."""
+    kept, parameters = client_condition(filters)
+    sql = f"select count(*) as client_count from marts.clients_al_dia where {kept}"
+    return int(database.query(sql, parameters).iloc[0]["client_count"])

@@ -506,9 +506,10 @@ def run_pages(bench: Bench) -> dict:
     bench.needs(bench.database, "cold")
     pages = bench_pages.bench(bench.home, bench.runs)
     lines = [f"Dashboard pages ({bench.runs} loads each, every query of the page uncached):", "",
-             "| page | queries | median ms | p95 ms | slowest query (median ms) |", "|---|---|---|---|---|"]
-    lines += [f"| {page.name} | {page.queries} | {page.median_ms:.1f} | {page.p95_ms:.1f} | {page.slowest} |"
-              for page in pages]
+             "| page | queries | median ms | p95 ms | CPU ms (median) | slowest query (median ms) |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {page.name} | {page.queries} | {page.median_ms:.1f} | {page.p95_ms:.1f} | "
+              f"{page.cpu_median_ms:.1f} | {page.slowest} |" for page in pages]
     skipped = [f"{page.name}.{query}" for page in pages for query in page.skipped]
     if skipped:
         lines += ["", f"Not measured (a parameter with no typical value): {', '.join(skipped)}."]

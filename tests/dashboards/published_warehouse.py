@@ -1,7 +1,8 @@
 """A small published warehouse in the exact shape the pipeline publishes, in a real DuckDB file.
 
 Four clients, three month ends; the last month end is the warehouse's as-of date, so
-marts.ar_aging holds the March rows of marts.ar_aging_monthly.
+marts.ar_aging holds the March rows of marts.ar_aging_monthly; marts.ar_totals their sums per
+month end for the company and each branch.
 """
 
 from datetime import date
@@ -116,6 +117,18 @@ def write_published_db(
         connection.execute(
             "create table marts.ar_aging as select * from marts.ar_aging_monthly "
             "where as_of_date = (select max(as_of_date) from marts.ar_aging_monthly)"
+        )
+        # The pipeline's ar_totals holds each month end's sums for the company and each
+        # dimension value; the overview's aging history reads its bucket columns.
+        connection.execute(
+            "create table marts.ar_totals as "
+            "select as_of_date, 'company' as dimension_type, 'all' as dimension_value, "
+            "count(*) as client_count, sum(columns('_amount$')) "
+            "from marts.ar_aging_monthly group by as_of_date "
+            "union all by name "
+            "select as_of_date, 'branch' as dimension_type, branch as dimension_value, "
+            "count(*) as client_count, sum(columns('_amount$')) "
+            "from marts.ar_aging_monthly where branch is not null group by as_of_date, branch"
         )
         # Like the pipeline's macro, the body names the catalog, which DuckDB takes from the
         # file name: a reader must attach the file under that name for the macro to resolve.

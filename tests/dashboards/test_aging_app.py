@@ -5,6 +5,8 @@ import pytest
 
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
+from dashboards.plain_text import literal
+from dashboards.queries import base
 
 LABELS = {
     "es": ("Saldo pendiente", "Vencido", "En disputa", "Cobros sin aplicar"),
@@ -115,3 +117,40 @@ def test_at_a_month_end_the_totals_are_the_kpi_marts(demo):
     shown = metrics(app)
     assert shown["Open balance"] == formatting.money(kpis["ending_ar_amount"], "EUR", "en")
     assert shown["Overdue"] == formatting.money(kpis["overdue_ar_amount"], "EUR", "en")
+
+
+def test_a_long_list_shows_one_page_at_a_time_in_the_same_order(demo, monkeypatch):
+    """Pages of 100 rows: the first page is the first 100 clients of the whole list (largest
+    open balance first), page 2 the next 100, and the caption says which of how many."""
+    monkeypatch.setattr(base, "PAGE_ROWS", 100)
+    expected = marts(
+        demo,
+        "select client_id from marts.ar_aging order by open_balance_amount desc, client_name, client_id",
+    )["client_id"]
+    assert len(expected) > 100  # the demo's clients fill more than one page
+
+    app = open_page("app_pages/aging.py", "en")
+    assert list(app.dataframe[0].value.iloc[:, 0]) == list(expected[:100])
+    app.number_input(key="aging_clients_page").set_value(2).run()
+
+    assert list(app.dataframe[0].value.iloc[:, 0]) == list(expected[100:200])
+    last = min(200, len(expected))
+    assert f"Rows 101 to {last} of {len(expected)}; the downloads hold them all." in [
+        caption.value for caption in app.caption
+    ]
+
+
+def test_a_client_chosen_beyond_the_page_shown_is_named_and_its_instalments_shown(demo, monkeypatch):
+    """Pages of 100 rows; the client is the list's last one, on another page: its name and
+    open instalments still show under the list."""
+    monkeypatch.setattr(base, "PAGE_ROWS", 100)
+    last = marts(
+        demo,
+        "select client_id, client_name from marts.ar_aging "
+        "order by open_balance_amount desc, client_name, client_id",
+    ).iloc[-1]
+
+    app = open_page("app_pages/aging.py", "en", client_id=last["client_id"])
+
+    assert last["client_id"] not in list(app.dataframe[0].value.iloc[:, 0])
+    assert app.subheader[0].value == f"Open instalments of {literal(last['client_name'])}"

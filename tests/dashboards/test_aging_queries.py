@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from dashboards import db
-from dashboards.queries import frame, overview
+from dashboards.queries import aging, frame, overview
+from dashboards.queries.base import Page
 from dashboards.selection import Filters
 from published_warehouse import JANUARY, MARCH, write_published_db
 
@@ -111,3 +112,30 @@ def test_bucket_columns_and_bounds_come_from_the_bucket_table(tmp_path, monkeypa
     assert list(aging["column_name"]) == [column for _, column, _, _ in buckets]
     assert list(aging["amount"]) == [Decimal("10.00"), Decimal("20.00"), Decimal("30.00")]
     assert overview.receivable_totals(database, None, NO_FILTER).iloc[0]["overdue_amount"] == Decimal("50.00")
+
+
+def test_a_page_of_the_client_aging_is_those_rows_of_the_whole_list(database):
+    """Open balances in March (sum of the buckets): C1 1,000 + 500 + 250.50 + 100 = 1,850.50;
+    C2 2,000 + 1,200 + 300.25 = 3,500.25; C3 800; C4 2,999.99. Largest first: C2, C4, C1, C3.
+    Pages of 3: C2, C4, C1, then C3 alone; the totals count the 4 clients of both pages."""
+    whole = aging.client_aging(database, None, NO_FILTER)
+    first = aging.client_aging(database, None, NO_FILTER, Page(0, 3))
+    second = aging.client_aging(database, None, NO_FILTER, Page(1, 3))
+
+    assert list(whole["client_id"]) == ["C2", "C4", "C1", "C3"]
+    assert list(first["client_id"]) == ["C2", "C4", "C1"]
+    assert list(second["client_id"]) == ["C3"]
+    assert list(first["open_balance_amount"]) == [
+        Decimal("3500.25"), Decimal("2999.99"), Decimal("1850.50")
+    ]
+    assert first.columns.equals(whole.columns)
+    assert aging.totals(database, None, NO_FILTER).iloc[0]["client_count"] == 4
+
+
+def test_a_page_at_an_earlier_date_reads_that_dates_order(database):
+    """In February: C2 2,000 + 1,200 = 3,200; C4 2,999.99; C1 900 + 400 + 300 = 1,600;
+    C3 650. The second page of 2 is C1 then C3."""
+    second = aging.client_aging(database, date(2026, 2, 28), NO_FILTER, Page(1, 2))
+
+    assert list(second["client_id"]) == ["C1", "C3"]
+    assert list(second["open_balance_amount"]) == [Decimal("1600.00"), Decimal("650.00")]

@@ -179,3 +179,32 @@ def test_money_in_each_rows_currency_and_percentages_held_as_points():
     assert usd[2].number_format == currency_number_format("USD", "es") == '#,##0.00 "US$"'
     assert Decimal(str(usd[2].value)) == Decimal("2000.00")
     assert eur[3].value == pytest.approx(0.412345) and eur[3].number_format == "0.00%"
+
+
+def test_a_table_showing_one_page_downloads_every_row_read_on_the_click():
+    """The page shows the first of three clients; the files hold all three (10.50 +
+    2000.00 + 0.01), read only when a file is built."""
+    reads = []
+
+    def every_row() -> pd.DataFrame:
+        reads.append(1)
+        return pd.DataFrame({
+            "Cliente": ["Ebro", "Norte", "Sol"],
+            "Vencido": [Decimal("10.50"), Decimal("2000.00"), Decimal("0.01")],
+        })
+
+    export = TableExport(
+        table=every_row().iloc[:1], money_columns=("Vencido",), percent_columns=(),
+        currency_code="EUR", language="es", as_of=AS_OF, file_stem="clientes",
+        all_rows=every_row,
+    )
+    reads.clear()
+
+    assert read_csv(csv_bytes(export), ";")[1:] == [
+        ["2026-03-31", "Ebro", "10,50"],
+        ["2026-03-31", "Norte", "2000,00"],
+        ["2026-03-31", "Sol", "0,01"],
+    ]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(export))).active
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == ["Ebro", "Norte", "Sol"]
+    assert len(reads) == 2  # once per file, on its click

@@ -3,6 +3,7 @@ honour the filters and the chosen date."""
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from apptest import marts
@@ -57,3 +58,20 @@ def test_the_aging_history_stops_at_the_chosen_date(database):
     history = overview.aging_history(database, Filters(), date(2026, 6, 30))
 
     assert max(history["month_end"]) == date(2026, 6, 30)
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(branches=("Madrid",)), Filters(grades=("A",))])
+def test_the_aging_history_from_ar_totals_is_the_sum_of_the_clients_month_ends(
+    database, monkeypatch, filters
+):
+    """The company's and a single branch's or grade's history read ar_totals' bucket sums;
+    summing the kept clients' rows of ar_aging_monthly (the way for any other choice of
+    filters) gives the same amounts at every month end, to the cent."""
+    until = date(2026, 10, 31)
+    from_totals = overview.aging_history.__wrapped__(database, filters, until)
+    monkeypatch.setattr(overview, "filters_dimension", lambda filters: None)
+    from_clients = overview.aging_history.__wrapped__(database, filters, until)
+
+    assert len(from_totals) > 6 * 12  # every bucket of more than a year of month ends
+    assert from_totals["amount"].sum() > 0
+    pd.testing.assert_frame_equal(from_totals, from_clients)

@@ -2,7 +2,9 @@
 -- dimension (the company, and each current branch, salesperson, segment, client currency
 -- and grade, as the dashboards' filters choose clients): the overview's four cards — open
 -- balance, overdue, overdue share, unapplied cash — with dispute and client count, and
--- their change against the previous month end's row of the same dimension.
+-- their change against the previous month end's row of the same dimension; and the sums
+-- of the aging buckets (the overview's aging history reads them instead of every client).
+{%- set buckets = aging_buckets() %}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -17,10 +19,12 @@ dates as (
 dated_clients as (
     select as_of_date, client_id, currency_code, open_balance_amount, overdue_amount,
            in_dispute_amount, unapplied_cash_amount
+           {%- for bucket in buckets %}, {{ bucket.column }}{% endfor %}
     from {{ ref('ar_aging_monthly') }}
     union all
     select aging.as_of_date, aging.client_id, aging.currency_code, aging.open_balance_amount,
            aging.overdue_amount, aging.in_dispute_amount, aging.unapplied_cash_amount
+           {%- for bucket in buckets %}, aging.{{ bucket.column }}{% endfor %}
     from {{ ref('ar_aging') }} as aging
     where aging.as_of_date not in (select as_of_date from {{ ref('int_month_ends') }})
 ),
@@ -65,6 +69,9 @@ sums as (
         sum(dated_clients.overdue_amount) as overdue_amount,
         sum(dated_clients.in_dispute_amount) as in_dispute_amount,
         sum(dated_clients.unapplied_cash_amount) as unapplied_cash_amount
+        {%- for bucket in buckets %},
+        sum(dated_clients.{{ bucket.column }}) as {{ bucket.column }}
+        {%- endfor %}
     from dated_clients
     inner join client_dimensions
         on client_dimensions.client_id = dated_clients.client_id
@@ -85,6 +92,9 @@ totals as (
             as decimal(18, 6)) as overdue_share,
         {{ money('coalesce(sums.in_dispute_amount, 0)') }} as in_dispute_amount,
         {{ money('coalesce(sums.unapplied_cash_amount, 0)') }} as unapplied_cash_amount
+        {%- for bucket in buckets %},
+        {{ money('coalesce(sums.' ~ bucket.column ~ ', 0)') }} as {{ bucket.column }}
+        {%- endfor %}
     from grid
     left join sums
         on sums.as_of_date = grid.as_of_date

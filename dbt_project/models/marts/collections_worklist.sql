@@ -84,7 +84,13 @@ select
     last_step.action_code as last_action_code,
     last_step.step_date as last_action_date,
     next_step.action_code as next_action_code,
-    next_step.step_date as next_action_date
+    next_step.step_date as next_action_date,
+    row_number() over (
+        partition by current_step.step_order
+        order by open_installments.days_past_due desc, clients.client_name,
+            open_installments.document_number, open_installments.installment_no,
+            open_installments.installment_key
+    ) as step_position
 from open_installments
 left join current_positions
     on current_positions.installment_key = open_installments.installment_key
@@ -99,3 +105,7 @@ left join applicable_steps as next_step
     and next_step.step_sequence = coalesce(current_positions.current_sequence, 0) + 1
 left join {{ ref('int_clients_current') }} as clients
     on clients.client_id = open_installments.client_id
+-- Stored by step, in the page's order: a page of one step's list (the worklist page shows
+-- every step's first page) is then a range of step_position in one or two row groups
+-- (at L step 1 holds 178,734 items; sorting them for each page load cost ~0.3 s).
+order by action_step_order, step_position

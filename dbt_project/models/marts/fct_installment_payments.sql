@@ -28,3 +28,6 @@ select
     settlements.is_in_dispute
 from {{ ref('int_installment_settlements') }} as settlements
 cross join {{ ref('int_as_of_date') }} as as_of
+-- Stored by client: the client file and the payment behaviour page read one client's
+-- payments, and DuckDB then reads only the row groups whose min/max of client_id holds it.
+order by settlements.client_id

@@ -26,3 +26,7 @@ select
     case when outstanding_amount <> 0 then bucket_order end as bucket_order,
     is_in_dispute
 from items
+-- Stored by client: the client file and the aging page read one client's instalments, and
+-- DuckDB then reads only the row groups whose min/max of client_id holds it (at L, 1 of
+-- 77 row groups instead of all 9.4 M rows).
+order by client_id
