@@ -29,15 +29,15 @@ def test_without_settings_duckdb_is_capped_by_the_refresh_budget_and_spills_besi
     }
 
 
-def test_the_default_cap_leaves_two_gib_of_the_refresh_budget_to_python():
-    """Budget = min(8 GiB, 80 % of memory); cap = budget - 2 GiB, at least budget / 4.
-    24 GiB: budget 8 GiB, cap 6 GiB = 6144 MiB. 8 GiB: budget 6.4 GiB = 6553.6 MiB, cap
-    6553.6 - 2048 = 4505.6 MiB, floored 4505. 4 GiB: budget 3276.8 MiB, cap
-    1228.8 MiB (above a quarter of the budget, 819.2), floored 1228. 2 GiB: budget 1638.4
-    MiB, less 2048 is below a quarter of it: 409.6, floored 409."""
-    assert default_memory_limit(24 * GIB) == "6144MiB"
-    assert default_memory_limit(8 * GIB) == "4505MiB"
-    assert default_memory_limit(4 * GIB) == "1228MiB"
+def test_the_default_cap_leaves_two_and_a_half_gib_of_the_refresh_budget_to_python():
+    """Budget = min(8 GiB, 80 % of memory); cap = budget - 2.5 GiB, at least budget / 4.
+    24 GiB: budget 8 GiB = 8192 MiB, cap 8192 - 2560 = 5632 MiB. 8 GiB: budget 6.4 GiB =
+    6553.6 MiB, cap 6553.6 - 2560 = 3993.6 MiB, floored 3993. 4 GiB: budget 3276.8 MiB,
+    less 2560 is 716.8, under a quarter of the budget (819.2): 819. 2 GiB: a quarter of
+    1638.4 MiB, 409.6, floored 409."""
+    assert default_memory_limit(24 * GIB) == "5632MiB"
+    assert default_memory_limit(8 * GIB) == "3993MiB"
+    assert default_memory_limit(4 * GIB) == "819MiB"
     assert default_memory_limit(2 * GIB) == "409MiB"
 
 
