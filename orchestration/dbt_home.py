@@ -7,7 +7,8 @@ made every new home's first refresh parse the project from nothing (~11 s of CPU
 the home read here, the profile is the same for every home, so one parse serves them all
 (orchestration/dbt_project.py `prepare`). The build database, DuckDB's memory cap and its
 spill folder are the settings' (orchestration/config.py), from the variables the
-refresh sets for dbt's process (`set_profile_environment`). The cap and spill folder are
+refresh sets for dbt's process (`set_profile_environment`), with insertion order not kept
+(`Settings.dbt_duckdb_config`). The cap and spill folder are
 given when the database opens, not per cursor: DuckDB refuses to set the spill folder
 again once something spilled."""
 
@@ -29,4 +30,4 @@ class Plugin(BasePlugin):
     def update_connection_config(self, creds: DuckDBCredentials, config: dict[str, Any]) -> None:
         settings = load_settings(os.environ.get("CARTERA_HOME") or _DEFAULT_HOME)
         creds.path = str(settings.build_db)
-        config.update(settings.duckdb_config())
+        config.update(settings.dbt_duckdb_config())

@@ -10,7 +10,7 @@
 {%- set code_version = "'" ~ local_md5(model.raw_code) ~ "'" -%}
 select
     document_id,
-    {{ dbt.hash(dbt.concat([code_version, dbt.listagg('input_row', "'|'", 'order by input_row')])) }} as input_fingerprint
+    {{ fingerprint_of_rows(code_version, 'input_row') }} as input_fingerprint
 from (
     select
         document_id,
@@ -37,6 +37,26 @@ from (
     {%- endif %}
 ) as inputs
 group by document_id
+{%- endmacro %}
+
+{#- One fingerprint of a group's rows (text), whatever their order: the rows joined in
+    their sorted order and hashed. -#}
+{% macro fingerprint_of_rows(prefix, row_text) -%}
+    {{ return(adapter.dispatch('fingerprint_of_rows', 'cartera')(prefix, row_text)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_of_rows(prefix, row_text) -%}
+{{ dbt.hash(dbt.concat([prefix, dbt.listagg(row_text, "'|'", 'order by ' ~ row_text)])) }}
+{%- endmacro %}
+
+{#- DuckDB: an ordered string_agg holds every group's rows until it sorts them (at M
+    int_settlement_events peaks at 506 MB of buffers with it, 380 MB without). The sums of
+    the halves of each row's md5 need no order and keep three numbers per group: with the
+    row count they change whenever a row does (equal only if md5 collides). -#}
+{% macro duckdb__fingerprint_of_rows(prefix, row_text) -%}
+md5({{ prefix }} || ';' || cast(count(*) as varchar)
+    || ';' || cast(sum(md5_number_upper({{ row_text }})) as varchar)
+    || ';' || cast(sum(md5_number_lower({{ row_text }})) as varchar))
 {%- endmacro %}
 
 {#- int_settlement_events' pre-hook: on an incremental build, deletes the rows of every

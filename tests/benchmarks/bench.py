@@ -64,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_as_of  # noqa: E402
 import bench_pages  # noqa: E402
 import pandas_baseline  # noqa: E402
+from orchestration.config import default_memory_limit  # noqa: E402
 
 CARTERA = Path(sys.executable).parent / "cartera"
 SIZES = {"S": (300, 2), "M": (10_000, 3), "L": (100_000, 5)}
@@ -585,7 +586,7 @@ def machine_lines() -> list[str]:
         "the machine: times are noisy, CPU is the steadier figure; each part's load average is below)",
         f"- versions: Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
         f"dbt-core {dbt.version.__version__}, Dagster {dagster.__version__}, pandas {pd.__version__}",
-        f"- DuckDB memory limit: {os.environ.get('CARTERA_DUCKDB_MEMORY_LIMIT', '80% (default)')}",
+        f"- DuckDB memory limit: {os.environ.get('CARTERA_DUCKDB_MEMORY_LIMIT') or default_memory_limit() + ' (default)'}",
     ]
 
 

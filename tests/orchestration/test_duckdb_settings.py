@@ -1,6 +1,6 @@
 """DuckDB's memory cap and spill folder come from the settings, for the loader's connection and dbt's."""
 
-from orchestration.config import load_settings
+from orchestration.config import GIB, default_memory_limit, load_settings
 from orchestration.resources import WarehouseResource
 
 
@@ -8,22 +8,37 @@ def test_the_loader_connects_with_the_memory_limit_and_temp_directory_of_the_set
     monkeypatch.setenv("CARTERA_DUCKDB_MEMORY_LIMIT", "512MB")
     monkeypatch.setenv("CARTERA_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "spill"))
     with WarehouseResource(home=str(tmp_path)).connect() as conn:
-        limit, folder = conn.execute(
-            "select current_setting('memory_limit'), current_setting('temp_directory')"
+        limit, folder, insertion_order = conn.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('preserve_insertion_order')"
         ).fetchone()
     # DuckDB reports 512 MB (10^6 bytes) in binary units: 512e6 / 2^20 = 488.2 MiB.
     assert limit == "488.2 MiB"
     assert folder == str(tmp_path / "spill")
+    # The loader numbers a CSV file's lines by rowid (readers/csv_cells.py): order kept.
+    assert insertion_order is True
 
 
-def test_without_settings_duckdb_keeps_its_own_default_cap_and_spills_beside_the_build_database(tmp_path, monkeypatch):
+def test_without_settings_duckdb_is_capped_by_the_refresh_budget_and_spills_beside_the_build_database(tmp_path, monkeypatch):
     monkeypatch.delenv("CARTERA_DUCKDB_MEMORY_LIMIT", raising=False)
     monkeypatch.delenv("CARTERA_DUCKDB_TEMP_DIRECTORY", raising=False)
     settings = load_settings(tmp_path)
     assert settings.duckdb_config() == {
-        "memory_limit": "80%",
+        "memory_limit": default_memory_limit(),
         "temp_directory": str(tmp_path.resolve() / "build" / "cartera.duckdb.tmp"),
     }
+
+
+def test_the_default_cap_leaves_two_and_a_half_gib_of_the_refresh_budget_to_python():
+    """Budget = min(8 GiB, 80 % of memory); cap = budget - 2.5 GiB, at least budget / 4.
+    24 GiB: budget 8 GiB = 8192 MiB, cap 8192 - 2560 = 5632 MiB. 8 GiB: budget 6.4 GiB =
+    6553.6 MiB, cap 6553.6 - 2560 = 3993.6 MiB, floored 3993. 4 GiB: budget 3276.8 MiB,
+    less 2560 is 716.8, under a quarter of the budget (819.2): 819. 2 GiB: a quarter of
+    1638.4 MiB, 409.6, floored 409."""
+    assert default_memory_limit(24 * GIB) == "5632MiB"
+    assert default_memory_limit(8 * GIB) == "3993MiB"
+    assert default_memory_limit(4 * GIB) == "819MiB"
+    assert default_memory_limit(2 * GIB) == "409MiB"
 
 
 def test_dbt_connects_to_the_homes_build_database_with_the_settings_cap_and_spill_folder(tmp_path, monkeypatch):
@@ -42,13 +57,16 @@ def test_dbt_connects_to_the_homes_build_database_with_the_settings_cap_and_spil
 
     handle = LocalEnvironment(profile).handle()
     try:
-        limit, folder, database = handle.cursor().execute(
+        limit, folder, insertion_order, database = handle.cursor().execute(
             "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('preserve_insertion_order'), "
             "(select path from duckdb_databases() where database_name = 'cartera')"
         ).fetchone()
     finally:
         handle.close()
 
     assert (limit, folder) == ("488.2 MiB", str(tmp_path / "spill"))  # 512e6 / 2^20 = 488.2 MiB
+    # Tables built in any row order: DuckDB need not hold a result whole to keep its order.
+    assert insertion_order is False
     assert database == str(tmp_path / "build" / "cartera.duckdb")
     assert (tmp_path / "build" / "cartera.duckdb").exists()

@@ -4,6 +4,9 @@
 -- closing balance is the client's net balance of ar_aging in that currency.
 -- The reporting-currency amounts follow the aging's FX rules exactly (see DECISIONLOG:
 -- statement of account), so their closing balance ties to ar_aging to the cent.
+-- Built after fct_documents, never beside it: the two largest marts at once need more than
+-- DuckDB's memory cap at L, shared by dbt's two threads (DECISIONLOG: DuckDB's memory cap).
+-- depends_on: {{ ref('fct_documents') }}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
