@@ -96,7 +96,7 @@ def prepare(dbt_vars: dict[str, str] | None = None) -> None:
     if dbt_project.manifest_path.exists() and recorded == record:
         return
     record_path.unlink(missing_ok=True)
-    if not _copy_shared_parse(record, target):
+    if not copy_shared_parse(record, target):
         if recorded.get("project_dir") != record["project_dir"]:
             (target / "partial_parse.msgpack").unlink(missing_ok=True)
         _start_from_latest_shared_parse(record, target)
@@ -104,7 +104,7 @@ def prepare(dbt_vars: dict[str, str] | None = None) -> None:
         if dbt_vars:
             arguments += ["--vars", json.dumps(dbt_vars)]
         CarteraDbtCli(project_dir=dbt_project).cli(arguments, target_path=target).wait()
-        _share_parse(record, target)
+        share_parse(record, target)
     record_path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
@@ -121,8 +121,9 @@ def project_state(dbt_vars: dict[str, str] | None) -> dict:
     }
 
 
-def _copy_shared_parse(state: dict, target: Path) -> bool:
-    """Copies into `target` the parse this checkout shared for `state`, if any."""
+def copy_shared_parse(state: dict, target: Path) -> bool:
+    """Copies into `target` the parse this checkout shared for `state`, if any (a home's
+    first refresh; the test suite's warehouse builds, tests/dbt/warehouse.py)."""
     shared = PARSES_DIR / _state_key(state)
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -152,7 +153,7 @@ def _start_from_latest_shared_parse(state: dict, target: Path) -> None:
         pass
 
 
-def _share_parse(state: dict, target: Path) -> None:
+def share_parse(state: dict, target: Path) -> None:
     """Offers the parse just made in `target` to the next homes: copied whole into a folder
     of its own, then renamed to the state's name, so that refreshes of several homes never
     read a half-written parse (the first to rename wins; a parse of the same state is the

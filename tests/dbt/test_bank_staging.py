@@ -20,16 +20,14 @@ Fixture tests/fixtures/bank_inbox:
 """
 
 import json
-import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.dbt.warehouse import DBT, DBT_PROJECT, build_warehouse
+from tests.dbt.warehouse import build_warehouse, run_dbt
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "bank_inbox"
 ES69 = "ES6900810200100001234567"
@@ -138,16 +136,6 @@ def test_warehouse_rechecks_every_statement_against_its_lines(home, tmp_path):
             "update raw.bank_statement_lines set amount = amount + 0.01 "
             "where _source_file = 'extracto_diario_2025-07-01.xml' and line_number = 1"
         )
-    result = subprocess.run(
-        [
-            str(DBT), "test", "--select", "assert_bank_statements_tie_to_lines",
-            "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs"),
-        ],
-        env={**os.environ, "CARTERA_HOME": str(tmp_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_dbt(["test", "--select", "assert_bank_statements_tie_to_lines"], tmp_path, {})
     assert result.returncode == 1, result.stdout[-3000:]
     assert "assert_bank_statements_tie_to_lines" in result.stdout and "FAIL 1" in result.stdout

@@ -45,10 +45,8 @@ Per account: incoming 8,917.00 = registered 1,000.00 + 300.00 + 499.50 = 1,799.5
 13,905.00, difference 0.00.
 """
 
-import os
 import re
 import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -56,7 +54,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dbt.warehouse import DBT, DBT_PROJECT, build_warehouse, tables_of
+from tests.dbt.warehouse import build_warehouse, run_dbt, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
 SELECT = "+cash_application +bank_reconciliation +bank_account_reconciliation +fct_installment_payments"
@@ -188,18 +186,7 @@ def test_the_tie_out_fails_when_a_line_is_not_fully_accounted_for(home, tmp_path
     shutil.copy(home / "build" / "cartera.duckdb", copy)
     with duckdb.connect(str(copy)) as conn:
         conn.execute("update marts.cash_application set applied_amount = applied_amount - 0.01 where document_id = 'D3'")
-    result = subprocess.run(
-        [
-            str(DBT), "test", "--select", "assert_cash_application_ties_to_bank_lines",
-            "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs"),
-            "--vars", f'{{"as_of_date": "{AS_OF}"}}',
-        ],
-        env={**os.environ, "CARTERA_HOME": str(tmp_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_dbt(["test", "--select", "assert_cash_application_ties_to_bank_lines"], tmp_path, {"as_of_date": AS_OF})
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAIL 1" in result.stdout
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import Settings
+from orchestration.dbt_project import copy_shared_parse, project_state, share_parse
 from orchestration.ingest.app_state import app_db_url, load_credit_decisions
 from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.ingest.loader import ingest_entity
@@ -34,11 +35,8 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
             ingest_entity(conn, settings, entity)
         ingest_bank_statements(conn, settings)
         load_credit_decisions(conn, app_db_url(home, env={}))
-    command = [
-        str(DBT), "build",
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(home / "dbt_target"), "--log-path", str(home / "dbt_logs"),
-        "--vars", json.dumps(dbt_vars),
+    arguments = [
+        "build",
         # The dbt unit tests check the SQL on fixed inputs, whatever the inbox: the
         # refreshes of the e2e tests run them (a home's first build does), not every fixture.
         "--exclude-resource-type", "unit_test",
@@ -46,11 +44,34 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
     if select:
         # Only the tests all of whose parents are selected: another mart's tie-out that
         # also reads a selected model is not this build's to run.
-        command += ["--select", select, "--indirect-selection", "cautious"]
-    env = {**os.environ, "CARTERA_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        arguments += ["--select", select, "--indirect-selection", "cautious"]
+    result = run_dbt(arguments, home, dbt_vars)
     assert result.returncode == 0, result.stdout[-6000:]
     return settings.build_db
+
+
+def run_dbt(arguments: list[str], home: Path, dbt_vars: dict) -> subprocess.CompletedProcess:
+    """Runs `dbt <arguments>` on home's build database, its target and logs in home's
+    dbt_target and dbt_logs. It starts from the parse of the project this checkout shared
+    for these vars, as a home's first refresh does (orchestration/dbt_project.py), and
+    shares its own if none was: a parse from nothing costs ~7 s of CPU per build, and the
+    suite's builds use a handful of different vars. One thread: the test workers already
+    keep both cores busy, and a second thread only adds contention."""
+    target = home / "dbt_target"
+    state = project_state(dbt_vars)
+    shared = copy_shared_parse(state, target)
+    command = [
+        str(DBT), *arguments, "--threads", "1",
+        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        "--target-path", str(target), "--log-path", str(home / "dbt_logs"),
+    ]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    env = {**os.environ, "CARTERA_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    if not shared:
+        share_parse(state, target)
+    return result
 
 
 def warehouse_settings(home: Path) -> Settings:

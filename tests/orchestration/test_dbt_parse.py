@@ -236,11 +236,11 @@ def test_homes_sharing_the_same_parse_at_once_leave_one_whole_copy(tmp_path, mon
         targets.append(target)
 
     with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(lambda target: module._share_parse(state, target), targets))
+        list(pool.map(lambda target: module.share_parse(state, target), targets))
 
     (shared,) = (tmp_path / "shared_parses").iterdir()
     assert not shared.name.startswith(".")
     new_home = tmp_path / "new_home" / "target"
-    assert module._copy_shared_parse(state, new_home)
+    assert module.copy_shared_parse(state, new_home)
     assert (new_home / "partial_parse.msgpack").read_bytes() == b"dbt's partial parse" * 100_000
     assert (new_home / "manifest.json").read_text(encoding="utf-8") == '{"nodes": {}}'
