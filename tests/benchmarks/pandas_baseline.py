@@ -33,6 +33,8 @@ analyst would take from the bank reconciliation; without them the receipt date i
 from __future__ import annotations
 
 import calendar
+import shutil
+import tempfile
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -299,10 +301,16 @@ def month_ends(first: date, last: date) -> list[date]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def dso_simple(receivable, receipt_rows, issued, fx, month_end: date) -> Decimal | None:
-    """Ending AR × the days of the month and the two before / their credit sales."""
+def dso_window(month_end: date) -> tuple[date, date]:
+    """The month ending `month_end` and the two before it."""
     first = (month_end.replace(day=1) - timedelta(days=1)).replace(day=1)
-    first = (first - timedelta(days=1)).replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1), month_end
+
+
+def dso_terms(receivable, receipt_rows, issued, fx, month_end: date) -> tuple[Decimal, Decimal]:
+    """Ending AR at `month_end` and the credit sales of its window (both sums over documents,
+    so the exports cut by client add up to the company's)."""
+    first, _ = dso_window(month_end)
     sales = ZERO
     for row in issued.values():
         issue = date.fromisoformat(row.issue_date)
@@ -310,6 +318,12 @@ def dso_simple(receivable, receipt_rows, issued, fx, month_end: date) -> Decimal
             sign = -1 if row.type == "credit_note" else 1
             sales += to_cent(sign * Decimal(row.total) * fx.factor(row.currency, issue))
     ending = sum((c["open_balance_amount"] for c in aging_at(receivable, receipt_rows, month_end).values()), ZERO)
+    return ending, sales
+
+
+def dso_simple(ending: Decimal, sales: Decimal, month_end: date) -> Decimal | None:
+    """Ending AR x the days of the month and the two before / their credit sales."""
+    first, _ = dso_window(month_end)
     return ratio(ending * ((month_end - first).days + 1), sales)
 
 
@@ -353,18 +367,83 @@ def days_beyond_terms(receivable: dict[str, Document], as_of: date) -> dict[str,
 
 
 def recompute(folder: Path, as_of: date, month_end: date | None = None, reporting: str = "EUR",
-              payment_dates: dict[str, date] | None = None) -> Baseline:
+              payment_dates: dict[str, date] | None = None, blocks: int = 1) -> Baseline:
     """Aging by client at `as_of`, company DSO at `month_end` (the last complete month before
-    `as_of` by default), weighted days beyond terms by client over the 365 days to `as_of`."""
-    receivable, receipt_rows, issued, fx = load(Path(folder), reporting, payment_dates)
+    `as_of` by default), weighted days beyond terms by client over the 365 days to `as_of`.
+    With `blocks` > 1 the exports are first cut by client into that many folders (a
+    temporary folder beside nothing else) and each is recomputed alone: what an analyst does
+    when the exports do not fit in memory (L: every export held at once would take ~40 GiB)."""
     if month_end is None:
         month_end = as_of.replace(day=1) - timedelta(days=1)
-    return Baseline(
-        as_of=as_of,
-        aging=aging_at(receivable, receipt_rows, as_of),
-        dso_simple={month_end: dso_simple(receivable, receipt_rows, issued, fx, month_end)},
-        days_beyond_terms=days_beyond_terms(receivable, as_of),
-    )
+    aging: dict[str, dict[str, Decimal]] = {}
+    behaviour: dict[str, Decimal | None] = {}
+    ending = sales = ZERO
+    with tempfile.TemporaryDirectory(prefix="baseline-blocks-") as work:
+        folders = [Path(folder)] if blocks == 1 else split_by_client(Path(folder), Path(work), blocks)
+        for part in folders:
+            receivable, receipt_rows, issued, fx = load(part, reporting, payment_dates)
+            aging |= aging_at(receivable, receipt_rows, as_of)
+            behaviour |= days_beyond_terms(receivable, as_of)
+            part_ending, part_sales = dso_terms(receivable, receipt_rows, issued, fx, month_end)
+            ending, sales = ending + part_ending, sales + part_sales
+    return Baseline(as_of=as_of, aging=aging, dso_simple={month_end: dso_simple(ending, sales, month_end)},
+                    days_beyond_terms=behaviour)
+
+
+# The exports the baseline reads, and the column that says whose each row is.
+BY_CLIENT = {"documents.csv": "client_id", "receipts.csv": "client_id"}
+BY_DOCUMENT = ("installments.csv", "withholdings.csv", "allocations.csv")
+CHUNK_ROWS = 1_000_000
+
+
+def split_by_client(folder: Path, into: Path, blocks: int) -> list[Path]:
+    """The exports of `folder` cut into `blocks` folders, each holding every row of its
+    clients (a client's block: a hash of its id), in the files' own line order, so that the
+    latest export of a document is still its latest line. Rows of documents no export
+    holds are left out, as `load` ignores them. A document exported under two clients, or
+    an allocation of one client's receipt to another client's document, would make the
+    blocks disagree with the whole: the cut stops with what it found."""
+    folders = [into / f"block_{index:03d}" for index in range(blocks)]
+    for part in folders:
+        part.mkdir(parents=True)
+        shutil.copyfile(folder / "fx_rates.csv", part / "fx_rates.csv")
+        for name in (*BY_CLIENT, *BY_DOCUMENT):  # a block without rows of a file still has the file
+            with (folder / name).open(encoding="utf-8") as source:
+                (part / name).write_text(source.readline(), encoding="utf-8")
+    owners: dict[str, pd.Series] = {}
+    for name, column in BY_CLIENT.items():
+        keys = []
+        for chunk in _chunks(folder / name):
+            chunk["block"] = pd.util.hash_array(chunk[column].to_numpy(dtype=object)) % blocks
+            _append(chunk, folders, name)
+            keys.append(chunk[[chunk.columns[0], "block"]].drop_duplicates())
+        owner = pd.concat(keys).drop_duplicates()
+        moved = owner[owner.iloc[:, 0].duplicated()]
+        if len(moved):
+            raise ValueError(f"{name}: {moved.iloc[0, 0]} is exported under two clients; the baseline cuts by client")
+        owners[name] = owner.set_index(owner.columns[0])["block"]
+    for name in BY_DOCUMENT:
+        for chunk in _chunks(folder / name):
+            chunk["block"] = chunk["document_id"].map(owners["documents.csv"])
+            chunk = chunk[chunk["block"].notna()]
+            if name == "allocations.csv":
+                paying = chunk["receipt_id"].map(owners["receipts.csv"])
+                across = chunk[paying.notna() & (paying != chunk["block"])]
+                if len(across):
+                    row = across.iloc[0]
+                    raise ValueError(f"{name}: receipt {row.receipt_id} pays document {row.document_id} of "
+                                     "another client; the baseline cuts by client")
+            _append(chunk.astype({"block": int}), folders, name)
+    return folders
+
+
+def _chunks(path: Path):
+    yield from pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
+
+
+def _append(chunk: pd.DataFrame, folders: list[Path], name: str) -> None:
+    for block, rows in chunk.groupby("block", sort=False):
+        rows.drop(columns="block").to_csv(folders[block] / name, mode="a", header=False, index=False)
 
 
 def marts_figures(connection, baseline: Baseline) -> Baseline:

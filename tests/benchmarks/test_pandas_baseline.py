@@ -3,6 +3,7 @@
 from datetime import date
 
 import duckdb
+import pytest
 
 from tests.benchmarks import pandas_baseline
 from tests.conftest import DEMO_EXPORTS
@@ -73,3 +74,41 @@ def test_the_baseline_applies_money_as_the_decision_log_says():
     # Instalment 1 reached zero on 10 March, 9 days after its due date, paid by receipts.
     assert [(item.installment_no, day) for item, day in
             pandas_baseline.paid_installments(document, date(2025, 3, 31))] == [(1, date(2025, 3, 10))]
+
+
+def test_the_exports_cut_by_client_give_the_figures_of_the_whole(tmp_path):
+    """L's exports do not fit in memory at once, so the baseline recomputes them in blocks
+    of clients. Cut into 7 blocks, the demo's exports give exactly the figures of one pass:
+    every client's aging and days beyond terms, and the company DSO, whose ending AR and
+    credit sales are sums over the blocks before the one division."""
+    as_of = date(2026, 10, 30)
+    whole = pandas_baseline.recompute(DEMO_EXPORTS, as_of)
+    blocks = pandas_baseline.split_by_client(DEMO_EXPORTS, tmp_path, 7)
+    cut = pandas_baseline.recompute(DEMO_EXPORTS, as_of, blocks=7)
+
+    assert (cut.aging, cut.dso_simple, cut.days_beyond_terms) == (whole.aging, whole.dso_simple, whole.days_beyond_terms)
+    assert len(whole.aging) > 200 and next(iter(whole.dso_simple.values())) is not None
+    # Every document row lands in exactly one block, in its clients' block only.
+    per_block = [pandas_baseline.read_csv(block, "documents.csv") for block in blocks]
+    assert sum(len(rows) for rows in per_block) == len(pandas_baseline.read_csv(DEMO_EXPORTS, "documents.csv"))
+    clients = [set(rows["client_id"]) for rows in per_block]
+    assert sum(len(found) for found in clients) == len(set().union(*clients))
+    assert sum(1 for found in clients if found) >= 5  # the hash spreads 300 clients over the blocks
+
+
+def test_a_document_exported_under_two_clients_stops_the_cut(tmp_path):
+    """Blocks by client would split such a document's versions: the cut refuses it."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name in ("fx_rates.csv", "receipts.csv", "installments.csv", "withholdings.csv", "allocations.csv"):
+        (exports / name).write_text((DEMO_EXPORTS / name).read_text(encoding="utf-8").splitlines()[0] + "\n",
+                                    encoding="utf-8")
+    header = (DEMO_EXPORTS / "documents.csv").read_text(encoding="utf-8").splitlines()[0]
+    (exports / "documents.csv").write_text(
+        header + "\n"
+        "D1,invoice,F-1,C0001,2025-01-10,2025-02-09,EUR,100.00,21.00,0.00,121.00,,,issued,2025-01-10T09:00:00,,,false,\n"
+        "D1,invoice,F-1,C0002,2025-01-10,2025-02-09,EUR,100.00,21.00,0.00,121.00,,,issued,2025-01-11T09:00:00,,,false,\n",
+        encoding="utf-8")
+    # C0001 and C0002 hash to different blocks of 64.
+    with pytest.raises(ValueError, match="documents.csv: D1 is exported under two clients"):
+        pandas_baseline.split_by_client(exports, tmp_path / "blocks", 64)
