@@ -5,8 +5,9 @@ early-payment discounts."""
 import streamlit as st
 
 from dashboards import charts_behavior as charts
-from dashboards import formatting, freshness, reasons, selection, url_state
+from dashboards import client_search, formatting, freshness, reasons, selection
 from dashboards.i18n import t
+from dashboards.plain_text import literal
 from dashboards.queries import payment_behavior as queries
 from dashboards.tables import show_table
 
@@ -83,21 +84,16 @@ else:
     )
 
 st.subheader(t("behavior.client"))
-clients = queries.clients(database, filters)
-client_ids = list(clients["client_id"])
-names = dict(zip(clients["client_id"], clients["client_name"]))
-client_id = st.selectbox(
-    t("behavior.choose_client"),
-    client_ids,
-    index=client_ids.index(chosen.client_id) if chosen.client_id in names else None,
-    format_func=lambda value: f"{names[value]} ({value})",
-    placeholder=t("behavior.choose_placeholder"),
-    key="behavior_client",
-)
-if client_id is not None and client_id != chosen.client_id:
-    url_state.choose_client(client_id)
-if client_id is not None:
-    behavior = queries.client_behavior(database, client_id).iloc[0]
+client_search.search(database, "behavior_client", chosen.client_id)
+client_id = chosen.client_id
+behavior_rows = queries.client_behavior(database, client_id) if client_id else None
+if client_id is None:
+    st.caption(t("behavior.choose"))
+elif behavior_rows.empty:
+    st.info(t("behavior.unknown_client", client_id=literal(client_id)))
+else:
+    behavior = behavior_rows.iloc[0]
+    st.markdown(f"**{t('behavior.client_heading', name=literal(behavior['client_name']), client_id=literal(client_id))}**")
     grade, score, before, uptake = st.columns(4)
     grade.metric(t("behavior.grade"), behavior["grade"])
     score.metric(t("behavior.score"), f"{int(behavior['score'])} / 100")

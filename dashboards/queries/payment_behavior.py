@@ -103,19 +103,6 @@ def client_reasons(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
 
 
 @cached
-def clients(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
-    """The clients the filters keep, by name: client_id, client_name, grade."""
-    kept, parameters = client_condition(filters)
-    sql = f"""
-        select client_id, client_name, grade
-        from marts.payment_behavior
-        where {kept}
-        order by client_name, client_id
-    """
-    return database.query(sql, parameters)
-
-
-@cached
 def client_behavior(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
     """The client's row of marts.payment_behavior (every column); empty when it has none."""
     sql = "select * from marts.payment_behavior where client_id = ?"
