@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboards import db
-from dashboards.queries import committee, worklist
+from dashboards.queries import bank, committee, worklist
 from dashboards.queries.base import Page
 from dashboards.selection import Filters
 
@@ -65,5 +65,14 @@ def test_a_steps_actions_read_by_pages_are_its_items_of_the_step_count(database,
         lambda page: worklist.actions(database, filters, "en", int(step["action_step_order"]), page),
         7, int(step["item_count"]),
     )
+
+    pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_the_bank_lines_no_receipt_explains_read_by_pages_are_the_whole_list(database):
+    whole = bank.unregistered_lines(database, EVERYONE)
+    assert bank.unregistered_count(database, EVERYONE) == len(whole) > 7
+
+    paged = pages_of(lambda page: bank.unregistered_lines(database, EVERYONE, page), 7, len(whole))
 
     pd.testing.assert_frame_equal(paged, whole)
