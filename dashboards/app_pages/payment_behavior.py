@@ -9,7 +9,7 @@ from dashboards import client_search, formatting, freshness, reasons, selection
 from dashboards.i18n import t
 from dashboards.plain_text import literal
 from dashboards.queries import payment_behavior as queries
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 language = chosen.language
@@ -56,12 +56,18 @@ show_table(
 
 st.subheader(t("behavior.morosos"))
 st.caption(t("behavior.morosos_caption"))
-morosos = queries.morosos(database, filters)
-if morosos.empty:
+moroso_count = queries.moroso_count(database, filters)
+if moroso_count == 0:
     st.info(t("behavior.no_morosos"))
 else:
-    moroso_sentences = reasons.by_client(queries.reasons(database, "moroso"), language)
-    morosos["moroso_reasons"] = [moroso_sentences.get(client, "") for client in morosos["client_id"]]
+
+    def with_reasons(morosos):
+        """The late payers with their reasons worded: only theirs (at L 11,667 late payers,
+        a page shows 1,000)."""
+        codes = queries.reasons(database, "moroso")
+        worded = reasons.by_client(codes[codes["client_id"].isin(set(morosos["client_id"]))], language)
+        return morosos.assign(moroso_reasons=[worded.get(client, "") for client in morosos["client_id"]])
+
     moroso_headers = {
         "client_id": t("column.client_id"),
         "client_name": t("column.client"),
@@ -73,14 +79,16 @@ else:
         "weighted_days_beyond_terms_365": t("behavior.days_beyond_terms_365"),
         "paid_count_365": t("behavior.payments_365"),
     }
+    page = page_number(moroso_count, "behavior_morosos", language)
     show_table(
-        morosos, moroso_headers,
+        with_reasons(queries.morosos(database, filters, page)), moroso_headers,
         money_columns=["overdue_amount"],
         currency_code=currency,
         language=language,
         file_name=t("behavior.morosos_file", date=chosen.published_as_of.isoformat()),
         client_link=("client_name", "client_id"),
         key="behavior_morosos",
+        all_rows=lambda: with_reasons(queries.morosos(database, filters)),
     )
 
 st.subheader(t("behavior.client"))

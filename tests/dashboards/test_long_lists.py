@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboards import db
-from dashboards.queries import bank, committee, worklist
+from dashboards.queries import bank, committee, payment_behavior, worklist
 from dashboards.queries.base import Page
 from dashboards.selection import Filters
 
@@ -74,5 +74,14 @@ def test_the_bank_lines_no_receipt_explains_read_by_pages_are_the_whole_list(dat
     assert bank.unregistered_count(database, EVERYONE) == len(whole) > 7
 
     paged = pages_of(lambda page: bank.unregistered_lines(database, EVERYONE, page), 7, len(whole))
+
+    pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_the_late_payers_read_by_pages_are_the_whole_list(database):
+    whole = payment_behavior.morosos(database, EVERYONE)
+    assert payment_behavior.moroso_count(database, EVERYONE) == len(whole) > 7
+
+    paged = pages_of(lambda page: payment_behavior.morosos(database, EVERYONE, page), 7, len(whole))
 
     pd.testing.assert_frame_equal(paged, whole)
