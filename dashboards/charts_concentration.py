@@ -14,12 +14,14 @@ PARETO_LINE = 80
 
 
 def pareto(clients: pd.DataFrame, currency_code: str, language: str) -> go.Figure:
-    """Bars of each client's share of revenue, largest first, coloured by ABC class (a trace
-    per class, named by it), the cumulative share as a line on the same 0-100 axis, and a
-    dotted line at 80 %. The hover names the client, its share, cumulative share and revenue.
+    """Bars of each client's share of revenue at its rank, largest first, coloured by ABC
+    class (a trace per class, named by it), the cumulative share as a line through the
+    same ranks on the same 0-100 axis, and a dotted line at 80 %. The hover names the
+    client, its share, cumulative share and revenue.
 
     `clients`: revenue_rank, client_name, net_revenue_amount, revenue_share_pct,
-    cumulative_share_pct, abc_class, as `queries.concentration.clients`.
+    cumulative_share_pct, abc_class, as `queries.concentration.pareto_points` (the ranks
+    drawn: every one in a small period, a bounded sample of a large one).
     """
     clients = clients.sort_values("revenue_rank")
     figure = go.Figure()

@@ -44,7 +44,9 @@ def sentences(reasons: pd.DataFrame, language: str) -> str:
 
 def by_client(reasons: pd.DataFrame, language: str) -> dict[str, str]:
     """client_id -> its reasons' sentences (rows in each client's order)."""
-    return {
-        client_id: sentences(rows, language)
-        for client_id, rows in reasons.groupby("client_id", sort=False)
-    }
+    # One pass over the rows: a group per client cost ~0.9 ms of pandas each (the 11,667
+    # late payers at L: 10.6 s of CPU; ~0.7 s this way).
+    worded: dict[str, list[str]] = {}
+    for reason in reasons.itertuples():
+        worded.setdefault(reason.client_id, []).append(sentence(reason, language))
+    return {client_id: SEPARATOR.join(lines) for client_id, lines in worded.items()}

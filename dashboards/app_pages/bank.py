@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import formatting, freshness, selection
 from dashboards.i18n import t
 from dashboards.queries import bank as queries
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 database, language = chosen.database, chosen.language
@@ -94,23 +94,29 @@ show_table(
 )
 
 st.subheader(t("bank.unregistered"))
-unregistered = queries.unregistered_lines(database, chosen.filters)
-if unregistered.empty:
+unregistered_count = queries.unregistered_count(database, chosen.filters)
+if unregistered_count == 0:
     st.info(t("bank.no_unregistered"))
 else:
-    unregistered["suggested_rule"] = [
-        rule_names.get(rule, rule) if isinstance(rule, str) else ""
-        for rule in unregistered["suggested_rule"]
-    ]
-    # A line whose payer nobody knows has no client to link to: say so instead.
-    known = [isinstance(client_id, str) for client_id in unregistered["client_id"]]
-    unregistered["client_id"] = [cid if ok else "" for cid, ok in zip(unregistered["client_id"], known)]
-    unregistered["client_name"] = [
-        name if ok else t("bank.unknown_payer") for name, ok in zip(unregistered["client_name"], known)
-    ]
-    unregistered["suggested_document_number"] = [
-        number if isinstance(number, str) else "" for number in unregistered["suggested_document_number"]
-    ]
+
+    def worded(unregistered):
+        """The lines as the table shows them: rule names, and the unknown payer said so."""
+        unregistered = unregistered.copy()
+        unregistered["suggested_rule"] = [
+            rule_names.get(rule, rule) if isinstance(rule, str) else ""
+            for rule in unregistered["suggested_rule"]
+        ]
+        # A line whose payer nobody knows has no client to link to: say so instead.
+        known = [isinstance(client_id, str) for client_id in unregistered["client_id"]]
+        unregistered["client_id"] = [cid if ok else "" for cid, ok in zip(unregistered["client_id"], known)]
+        unregistered["client_name"] = [
+            name if ok else t("bank.unknown_payer") for name, ok in zip(unregistered["client_name"], known)
+        ]
+        unregistered["suggested_document_number"] = [
+            number if isinstance(number, str) else "" for number in unregistered["suggested_document_number"]
+        ]
+        return unregistered
+
     headers = {
         "booking_date": t("bank.col_booking_date"),
         "bank_account": t("bank.col_account"),
@@ -124,8 +130,9 @@ else:
         "suggested_documents": t("bank.col_suggested_count"),
         "bank_line_id": t("bank.col_line_id"),
     }
+    page = page_number(unregistered_count, "bank_unregistered", language)
     show_table(
-        unregistered, headers,
+        worded(queries.unregistered_lines(database, chosen.filters, page)), headers,
         row_money_columns=["line_amount"],
         currency_column="currency_code",
         percent_columns=["suggested_confidence"],
@@ -133,6 +140,7 @@ else:
         file_name=t("bank.unregistered_file", date=published),
         client_link=("client_name", "client_id"),
         key="bank_unregistered",
+        all_rows=lambda: worded(queries.unregistered_lines(database, chosen.filters)),
     )
 
 st.subheader(t("bank.unseen"))

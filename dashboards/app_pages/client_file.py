@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import client_charts, credit_texts, formatting, freshness, reasons, selection, url_state
+from dashboards import client_charts, client_search, credit_texts, formatting, freshness, reasons, selection
 from dashboards.app_state import decisions_of_client
 from dashboards.company_settings import CompanySettingsError, load_company, problem_words
 from dashboards.exports import XLSX_MIME
@@ -25,7 +25,6 @@ from dashboards.statement_pdf import (
 )
 from dashboards.tables import show_table
 
-SEARCH_LIMIT = 50
 STATEMENT_MONTHS = 3
 
 chosen = selection.current()
@@ -52,36 +51,7 @@ def _show_items(table, headers: dict[str, str], money_columns: tuple[str, ...], 
     )
 
 
-def search() -> None:
-    """The search box: id, name or tax id, today's or former ones; choosing opens the file."""
-    text = st.text_input(
-        t("client_file.search"), placeholder=t("client_file.search_placeholder"), key="client_search"
-    ).strip()
-    if not text:
-        return
-    found = queries.search_clients(database, text, SEARCH_LIMIT)
-    if found.empty:
-        st.info(t("client_file.no_match", text=literal(text)))
-        return
-    labels = {
-        row.client_id: t("client_file.match", name=row.client_name, tax_id=row.tax_id, client_id=row.client_id)
-        + (t("client_file.formerly", former=row.former_names) if row.former_names else "")
-        for row in found.itertuples()
-    }
-    picked = st.selectbox(
-        t("client_file.matches", count=len(found)),
-        list(labels),
-        index=None,
-        format_func=labels.get,
-        placeholder=t("client_file.pick"),
-        key=f"client_pick_{text}",
-    )
-    if picked is not None and picked != chosen.client_id:
-        url_state.choose_client(picked)
-        st.rerun()
-
-
-search()
+client_search.search(database, "client", chosen.client_id)
 client_id = chosen.client_id
 if client_id is None:
     st.info(t("client_file.choose"))

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboards import credit_texts, formatting, freshness, limit_mismatches, meeting_pack, plain_text, selection
+from dashboards import client_search, credit_texts, formatting, freshness, limit_mismatches, meeting_pack, plain_text, selection
 from dashboards.app_state import (
     ACTIONS,
     LIMIT_ACTIONS,
@@ -28,6 +28,7 @@ from dashboards.app_state import (
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
 from dashboards.queries import committee as queries
+from dashboards.queries.base import PAGE_ROWS, Page
 from dashboards.signed_in import current_user, store
 from dashboards.tables import page_number, show_table
 
@@ -131,27 +132,25 @@ with st.container(key="committee_queue_section"):
         )
 
 # ------------------------------------------------------------------ one client
-candidates = queries.clients(database, chosen.filters, order)
-names = dict(zip(candidates["client_id"], candidates["client_name"]))
-options = list(candidates["client_id"])  # the queue's clients first, in its order
-default = chosen.client_id if chosen.client_id in names else (options[0] if options else None)
-client_id = st.selectbox(
-    t("committee.client"),
-    options,
-    index=options.index(default) if default in options else None,
-    format_func=lambda key: f"{names.get(key, key)} ({key})",
-    placeholder=t("committee.client_pick"),
-    key="committee_client",
-)
-if client_id is None:
-    st.stop()
-card = queries.client_card(database, client_id)
+# The client chosen in the search, on another page or in the link; else the queue's first.
+client_search.search(database, "committee_client", chosen.client_id)
+card = queries.client_card(database, chosen.client_id) if chosen.client_id else pd.DataFrame()
 if card.empty:
-    st.stop()
+    # The queue's first page, as its table reads it (one query for both).
+    first = queries.review_queue(database, chosen.filters, order, Page(0, PAGE_ROWS))
+    if first.empty:
+        st.stop()
+    card = queries.client_card(database, first.iloc[0]["client_id"])
+    st.caption(t("committee.client_shown"))
 row = card.iloc[0].to_dict()
+client_id = row["client_id"]
 
 with st.container(key="committee_card"):
     st.subheader(t("committee.card", name=plain_text.literal(row["client_name"])))
+    st.caption(t(
+        "committee.card_identity", client_id=plain_text.literal(client_id),
+        branch=plain_text.literal(row["branch"] or "—"), salesperson=plain_text.literal(row["salesperson"] or "—"),
+    ))
     exposure_column, limit_column, utilisation_column, breach_column = st.columns(4)
     exposure_column.metric(t("committee.exposure"), money(row["exposure_amount"], currency))
     limit_column.metric(

@@ -8,8 +8,7 @@ from dashboards import formatting, freshness, selection
 from dashboards.i18n import t
 from dashboards.plain_text import literal
 from dashboards.queries import concentration as queries
-from dashboards.selection import Filters
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 language = chosen.language
@@ -45,7 +44,6 @@ period_end = end_column.selectbox(
 
 period = queries.summary(database, period_type, period_end).iloc[0]
 currency = period["currency_code"]
-clients = queries.clients(database, period_type, period_end, filters)
 if period_type == "trailing_12_months":
     period_text = t("concentration.sentence_trailing",
                     end=formatting.short_date(period_end, language))
@@ -53,11 +51,11 @@ else:
     period_text = t("concentration.sentence_period",
                     start=formatting.short_date(period["period_start"], language),
                     end=formatting.short_date(period_end, language))
-everyone = queries.clients(database, period_type, period_end, Filters())
-if everyone.empty:
+pareto_points = queries.pareto_points(database, period_type, period_end)
+if pareto_points.empty:
     st.info(t("concentration.no_revenue"))
     st.stop()
-largest = everyone.iloc[0]
+largest = pareto_points.iloc[0]
 st.markdown(
     t(
         "concentration.sentence",
@@ -82,7 +80,7 @@ hhi.metric(
 )
 
 st.subheader(t("concentration.pareto"))
-st.plotly_chart(charts.pareto(everyone, currency, language))
+st.plotly_chart(charts.pareto(pareto_points, currency, language))
 class_headers = {
     "abc_class": t("concentration.abc_class"),
     "client_count": t("concentration.clients"),
@@ -120,8 +118,11 @@ client_headers = {
     "cumulative_share_pct": t("concentration.cumulative_share"),
     "abc_class": t("concentration.abc_class"),
 }
+page = page_number(
+    queries.client_count(database, period_type, period_end, filters), "concentration_clients", language
+)
 show_table(
-    clients, client_headers,
+    queries.clients(database, period_type, period_end, filters, page), client_headers,
     money_columns=["net_revenue_amount"],
     points_columns=["revenue_share_pct", "cumulative_share_pct"],
     currency_code=currency,
@@ -129,4 +130,5 @@ show_table(
     file_name=t("concentration.clients_file", date=period_end.isoformat()),
     client_link=("client_name", "client_id"),
     key="concentration_clients",
+    all_rows=lambda: queries.clients(database, period_type, period_end, filters),
 )

@@ -5,10 +5,11 @@ early-payment discounts."""
 import streamlit as st
 
 from dashboards import charts_behavior as charts
-from dashboards import formatting, freshness, reasons, selection, url_state
+from dashboards import client_search, formatting, freshness, reasons, selection
 from dashboards.i18n import t
+from dashboards.plain_text import literal
 from dashboards.queries import payment_behavior as queries
-from dashboards.tables import show_table
+from dashboards.tables import page_number, show_table
 
 chosen = selection.current()
 language = chosen.language
@@ -55,12 +56,18 @@ show_table(
 
 st.subheader(t("behavior.morosos"))
 st.caption(t("behavior.morosos_caption"))
-morosos = queries.morosos(database, filters)
-if morosos.empty:
+moroso_count = queries.moroso_count(database, filters)
+if moroso_count == 0:
     st.info(t("behavior.no_morosos"))
 else:
-    moroso_sentences = reasons.by_client(queries.reasons(database, "moroso"), language)
-    morosos["moroso_reasons"] = [moroso_sentences.get(client, "") for client in morosos["client_id"]]
+
+    def with_reasons(morosos):
+        """The late payers with their reasons worded: only theirs (at L 11,667 late payers,
+        a page shows 1,000)."""
+        codes = queries.reasons(database, "moroso")
+        worded = reasons.by_client(codes[codes["client_id"].isin(set(morosos["client_id"]))], language)
+        return morosos.assign(moroso_reasons=[worded.get(client, "") for client in morosos["client_id"]])
+
     moroso_headers = {
         "client_id": t("column.client_id"),
         "client_name": t("column.client"),
@@ -72,32 +79,29 @@ else:
         "weighted_days_beyond_terms_365": t("behavior.days_beyond_terms_365"),
         "paid_count_365": t("behavior.payments_365"),
     }
+    page = page_number(moroso_count, "behavior_morosos", language)
     show_table(
-        morosos, moroso_headers,
+        with_reasons(queries.morosos(database, filters, page)), moroso_headers,
         money_columns=["overdue_amount"],
         currency_code=currency,
         language=language,
         file_name=t("behavior.morosos_file", date=chosen.published_as_of.isoformat()),
         client_link=("client_name", "client_id"),
         key="behavior_morosos",
+        all_rows=lambda: with_reasons(queries.morosos(database, filters)),
     )
 
 st.subheader(t("behavior.client"))
-clients = queries.clients(database, filters)
-client_ids = list(clients["client_id"])
-names = dict(zip(clients["client_id"], clients["client_name"]))
-client_id = st.selectbox(
-    t("behavior.choose_client"),
-    client_ids,
-    index=client_ids.index(chosen.client_id) if chosen.client_id in names else None,
-    format_func=lambda value: f"{names[value]} ({value})",
-    placeholder=t("behavior.choose_placeholder"),
-    key="behavior_client",
-)
-if client_id is not None and client_id != chosen.client_id:
-    url_state.choose_client(client_id)
-if client_id is not None:
-    behavior = queries.client_behavior(database, client_id).iloc[0]
+client_search.search(database, "behavior_client", chosen.client_id)
+client_id = chosen.client_id
+behavior_rows = queries.client_behavior(database, client_id) if client_id else None
+if client_id is None:
+    st.caption(t("behavior.choose"))
+elif behavior_rows.empty:
+    st.info(t("behavior.unknown_client", client_id=literal(client_id)))
+else:
+    behavior = behavior_rows.iloc[0]
+    st.markdown(f"**{t('behavior.client_heading', name=literal(behavior['client_name']), client_id=literal(client_id))}**")
     grade, score, before, uptake = st.columns(4)
     grade.metric(t("behavior.grade"), behavior["grade"])
     score.metric(t("behavior.score"), f"{int(behavior['score'])} / 100")

@@ -12,7 +12,7 @@ filter is chosen) and currency.
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import cached, client_condition, currency_condition
+from dashboards.queries.base import Page, cached, client_condition, currency_condition, page_clause
 from dashboards.selection import Filters
 
 
@@ -81,14 +81,23 @@ def straight_through(database: PublishedDatabase) -> pd.DataFrame:
     return database.query(sql, [])
 
 
+def _unregistered_condition(filters: Filters) -> tuple[str, list[object]]:
+    """The incoming lines no receipt explains that the filters keep, on `lines`."""
+    clients, client_parameters = client_condition(filters, "lines.client_id", by_client_currency=False)
+    currencies, currency_parameters = currency_condition(filters, "lines.currency_code")
+    condition = f"lines.reconciliation_status = 'in_bank_not_registered' and {clients} and {currencies}"
+    return condition, [*client_parameters, *currency_parameters]
+
+
 @cached
-def unregistered_lines(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+def unregistered_lines(database: PublishedDatabase, filters: Filters, page: Page | None = None) -> pd.DataFrame:
     """Incoming lines no receipt explains (marts.bank_reconciliation in_bank_not_registered),
     newest first: bank_line_id, bank_account, booking_date, value_date, currency_code,
     line_amount, client_id, client_name (the payer when known), suggested_document_number,
-    suggested_rule, suggested_confidence (fraction), suggested_documents."""
-    clients, client_parameters = client_condition(filters, "lines.client_id", by_client_currency=False)
-    currencies, currency_parameters = currency_condition(filters, "lines.currency_code")
+    suggested_rule, suggested_confidence (fraction), suggested_documents. Every line, or one
+    `page` of them (how many in all: `unregistered_count`)."""
+    condition, parameters = _unregistered_condition(filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select
             lines.bank_line_id,
@@ -106,12 +115,19 @@ def unregistered_lines(database: PublishedDatabase, filters: Filters) -> pd.Data
         from marts.bank_reconciliation as lines
         left join marts.dim_clients as clients
             on clients.client_id = lines.client_id and clients.is_current
-        where lines.reconciliation_status = 'in_bank_not_registered'
-            and {clients}
-            and {currencies}
+        where {condition}
         order by lines.booking_date desc, lines.bank_line_id
+        {rows}
     """
-    return database.query(sql, [*client_parameters, *currency_parameters])
+    return database.query(sql, [*parameters, *row_parameters])
+
+
+@cached
+def unregistered_count(database: PublishedDatabase, filters: Filters) -> int:
+    """How many lines `unregistered_lines` holds."""
+    condition, parameters = _unregistered_condition(filters)
+    sql = f"select count(*) as line_count from marts.bank_reconciliation as lines where {condition}"
+    return int(database.query(sql, parameters).iloc[0]["line_count"])
 
 
 @cached

@@ -97,33 +97,6 @@ def client_card(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
 
 
 @cached
-def clients(database: PublishedDatabase, filters: Filters, order: str = BY_URGENCY) -> pd.DataFrame:
-    """Every current client the filters keep, those of the review queue first in its `order`,
-    then the others by name: client_id, client_name. (The queue's order reads only
-    credit_limits' columns: this needs neither ar_aging nor the queue's rows.)"""
-    kept, parameters = client_condition(filters, "cards.client_id")
-    sql = f"""
-        select client_id, client_name
-        from (
-            select
-                cards.client_id,
-                cards.client_name,
-                coalesce(cards.is_review_due, false) as is_review_due,
-                row_number() over (
-                    partition by coalesce(cards.is_review_due, false) order by {_ORDERS[order]}
-                ) as queue_position
-            from marts.credit_limits as cards
-            where {kept}
-        )
-        order by
-            is_review_due desc,
-            case when is_review_due then queue_position end,
-            client_name, client_id
-    """
-    return database.query(sql, parameters)
-
-
-@cached
 def limit_mismatches(database: PublishedDatabase) -> pd.DataFrame:
     """The bookkeeper's list: clients whose committee limit the invoicing system does not
     carry yet (credit_limits.has_erp_limit_mismatch), by name: client_id, client_name,

@@ -4,7 +4,7 @@ fct_installment_payments at the warehouse's as-of date)."""
 import pandas as pd
 
 from dashboards.db import PublishedDatabase
-from dashboards.queries.base import cached, client_condition
+from dashboards.queries.base import Page, cached, client_condition, page_clause
 from dashboards.selection import Filters
 
 @cached
@@ -60,11 +60,13 @@ def days_beyond_terms(database: PublishedDatabase, filters: Filters) -> pd.DataF
 
 
 @cached
-def morosos(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
+def morosos(database: PublishedDatabase, filters: Filters, page: Page | None = None) -> pd.DataFrame:
     """The late payers (is_moroso) the filters keep, largest overdue first: client_id,
     client_name, grade, score, overdue_amount, max_days_past_due_undisputed,
-    weighted_days_beyond_terms_365, paid_count_365 (their reasons: `reasons`)."""
+    weighted_days_beyond_terms_365, paid_count_365 (their reasons: `reasons`). Every one,
+    or one `page` of them (how many in all: `moroso_count`)."""
     kept, parameters = client_condition(filters)
+    rows, row_parameters = page_clause(page)
     sql = f"""
         select
             client_id, client_name, grade, score, overdue_amount,
@@ -72,8 +74,17 @@ def morosos(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
         from marts.payment_behavior
         where is_moroso and {kept}
         order by overdue_amount desc, client_name, client_id
+        {rows}
     """
-    return database.query(sql, parameters)
+    return database.query(sql, [*parameters, *row_parameters])
+
+
+@cached
+def moroso_count(database: PublishedDatabase, filters: Filters) -> int:
+    """How many late payers `morosos` lists."""
+    kept, parameters = client_condition(filters)
+    sql = f"select count(*) as client_count from marts.payment_behavior where is_moroso and {kept}"
+    return int(database.query(sql, parameters).iloc[0]["client_count"])
 
 
 @cached
@@ -100,19 +111,6 @@ def client_reasons(database: PublishedDatabase, client_id: str) -> pd.DataFrame:
         order by reason_type, reason_order
     """
     return database.query(sql, [client_id])
-
-
-@cached
-def clients(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
-    """The clients the filters keep, by name: client_id, client_name, grade."""
-    kept, parameters = client_condition(filters)
-    sql = f"""
-        select client_id, client_name, grade
-        from marts.payment_behavior
-        where {kept}
-        order by client_name, client_id
-    """
-    return database.query(sql, parameters)
 
 
 @cached

@@ -8,12 +8,17 @@ chosen, `until`, `previous`, `language`, `page` = a long list's first page...; a
 with a default keeps it), except the ones a click reads (ON_DEMAND), timed apart. The
 target is 200 ms per page.
 
-    python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20] [--queries]
+    python tests/benchmarks/bench_pages.py [--home CARTERA_HOME] [--runs 20] [--queries] [--render N]
 
 Beside the wall-clock times, the median CPU time of a load (this process's, DuckDB's
 threads included) is printed: on a shared, loaded machine the wall time grows with the
 load while the CPU time is the page's own cost. --queries also prints each query's median
 wall and CPU time.
+
+--render N also draws each page whole N times (AppTest, signed in as admin, the typical
+client chosen, the data cache cleared before each draw): the queries plus what the page
+does with their rows (tables formatted, reasons worded), which the figures above leave
+out; at L that part was most of some pages (a table of 1,000 rows ~1 s of CPU).
 
 Without --home, the committed demo exports are refreshed into a temporary home first
 (about a minute).
@@ -50,16 +55,22 @@ def main() -> None:
     arguments.add_argument("--home", type=Path, help="a CARTERA_HOME with a published warehouse")
     arguments.add_argument("--runs", type=int, default=20, help="page loads per page")
     arguments.add_argument("--queries", action="store_true", help="also each query's times")
+    arguments.add_argument("--render", type=int, default=0, metavar="N",
+                           help="also draw each page whole N times (AppTest)")
     options = arguments.parse_args()
     print(f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     if options.home is not None:
         bench(options.home, options.runs, options.queries)
+        if options.render:
+            render(options.home, options.render)
         return
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         publish_demo(home)
         bench(home, options.runs, options.queries)
+        if options.render:
+            render(home, options.render)
 
 
 def publish_demo(home: Path) -> None:
@@ -102,11 +113,7 @@ def bench(home: Path, runs: int, each_query: bool = False) -> list[PageTimes]:
     path = home / "cartera.duckdb"
     database = db.PublishedDatabase(db.file_identity(path))
     as_of = frame.published_as_of.__wrapped__(database)
-    with duckdb.connect(str(path), read_only=True) as connection:
-        (client_id,) = connection.execute(
-            "select client_id from marts.statement_of_account "
-            "group by client_id order by count(*) desc, client_id limit 1"
-        ).fetchone()
+    client_id = typical_client(path)
     typical = {
         "database": database,
         "as_of": None,
@@ -185,6 +192,45 @@ def bench(home: Path, runs: int, each_query: bool = False) -> list[PageTimes]:
             print(f"{'':<20}  on demand, not in the page load: {function_name} ({ON_DEMAND[(name, function_name)]}), "
                   f"median {statistics.median(times) * 1000:.1f} ms")
     return results
+
+
+def typical_client(path: Path) -> str:
+    """The client with the most statement movements (the client file's largest)."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        (client_id,) = connection.execute(
+            "select client_id from marts.statement_of_account "
+            "group by client_id order by count(*) desc, client_id limit 1"
+        ).fetchone()
+    return client_id
+
+
+def render(home: Path, runs: int) -> None:
+    """Prints each page's whole draw (median wall and CPU ms of `runs`), data cache cleared."""
+    sys.path.insert(0, str(REPO / "tests" / "dashboards"))
+    import apptest
+    import streamlit as st
+
+    print(f"each page drawn whole, {runs} times (AppTest, admin, client {typical_client(home / 'cartera.duckdb')}); "
+          f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    print(f"{'page':<20}{'median ms':>11}{'CPU ms':>8}")
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CARTERA_APP_DB_URL"] = f"sqlite:///{Path(folder) / 'app.sqlite'}"
+        apptest.add_test_users(os.environ["CARTERA_APP_DB_URL"])
+        app = apptest.run_app({"client_id": typical_client(home / "cartera.duckdb")}, "admin")
+        app.default_timeout = 600
+        for page in sorted((REPO / "dashboards" / "app_pages").glob("*.py")):
+            walls, cpus, failure = [], [], None
+            for _ in range(runs):
+                st.cache_data.clear()
+                started, cpu_started = time.perf_counter(), time.process_time()
+                app.switch_page(f"app_pages/{page.name}").run()
+                walls.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu_started)
+                if app.exception:
+                    failure = app.exception[0].message.splitlines()[0]
+                    break
+            print(f"{page.stem:<20}{statistics.median(walls) * 1000:>11.0f}{statistics.median(cpus) * 1000:>8.0f}"
+                  + (f"  FAILED: {failure}" if failure else ""))
 
 
 def pages():

@@ -97,6 +97,27 @@ def test_queue_card_and_form_screenshots(served, page, screenshot_dirs, language
         form.screenshot(path=str(folder / f"committee_form_{language}.png"))
 
 
+def test_another_client_is_found_and_its_card_opened_in_two_steps(served, committee_home, page, urgent):
+    """Part of a name typed in the search, then one of the matches: the card and the URL
+    are that client's."""
+    [(client_id, name, tax_id)] = marts(committee_home, """
+        select limits.client_id, limits.client_name, clients.tax_id
+        from marts.credit_limits as limits
+        inner join marts.dim_clients as clients on clients.client_id = limits.client_id and clients.is_current
+        where limits.client_id <> ? order by limits.client_id limit 1""", [urgent["client_id"]])
+    sign_in(page, served, "es")
+    search = page.get_by_label("Buscar cliente")
+    search.fill(name[:-3])
+    search.press("Enter")
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Clientes encontrados")
+    expect(picker).to_be_visible(timeout=READY_MS)
+    choose_option(page, picker, f"{name} · {tax_id} · {client_id}")
+    card = page.locator(".st-key-committee_card")
+    expect(card.get_by_role("heading", name=f"Ficha de {name}")).to_be_visible(timeout=READY_MS)
+    expect(card.get_by_text(f"Código {client_id}")).to_be_visible()
+    assert f"client_id={client_id}" in page.url
+
+
 def test_a_decision_recorded_reaches_the_pack_and_after_a_refresh_the_marts(
     served, committee_home, page, urgent, tmp_path
 ):

@@ -249,3 +249,14 @@ def test_hostile_client_names_run_no_script_and_link_nowhere(served_hostile, pag
         expect(page.locator('a[href^="javascript:" i]')).to_have_count(0)
         if shown is not None:
             expect(page.get_by_text(shown).first).to_be_visible()
+
+
+def test_a_worklist_step_shows_its_list_when_opened(served_demo, page):
+    """The steps' lists are drawn on demand: none before its expander is opened."""
+    open_page(page, served_demo, "worklist", "Cobranza")
+    step = page.locator('[class*="st-key-worklist_open_"]').first
+    expect(step).to_be_visible(timeout=READY_MS)
+    expect(step.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+    settle(page)
+    step.locator("summary").click()
+    expect(step.locator('[data-testid="stDataFrame"]')).to_have_count(1, timeout=READY_MS)

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from apptest import CHEAP_ARGON2, add_test_users, displayed_frame, marts, metrics, open_page
-from dashboards import credit_texts, formatting, plain_text
+from dashboards import client_search, credit_texts, formatting, plain_text
 from dashboards.app_state import PermissionDenied, decisions_of_client, get_user, open_store, record_decision
 from dashboards.app_state.settings import StoreSettings
 from dashboards.navigation import specs_for
@@ -49,6 +49,20 @@ def table(app, header: str):
     raise AssertionError(f"no table with a column {header!r}")
 
 
+def card_client(app) -> str:
+    """The client whose card is shown: the code in the card's identity line."""
+    [line] = [caption.value for caption in app.caption if caption.value.startswith(("Código ", "Code "))]
+    return line.split(" · ")[0].split(" ", 1)[1]
+
+
+def most_urgent(demo) -> str:
+    return marts(demo, """
+        select client_id from marts.credit_limits where is_review_due
+        order by is_in_breach desc, days_in_breach desc nulls last,
+            length(review_reasons) - length(replace(review_reasons, ',', '')) desc, exposure_amount desc, client_id
+        limit 1""")["client_id"][0]
+
+
 def queue_of(demo) -> list[str]:
     return list(marts(
         demo, "select client_id from marts.credit_limits where is_review_due"
@@ -66,7 +80,8 @@ def test_only_committee_and_admin_have_the_page():
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_the_card_shows_the_marts_figures_and_the_queue_its_clients(demo, store, language):
     app = open_committee(language)
-    client_id = app.selectbox(key="committee_client").value
+    client_id = card_client(app)
+    assert client_id == most_urgent(demo)
     row = marts(demo, """
         select limits.*, coalesce(aging.overdue_amount, 0) as overdue_amount
         from marts.credit_limits as limits left join marts.ar_aging as aging using (client_id)
@@ -92,7 +107,7 @@ def test_the_card_shows_the_marts_figures_and_the_queue_its_clients(demo, store,
 
 def test_a_committee_member_records_a_decision_and_sees_it_in_the_queue_and_the_client_file(demo, store):
     app = open_committee()
-    client_id = app.selectbox(key="committee_client").value
+    client_id = card_client(app)
     app.selectbox(key="committee_action").set_value("raise")
     app.text_input(key="committee_new_limit").set_value("12.345,67")
     app.text_area(key="committee_reason").set_value(HOSTILE)
@@ -121,6 +136,31 @@ def test_a_committee_member_records_a_decision_and_sees_it_in_the_queue_and_the_
     assert history["Decisión"].tolist() == ["Subir el límite"]
 
 
+def test_another_client_is_chosen_in_two_steps_and_a_link_opens_its_card(demo, store):
+    """The search (part of a name), then one of its matches: the card is that client's, and
+    the URL names it, so a link with ?client_id= opens the same card without a search."""
+    other = marts(demo, """
+        select client_id, client_name from marts.credit_limits where client_id <> ?
+        order by client_id limit 1""", [most_urgent(demo)]).iloc[0]
+    text = other["client_name"][:12].lower()
+    app = open_committee("en")
+    assert card_client(app) == most_urgent(demo)
+
+    app.text_input(key="committee_client_search").set_value(text).run()
+    picker = app.selectbox(key=f"committee_client_pick_{text}")
+    assert [option for option in picker.options if f"· {other['client_id']}" in option]
+    assert len(picker.options) <= client_search.SEARCH_LIMIT
+    assert not [option for option in picker.options if "nan" in option]
+    picker.set_value(other["client_id"]).run()
+
+    assert not app.exception, app.exception
+    assert card_client(app) == other["client_id"]
+    assert app.query_params["client_id"] == other["client_id"]
+    linked = open_committee("en", client_id=other["client_id"])
+    assert card_client(linked) == other["client_id"]
+    assert [header.value for header in linked.subheader if header.value == plain_text.literal(other["client_name"])]
+
+
 def test_a_refusal_is_one_readable_line(store):
     app = open_committee("en")
     app.selectbox(key="committee_action").set_value("raise")
@@ -128,7 +168,7 @@ def test_a_refusal_is_one_readable_line(store):
     app.button(key="FormSubmitter:committee_decision-Record decision").click().run()
 
     assert [error.value for error in app.error] == ["Not recorded: give the new limit."]
-    assert decisions_of_client(store, app.selectbox(key="committee_client").value) == []
+    assert decisions_of_client(store, card_client(app)) == []
 
 
 def test_a_viewer_cannot_record_a_decision_even_through_the_code(store):
@@ -173,8 +213,7 @@ def test_a_hostile_client_name_is_shown_as_text(demo, store, tmp_path, monkeypat
 
     app = open_committee("en")
 
-    assert app.selectbox(key="committee_client").value == client_id
+    assert card_client(app) == client_id
     assert HOSTILE_NAME in list(table(app, "Reasons")["Client"])
-    assert app.selectbox(key="committee_client").options[0] == f"{HOSTILE_NAME} ({client_id})"
     assert [header.value for header in app.subheader if "alert" in header.value] == [plain_text.literal(HOSTILE_NAME)]
     assert not any(HOSTILE_NAME in element.value for element in app.markdown)

@@ -182,3 +182,13 @@ def test_the_freshness_details_name_each_sources_newest_file(demo):
             f"- bank statements {account.bank_account}: data up to {account.newest:%d/%m/%Y}; "
             f"last file {account.file_name}, loaded "
         ) in details
+
+
+def test_the_currency_filter_offers_the_clients_and_the_documents_currencies(demo):
+    app = open_page("app_pages/overview.py", "en")
+
+    expected = marts(demo, """
+        select currency_code from marts.dim_clients where is_current and currency_code is not null
+        union select currency_code from marts.fct_documents order by currency_code""")
+    assert len(expected) > 1
+    assert app.multiselect(key="filter_currency").options == list(expected["currency_code"])

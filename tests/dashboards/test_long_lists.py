@@ -2,14 +2,12 @@
 one after the other, are the whole list in its order, and the count the page shows is the
 whole list's; a list's neighbours that stopped reading it whole keep their order."""
 
-from decimal import Decimal
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dashboards import db
-from dashboards.queries import committee, worklist
+from dashboards.queries import bank, committee, payment_behavior, worklist
 from dashboards.queries.base import Page
 from dashboards.selection import Filters
 
@@ -37,49 +35,6 @@ def test_the_review_queues_pages_are_the_whole_queue(database, order):
 
     pd.testing.assert_frame_equal(paged, whole)
     assert committee.review_queue(database, EVERYONE, order, Page(count // 7 + 1, 7)).empty
-
-
-@pytest.mark.parametrize("order", [committee.BY_URGENCY, committee.BY_EXPOSURE])
-def test_the_committees_client_list_is_the_queue_then_the_others_by_name(database, order):
-    """As the page built it from the whole queue: the queue's clients in its order, then
-    every other current client by name (then id)."""
-    queue = list(committee.review_queue(database, EVERYONE, order)["client_id"])
-    clients = committee.clients(database, EVERYONE, order)
-    everyone = clients.sort_values(["client_name", "client_id"])
-    others = [client_id for client_id in everyone["client_id"] if client_id not in set(queue)]
-
-    assert list(clients["client_id"]) == queue + others
-    assert list(clients.columns) == ["client_id", "client_name"]
-
-
-def test_clients_not_due_follow_the_queue_by_name(tmp_path):
-    """Every demo client is due for review, so the others are written here. Due: C1 in
-    breach for 10 days; C3 and C4 not in breach, C3 with two reasons ('a,b') and C4 one
-    (exposure 50 and 500). By urgency C1, C3, C4; by exposure C4 (500), C1 (100), C3 (50).
-    Then the rest by name, then id: Alfa C2, Alfa C5, Zeta C6 (whose due flag is empty)."""
-    path = tmp_path / "cartera.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("create schema marts")
-        connection.execute(
-            "create table marts.credit_limits (client_id varchar, client_name varchar, "
-            "is_review_due boolean, is_in_breach boolean, days_in_breach integer, "
-            "review_reasons varchar, exposure_amount decimal(18, 2))"
-        )
-        connection.executemany("insert into marts.credit_limits values (?, ?, ?, ?, ?, ?, ?)", [
-            ("C1", "Beta", True, True, 10, "a", Decimal("100.00")),
-            ("C2", "Alfa", False, False, None, "", Decimal("900.00")),
-            ("C3", "Gamma", True, False, None, "a,b", Decimal("50.00")),
-            ("C4", "Delta", True, False, None, "a", Decimal("500.00")),
-            ("C5", "Alfa", False, False, None, "", Decimal("0.00")),
-            ("C6", "Zeta", None, False, None, "", Decimal("1.00")),
-        ])
-    database = db.PublishedDatabase(db.file_identity(path))
-
-    by_urgency = committee.clients(database, EVERYONE, committee.BY_URGENCY)
-    by_exposure = committee.clients(database, EVERYONE, committee.BY_EXPOSURE)
-
-    assert list(by_urgency["client_id"]) == ["C1", "C3", "C4", "C2", "C5", "C6"]
-    assert list(by_exposure["client_id"]) == ["C4", "C1", "C3", "C2", "C5", "C6"]
 
 
 def test_the_worklists_lists_read_by_pages_are_the_whole_lists(database):
@@ -110,5 +65,23 @@ def test_a_steps_actions_read_by_pages_are_its_items_of_the_step_count(database,
         lambda page: worklist.actions(database, filters, "en", int(step["action_step_order"]), page),
         7, int(step["item_count"]),
     )
+
+    pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_the_bank_lines_no_receipt_explains_read_by_pages_are_the_whole_list(database):
+    whole = bank.unregistered_lines(database, EVERYONE)
+    assert bank.unregistered_count(database, EVERYONE) == len(whole) > 7
+
+    paged = pages_of(lambda page: bank.unregistered_lines(database, EVERYONE, page), 7, len(whole))
+
+    pd.testing.assert_frame_equal(paged, whole)
+
+
+def test_the_late_payers_read_by_pages_are_the_whole_list(database):
+    whole = payment_behavior.morosos(database, EVERYONE)
+    assert payment_behavior.moroso_count(database, EVERYONE) == len(whole) > 7
+
+    paged = pages_of(lambda page: payment_behavior.morosos(database, EVERYONE, page), 7, len(whole))
 
     pd.testing.assert_frame_equal(paged, whole)

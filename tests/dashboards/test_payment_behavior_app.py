@@ -54,7 +54,27 @@ def test_a_clients_score_grade_and_discount_uptake(demo, language):
     assert shown[labels[0]] == row["grade"]
     assert shown[labels[1]] == f"{row['score']} / 100"
     assert shown[labels[2]] == formatting.percent(row["early_discount_uptake_rate_365"], language)
-    assert app.selectbox(key="behavior_client").value == client_id
+    assert f"**{row['client_name']} ({client_id})**" in [element.value for element in app.markdown]
+
+
+def test_a_client_is_found_by_its_tax_id_and_its_score_shown(demo):
+    """Two steps from nothing chosen: part of the tax id typed, the match picked; the
+    client becomes the session's (the URL names it)."""
+    row = marts(demo, """
+        select behavior.client_id, behavior.score, clients.tax_id
+        from marts.payment_behavior as behavior
+        inner join marts.dim_clients as clients on clients.client_id = behavior.client_id and clients.is_current
+        order by behavior.client_id desc limit 1""").iloc[0]
+    app = open_page("app_pages/payment_behavior.py", "en")
+    assert "Score" not in metrics(app)
+
+    text = row["tax_id"][1:]
+    app.text_input(key="behavior_client_search").set_value(text).run()
+    app.selectbox(key=f"behavior_client_pick_{text}").set_value(row["client_id"]).run()
+
+    assert not app.exception, app.exception
+    assert metrics(app)["Score"] == f"{row['score']} / 100"
+    assert app.query_params["client_id"] == row["client_id"]
 
 
 MOROSO_WORDS = {"es": ("días de vencida", "retraso crónico"), "en": ("days past due", "chronic lateness")}

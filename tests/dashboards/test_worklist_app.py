@@ -35,6 +35,11 @@ def test_actions_are_grouped_by_ladder_step_with_the_worklists_amounts(demo, lan
     assert {"confirm_receipt", "reminder_before_due", "overdue_1", "stop_supplying"} <= set(
         codes["action_code"]
     )
+    # A step's table is drawn once its expander is opened: none before.
+    assert len(app.dataframe) == 3  # the steps, the disputed items, the clients al día
+    for code in codes["action_code"]:
+        app.session_state[f"worklist_open_{code}"] = True
+    app.run()
     # One table per step under its heading, with the contacts of each client.
     step_tables = app.dataframe[1:1 + len(expected)]
     assert [len(table.value) for table in step_tables] == list(expected["item_count"])
