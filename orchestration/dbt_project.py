@@ -22,7 +22,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from orchestration.config import DBT_PROJECT_DIR, Settings, load_settings
-from orchestration.refresh_inputs import tree_digest
+from orchestration.refresh_inputs import dbt_project_digest
 
 # What the last `dbt parse` of a home's target parsed (see `prepare`), beside its manifest;
 # and the project state whose unit tests last passed (see `unit_tests_passed`), kept in the
@@ -115,7 +115,7 @@ def project_state(dbt_vars: dict[str, str] | None) -> dict:
     inputs, whatever the build database they run in."""
     return {
         "project_dir": str(DBT_PROJECT_DIR),
-        "project": tree_digest(DBT_PROJECT_DIR),
+        "project": dbt_project_digest(DBT_PROJECT_DIR),
         "vars": dbt_vars or {},
         "versions": {name: metadata.version(name) for name in _DBT_LIBRARIES},
     }

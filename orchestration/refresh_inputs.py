@@ -36,12 +36,21 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from orchestration.config import DBT_PROJECT_DIR, Settings
 
 RECORD_FILE_NAME = "refresh_inputs.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 # dbt writes these into the project folder when run there by hand; they are not inputs.
 _DBT_ARTEFACTS = {"target", "logs", "dbt_packages", "__pycache__", ".user.yml"}
+# What dbt reads of a project: these files and the folders dbt_project.yml names (dbt's
+# defaults where it names none). Other files there are not inputs: an edit of
+# DECISIONLOG.md rebuilt the whole warehouse (at L, an hour).
+_DBT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml", "selectors.yml")
+_DBT_FOLDERS = {"model-paths": ["models"], "macro-paths": ["macros"], "seed-paths": ["seeds"],
+                "test-paths": ["tests"], "snapshot-paths": ["snapshots"], "analysis-paths": ["analyses"],
+                "docs-paths": []}
 # The libraries whose upgrade can change what a refresh loads, builds or checks.
 _LIBRARIES = ("duckdb", "dbt-core", "dbt-duckdb", "great-expectations")
 PART_NAMES = {
@@ -80,7 +89,7 @@ def current_inputs(settings: Settings, record: dict | None = None, project_dir: 
     inbox = _inbox_files(settings, (record or {}).get("inbox") or {})
     parts = {
         "inbox": _inbox_digest(inbox),
-        "dbt_project": tree_digest(project_dir),
+        "dbt_project": dbt_project_digest(project_dir),
         "code": _digest([tree_digest(PACKAGE_DIR, "*.py"), [_version(name) for name in _LIBRARIES]]),
         "settings": _digest(
             [settings.dbt_vars(), settings.gx_checks, _file_digest(settings.bank_csv_mappings)]
@@ -162,6 +171,14 @@ def _file_digest(path: Path | None) -> str | None:
         return None
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def dbt_project_digest(project_dir: Path) -> str:
+    """The files of the dbt project that dbt reads, by relative path and content."""
+    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    folders = sorted({folder for key, default in _DBT_FOLDERS.items() for folder in config.get(key, default)})
+    return _digest([[name, _file_digest(project_dir / name)] for name in _DBT_FILES]
+                   + [[folder, tree_digest(project_dir / folder)] for folder in folders])
 
 
 def tree_digest(root: Path, pattern: str = "*") -> str:

@@ -105,6 +105,7 @@ def test_a_changed_project_file_is_parsed_again_even_in_a_new_home(parses, monke
     dbt's partial parsing reads again only the files that changed."""
     project = tmp_path / "dbt_project"
     (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: cartera\n", encoding="utf-8")
     (project / "models" / "ar_aging.sql").write_text("select 1 as client_id", encoding="utf-8")
     monkeypatch.setattr(module, "DBT_PROJECT_DIR", project)
     use_home(monkeypatch, tmp_path / "first_home")
@@ -129,7 +130,7 @@ def test_a_new_home_starts_only_from_a_shared_parse_with_its_own_vars(parses, mo
     third = use_home(monkeypatch, tmp_path / "third_home")
     prepare({"reporting_currency": "USD", "as_of_date": "2026-11-01"})
     fourth = use_home(monkeypatch, tmp_path / "fourth_home")
-    monkeypatch.setattr(module, "tree_digest", lambda root: "the project after a change")
+    monkeypatch.setattr(module, "dbt_project_digest", lambda root: "the project after a change")
     prepare({"reporting_currency": "USD"})
 
     assert json.loads((third / "manifest.json").read_text(encoding="utf-8")) == {"parse": 3, "started_from": None}

@@ -105,6 +105,20 @@ def test_a_changed_model_is_a_change(home, project):
     assert changes(home, project) == ["the dbt project"]
 
 
+def test_the_decision_log_and_other_files_dbt_does_not_read_are_no_change(home, project):
+    """DECISIONLOG.md sits in the project folder but dbt never reads it: editing it while
+    an L refresh ran made the next one rebuild everything. A model's docs (a .yml under
+    models/) is read by dbt, so it is a change."""
+    log = project / "DECISIONLOG.md"
+    log.write_text(log.read_text(encoding="utf-8") + "\n## A new section\n", encoding="utf-8")
+    (project / "notes").mkdir()
+    (project / "notes" / "draft.sql").write_text("select 1\n", encoding="utf-8")
+    assert changes(home, project) == []
+    docs = project / "models" / "marts" / "statement_of_account.yml"
+    docs.write_text(docs.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert changes(home, project) == ["the dbt project"]
+
+
 def test_a_changed_seed_is_a_change(home, project):
     seed = next((project / "seeds").glob("*.csv"))
     seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
