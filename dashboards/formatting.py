@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
+import numpy as np
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import (
@@ -27,7 +28,21 @@ LOCALES = {"es": "es_ES", "en": "en_GB"}
 _CELLS = 1 << 16
 
 
-@lru_cache(maxsize=_CELLS)
+def _memoised(function):
+    """`function` behind an lru_cache of plain Python values: a numpy scalar (what a
+    DataFrame cell holds) is made its Python value first, because the cache compares keys
+    of equal hash, and a Decimal compared with a numpy integer raises ("argument must be an
+    integer") where it should answer: number(Decimal(3)) then number(np.int64(3)) failed."""
+    cached = lru_cache(maxsize=_CELLS)(function)
+
+    @wraps(function)
+    def call(*arguments):
+        return cached(*(value.item() if isinstance(value, np.generic) else value for value in arguments))
+
+    return call
+
+
+@_memoised
 def money(amount: Decimal, currency_code: str, language: str) -> str:
     """es: '1.234,56 €'; en: '€1,234.56' (babel puts a no-break space before the es symbol)."""
     return format_currency(amount, currency_code, locale=LOCALES[language])
@@ -87,7 +102,7 @@ def _days(count: int, language: str) -> str:
     return format_decimal(count, locale=LOCALES[language])
 
 
-@lru_cache(maxsize=_CELLS)
+@_memoised
 def short_date(day: date, language: str) -> str:
     """es: '30/06/2026'; en: '30/06/2026' (both locales write day/month/year)."""
     return format_date(day, "dd/MM/y", locale=LOCALES[language])
@@ -126,7 +141,7 @@ def signed_points(change: float, language: str) -> str:
     return translate(language, "unit.points", points=number)
 
 
-@lru_cache(maxsize=_CELLS)
+@_memoised
 def number(count: int, language: str) -> str:
     """A whole number with the locale's grouping: es '1.189', en '1,189'."""
     return format_decimal(count, locale=LOCALES[language])

@@ -58,3 +58,17 @@ def test_dates():
 def test_bucket_labels_come_from_the_bounds(bounds, spanish, english):
     assert formatting.bucket_label(*bounds, "es") == spanish
     assert formatting.bucket_label(*bounds, "en") == english
+
+
+def test_a_memoised_figure_is_the_same_whatever_scalar_type_holds_it():
+    """money, number and short_date are memoised; a DataFrame cell may hold a numpy integer
+    where another query gave a Decimal of equal value, and comparing the two raised inside
+    the cache ("argument must be an integer"): 3 as a Decimal, then as numpy int64 and
+    uint64, and 1,234.56 as a Decimal then as a float, read the same."""
+    import numpy as np
+
+    assert formatting.number(Decimal("3"), "en") == "3"
+    assert formatting.number(np.int64(3), "en") == formatting.number(np.uint64(3), "es") == "3"
+    assert formatting.number(np.int64(1189), "es") == "1.189"
+    assert formatting.money(Decimal("1234.56"), "EUR", "en") == "€1,234.56"
+    assert formatting.money(np.float64(1234.56), "EUR", "en") == "€1,234.56"
