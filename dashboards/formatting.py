@@ -29,7 +29,7 @@ _CELLS = 1 << 16
 
 
 def _memoised(function):
-    """`function` behind an lru_cache of plain Python values: a numpy scalar (what a
+    """`function` behind an lru_cache of plain Python values: a numpy number (what a
     DataFrame cell holds) is made its Python value first, because the cache compares keys
     of equal hash, and a Decimal compared with a numpy integer raises ("argument must be an
     integer") where it should answer: number(Decimal(3)) then number(np.int64(3)) failed."""
@@ -37,7 +37,7 @@ def _memoised(function):
 
     @wraps(function)
     def call(*arguments):
-        return cached(*(value.item() if isinstance(value, np.generic) else value for value in arguments))
+        return cached(*(value.item() if isinstance(value, np.number) else value for value in arguments))
 
     return call
 
