@@ -57,7 +57,9 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
         raise_on_error=False,
     )
     yield from invocation.stream()
-    if invocation.is_successful() and not unit_tests_known:
+    # A partial refresh (orchestration/refresh_selection.py) ran the unit tests of its models only.
+    whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    if invocation.is_successful() and not unit_tests_known and whole:
         remember_unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
     if not invocation.is_successful():
         # Retried only when dbt failed on I/O or a lock; a failing test is not retried.

@@ -62,7 +62,8 @@ from typing import TYPE_CHECKING
 
 from dashboards.i18n.messages import Message, cli_language, message, render
 from orchestration.config import Settings, load_settings
-from orchestration.refresh_inputs import PART_NAMES, Inputs, changed_parts, current_inputs, forget, read_record, remember
+from orchestration.refresh_inputs import PARTS, Inputs, changed_parts, current_inputs, forget, read_record, remember
+from orchestration.refresh_selection import changed_roots, rebuilt_assets
 from orchestration.refresh_lock import RefreshLocked, refresh_lock
 
 if TYPE_CHECKING:  # imported where a refresh runs: a refresh with nothing new needs none
@@ -95,7 +96,7 @@ telemetry:
 """
 
 
-# The parts a refresh with nothing new found unchanged (refresh_inputs.PART_NAMES), but
+# The parts a refresh with nothing new found unchanged (refresh_inputs.PARTS), but
 # the inbox, which says how many files it holds.
 _PART_MESSAGES = {
     "dbt_project": message("refresh.part_dbt_project"),
@@ -132,25 +133,30 @@ def run_refresh(force: bool = False) -> int:
             started_at = datetime.now().astimezone()
             record = read_record(settings)
             inputs = current_inputs(settings, record)
-            if record is not None and not force and not changed_parts(record, inputs):
+            changed = changed_parts(record, inputs)
+            if record is not None and not force and not changed:
                 return _unchanged(settings, record, inputs, started_at)
             print(f"cartera refresh: inbox {settings.inbox}, warehouse {settings.published_db}", flush=True)
             # Until this refresh publishes, raw may hold what the published copy does not.
             forget(settings)
-            return _refresh(settings, inputs, started_at)
+            # Without a record (or forced) everything counts as changed: a full rebuild.
+            return _refresh(settings, inputs, started_at, None if force else record, changed)
     except RefreshLocked as locked:
         print(f"refresh not started: {locked}", flush=True)
         return EXIT_NOTHING_PUBLISHED
 
 
-def _unchanged(settings: Settings, record: dict, inputs: Inputs, started_at: datetime) -> int:
-    as_of = record.get("as_of_date")
+def _part_messages(parts: list[str], inputs: Inputs) -> list[Message]:
     files = len(inputs.inbox)
     inbox = message("refresh.part_inbox_one", files=files) if files == 1 else message("refresh.part_inbox", files=files)
-    checked = [inbox if part == "inbox" else _PART_MESSAGES[part] for part in PART_NAMES]
+    return [inbox if part == "inbox" else _PART_MESSAGES[part] for part in parts]
+
+
+def _unchanged(settings: Settings, record: dict, inputs: Inputs, started_at: datetime) -> int:
+    as_of = record.get("as_of_date")
     facts = {
-        "checked": checked,
-        "finished_at": str(record.get("finished_at", ""))[:16].replace("T", " "),
+        "checked": _part_messages(list(PARTS), inputs),
+        "finished_at": _minutes(record.get("finished_at", "")),
         "database": str(settings.published_db),
         "as_of": as_of or message("refresh.latest_data_date"),
     }
@@ -180,7 +186,10 @@ def dagster_instance(settings: Settings) -> "dg.DagsterInstance":
     return dg.DagsterInstance.get()
 
 
-def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
+def _refresh(settings: Settings, inputs: Inputs, started_at: datetime, record: dict | None, changed: list[str]) -> int:
+    """Runs the refresh job: on every asset, or, when the record of the last published
+    refresh says only the inbox or the committee's decisions changed since, on the assets
+    they reach (orchestration/refresh_selection.py)."""
     from orchestration.ingest.loader import dropped_files
 
     known = inputs.file_hashes()  # hashed when the inputs were compared
@@ -208,18 +217,31 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
         _append_history(settings, "", started_at, None, [], [], said, EXIT_NOTHING_PUBLISHED)
         return EXIT_NOTHING_PUBLISHED
     from orchestration.definitions import defs
+    from orchestration.serving import published_warehouse
 
+    roots = changed_roots(changed, dropped) if record is not None else None
+    selection = rebuilt_assets(defs, roots) if roots is not None else None
+    if selection is not None:
+        tables = [key for key in defs.resolve_asset_graph().materializable_asset_keys if key != published_warehouse.key]
+        said = message(
+            "refresh.partial", changed=_part_messages(changed, inputs), finished_at=_minutes(record["finished_at"]),
+            rebuilt=sum(key in selection for key in tables), total=len(tables),
+        )
+        print(render(said, cli_language()), flush=True)
     run_id = str(uuid.uuid4())
     instance.add_event_listener(run_id, _print_progress)
     result = defs.resolve_job_def("refresh").execute_in_process(
         instance=instance,
         run_id=run_id,
+        asset_selection=selection,
         raise_on_error=False,
         # dbt's own lines and the step lines below show the progress; the outcome follows.
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     files = _file_results(settings, dropped, started_at)
     checks = _check_results(settings, result.all_events, started_at)
+    if selection is not None:
+        checks += _checks_not_run(settings, checks)
     as_of = _as_of_date(settings)
     step_failures = [
         f"{event.step_key}: {_first_line(event.step_failure_data.error.message if event.step_failure_data.error else 'unknown error')}"
@@ -256,6 +278,31 @@ def _refresh(settings: Settings, inputs: Inputs, started_at: datetime) -> int:
     if published:
         remember(settings, inputs, as_of, record["outcome"], record["finished_at"])
     return exit_code
+
+
+def _minutes(timestamp: str) -> str:
+    """An ISO 8601 time as the refresh's lines show it: 2026-12-02 17:18."""
+    return str(timestamp)[:16].replace("T", " ")
+
+
+def _checks_not_run(settings: Settings, checks: list[CheckResult]) -> list[CheckResult]:
+    """The checks of the last refresh that published which this one did not run: a partial
+    refresh runs the checks of what it rebuilt (and dbt's tests across models that read one
+    of them), so a check it did not run reads only tables it left as they were, and its
+    result is still that refresh's. The data-quality page and the outcome see them all."""
+    ran = {(check.asset, check.check) for check in checks}
+    path = settings.home / HISTORY_FILE_NAME
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    for line in reversed(lines):
+        try:
+            run = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if run.get("outcome") in ("published", "published_with_warnings"):
+            return [
+                CheckResult(**known) for known in run.get("checks") or [] if (known["asset"], known["check"]) not in ran
+            ]
+    return []
 
 
 def _print_progress(entry) -> None:

@@ -53,14 +53,8 @@ _DBT_FOLDERS = {"model-paths": ["models"], "macro-paths": ["macros"], "seed-path
                 "docs-paths": []}
 # The libraries whose upgrade can change what a refresh loads, builds or checks.
 _LIBRARIES = ("duckdb", "dbt-core", "dbt-duckdb", "great-expectations")
-PART_NAMES = {
-    "inbox": "the inbox",
-    "dbt_project": "the dbt project",
-    "code": "cartera's code",
-    "settings": "the settings",
-    "app_state": "the committee's decisions",
-    "warehouse": "the warehouse files",
-}
+# The parts, in the order a refresh with nothing new names them (refresh.json's part_* messages).
+PARTS = ("inbox", "dbt_project", "code", "settings", "app_state", "warehouse")
 
 
 @dataclass
@@ -101,9 +95,9 @@ def current_inputs(settings: Settings, record: dict | None = None, project_dir: 
 
 
 def changed_parts(record: dict | None, inputs: Inputs) -> list[str]:
-    """The parts that differ from the record's, in words; every part without a record."""
+    """The parts (PARTS) that differ from the record's; every part without a record."""
     recorded = (record or {}).get("inputs") or {}
-    return [PART_NAMES[part] for part, digest in inputs.parts.items() if recorded.get(part) != digest]
+    return [part for part, digest in inputs.parts.items() if recorded.get(part) != digest]
 
 
 def forget(settings: Settings) -> None:

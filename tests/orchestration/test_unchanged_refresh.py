@@ -71,23 +71,12 @@ def test_nothing_to_refresh_is_said_in_cartera_language_and_stored_as_a_message(
     assert render(entry["message"], "en").startswith("nothing to refresh: the inbox (0 files), the dbt project, cartera's code,")
 
 
-def test_force_refreshes_anyway(home, monkeypatch, capsys):
-    ran = []
-    monkeypatch.setattr(orchestration.refresh, "_refresh", lambda settings, inputs, started_at: ran.append(settings.home) or 0)
-    for name, value in refresh_env(home, gx_checks=True).items():
-        if name.startswith("CARTERA_"):
-            monkeypatch.setenv(name, value)
-
-    assert main(["refresh", "--home", str(home)]) == 0
-    assert ran == []
-    assert capsys.readouterr().out.startswith("nothing to refresh")
-    assert main(["refresh", "--home", str(home), "--force"]) == 0
-    assert ran == [home]
-
-
-def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home):
+def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home, tmp_path):
     """The decision is in the published warehouse after the refresh; the refresh after
-    that finds nothing new again."""
+    that finds nothing new again. Only the decisions changed, so the refresh rebuilt only
+    what reads them (orchestration/refresh_selection.py), and its warehouse is, table for
+    table, the one a full rebuild (--force) gives; its history still lists every check."""
+    before = next(run for run in reversed(history(home)) if run["outcome"] == "published")
     store = open_store(settings=StoreSettings(url=f"sqlite:///{home / 'app.sqlite'}", **CHEAP_ARGON2))
     add_user(store, "comite", "committee", "comite", actor=SHELL)
     record_decision(store, "comite", "C0001", "raise", Decimal("20000.00"), "EUR", "dos años pagando a tiempo", date(2027, 6, 1), date(2026, 11, 1))
@@ -97,7 +86,24 @@ def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "nothing to refresh" not in result.stdout
-    assert history(home)[-1]["outcome"] == "published"
+    assert result.stdout.splitlines()[1].startswith(
+        "only the committee's decisions changed since the refresh of "
+        f"{before['finished_at'][:16].replace('T', ' ')}: 9 of "
+    )
+    built = {
+        node["unique_id"].split(".")[-1]
+        for node in json.loads((home / "dbt" / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+        if node["unique_id"].startswith("model.")
+    }
+    assert built == {
+        "stg_app__credit_decisions", "int_client_credit_decisions", "int_client_credit_positions",
+        "int_client_credit_breaches", "credit_limits", "credit_decision_history", "clients_al_dia", "source_freshness",
+    }
+    entry = history(home)[-1]
+    assert entry["outcome"] == "published"
+    checked = {(check["asset"], check["check"]) for check in entry["checks"]}
+    assert checked == {(check["asset"], check["check"]) for check in before["checks"]}
+    assert len(checked) > 200
     with duckdb.connect(str(home / "cartera.duckdb"), read_only=True) as conn:
         decisions = conn.execute("select client_id, decision, credit_limit_amount from marts.credit_decision_history").fetchall()
     assert decisions == [("C0001", "raise", Decimal("20000.00"))]
@@ -105,6 +111,50 @@ def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home
     again = run_refresh(home, gx_checks=True)
     assert again.returncode == 0
     assert again.stdout.startswith("nothing to refresh")
+
+    partial = tmp_path / "partial.duckdb"
+    shutil.copy(home / "cartera.duckdb", partial)
+    forced = run_refresh(home, "--force", gx_checks=True)
+    assert forced.returncode == 0, forced.stdout[-4000:] + forced.stderr[-4000:]
+    assert "only the" not in forced.stdout
+    assert tables_differing(partial, home / "cartera.duckdb") == []
+
+
+def tables_differing(left: Path, right: Path) -> list[str]:
+    """The tables of two warehouses whose rows differ (as multisets), or that one lacks."""
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{left}' as l (read_only)")
+        conn.execute(f"attach '{right}' as r (read_only)")
+        tables = {
+            name: set(conn.execute(
+                "select schema_name || '.' || table_name from duckdb_tables() where database_name = ?", [name]
+            ).fetchall())
+            for name in ("l", "r")
+        }
+        differing = sorted(table for (table,) in tables["l"] ^ tables["r"])
+        for (table,) in sorted(tables["l"] & tables["r"]):
+            rows = conn.execute(
+                f"select count(*) from ((select * from l.{table} except all select * from r.{table}) "
+                f"union all (select * from r.{table} except all select * from l.{table}))"
+            ).fetchall()[0][0]
+            if rows:
+                differing.append(table)
+    assert len(tables["l"]) > 80
+    return differing
+
+
+def test_force_refreshes_anyway(home, monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(orchestration.refresh, "_refresh", lambda settings, *_: ran.append(settings.home) or 0)
+    for name, value in refresh_env(home, gx_checks=True).items():
+        if name.startswith("CARTERA_"):
+            monkeypatch.setenv(name, value)
+
+    assert main(["refresh", "--home", str(home)]) == 0
+    assert ran == []
+    assert capsys.readouterr().out.startswith("nothing to refresh")
+    assert main(["refresh", "--home", str(home), "--force"]) == 0
+    assert ran == [home]
 
 
 def test_the_build_reused_the_parse_before_it(home):
