@@ -559,39 +559,40 @@ def _print_summary(
     step_failures: list[str],
     as_of: str | None,
 ) -> None:
-    lines = ["", "Summary"]
+    said: list[Message] = []
     loaded = [f for f in files if f.status == "loaded"]
     if loaded:
         per_entity: dict[str, int] = {}
         for f in loaded:
             per_entity[f.entity or "?"] = per_entity.get(f.entity or "?", 0) + f.rows
         rows = ", ".join(f"{entity} {rows}" for entity, rows in sorted(per_entity.items()))
-        lines.append(f"  loaded {len(loaded)} file(s), rows per entity: {rows}")
+        said.append(message("refresh.summary_loaded", files=len(loaded), rows=rows))
     else:
-        lines.append("  loaded no new file")
+        said.append(message("refresh.summary_loaded_none"))
     for file_name, (count, first) in loaded_with_warnings.items():
-        lines.append(
-            f"  loaded {file_name} with {count} warning(s) (all in raw.ingest_warnings), first: {first}"
-        )
+        said.append(message("refresh.summary_loaded_with_warnings", file=file_name, count=count, first=first))
     skipped = [f.file_name for f in files if f.status == "already_loaded"]
     if skipped:
-        lines.append(f"  skipped {len(skipped)} file(s) already loaded: {', '.join(skipped)}")
+        said.append(message("refresh.summary_skipped", count=len(skipped), files=", ".join(skipped)))
     for f in files:
         if f.status == "quarantined":
-            lines.append(f"  quarantined {f.file_name}: {f.reason} (report in {settings.quarantine})")
+            said.append(message("refresh.summary_quarantined", file=f.file_name, reason=f.reason, folder=str(settings.quarantine)))
         elif f.status in ("unrecognised", "not_read"):
-            lines.append(f"  {f.file_name}: {render(f.reason, cli_language())}")
+            said.append(f"{f.file_name}: {render(f.reason, cli_language())}")
     passed = sum(c.passed for c in checks)
-    lines.append(f"  checks: {passed} passed, {len(checks) - passed} failed or warned")
+    said.append(message("refresh.summary_checks", passed=passed, failed=len(checks) - passed))
     for c in checks:
         if not c.passed:
-            level = "warning" if c.severity == "warn" else "FAILED "
-            lines.append(f"  {level} check {c.check} on {c.asset}: {render(c.description, cli_language())}")
+            facts = {"check": c.check, "asset": c.asset, "description": c.description}
+            warned = c.severity == "warn"
+            said.append(message("refresh.summary_check_warned", **facts) if warned else message("refresh.summary_check_failed", **facts))
     if not any(not c.passed and c.severity == "error" for c in checks):
         # A failed blocking check also fails its step; the check above says it better.
-        for failure in step_failures:
-            lines.append(f"  FAILED  step {failure}")
-    lines.append(f"  as of {as_of or 'not determined'}")
+        said += [message("refresh.summary_step_failed", failure=failure) for failure in step_failures]
+    said.append(message("refresh.summary_as_of", as_of=as_of) if as_of else message("refresh.summary_as_of_unknown"))
+    language = cli_language()
+    lines = ["", render(message("refresh.summary"), language)]
+    lines += [f"  {render(line, language)}" for line in said]  # a plain str renders as itself
     print("\n".join(lines), flush=True)
 
 

@@ -87,8 +87,8 @@ def test_the_failure_sentence_of_a_folded_not_null_test_counts_each_empty_column
 
 
 def test_the_refresh_summary_words_a_failed_check_in_cartera_language(tmp_path, monkeypatch, capsys):
-    """The CLI renders the stored message in CARTERA_LANGUAGE (English by default, as the
-    CLI's own words are; a language the catalogue lacks is English too)."""
+    """The CLI's summary is worded in CARTERA_LANGUAGE, the stored message with it (English
+    by default; a language the catalogue lacks is English too)."""
     settings = Settings(home=tmp_path, inbox=tmp_path / "inbox", quarantine=tmp_path / "quarantine")
     name = NOT_NULL_COLUMNS["name"]
     failed = CheckResult("marts/ar_aging", name, "error", False, failure_sentence(NOT_NULL_COLUMNS, name, 3, {"as_of_date": 2, "client_id": 1}))
@@ -100,9 +100,13 @@ def test_the_refresh_summary_words_a_failed_check_in_cartera_language(tmp_path, 
         else:
             monkeypatch.delenv("CARTERA_LANGUAGE", raising=False)
         _print_summary(settings, [], {}, [failed], [], "2026-11-01")
-        (line,) = [line for line in capsys.readouterr().out.splitlines() if "FAILED" in line]
-        printed[language] = line
+        printed[language] = capsys.readouterr().out.splitlines()
 
-    assert printed["es"] == f"  FAILED  check {name} on marts/ar_aging: 2 valores de as_of_date y 1 valor de client_id están vacíos en ar_aging"
+    assert printed["es"] == [
+        "", "Resumen", "  ningún fichero nuevo cargado", "  comprobaciones: 0 superadas, 1 fallidas o con aviso",
+        f"  FALLO   comprobación {name} en marts/ar_aging: 2 valores de as_of_date y 1 valor de client_id están vacíos en ar_aging",
+        "  a fecha de 2026-11-01",
+    ]
+    printed = {language: next(line for line in printed[language] if "FAILED" in line) for language in ("en", "fr", None)}
     assert printed["en"] == f"  FAILED  check {name} on marts/ar_aging: 2 values of as_of_date and 1 value of client_id are empty in ar_aging"
     assert printed["fr"] == printed[None] == printed["en"]
