@@ -21,28 +21,52 @@ def _document_conditions(filters: Filters, alias: str = "") -> tuple[str, list[o
     return f"{kept} and {currencies}", [*kept_parameters, *currency_parameters]
 
 
+def _summary(filters: Filters) -> tuple[str, list[object]]:
+    """The worklist's figures by step and for the whole worklist (is_total), for the items
+    the filters keep, as marts.collections_worklist_summary holds them for every item:
+    that table when no filter is set (summed at the build: counting distinct clients over
+    every item was most of the page at L), else summed here the same way."""
+    if filters.is_empty:
+        return "select * from marts.collections_worklist_summary", []
+    conditions, parameters = _document_conditions(filters)
+    figures = """
+            count(*) as item_count,
+            count(distinct client_id) as client_count,
+            cast(coalesce(sum(outstanding_reporting_amount), 0) as decimal(18, 2)) as outstanding_reporting_amount,
+            count(*) filter (where days_since_action_due = 0) as due_today_count"""
+    sql = f"""
+        select false as is_total, action_step_order, action_code, {figures}
+        from marts.collections_worklist
+        where {conditions}
+        group by action_step_order, action_code
+        union all
+        select true, null, null, {figures}
+        from marts.collections_worklist
+        where {conditions}
+    """
+    return sql, [*parameters, *parameters]
+
+
 @cached
 def steps(database: PublishedDatabase, filters: Filters, language: str) -> pd.DataFrame:
     """One row per ladder step with actions due, in ladder order: action_step_order,
     action_code, action_label (in `language`), item_count, client_count,
     outstanding_reporting_amount, due_today_count (the step fell due on the as-of date).
     Items with no step due yet (issued on the as-of date) are step NULL, last."""
-    conditions, parameters = _document_conditions(filters, "worklist")
+    summary, parameters = _summary(filters)
     sql = f"""
         select
-            worklist.action_step_order,
-            worklist.action_code,
-            min(ladder.{_LADDER_LABELS[language]}) as action_label,
-            count(*) as item_count,
-            count(distinct worklist.client_id) as client_count,
-            cast(sum(worklist.outstanding_reporting_amount) as decimal(18, 2))
-                as outstanding_reporting_amount,
-            count(*) filter (where worklist.days_since_action_due = 0) as due_today_count
-        from marts.collections_worklist as worklist
-        left join staging.dunning_ladder as ladder on ladder.action_code = worklist.action_code
-        where {conditions}
-        group by worklist.action_step_order, worklist.action_code
-        order by worklist.action_step_order nulls last
+            summary.action_step_order,
+            summary.action_code,
+            ladder.{_LADDER_LABELS[language]} as action_label,
+            summary.item_count,
+            summary.client_count,
+            summary.outstanding_reporting_amount,
+            summary.due_today_count
+        from ({summary}) as summary
+        left join staging.dunning_ladder as ladder on ladder.action_code = summary.action_code
+        where not summary.is_total
+        order by summary.action_step_order nulls last
     """
     return database.query(sql, parameters)
 
@@ -51,16 +75,11 @@ def steps(database: PublishedDatabase, filters: Filters, language: str) -> pd.Da
 def totals(database: PublishedDatabase, filters: Filters) -> pd.DataFrame:
     """One row over the worklist's items the filters keep: item_count, client_count,
     outstanding_reporting_amount, due_today_count."""
-    conditions, parameters = _document_conditions(filters)
+    summary, parameters = _summary(filters)
     sql = f"""
-        select
-            count(*) as item_count,
-            count(distinct client_id) as client_count,
-            cast(coalesce(sum(outstanding_reporting_amount), 0) as decimal(18, 2))
-                as outstanding_reporting_amount,
-            count(*) filter (where days_since_action_due = 0) as due_today_count
-        from marts.collections_worklist
-        where {conditions}
+        select item_count, client_count, outstanding_reporting_amount, due_today_count
+        from ({summary}) as summary
+        where summary.is_total
     """
     return database.query(sql, parameters)
 
