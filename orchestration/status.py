@@ -8,31 +8,51 @@ from datetime import datetime
 
 import dagster as dg
 
-from dashboards.i18n.messages import cli_language, render
+from dashboards.i18n.messages import Message, cli_language, message, render
 from orchestration.config import load_settings
 from orchestration.refresh import HISTORY_FILE_NAME, dagster_instance
 
+# The refresh's outcomes (refresh_history.jsonl) and a run's own status where the run
+# wrote no history (launched from `dagster dev`); another status is shown as Dagster names it.
+_OUTCOMES = {
+    "published": message("status.outcome_published"),
+    "published_with_warnings": message("status.outcome_published_with_warnings"),
+    "failed": message("status.outcome_failed"),
+}
 _RUN_OUTCOME = {dg.DagsterRunStatus.SUCCESS: "published", dg.DagsterRunStatus.FAILURE: "failed"}
 
 
 def print_status(limit: int) -> int:
+    """The last `limit` runs, newest first, worded in CARTERA_LANGUAGE."""
     settings = load_settings()
+    language = cli_language()
+
+    def say(line: Message, indent: str = "") -> None:
+        print(indent + render(line, language))
+
     if not (settings.home / "dagster" / "dagster.yaml").exists():
-        print(f"no refresh recorded in {settings.home} yet")
+        say(message("status.none", home=str(settings.home)))
         return 0
     instance = dagster_instance(settings)
     history = _history_by_run(settings.home / HISTORY_FILE_NAME)
     runs = instance.get_runs(limit=limit)
     if not runs:
-        print(f"no refresh recorded in {settings.home} yet")
+        say(message("status.none", home=str(settings.home)))
         return 0
     for run in runs:
         recorded = history.get(run.run_id, {})
         outcome = recorded.get("outcome") or _RUN_OUTCOME.get(run.status, run.status.value.lower())
         stats = instance.get_run_stats(run.run_id)
-        started = datetime.fromtimestamp(stats.start_time).isoformat(sep=" ", timespec="seconds") if stats.start_time else "not started"
-        as_of = f", as of {recorded['as_of_date']}" if recorded.get("as_of_date") else ""
-        print(f"{started}  run {run.run_id[:8]}  {outcome}{as_of}")
+        facts = {
+            "started": datetime.fromtimestamp(stats.start_time).isoformat(sep=" ", timespec="seconds")
+            if stats.start_time else message("status.not_started"),
+            "run": run.run_id[:8],
+            "outcome": _OUTCOMES.get(outcome, outcome),
+        }
+        if recorded.get("as_of_date"):
+            say(message("status.run_as_of", **facts, as_of=recorded["as_of_date"]))
+        else:
+            say(message("status.run", **facts))
         if recorded.get("checks") is not None:
             # The refresh recorded every check, the dbt tie-outs that read several models
             # too (Dagster attaches only single-model tests to an asset).
@@ -42,11 +62,12 @@ def print_status(limit: int) -> int:
                 (e.check_name, e.asset_key.to_user_string(), e.severity == dg.AssetCheckSeverity.WARN, e.passed, e.description or "")
                 for e in _check_evaluations(instance, run.run_id)
             ]
-        print(f"  checks: {sum(check[3] for check in checks)} of {len(checks)} passed")
+        say(message("status.checks", passed=sum(check[3] for check in checks), total=len(checks)), "  ")
         for name, asset, is_warning, passed, description in checks:
             if not passed:
-                level = "warning" if is_warning else "FAILED "
-                print(f"  {level} {name} on {asset}" + (f": {render(description, cli_language())}" if description else ""))
+                which = message("status.check_warned", check=name, asset=asset) if is_warning else message(
+                    "status.check_failed", check=name, asset=asset)
+                print(f"  {render(which, language)}" + (f": {render(description, language)}" if description else ""))
     return 0
 
 

@@ -35,18 +35,22 @@ def test_status_words_stored_checks_in_cartera_language(home, monkeypatch, capsy
     record = {"run_id": run_id, "outcome": "failed", "as_of_date": "2026-11-01", "checks": checks}
     (home / HISTORY_FILE_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
 
-    printed = {}
+    printed, first_lines = {}, {}
     for language in ("es", "en"):
         monkeypatch.setenv("CARTERA_LANGUAGE", language)
         assert print_status(limit=5) == 0
-        printed[language] = capsys.readouterr().out.splitlines()[1:]
+        run_line, *printed[language] = capsys.readouterr().out.splitlines()
+        first_lines[language] = run_line
 
     assert printed["es"] == [
-        "  checks: 1 of 3 passed",
-        "  FAILED  assert_open_balance_ties_to_sources on marts/fct_documents: "
+        "  comprobaciones: 1 de 3 superadas",
+        "  FALLO   assert_open_balance_ties_to_sources en marts/fct_documents: "
         "el saldo pendiente de 2 cliente(s) no cuadra con los documentos",
-        "  warning gap on raw/bank_statements: a gap in the statements",
+        "  aviso   gap en raw/bank_statements: a gap in the statements",
     ]
+    assert first_lines["es"].endswith(f"  ejecución {run_id[:8]}  fallida, a fecha de 2026-11-01")
+    assert first_lines["en"].endswith(f"  run {run_id[:8]}  failed, as of 2026-11-01")
+    assert printed["en"][0] == "  checks: 1 of 3 passed"
     assert printed["en"][1] == (
         "  FAILED  assert_open_balance_ties_to_sources on marts/fct_documents: "
         "the open balance of 2 client(s) does not tie to the documents"
