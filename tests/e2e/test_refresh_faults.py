@@ -304,7 +304,7 @@ def test_status_lists_the_runs_of_a_home(homes, repeated):
     outcomes = [line.split("  ")[2] for line in result.stdout.splitlines() if "  run " in line]
     # Newest first: back to 2025-06-30 with a bank file's notes, the quarantine run, the first run.
     assert outcomes == [
-        "published_with_warnings, as of 2025-06-30", "published_with_warnings, as of 2025-05-31", "published, as of 2025-06-30"
+        "published with warnings, as of 2025-06-30", "published with warnings, as of 2025-05-31", "published, as of 2025-06-30"
     ]
 
 
