@@ -234,8 +234,8 @@ def open_installments(database: PublishedDatabase, client_id: str) -> pd.DataFra
         left join marts.fct_documents as documents
             on documents.document_id = installments.document_id
             -- the same client, said as a value: DuckDB then skips the row groups of
-            -- fct_documents whose min/max of client_id cannot hold it (the mart is stored
-            -- by client) instead of scanning all 7.7 M at L
+            -- fct_documents whose min/max of client_id cannot hold it (its rows come in
+            -- client order from the exports) instead of scanning all 7.5 M at L
             and documents.client_id = ?
         where installments.client_id = ? and installments.is_open
         order by installments.due_date, installments.document_number, installments.installment_no
