@@ -291,18 +291,24 @@ def _checks_not_run(settings: Settings, checks: list[CheckResult]) -> list[Check
     of them), so a check it did not run reads only tables it left as they were, and its
     result is still that refresh's. The data-quality page and the outcome see them all."""
     ran = {(check.asset, check.check) for check in checks}
-    path = settings.home / HISTORY_FILE_NAME
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    for line in reversed(lines):
-        try:
-            run = json.loads(line)
-        except json.JSONDecodeError:
-            continue
+    for run in reversed(history_records(settings)):
         if run.get("outcome") in ("published", "published_with_warnings"):
             return [
                 CheckResult(**known) for known in run.get("checks") or [] if (known["asset"], known["check"]) not in ran
             ]
     return []
+
+
+def history_records(settings: Settings) -> list[dict]:
+    """The lines of refresh_history.jsonl, oldest first; a line cut by a crash is skipped."""
+    path = settings.home / HISTORY_FILE_NAME
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return records
 
 
 def _print_progress(entry) -> None:

@@ -36,7 +36,7 @@ _DECISIONS = (("raw", "credit_decisions"),)
 
 def changed_roots(changed: Iterable[str], inbox_file_names: Iterable[str]) -> list[tuple[str, ...]] | None:
     """The raw assets a refresh starts from, given the parts of its inputs that changed
-    (refresh_inputs.PART_NAMES' keys) and the names of the files in the inbox; None when
+    (refresh_inputs.PARTS) and the names of the files in the inbox; None when
     it must rebuild everything."""
     # Here, not at the top: the readers import DuckDB, which a refresh with nothing new
     # never imports (orchestration/refresh.py).

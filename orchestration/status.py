@@ -3,14 +3,13 @@ each ran, its outcome, and the checks that failed or warned — with the outcome
 checks of refresh_history.jsonl where that run wrote them (a run launched by `dagster
 dev` has only the instance's record)."""
 
-import json
 from datetime import datetime
 
 import dagster as dg
 
 from dashboards.i18n.messages import Message, cli_language, message, render
 from orchestration.config import load_settings
-from orchestration.refresh import HISTORY_FILE_NAME, dagster_instance
+from orchestration.refresh import dagster_instance, history_records
 
 # The refresh's outcomes (refresh_history.jsonl) and a run's own status where the run
 # wrote no history (launched from `dagster dev`); another status is shown as Dagster names it.
@@ -34,7 +33,7 @@ def print_status(limit: int) -> int:
         say(message("status.none", home=str(settings.home)))
         return 0
     instance = dagster_instance(settings)
-    history = _history_by_run(settings.home / HISTORY_FILE_NAME)
+    history = {record["run_id"]: record for record in history_records(settings) if record.get("run_id")}
     runs = instance.get_runs(limit=limit)
     if not runs:
         say(message("status.none", home=str(settings.home)))
@@ -74,17 +73,3 @@ def print_status(limit: int) -> int:
 def _check_evaluations(instance: dg.DagsterInstance, run_id: str) -> list:
     records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records
     return [record.event_log_entry.dagster_event.event_specific_data for record in records]
-
-
-def _history_by_run(path) -> dict[str, dict]:
-    if not path.exists():
-        return {}
-    records = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut by a crash is not a run
-        if record.get("run_id"):
-            records[record["run_id"]] = record
-    return records
