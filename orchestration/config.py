@@ -14,6 +14,7 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 | CARTERA_GX_CHECKS | on | `off` skips the Great Expectations checks of the raw tables (orchestration/checks) |
 | CARTERA_DUCKDB_MEMORY_LIMIT | 5.5 GiB (less on a machine under 10 GiB, see `default_memory_limit`) | DuckDB's memory cap while loading and building (`4GB`, `60%`...): above it DuckDB spills to the temp directory |
 | CARTERA_DUCKDB_TEMP_DIRECTORY | $CARTERA_HOME/build/cartera.duckdb.tmp | where DuckDB spills what does not fit under the cap |
+| CARTERA_DBT_THREADS | 2, or 1 once the build database outgrows half the cap (see `Settings.dbt_threads_for`) | how many dbt models build at once |
 
 Bank statements in Norma 43, camt, MT940 and OFX are recognised by their content. A
 bank's CSV export is not: CARTERA_BANK_CSV_MAPPINGS names a JSON object whose keys are
@@ -27,6 +28,7 @@ says how to read it. For example:
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,6 +55,23 @@ def default_memory_limit(ram_bytes: int | None = None) -> str:
     return f"{max(budget - PYTHON_MEMORY_HEADROOM, budget // 4) // 2**20}MiB"
 
 
+# The units DuckDB's memory_limit takes (decimal and binary); a percentage is of the machine's memory.
+_BYTE_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def memory_limit_bytes(limit: str, ram_bytes: int | None = None) -> int:
+    """A DuckDB memory_limit setting ("5632MiB", "4GB", "60%") in bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z%]*)\s*", limit)
+    unit = match and match.group(2).lower()
+    if not match or (unit != "%" and unit not in _BYTE_UNITS):
+        raise ValueError(f"CARTERA_DUCKDB_MEMORY_LIMIT: {limit!r} is not an amount of memory such as 4GB, 5632MiB or 60%")
+    if unit == "%":
+        ram = ram_bytes or os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return int(float(match.group(1)) * ram / 100)
+    return int(float(match.group(1)) * _BYTE_UNITS[unit])
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -64,6 +83,7 @@ class Settings:
     gx_checks: bool = True
     duckdb_memory_limit: str = field(default_factory=default_memory_limit)
     duckdb_temp_directory: Path | None = None
+    dbt_threads: int | None = None
 
     @property
     def build_db(self) -> Path:
@@ -95,6 +115,17 @@ class Settings:
         loader's connection keeps it, as it numbers a CSV file's lines by rowid."""
         return self.duckdb_config() | {"preserve_insertion_order": "false"}
 
+    def dbt_threads_for(self, database_bytes: int) -> int:
+        """dbt's threads for a build database of this size: the setting's, else two while
+        the database is under half of DuckDB's memory cap, one above (DECISIONLOG: dbt
+        threads). A small build's node time is mostly dbt's Python, which a second thread
+        overlaps with DuckDB's work; a large one's is DuckDB's, which uses every core by
+        itself, and two heavy nodes at once share the one cap: at L they ran out of memory
+        together where either alone fits."""
+        if self.dbt_threads is not None:
+            return self.dbt_threads
+        return 1 if database_bytes * 2 > memory_limit_bytes(self.duckdb_memory_limit) else 2
+
     def dbt_vars(self) -> dict[str, str]:
         dbt_vars = {"reporting_currency": self.reporting_currency}
         if self.as_of_date is not None:
@@ -122,6 +153,7 @@ def load_settings(home: Path | str | None = None) -> Settings:
         gx_checks=_on_or_off("CARTERA_GX_CHECKS", env.get("CARTERA_GX_CHECKS") or "on"),
         duckdb_memory_limit=env.get("CARTERA_DUCKDB_MEMORY_LIMIT") or default_memory_limit(),
         duckdb_temp_directory=Path(temp_directory).resolve() if temp_directory else None,
+        dbt_threads=_positive_int("CARTERA_DBT_THREADS", env.get("CARTERA_DBT_THREADS")),
     )
 
 
@@ -129,3 +161,11 @@ def _on_or_off(variable: str, value: str) -> bool:
     if value.strip().lower() not in ("on", "off"):
         raise ValueError(f"{variable} must be on or off, not {value!r}")
     return value.strip().lower() == "on"
+
+
+def _positive_int(variable: str, value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"{variable} must be a whole number from 1, not {value!r}")
+    return int(value)

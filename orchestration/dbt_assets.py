@@ -49,9 +49,17 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     # passed in this checkout, whatever the home; the data tests run on every build.
     state = project_state(settings.dbt_vars())
     unit_tests_known = unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
-    # The build reuses the parse of `prepare()` in the home's own target folder.
+    # The build reuses the parse of `prepare()` in the home's own target folder; the
+    # threads are not part of the parse state (only the connection's keys are).
+    threads = settings.dbt_threads_for(settings.build_db.stat().st_size if settings.build_db.exists() else 0)
+    context.log.info(f"dbt builds {threads} model(s) at a time")
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars()), *(["--exclude", "test_type:unit"] if unit_tests_known else [])],
+        [
+            "build",
+            "--vars", json.dumps(settings.dbt_vars()),
+            "--threads", str(threads),
+            *(["--exclude", "test_type:unit"] if unit_tests_known else []),
+        ],
         context=context,
         target_path=settings.dbt_target,
         raise_on_error=False,

@@ -311,7 +311,7 @@ def company_counts(exports: Path) -> str:
 # --- the refresh ------------------------------------------------------------------------------
 
 def refresh_env(home: Path) -> dict[str, str]:
-    keep = ("CARTERA_DUCKDB_MEMORY_LIMIT", "CARTERA_DUCKDB_TEMP_DIRECTORY")
+    keep = ("CARTERA_DUCKDB_MEMORY_LIMIT", "CARTERA_DUCKDB_TEMP_DIRECTORY", "CARTERA_DBT_THREADS")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTERA_") or k in keep}
     env["DAGSTER_HOME"] = str(home / "dagster")
     return env

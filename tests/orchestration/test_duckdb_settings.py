@@ -1,6 +1,8 @@
 """DuckDB's memory cap and spill folder come from the settings, for the loader's connection and dbt's."""
 
-from orchestration.config import GIB, default_memory_limit, load_settings
+import pytest
+
+from orchestration.config import GIB, default_memory_limit, load_settings, memory_limit_bytes
 from orchestration.resources import WarehouseResource
 
 
@@ -70,3 +72,30 @@ def test_dbt_connects_to_the_homes_build_database_with_the_settings_cap_and_spil
     assert insertion_order is False
     assert database == str(tmp_path / "build" / "cartera.duckdb")
     assert (tmp_path / "build" / "cartera.duckdb").exists()
+
+
+def test_memory_limits_read_in_bytes_as_duckdb_reads_them():
+    assert memory_limit_bytes("5632MiB") == 5632 * 2**20
+    assert memory_limit_bytes("4GB") == 4_000_000_000
+    assert memory_limit_bytes(" 1.5 GiB ") == 3 * 2**29
+    # 60 % of 10 GiB is 6 GiB.
+    assert memory_limit_bytes("60%", ram_bytes=10 * GIB) == 6 * GIB
+    with pytest.raises(ValueError, match="lots"):
+        memory_limit_bytes("lots")
+
+
+def test_dbt_builds_two_models_at_once_until_the_database_outgrows_half_the_memory_cap(tmp_path, monkeypatch):
+    """Cap 4GB: half is 2,000,000,000 bytes. A database of that size still gets two threads,
+    one byte more gets one; the setting, when given, wins either way."""
+    monkeypatch.setenv("CARTERA_DUCKDB_MEMORY_LIMIT", "4GB")
+    monkeypatch.delenv("CARTERA_DBT_THREADS", raising=False)
+    settings = load_settings(tmp_path)
+    assert settings.dbt_threads_for(0) == 2
+    assert settings.dbt_threads_for(2_000_000_000) == 2
+    assert settings.dbt_threads_for(2_000_000_001) == 1
+
+    monkeypatch.setenv("CARTERA_DBT_THREADS", "3")
+    assert load_settings(tmp_path).dbt_threads_for(10**12) == 3
+    monkeypatch.setenv("CARTERA_DBT_THREADS", "0")
+    with pytest.raises(ValueError, match="CARTERA_DBT_THREADS"):
+        load_settings(tmp_path)
