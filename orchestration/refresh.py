@@ -60,7 +60,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dashboards.i18n.messages import Message, cli_language, message, render
+from dashboards.i18n.messages import Message, cli_language, from_text, message, render
 from orchestration.config import Settings, load_settings
 from orchestration.refresh_inputs import PARTS, Inputs, changed_parts, current_inputs, forget, read_record, remember
 from orchestration.refresh_selection import changed_roots, rebuilt_assets
@@ -351,7 +351,8 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
         elif status == "loaded":
             results.append(FileResult(file_name, entity, "already_loaded", 0, message("refresh.file_already_loaded")))
         elif status == "quarantined":
-            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(note or "")))
+            reason = from_text(note or "")
+            results.append(FileResult(file_name, entity, "quarantined", 0, _first_line(reason) if isinstance(reason, str) else reason))
         elif (settings.inbox / file_name).exists():
             results.append(FileResult(file_name, None, "unrecognised", 0, message("refresh.file_unrecognised")))
         else:
@@ -359,8 +360,8 @@ def _file_results(settings: Settings, dropped: dict[str, str], started_at: datet
     return results
 
 
-def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int, str]]:
-    """file name -> (number of warnings, the first one in words) of the files this run
+def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int, Message]]:
+    """file name -> (number of warnings, the first one as a message) of the files this run
     loaded with warnings (raw.ingest_warnings, written in the transaction of each load)."""
     import duckdb
 
@@ -381,7 +382,7 @@ def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int
         return {}
     found: dict[str, tuple[int, str]] = {}
     for file_name, line, column, value, reason in rows:
-        count, first = found.get(file_name, (0, FieldError(line or 0, column or "", value or "", reason).describe()))
+        count, first = found.get(file_name, (0, FieldError(line or 0, column or "", value or "", reason).as_message()))
         found[file_name] = (count + 1, first)
     return found
 
@@ -560,7 +561,7 @@ def _as_of_date(settings: Settings) -> str | None:
 def _print_summary(
     settings: Settings,
     files: list[FileResult],
-    loaded_with_warnings: dict[str, tuple[int, str]],
+    loaded_with_warnings: dict[str, tuple[int, Message]],
     checks: list[CheckResult],
     step_failures: list[str],
     as_of: str | None,

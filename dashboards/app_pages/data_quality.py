@@ -127,7 +127,8 @@ if reports.empty:
 else:
     for report in reports.itertuples():
         with st.expander(f"{report.report_name} · {formatting.short_datetime(report.modified_at, language)}"):
-            st.code(report.text, language=None, wrap_lines=True)
+            text = report.text if report.lines is None else "\n".join(render(line, language) for line in report.lines)
+            st.code(text, language=None, wrap_lines=True)
 
 st.subheader(t("data_quality.registry"))
 registry = queries.file_registry(database)
@@ -166,6 +167,7 @@ warnings = queries.ingest_warnings(database, WARNINGS_LIMIT)
 if warnings is None or warnings.empty:
     st.caption(t("data_quality.no_warnings"))
 else:
+    warnings["reason"] = [render(reason, language) if isinstance(reason, str) else "" for reason in warnings["reason"]]
     headers = {
         "file_name": t("data_quality.col_file"),
         "line_number": t("data_quality.col_line"),

@@ -24,7 +24,7 @@ from dashboards.i18n import LANGUAGES, catalogue, translate
 Message = str | dict[str, Any]
 CLI_LANGUAGE_VARIABLE = "CARTERA_LANGUAGE"
 CLI_DEFAULT_LANGUAGE = "en"
-_STORED_AS_TEXT = '{"key": '
+_STORED_AS_TEXT = '{"key":'
 
 
 def message(key: str, /, **args: Any) -> dict[str, Any]:
@@ -37,14 +37,21 @@ def as_text(stored: Message) -> str:
     return stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False)
 
 
+def from_text(stored: str) -> Message:
+    """A text column's value as it was stored: the message `as_text` kept as JSON, or text."""
+    if stored.startswith(_STORED_AS_TEXT):
+        try:
+            return json.loads(stored)
+        except json.JSONDecodeError:  # text that happens to start like a message
+            return stored
+    return stored
+
+
 def render(stored: Message | None, language: str) -> str:
     """The stored message in `language`, from a history line or a text column (`as_text`);
     text (an old history line, a reader's reason) as it is."""
-    if isinstance(stored, str) and stored.startswith(_STORED_AS_TEXT):
-        try:
-            stored = json.loads(stored)
-        except json.JSONDecodeError:  # text that happens to start like a message
-            return stored
+    if isinstance(stored, str):
+        stored = from_text(stored)
     if isinstance(stored, str):
         return stored
     if not isinstance(stored, Mapping) or "key" not in stored:  # none stored (a missing cell)
@@ -71,4 +78,5 @@ def _argument(value: Any, language: str) -> str:
         from dashboards.formatting import number
 
         return number(value, language)
-    return str(value)
+    # A message kept as its text (a registry column's `as_text`) is worded too.
+    return render(value, language) if isinstance(value, str) else str(value)

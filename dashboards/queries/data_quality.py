@@ -4,7 +4,7 @@ the quarantine reports, the file registry, the checks per asset and the ingest w
 Besides tables of the published database it reads files of CARTERA_HOME, and it is the only
 code that names them: refresh_history.jsonl (one JSON object per refresh, written by
 `cartera refresh`; shape in orchestration/refresh.py) and the quarantine folder's
-*.report.txt. Every source may be missing (a home that has never refreshed, a warehouse
+*.report.txt and their *.report.json twins. Every source may be missing (a home that has never refreshed, a warehouse
 built before a table existed): each function then returns an empty result with its columns,
 and the page says there is no record yet.
 """
@@ -24,6 +24,9 @@ HISTORY_FILE = "refresh_history.jsonl"
 # of the last refresh that ran.
 UNCHANGED = "unchanged"
 REPORT_SUFFIX = ".report.txt"
+# The same report's lines as stored messages (orchestration/ingest/loader.py), to word in
+# the page's language; a report written before them has its text alone.
+REPORT_LINES_SUFFIX = ".report.json"
 
 RUN_COLUMNS = [
     "run_id", "started_at", "finished_at", "as_of_date", "outcome", "exit_code",
@@ -33,7 +36,7 @@ RUN_COLUMNS = [
 FILE_COLUMNS = ["file_name", "entity", "status", "rows", "reason"]
 CHECK_COLUMNS = ["asset", "passed", "warned", "failed"]
 FAILED_CHECK_COLUMNS = ["asset", "check", "severity", "description"]
-REPORT_COLUMNS = ["report_name", "modified_at", "text"]
+REPORT_COLUMNS = ["report_name", "modified_at", "text", "lines"]
 
 
 def home() -> Path:
@@ -141,7 +144,8 @@ def failed_checks(cartera_home: Path) -> pd.DataFrame:
 
 def quarantine_reports(cartera_home: Path) -> pd.DataFrame:
     """The quarantine folder's reports, newest first (REPORT_COLUMNS): the report's file
-    name, when it was written, its text."""
+    name, when it was written, its text, and its lines as stored messages (None for a
+    report written before they were kept)."""
     folder = quarantine_folder(cartera_home)
     reports = sorted(folder.glob(f"*{REPORT_SUFFIX}"), key=lambda path: path.stat().st_mtime, reverse=True) \
         if folder.is_dir() else []
@@ -150,10 +154,20 @@ def quarantine_reports(cartera_home: Path) -> pd.DataFrame:
             "report_name": path.name,
             "modified_at": datetime.fromtimestamp(path.stat().st_mtime),
             "text": path.read_text(encoding="utf-8", errors="replace"),
+            "lines": _report_lines(path),
         }
         for path in reports
     ]
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def _report_lines(report: Path) -> list | None:
+    twin = report.with_name(report.name.removesuffix(REPORT_SUFFIX) + REPORT_LINES_SUFFIX)
+    try:
+        lines = json.loads(twin.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return lines if isinstance(lines, list) else None
 
 
 @cached

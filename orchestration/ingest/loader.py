@@ -15,6 +15,7 @@ file's rows out of raw again.
 """
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboards.i18n.messages import Message, as_text, message, render
+from dashboards.i18n.messages import Message, as_text, cli_language, message, render
 from orchestration.config import Settings
 from orchestration.ingest.changes import known_rows, mark_repeated_rows
 from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
@@ -39,6 +40,8 @@ WITHDRAWN = "withdrawn"
 WITHDRAWAL = "withdrawal"
 
 LOADED_FOLDER = "loaded"
+# A quarantined file's report, beside it; its lines as messages in <name>.report.json.
+REPORT_SUFFIX = ".report.txt"
 
 # The temp table of an export's rows marked new/changed or repeated (changes.py).
 _MARKED = "incoming_marked_rows"
@@ -190,7 +193,7 @@ def record_warnings(
             [
                 [
                     file_id, file_name, entity, warning.problem.line or None, warning.problem.column or None,
-                    warning.problem.value or None, warning.problem.reason, warning.kind, recorded_at,
+                    warning.problem.value or None, as_text(warning.problem.message), warning.kind, recorded_at,
                 ]
                 for warning in warnings
             ],
@@ -207,11 +210,21 @@ def quarantine(
     error: ExportError,
 ) -> FileOutcome:
     settings.quarantine.mkdir(parents=True, exist_ok=True)
-    report_path = settings.quarantine / f"{path.name}.report.txt"
-    report_path.write_text(error.report() + "\n", encoding="utf-8")
+    report_path = write_quarantine_report(settings, path.name, error)
     shutil.move(str(path), settings.quarantine / path.name)
-    register(conn, next_file_id(conn), path.name, entity, sha256, size, None, QUARANTINED, str(error), datetime.now())
+    register(conn, next_file_id(conn), path.name, entity, sha256, size, None, QUARANTINED, error.summary(), datetime.now())
     return FileOutcome(path.name, QUARANTINED, report_path=report_path, message=str(error))
+
+
+def write_quarantine_report(settings: Settings, file_name: str, error: ExportError) -> Path:
+    """The report of a quarantined file, beside it: as text in CARTERA_LANGUAGE for whoever
+    opens the folder, and its lines as stored messages (.report.json) for the data-quality
+    page to word in its reader's language."""
+    report_path = settings.quarantine / f"{file_name}{REPORT_SUFFIX}"
+    report_path.write_text(error.report(cli_language()) + "\n", encoding="utf-8")
+    lines = json.dumps(error.report_lines(), ensure_ascii=False, indent=1)
+    report_path.with_suffix(".json").write_text(lines + "\n", encoding="utf-8")
+    return report_path
 
 
 def register(

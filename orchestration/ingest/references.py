@@ -14,12 +14,16 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.readers import FieldError
+from orchestration.readers.sql_messages import sql_row_message
 
 # Kinds of warning recorded in raw.ingest_warnings.
 SCHEMA_DRIFT = "schema_drift"
 CROSS_CLIENT_LINK = "cross_client_link"
 
 _INCOMING = "incoming_checked_rows"
+
+# A document's type (credit_note, debit_note...) as the catalogue words it, inside a reason.
+_DOCUMENT_TYPE = "cast(json_object('key', 'reader.document_type_' || {type}, 'args', json_object()) as varchar)"
 
 # The current version of each document, as stg_invoicing__documents ranks them.
 _CURRENT_DOCUMENTS = """
@@ -46,13 +50,13 @@ _CURRENT_RECEIPTS = """
 """
 
 _UNKNOWN_CLIENT = f"""
-    select _line_number, 'client_id', client_id, 'client ' || client_id || ' is not in any clients export'
+    select _line_number, 'client_id', client_id, {sql_row_message("reader.unknown_client", client="client_id")}
     from {_INCOMING} as incoming
     where not exists (select 1 from raw.clients where clients.client_id = incoming.client_id)
 """
 
 _UNKNOWN_DOCUMENT = f"""
-    select _line_number, 'document_id', document_id, 'document ' || document_id || ' is not in any documents export'
+    select _line_number, 'document_id', document_id, {sql_row_message("reader.unknown_document", document="document_id")}
     from {_INCOMING} as incoming
     where not exists (select 1 from raw.documents where documents.document_id = incoming.document_id)
 """
@@ -60,26 +64,30 @@ _UNKNOWN_DOCUMENT = f"""
 _ALLOCATION_PROBLEMS = f"""
     with receipts as ({_CURRENT_RECEIPTS}), documents as ({_CURRENT_DOCUMENTS})
     select _line_number, 'receipt_id', incoming.receipt_id,
-        'receipt ' || incoming.receipt_id || ' is not in any receipts export'
+        {sql_row_message("reader.unknown_receipt", receipt="incoming.receipt_id")}
     from {_INCOMING} as incoming
     where not exists (select 1 from receipts where receipts.receipt_id = incoming.receipt_id)
     union all
     select _line_number, 'document_id', incoming.document_id,
-        'document ' || incoming.document_id || ' is not in any documents export'
+        {sql_row_message("reader.unknown_document", document="incoming.document_id")}
     from {_INCOMING} as incoming
     where not exists (select 1 from documents where documents.document_id = incoming.document_id)
     union all
     select incoming._line_number, 'document_id', incoming.document_id,
-        'document ' || incoming.document_id || ' belongs to client ' || documents.client_id
-        || ', but receipt ' || incoming.receipt_id || ' was paid by client ' || receipts.client_id
+        {sql_row_message(
+            "reader.allocation_across_clients", document="incoming.document_id", document_client="documents.client_id",
+            receipt="incoming.receipt_id", receipt_client="receipts.client_id",
+        )}
     from {_INCOMING} as incoming
     inner join receipts on receipts.receipt_id = incoming.receipt_id
     inner join documents on documents.document_id = incoming.document_id
     where documents.client_id <> receipts.client_id
     union all
     select incoming._line_number, 'document_id', incoming.document_id,
-        'document ' || incoming.document_id || ' is in ' || documents.currency
-        || ', but receipt ' || incoming.receipt_id || ' is in ' || receipts.currency
+        {sql_row_message(
+            "reader.allocation_across_currencies", document="incoming.document_id", document_currency="documents.currency",
+            receipt="incoming.receipt_id", receipt_currency="receipts.currency",
+        )}
     from {_INCOMING} as incoming
     inner join receipts on receipts.receipt_id = incoming.receipt_id
     inner join documents on documents.document_id = incoming.document_id
@@ -88,8 +96,10 @@ _ALLOCATION_PROBLEMS = f"""
     -- This file becomes the latest to list these receipts, so its lines are all the
     -- allocations the warehouse will see for them.
     select min(incoming._line_number), 'amount', cast(sum(incoming.amount) as varchar),
-        'allocations of receipt ' || incoming.receipt_id || ' add up to ' || cast(sum(incoming.amount) as varchar)
-        || ', more than the receipt''s ' || cast(any_value(receipts.amount) as varchar)
+        {sql_row_message(
+            "reader.allocations_above_receipt", receipt="incoming.receipt_id", allocated="sum(incoming.amount)",
+            amount="any_value(receipts.amount)",
+        )}
     from {_INCOMING} as incoming
     inner join receipts on receipts.receipt_id = incoming.receipt_id
     group by incoming.receipt_id
@@ -109,9 +119,10 @@ _RECEIPT_BELOW_ITS_ALLOCATIONS = f"""
         group by receipt_id
     )
     select incoming._line_number, 'amount', cast(incoming.amount as varchar),
-        'receipt ' || incoming.receipt_id || ' is now ' || cast(incoming.amount as varchar)
-        || ', less than the ' || cast(allocated.allocated_amount as varchar) || ' already allocated from it in '
-        || allocated.allocations_file || ': load an allocations export that re-allocates this receipt first'
+        {sql_row_message(
+            "reader.receipt_below_its_allocations", receipt="incoming.receipt_id", amount="incoming.amount",
+            allocated="allocated.allocated_amount", file="allocated.allocations_file",
+        )}
     from {_INCOMING} as incoming
     inner join allocated on allocated.receipt_id = incoming.receipt_id
     where incoming.amount < allocated.allocated_amount
@@ -136,9 +147,11 @@ _CROSS_CLIENT_LINKS = f"""
         where version_rank = 1
     )
     select incoming._line_number, 'related_document_id', incoming.related_document_id,
-        replace(incoming.type, '_', ' ') || ' ' || incoming.document_id || ' of client ' || incoming.client_id
-        || ' corrects ' || incoming.related_document_id || ', a document of client ' || related.client_id
-        || ': loaded as not linked to any document'
+        {sql_row_message(
+            "reader.note_corrects_another_clients_document", {"type": _DOCUMENT_TYPE.format(type="incoming.type")},
+            note="incoming.document_id", client="incoming.client_id", document="incoming.related_document_id",
+            document_client="related.client_id",
+        )}
     from {_INCOMING} as incoming
     inner join current_documents as related on related.document_id = incoming.related_document_id
     where related.client_id <> incoming.client_id
@@ -160,9 +173,11 @@ _NOTES_LEFT_UNLINKED = f"""
             and document_id not in (select document_id from {_INCOMING})
     )
     select incoming._line_number, 'client_id', incoming.client_id,
-        'document ' || incoming.document_id || ' of client ' || incoming.client_id || ' is corrected by '
-        || replace(notes.type, '_', ' ') || ' ' || notes.document_id || ' of client ' || notes.client_id
-        || ', loaded before: that note is read as not linked to any document'
+        {sql_row_message(
+            "reader.document_corrected_by_another_clients_note", {"type": _DOCUMENT_TYPE.format(type="notes.type")},
+            document="incoming.document_id", client="incoming.client_id", note="notes.document_id",
+            note_client="notes.client_id",
+        )}
     from {_INCOMING} as incoming
     inner join notes on notes.related_document_id = incoming.document_id
     where notes.client_id <> incoming.client_id
@@ -193,12 +208,13 @@ def _currency_without_rate(date_column: str) -> str:
     select _line_number, 'currency', currency,
         case
             when currency_first_date is null
-                then 'currency ' || upper(currency) || ' has no exchange rate in any fx_rates file'
+                then {sql_row_message("reader.currency_without_rates", currency="upper(currency)")}
             when reporting_first_date is null
-                then 'the reporting currency ' || $reporting || ' has no exchange rate in any fx_rates file'
-            else 'currency ' || upper(currency) || ' has no exchange rate to ' || $reporting || ' on or before '
-                || cast(row_date as varchar) || ' in any fx_rates file (the first is of '
-                || cast(greatest(currency_first_date, reporting_first_date) as varchar) || ')'
+                then {sql_row_message("reader.reporting_currency_without_rates", currency="$reporting")}
+            else {sql_row_message(
+                "reader.currency_without_rate_by_date", currency="upper(currency)", reporting="$reporting", date="row_date",
+                first_date="greatest(currency_first_date, reporting_first_date)",
+            )}
         end
     from needed
     where currency_first_date is null
@@ -219,9 +235,10 @@ _INSTALLMENTS_NOT_SUMMING = f"""
     select first_line, 'amount', cast(amount_sum as varchar),
         case
             when documents.document_id is null
-                then 'document ' || sums.document_id || ' is unknown (no document has this document_id)'
-            else 'instalments of document ' || sums.document_id || ' sum to ' || cast(amount_sum as varchar)
-                || ' but its total is ' || cast(documents.total as varchar)
+                then {sql_row_message("reader.installments_of_unknown_document", document="sums.document_id")}
+            else {sql_row_message(
+                "reader.installments_not_summing", document="sums.document_id", amount="amount_sum", total="documents.total",
+            )}
         end
     from sums
     left join documents on documents.document_id = sums.document_id

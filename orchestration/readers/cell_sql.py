@@ -2,11 +2,14 @@
 cell is refused, as DuckDB expressions over the cell's text.
 
 One definition for every row of every file, evaluated by DuckDB over whole columns.
-The reasons are the words the bookkeeper reads in a quarantine report.
+The reasons are the words the bookkeeper reads in a quarantine report: stored messages of
+the catalogue (reader.json), worded in the reader's language where they are shown.
 """
 
 from .contract import Column, Kind
-from .numbers import number_example, number_pattern
+from .numbers import number_examples, number_pattern
+from .sql_messages import sql_literal as _literal
+from .sql_messages import sql_message
 
 # The warehouse stores money as DECIMAL(18, 2), percentages as DECIMAL(18, 6) and FX
 # rates as DECIMAL(38, 18): a value that does not fit is refused here, naming its line,
@@ -34,19 +37,12 @@ SQL_TYPES = {
 TRUE_WORDS = ("true", "1", "yes", "sí", "si")
 FALSE_WORDS = ("false", "0", "no")
 
-NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
-NOT_A_TIMESTAMP = "not a timestamp (expected YYYY-MM-DDTHH:MM:SS, YYYY-MM-DD HH:MM:SS or a date)"
-NEGATIVE_AMOUNT = "negative amount (amounts are always positive; the type gives the sign)"
 _WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 
 
 def cell_text(cell: str) -> str:
     """The cell as its writer reads it: surrounding whitespace gone, "" when empty."""
     return f"coalesce(trim({cell}, {_WHITESPACE}), '')"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _plain_number(text: str, decimal_separator: str) -> str:
@@ -129,13 +125,13 @@ def _parsed(column: Column, text: str, decimal_separator: str) -> str:
 def refusal(column: Column, text: str, decimal_separator: str) -> str:
     """Why the cell is refused, null when it is valid (checked in the order a reader
     would: empty, then its form, then its size, then the contract's bounds)."""
-    checks: list[tuple[str, str]] = [(f"{text} = ''", _literal("required value is empty") if column.required else "null")]
+    checks: list[tuple[str, str]] = [(f"{text} = ''", sql_message("reader.required_value_empty") if column.required else "null")]
     checks += _form_checks(column, text, decimal_separator)
     kind = column.kind
     value = _parsed(column, text, decimal_separator)
     if kind is Kind.MONEY:
         # Any minus sign on money, "-0.00" too, is an export mistake.
-        checks.append((f"starts_with({text}, '-')", _literal(NEGATIVE_AMOUNT)))
+        checks.append((f"starts_with({text}, '-')", sql_message("reader.negative_amount")))
     checks += _bound_checks(column, value)
     whens = "\n        ".join(f"when {condition} then {reason}" for condition, reason in checks)
     if kind is Kind.MONEY:
@@ -157,11 +153,11 @@ def _plain_money_pattern(decimal_separator: str) -> str:
 def _bound_checks(column: Column, value: str) -> list[tuple[str, str]]:
     checks = []
     if column.greater_than is not None:
-        checks.append((f"not ({value} > {column.greater_than})", _literal(f"must be greater than {column.greater_than}")))
+        checks.append((f"not ({value} > {column.greater_than})", sql_message("reader.must_be_greater_than", bound=str(column.greater_than))))
     if column.at_least is not None:
-        checks.append((f"{value} < {column.at_least}", _literal(f"must be at least {column.at_least}")))
+        checks.append((f"{value} < {column.at_least}", sql_message("reader.must_be_at_least", bound=str(column.at_least))))
     if column.at_most is not None:
-        checks.append((f"{value} > {column.at_most}", _literal(f"must be at most {column.at_most}")))
+        checks.append((f"{value} > {column.at_most}", sql_message("reader.must_be_at_most", bound=str(column.at_most))))
     return checks
 
 
@@ -171,57 +167,57 @@ def _form_checks(column: Column, text: str, decimal_separator: str) -> list[tupl
         return [
             (
                 f"not regexp_full_match(upper({text}), '[A-Z]{{3}}')",
-                _literal("not a currency code (expected 3 letters, ISO 4217, e.g. EUR)"),
+                sql_message("reader.not_a_currency_code"),
             )
         ]
     if kind is Kind.COUNTRY:
         return [
             (
                 f"not regexp_full_match(upper({text}), '[A-Z]{{2}}')",
-                _literal("not a country code (expected 2 letters, ISO 3166-1 alpha-2, e.g. ES)"),
+                sql_message("reader.not_a_country_code"),
             )
         ]
     if kind is Kind.CHOICE:
         choices = ", ".join(map(_literal, column.choices))
-        return [(f"lower({text}) not in ({choices})", _literal(f"not allowed (expected one of: {', '.join(column.choices)})"))]
+        return [(f"lower({text}) not in ({choices})", sql_message("reader.not_allowed", choices=", ".join(column.choices)))]
     if kind is Kind.INTEGER:
         return [
             (
                 f"not regexp_full_match({text}, '[+-]?[0-9]+') or try_cast({text} as BIGINT) is null",
-                _literal("not a whole number"),
+                sql_message("reader.not_a_whole_number"),
             )
         ]
     if kind in (Kind.MONEY, Kind.DECIMAL, Kind.RATE):
         plain = _plain_number(text, decimal_separator)
         not_a_number = (
             f"not regexp_full_match({text}, {_literal(number_pattern(decimal_separator))})",
-            _literal(f"not a number (expected {number_example(decimal_separator)})"),
+            sql_message("reader.not_a_number", **number_examples(decimal_separator)),
         )
         if kind is Kind.RATE:
-            return [not_a_number, (f"{_integer_digits(plain)} > {_RATE_INTEGER_DIGITS}", _literal("number too large"))]
+            return [not_a_number, (f"{_integer_digits(plain)} > {_RATE_INTEGER_DIGITS}", sql_message("reader.number_too_large"))]
         if kind is Kind.MONEY:
             return [
                 not_a_number,
-                (f"{_decimals(plain)} > 2", _literal("more than 2 decimals (money is never rounded)")),
-                (f"{_integer_digits(plain)} > {_MONEY_INTEGER_DIGITS}", _literal("amount too large")),
+                (f"{_decimals(plain)} > 2", sql_message("reader.money_decimals")),
+                (f"{_integer_digits(plain)} > {_MONEY_INTEGER_DIGITS}", sql_message("reader.amount_too_large")),
             ]
         return [
             not_a_number,
-            (f"{_decimals(plain)} > {_DECIMAL_DECIMALS}", _literal(f"more than {_DECIMAL_DECIMALS} decimals")),
-            (f"{_integer_digits(plain)} > {_DECIMAL_INTEGER_DIGITS}", _literal("number too large")),
+            (f"{_decimals(plain)} > {_DECIMAL_DECIMALS}", sql_message("reader.too_many_decimals", decimals=str(_DECIMAL_DECIMALS))),
+            (f"{_integer_digits(plain)} > {_DECIMAL_INTEGER_DIGITS}", sql_message("reader.number_too_large")),
         ]
     if kind is Kind.DATE:
         # A workbook's date cell with a time (midnight is written as a date alone).
         with_time = rf"regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9:]{{8}}') and not ends_with({text}, 'T00:00:00')"
         return [
-            (with_time, _literal("not a date (it has a time of day)")),
-            (f"{_date_value(text)} is null", _literal(NOT_A_DATE)),
+            (with_time, sql_message("reader.date_with_time")),
+            (f"{_date_value(text)} is null", sql_message("reader.not_a_date")),
         ]
     if kind is Kind.TIMESTAMP:
-        return [(f"{_timestamp_value(text)} is null", _literal(NOT_A_TIMESTAMP))]
+        return [(f"{_timestamp_value(text)} is null", sql_message("reader.not_a_timestamp"))]
     if kind is Kind.BOOLEAN:
         words = ", ".join(map(_literal, TRUE_WORDS + FALSE_WORDS))
-        return [(f"lower({text}) not in ({words})", _literal("not a boolean (expected true/false, 1/0, yes/no or sí/no)"))]
+        return [(f"lower({text}) not in ({words})", sql_message("reader.not_a_boolean"))]
     return []
 
 

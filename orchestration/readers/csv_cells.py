@@ -18,6 +18,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from dashboards.i18n.messages import message
+
 from .sheet import UnreadableFile
 from .text_file import CHUNK_BYTES, utf8_text_file
 
@@ -66,7 +68,7 @@ def load_csv_cells(conn: duckdb.DuckDBPyConnection, path: Path, table: str, scra
             [str(text_path), delimiter],
         )
     except duckdb.Error as exc:
-        raise UnreadableFile(f"unreadable CSV ({str(exc).splitlines()[0]})") from None
+        raise UnreadableFile(message("reader.unreadable_csv", error=str(exc).splitlines()[0])) from None
     if drifts:
         lines = f"""
             select records.*, records.rowid + 1 + coalesce(drift.shift, 0) as _line_number
@@ -93,7 +95,7 @@ def _detect_delimiter(path: Path) -> str:
     with path.open(encoding="utf-8-sig") as file:
         first_line = next((line for line in file if line.strip()), "")
     if "\t" in first_line and not (";" in first_line or "," in first_line):
-        raise UnreadableFile("the header is split by tabs; exports are delimited by , or ;", 1)
+        raise UnreadableFile(message("reader.header_split_by_tabs"), 1)
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
@@ -177,7 +179,7 @@ def _scan_with_csv(path: Path, delimiter: str) -> tuple[int, list[np.ndarray]]:
                     record += 1
                 row_start = reader.line_num + 1
         except csv.Error as exc:
-            raise UnreadableFile(f"malformed CSV quoting ({exc})", row_start) from None
+            raise UnreadableFile(message("reader.malformed_csv_quoting", error=str(exc)), row_start) from None
     if pending:
         drifts.append(np.array(pending, dtype=np.int64))
     return width, drifts

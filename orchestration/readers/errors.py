@@ -1,4 +1,14 @@
+"""Problems found in an export, as the bookkeeper reads them.
+
+A problem's reason is a message of the catalogue (dashboards/i18n, reader.json): a key
+and its arguments, worded where it is shown, in the reader's language: the quarantine
+report in CARTERA_LANGUAGE's and, from its JSON twin, on the data-quality page in the
+session's. A reason given as text (the bank readers' own words) is shown as it is.
+"""
+
 from dataclasses import dataclass
+
+from dashboards.i18n.messages import Message, message, render
 
 MAX_ERRORS = 1000
 
@@ -8,21 +18,31 @@ class FieldError:
     """One problem in an export.
 
     `line` is the 1-based physical line (CSV) or sheet row (xlsx); 0 means the file as a
-    whole. `column` is the contract column name, "" for file-level problems.
+    whole. `column` is the contract column name, "" for file-level problems. `message`
+    says what is wrong with it (a catalogue message, or text).
     """
 
     line: int
     column: str
     value: str
-    reason: str
+    message: Message
 
-    def describe(self) -> str:
-        where = f"line {self.line}" if self.line else "file"
+    @property
+    def reason(self) -> str:
+        """What is wrong, in English (logs, tests)."""
+        return render(self.message, "en")
+
+    def as_message(self) -> Message:
+        """Where and what: "line 5, column amount, value '-3': negative amount (...)"."""
+        where = [message("reader.where_line", line=str(self.line)) if self.line else message("reader.where_file")]
         if self.column:
-            where += f", column {self.column}"
+            where.append(message("reader.where_column", column=self.column))
         if self.value:
-            where += f", value {self.value!r}"
-        return f"{where}: {self.reason}"
+            where.append(message("reader.where_value", value=repr(self.value)))
+        return message("reader.problem", where=where, reason=self.message)
+
+    def describe(self, language: str = "en") -> str:
+        return render(self.as_message(), language)
 
 
 class ExportError(Exception):
@@ -34,17 +54,24 @@ class ExportError(Exception):
         self.file_name = file_name
         self.errors = errors
 
-    def __str__(self) -> str:
-        first = self.errors[0].describe() if self.errors else "no details"
-        return f"{self.file_name} rejected, {len(self.errors)} problem(s); first: {first}"
+    def summary(self) -> Message:
+        """The rejection in one line: the file, how many problems, the first."""
+        first = self.errors[0].as_message() if self.errors else message("reader.no_details")
+        return message("reader.rejected", file=self.file_name, count=len(self.errors), first=first)
 
-    def report(self) -> str:
-        lines = [
-            f"{self.file_name} was rejected whole; nothing of it was loaded.",
-            f"{len(self.errors)} problem(s):",
+    def __str__(self) -> str:
+        return render(self.summary(), "en")
+
+    def report_lines(self) -> list[Message]:
+        """The quarantine report, a message per line."""
+        return [
+            message("reader.report_rejected", file=self.file_name),
+            message("reader.report_count", count=len(self.errors)),
+            *(message("reader.report_problem", problem=error.as_message()) for error in self.errors),
         ]
-        lines.extend(f"  {error.describe()}" for error in self.errors)
-        return "\n".join(lines)
+
+    def report(self, language: str = "en") -> str:
+        return "\n".join(render(line, language) for line in self.report_lines())
 
 
 class ProblemLog:
@@ -57,14 +84,12 @@ class ProblemLog:
     def full(self) -> bool:
         return len(self.errors) > MAX_ERRORS
 
-    def add(self, line: int, column: str, value: str, reason: str) -> None:
+    def add(self, line: int, column: str, value: str, reason: Message) -> None:
         if self.full:
             return
         if len(self.errors) == MAX_ERRORS:
             # Recorded as a problem of its own so the report says the list is incomplete.
-            self.errors.append(
-                FieldError(0, "", "", f"more than {MAX_ERRORS} problems; the rest were not listed")
-            )
+            self.errors.append(FieldError(0, "", "", message("reader.too_many_problems", count=str(MAX_ERRORS))))
             return
         self.errors.append(FieldError(line, column, value, reason))
 

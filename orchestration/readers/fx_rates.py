@@ -5,10 +5,13 @@ import re
 
 import duckdb
 
+from dashboards.i18n.messages import message
+
 from .cell_sql import cell_text, refusal, typed_value
 from .contract import CONTRACT, FX_DATE_HEADER, FX_MISSING_RATE
 from .csv_cells import CellsTable
 from .errors import MAX_ERRORS, ProblemLog
+from .sql_messages import sql_literal, sql_row_message
 
 _FX = CONTRACT["fx_rates"]
 _RATE_DATE, _CURRENCY, _RATE = _FX.columns
@@ -68,8 +71,9 @@ def check_fx_rates(
     )
     for line, text, reason, first_line in conn.execute(
         f"""
-        select _line_number, t_date, coalesce(r_date, 'duplicate key ({', '.join(_FX.key)}): this date is also on line '
-            || cast(first_line as varchar)), first_line
+        select _line_number, t_date,
+            coalesce(r_date, {sql_row_message("reader.duplicate_date", columns=sql_literal(", ".join(_FX.key)), first_line="first_line")}),
+            first_line
         from {dated}
         where r_date is not null or (v_date is not null and _line_number > first_line)
         order by _line_number
@@ -120,19 +124,16 @@ def _header_positions(header_line: int, header: list[str], problems: ProblemLog)
             if date_position is None:
                 date_position = index
             else:
-                problems.add(header_line, FX_DATE_HEADER, name, "column appears twice")
+                problems.add(header_line, FX_DATE_HEADER, name, message("reader.column_twice"))
             continue
         currency = name.upper()
         if not _CURRENCY_CODE.fullmatch(currency):
-            problems.add(
-                header_line, name, name,
-                f"neither {FX_DATE_HEADER} nor not a currency code (expected 3 letters, ISO 4217, e.g. EUR)",
-            )  # fmt: skip
+            problems.add(header_line, name, name, message("reader.fx_header_not_a_currency", date_column=FX_DATE_HEADER))
             continue
         if currency in currency_positions:
-            problems.add(header_line, currency, name, "column appears twice")
+            problems.add(header_line, currency, name, message("reader.column_twice"))
             continue
         currency_positions[currency] = index
     if date_position is None:
-        problems.add(header_line, FX_DATE_HEADER, "", "required column missing")
+        problems.add(header_line, FX_DATE_HEADER, "", message("reader.required_column_missing"))
     return date_position, currency_positions

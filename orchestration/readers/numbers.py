@@ -16,10 +16,11 @@ def parse_number_text(text: str, decimal_separator: str) -> Decimal | None:
     return Decimal(text.replace(grouping_separator, "").replace(decimal_separator, "."))
 
 
-def number_example(decimal_separator: str) -> str:
+def number_examples(decimal_separator: str) -> dict[str, str]:
+    """A number written plainly and grouped, for the reason a cell is not one."""
     if decimal_separator == ".":
-        return "1234.56 or 1,234.56"
-    return "1234,56 or 1.234,56"
+        return {"plain": "1234.56", "grouped": "1,234.56"}
+    return {"plain": "1234,56", "grouped": "1.234,56"}
 
 
 def number_pattern(decimal_separator: str) -> str:

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dashboards.i18n.messages import Message, message
+
 # A cell as a source hands it over: CSV cells are always text; openpyxl gives typed values.
 Cell = str | int | float | bool | date | datetime | None
 
@@ -8,7 +10,7 @@ Cell = str | int | float | bool | date | datetime | None
 class UnreadableFile(Exception):
     """The bytes cannot be read as a table at all."""
 
-    def __init__(self, reason: str, line: int = 0) -> None:
+    def __init__(self, reason: Message, line: int = 0) -> None:
         super().__init__(reason, line)
         self.reason = reason
         self.line = line
@@ -43,5 +45,5 @@ def _is_blank(cells: list[Cell]) -> bool:
 def split_header(rows: list[SheetRow], decimal_separator: str) -> Sheet:
     non_blank = [row for row in rows if not _is_blank(row.cells)]
     if not non_blank:
-        raise UnreadableFile("empty file (no header row)")
+        raise UnreadableFile(message("reader.empty_file"))
     return Sheet(header=non_blank[0], rows=non_blank[1:], decimal_separator=decimal_separator)

@@ -18,12 +18,15 @@ from pathlib import Path, PurePath
 
 import duckdb
 
+from dashboards.i18n.messages import message
+
 from .cell_sql import SQL_TYPES, cell_text, refusal, rendered, typed_value
 from .contract import CONTRACT, ENTITIES, Entity
 from .csv_cells import CellsTable, drop_cells, load_csv_cells
 from .errors import MAX_ERRORS, ExportError, FieldError, ProblemLog
 from .fx_rates import check_fx_rates, drop_fx_views
 from .sheet import UnreadableFile
+from .sql_messages import sql_message, sql_row_message
 from .xlsx_cells import load_xlsx_cells
 
 _names = itertools.count(1)
@@ -47,7 +50,7 @@ class _RowRule:
     columns: tuple[str, ...]
     reported_column: str
     violated: str
-    reason: str
+    reason: str  # SQL giving the stored message (sql_messages)
 
 
 # SQL over the typed values v_<column>.
@@ -57,20 +60,19 @@ _ROW_RULES: dict[str, tuple[_RowRule, ...]] = {
             ("issue_date", "due_date"),
             "due_date",
             "v_due_date < v_issue_date",
-            "'due_date ' || cast(v_due_date as varchar) || ' is before issue_date ' || cast(v_issue_date as varchar)",
+            sql_row_message("reader.due_before_issue", due_date="v_due_date", issue_date="v_issue_date"),
         ),
         _RowRule(
             ("net", "tax", "withholding", "total"),
             "total",
             "v_total <> v_net + v_tax - v_withholding",
-            "'total ' || cast(v_total as varchar) || ' != net + tax - withholding = '"
-            " || cast(v_net + v_tax - v_withholding as varchar)",
+            sql_row_message("reader.total_not_net_plus_tax", total="v_total", computed="v_net + v_tax - v_withholding"),
         ),
         _RowRule(
             ("early_discount_pct", "early_discount_days"),
             "early_discount_days",
             "v_early_discount_pct is not null and v_early_discount_days is null",
-            "'required when early_discount_pct is given'",
+            sql_message("reader.discount_days_required"),
         ),
     ),
 }
@@ -156,7 +158,7 @@ def _load_cells(conn: duckdb.DuckDBPyConnection, path: Path, file_name: str, tab
         return load_csv_cells(conn, path, table, scratch)
     if extension == ".xlsx":
         return load_xlsx_cells(conn, path, table)
-    raise UnreadableFile(f"unsupported file type {extension or '(no extension)'!r}; expected .csv or .xlsx")
+    raise UnreadableFile(message("reader.unsupported_file_type", extension=repr(extension or "(no extension)")))
 
 
 def _blank(cells: CellsTable) -> str:
@@ -172,7 +174,7 @@ def _header(conn: duckdb.DuckDBPyConnection, cells: CellsTable) -> tuple[int, li
     )
     found = conn.execute(query.format("and _line_number <= 1000")).fetchall() or conn.execute(query.format("")).fetchall()
     if not found:
-        raise UnreadableFile("empty file (no header row)")
+        raise UnreadableFile(message("reader.empty_file"))
     line, *header = found[0]
     return line, header
 
@@ -189,16 +191,17 @@ def _column_positions(entity: Entity, header_line: int, header: list[str], probl
                 header_line,
                 name.lower(),
                 name,
-                f"column appears twice (columns {positions[name.lower()] + 1} and {index + 1})",
+                message("reader.column_twice_at", first=str(positions[name.lower()] + 1), second=str(index + 1)),
             )
             continue
         positions[name.lower()] = index
     unknown = _unknown_names(entity, header)
     # A required column missing beside columns nobody knows is most often one renamed.
-    hint = f" (the header has column(s) the contract does not know: {', '.join(unknown)}; renamed?)" if unknown else ""
+    missing = message("reader.required_column_missing_renamed", unknown=", ".join(unknown)) if unknown \
+        else message("reader.required_column_missing")
     for column in entity.columns:
         if column.required and column.name not in positions:
-            problems.add(header_line, column.name, "", f"required column missing{hint}")
+            problems.add(header_line, column.name, "", missing)
     return positions
 
 
@@ -218,7 +221,7 @@ def _schema_drift(entity: Entity, header_line: int, header: list[str]) -> list[F
             header_line,
             ", ".join(unknown),
             "",
-            f"column(s) {', '.join(unknown)} are not in the {entity.name} contract and were not loaded (schema drift)",
+            message("reader.schema_drift", columns=", ".join(unknown), entity=entity.name),
         )
     ]
 
@@ -392,7 +395,7 @@ def _report_bad_rows(
                 line,
                 "",
                 extra[0],
-                f"{len(extra)} value(s) beyond the last named column; is a value containing the delimiter left unquoted?",
+                message("reader.values_beyond_header", count=len(extra)),
             )
         for column, text, reason in zip(entity.columns, row_texts, row_reasons):
             if reason is not None:
@@ -433,5 +436,5 @@ def _report_duplicate_keys(conn: duckdb.DuckDBPyConnection, entity: Entity, type
             line,
             key[0],
             shown[0],
-            f"duplicate key ({', '.join(key)}) = ({', '.join(shown)}) also on line {first_line}",
+            message("reader.duplicate_key", columns=", ".join(key), values=", ".join(shown), first_line=str(first_line)),
         )

@@ -1,3 +1,5 @@
+from dashboards.i18n.messages import message
+
 from .sheet import UnreadableFile
 
 _FALLBACK_ENCODING = "cp1252"
@@ -11,7 +13,7 @@ def decode_export_text(data: bytes) -> str:
     NUL bytes mean binary or UTF-16 data, which either decoder would silently garble.
     """
     if b"\x00" in data:
-        raise UnreadableFile("not a text file (contains NUL bytes; UTF-16 is not supported)")
+        raise UnreadableFile(message("reader.nul_bytes"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -19,7 +21,4 @@ def decode_export_text(data: bytes) -> str:
     try:
         return data.decode(_FALLBACK_ENCODING)
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            "undecodable bytes: neither UTF-8 nor Windows-1252/Latin-1 "
-            f"(byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        raise UnreadableFile(message("reader.undecodable_bytes", byte=f"0x{data[exc.start]:02x}", offset=str(exc.start))) from None

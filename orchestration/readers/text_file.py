@@ -11,6 +11,8 @@ is a guess): refused.
 import codecs
 from pathlib import Path
 
+from dashboards.i18n.messages import Message, message
+
 from .sheet import UnreadableFile
 
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -40,7 +42,7 @@ def _is_utf8(path: Path) -> bool:
     utf8 = True
     for chunk in _chunks(path):
         if b"\x00" in chunk:
-            raise UnreadableFile("not a text file (contains NUL bytes; UTF-16 needs its byte-order mark)")
+            raise UnreadableFile(message("reader.nul_bytes_without_bom"))
         if utf8:
             try:
                 decoder.decode(chunk)
@@ -73,13 +75,10 @@ def _transcoded(path: Path, scratch: Path, encoding: str, reason) -> Path:
     return target
 
 
-def _undecodable(chunk: bytes, exc: UnicodeDecodeError, offset: int) -> str:
+def _undecodable(chunk: bytes, exc: UnicodeDecodeError, offset: int) -> Message:
     # A single-byte encoding keeps no bytes between chunks: the offset is exact.
-    return (
-        "undecodable bytes: neither UTF-8 nor Windows-1252/Latin-1 "
-        f"(byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start})"
-    )
+    return message("reader.undecodable_bytes", byte=f"0x{chunk[exc.start]:02x}", offset=str(offset + exc.start))
 
 
-def _damaged_utf16(chunk: bytes, exc: UnicodeDecodeError, offset: int) -> str:
-    return f"damaged UTF-16 text (byte offset {offset + exc.start})"
+def _damaged_utf16(chunk: bytes, exc: UnicodeDecodeError, offset: int) -> Message:
+    return message("reader.damaged_utf16", offset=str(offset + exc.start))

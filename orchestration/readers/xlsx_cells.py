@@ -16,6 +16,8 @@ import duckdb
 import openpyxl
 import pyarrow as pa
 
+from dashboards.i18n.messages import message
+
 from .csv_cells import CellsTable
 from .sheet import UnreadableFile
 
@@ -53,9 +55,9 @@ def load_xlsx_cells(conn: duckdb.DuckDBPyConnection, path: Path, table: str) -> 
     # openpyxl reports damaged workbooks through many unrelated exception types
     # (BadZipFile, KeyError, ValueError, XML parse errors...), all meaning the same here.
     except Exception as exc:
-        raise UnreadableFile(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        raise UnreadableFile(message("reader.unreadable_xlsx", error=f"{type(exc).__name__}: {exc}")) from None
     if width == 0:
-        raise UnreadableFile("empty file (no header row)")
+        raise UnreadableFile(message("reader.empty_file"))
     conn.execute(f"create or replace temp view {table} as select * from {records}")
     return CellsTable(table, width, _XLSX_TEXT_DECIMAL_SEPARATOR)
 

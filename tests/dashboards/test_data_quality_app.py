@@ -10,6 +10,7 @@ import pytest
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
 from dashboards.i18n.messages import message, render
+from orchestration.readers import ExportError, FieldError
 
 PAGE = "app_pages/data_quality.py"
 RUN = {
@@ -89,6 +90,34 @@ def test_the_last_refresh_its_files_checks_and_quarantine_reports(home_with_hist
     assert list(files.value["Estado"]) == ["Ya estaba cargado", "En cuarentena"]
     assert app.expander[0].label.startswith("documents_2.csv.report.txt")
     assert app.code[0].value == "documents_2.csv, línea 12, campo total_amount: «abc» no es un número"
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_report_kept_as_messages_is_worded_in_the_session_language(home_with_history, language):
+    """A report written with its .report.json twin (orchestration/ingest/loader.py) is
+    shown from the twin, in the page's language, whatever language its text file is in."""
+    error = ExportError("receipts_3.csv", [FieldError(4, "amount", "-5.00", message("reader.negative_amount"))])
+    folder = home_with_history / "quarantine"
+    (folder / "receipts_3.csv.report.txt").write_text(error.report("en"), encoding="utf-8")
+    (folder / "receipts_3.csv.report.json").write_text(json.dumps(error.report_lines()), encoding="utf-8")
+
+    app = open_page(PAGE, language)
+
+    shown = next(code.value for code in app.code if "receipts_3.csv" in code.value)
+    assert shown.splitlines() == {
+        "es": [
+            "receipts_3.csv se ha rechazado entero; no se ha cargado nada de él.",
+            "1 problema(s):",
+            "  línea 4, columna amount, valor '-5.00': importe negativo (los importes van siempre en positivo; "
+            "el tipo de documento da el signo)",
+        ],
+        "en": [
+            "receipts_3.csv was rejected whole; nothing of it was loaded.",
+            "1 problem(s):",
+            "  line 4, column amount, value '-5.00': negative amount (amounts are always positive; the type gives "
+            "the sign)",
+        ],
+    }[language]
 
 
 def test_a_refresh_that_found_nothing_changed_says_so_and_the_last_run_s_files_stay(home_with_history):

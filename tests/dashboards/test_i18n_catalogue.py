@@ -9,14 +9,25 @@ import pytest
 
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue
 from orchestration.check_sentences import SINGULAR
+from orchestration.readers.contract import CONTRACT
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 ORCHESTRATION = Path(__file__).resolve().parents[2] / "orchestration"
-# t("key"…), translate(language, "key"…) and message("key"…) (a message stored to be
-# rendered later, dashboards/i18n/messages.py): every way code names a message.
-KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*\w+,|message\()\s*["']([\w.]+)["']""")
-# The singular dbt tests' sentences, named by the test: check.<test>, check.<test>.failed.
-SINGULAR_KEYS = {key for name in SINGULAR for key in (f"check.{name}", f"check.{name}.failed")}
+# t("key"…), translate(language, "key"…), message("key"…) (a message stored to be
+# rendered later, dashboards/i18n/messages.py) and sql_message("key"…) /
+# sql_row_message("key"…) (one DuckDB words, orchestration/readers/sql_messages.py): every
+# way code names a message.
+KEY_IN_CODE = re.compile(
+    r"""\b(?:t\(|translate\(\s*\w+,|message\(|sql_message\(|sql_row_message\()\s*["']([\w.]+)["']"""
+)
+# The singular dbt tests' sentences, named by the test: check.<test>, check.<test>.failed;
+# and the document types a cross-file reason names, by the contract's type
+# (orchestration/ingest/references.py).
+SINGULAR_KEYS = {key for name in SINGULAR for key in (f"check.{name}", f"check.{name}.failed")} | {
+    f"reader.document_type_{document_type}"
+    for column in CONTRACT["documents"].columns if column.name == "type"
+    for document_type in column.choices
+}
 
 
 def code_sources() -> list[Path]:

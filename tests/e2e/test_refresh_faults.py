@@ -286,7 +286,7 @@ def test_a_quarantined_file_publishes_with_exit_code_2_and_says_why(homes, repea
     assert set(record) == {"run_id", "started_at", "finished_at", "as_of_date", "outcome", "exit_code", "files", "checks", "message"}
     assert (record["outcome"], record["exit_code"], record["as_of_date"]) == ("published_with_warnings", 2, "2025-05-31")
     files = {f["file_name"]: f for f in record["files"]}
-    assert files["documents_bad.csv"]["status"] == "quarantined" and files["documents_bad.csv"]["reason"].startswith("documents_bad.csv rejected")
+    assert files["documents_bad.csv"]["status"] == "quarantined" and render(files["documents_bad.csv"]["reason"], "en").startswith("documents_bad.csv rejected")
     assert files["documents.csv"] == {"file_name": "documents.csv", "entity": "documents", "status": "already_loaded", "rows": 0,
                                       "reason": {"key": "refresh.file_already_loaded", "args": {}}}
     assert record["checks"] and all(check["passed"] and check["description"] for check in record["checks"])

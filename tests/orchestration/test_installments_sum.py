@@ -35,17 +35,7 @@ def test_instalments_that_sum_to_their_totals():
 
 
 def test_wrong_sum_and_unknown_document_point_at_the_first_instalment():
-    assert _problems({"D000123": "1060.01"}) == [
-        FieldError(
-            line=2,
-            column="amount",
-            value="1060.00",
-            reason="instalments of document D000123 sum to 1060.00 but its total is 1060.01",
-        ),
-        FieldError(
-            line=5,
-            column="amount",
-            value="500.50",
-            reason="document D000125 is unknown (no document has this document_id)",
-        ),
+    assert [(problem.line, problem.column, problem.value, problem.reason) for problem in _problems({"D000123": "1060.01"})] == [
+        (2, "amount", "1060.00", "instalments of document D000123 sum to 1060.00 but its total is 1060.01"),
+        (5, "amount", "500.50", "document D000125 is unknown (no document has this document_id)"),
     ]

@@ -1,5 +1,6 @@
 """Loading export files into raw: whole or not at all, once, with the bad ones quarantined."""
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.ingest.loader import DUPLICATE, LOADED, QUARANTINED, ingest_entity
 
@@ -110,6 +112,36 @@ def test_malformed_file_is_quarantined_whole_and_the_others_load(conn, home):
     # A re-run finds nothing new: the bad file is in quarantine, the good one in loaded/.
     assert ingest(conn, home, "documents") == []
     assert conn.execute("select count(*) from raw.documents").fetchall() == [(1,)]
+
+
+def test_the_quarantine_report_is_written_in_cartera_language_and_kept_as_messages(conn, home, monkeypatch):
+    """The report file is in CARTERA_LANGUAGE (es here) for whoever opens the folder; its
+    .report.json twin holds the same lines as messages, and the registry the rejection's
+    summary, both worded in any language where they are shown."""
+    monkeypatch.setenv("CARTERA_LANGUAGE", "es")
+    (home / "inbox" / "documents_1.csv").write_text(
+        DOCUMENTS_HEADER + "D1,invoice,F-1,C1,2025-03-01,2025-02-28,EUR,100.00,21.00,0,121.00,,,issued,2025-03-01\n",
+        encoding="utf-8",
+    )
+
+    [outcome] = ingest(conn, home, "documents")
+
+    assert outcome.status == QUARANTINED
+    spanish = [
+        "documents_1.csv se ha rechazado entero; no se ha cargado nada de él.",
+        "1 problema(s):",
+        "  línea 2, columna due_date, valor '2025-02-28': el vencimiento due_date 2025-02-28 es anterior a la "
+        "emisión issue_date 2025-03-01",
+    ]
+    assert (home / "quarantine" / "documents_1.csv.report.txt").read_text(encoding="utf-8").splitlines() == spanish
+    lines = json.loads((home / "quarantine" / "documents_1.csv.report.json").read_text(encoding="utf-8"))
+    assert [render(line, "es") for line in lines] == spanish
+    assert render(lines[-1], "en") == "  line 2, column due_date, value '2025-02-28': due_date 2025-02-28 is before issue_date 2025-03-01"
+    (summary,) = conn.execute("select message from raw.file_registry where file_name = 'documents_1.csv'").fetchone()
+    assert render(summary, "en") == (
+        "documents_1.csv rejected, 1 problem(s); first: line 2, column due_date, value '2025-02-28': "
+        "due_date 2025-02-28 is before issue_date 2025-03-01"
+    )
 
 
 def test_installments_not_summing_to_their_document_are_quarantined(conn, home):

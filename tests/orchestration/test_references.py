@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
 from orchestration.ingest.raw_tables import ensure_raw_schema
@@ -198,6 +199,12 @@ def test_a_credit_note_linked_to_another_clients_invoice_loads_with_a_warning(co
     assert conn.execute(
         "select file_name, entity, line_number, column_name, value, kind from raw.ingest_warnings"
     ).fetchall() == [("documents_2.csv", "documents", 2, "related_document_id", "D1", "cross_client_link")]
+    # Stored as a message: the data-quality page words it, the note's type too, in Spanish.
+    (reason,) = conn.execute("select reason from raw.ingest_warnings").fetchone()
+    assert render(reason, "es") == (
+        "la nota de crédito CN3 del cliente C2 rectifica D1, un documento del cliente C1: se carga sin vincular "
+        "a ningún documento"
+    )
 
 
 def test_an_invoice_arriving_after_a_note_of_another_client_is_warned_about(conn, home):

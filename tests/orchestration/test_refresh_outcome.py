@@ -92,7 +92,8 @@ def test_files_loaded_with_warnings_are_told_with_their_count_and_first_warning(
     [(file_name, (count, first))] = _ingest_warnings(settings, started_at).items()
 
     assert (file_name, count) == ("mt940_bank_quirks.sta", 4)
-    assert first.startswith("file: text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert render(first, "en").startswith("file: text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert render(first, "es").startswith("fichero: text is neither UTF-8")  # the bank readers' notes are English yet
     assert _ingest_warnings(settings, datetime.now().astimezone() + timedelta(seconds=1)) == {}
 
 

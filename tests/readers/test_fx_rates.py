@@ -71,7 +71,7 @@ def test_fx_file_problems_with_header_dates_and_repeated_days(rejection):
         (2, "Date", "yesterday"),
         (4, "Date", "14/03/2025"),
     ]
-    assert "not a currency code" in errors[0].reason
+    assert "neither Date nor a currency code" in errors[0].reason
     assert "not a date" in errors[1].reason
     assert "duplicate key (rate_date, currency)" in errors[2].reason
     assert "also on line 3" in errors[2].reason

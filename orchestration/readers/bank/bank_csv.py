@@ -11,8 +11,10 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
+from dashboards.i18n.messages import message
+
 from ..errors import ProblemLog
-from ..numbers import number_example, parse_number_text
+from ..numbers import number_examples, parse_number_text
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
 from .common import compact_text, statement_id, to_cents
@@ -303,7 +305,7 @@ def _number(
     number = parse_number_text(text.replace(" ", "").replace("€", ""), separator)
     if number is None:
         problems.add(
-            line, column or "", text, f"not a number (expected e.g. {number_example(separator)})"
+            line, column or "", text, message("reader.not_a_number", **number_examples(separator))
         )
         return None
     cents = to_cents(number)

@@ -43,8 +43,9 @@ def decode_bank_text(data: bytes, notes: list[str]) -> str:
     except UnreadableFile as exc:
         if b"\x00" in data:
             raise
+        undecodable = exc.reason["args"]  # reader.undecodable_bytes: where the first bad byte is
         notes.append(
-            f"text is neither UTF-8 nor Windows-1252 ({exc.reason.split('(')[-1].rstrip(')')}): "
+            f"text is neither UTF-8 nor Windows-1252 (byte {undecodable['byte']} at offset {undecodable['offset']}): "
             "read as Latin-1; accented letters in names and texts may be wrong"
         )
         return data.decode("latin-1")
