@@ -382,7 +382,7 @@ def _ingest_warnings(settings: Settings, since: datetime) -> dict[str, tuple[int
         return {}
     found: dict[str, tuple[int, str]] = {}
     for file_name, line, column, value, reason in rows:
-        count, first = found.get(file_name, (0, FieldError(line or 0, column or "", value or "", reason).as_message()))
+        count, first = found.get(file_name, (0, FieldError(line or 0, column or "", value or "", from_text(reason)).as_message()))
         found[file_name] = (count + 1, first)
     return found
 
