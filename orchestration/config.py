@@ -14,7 +14,7 @@ Settings are read when a run starts (`load_settings()`), never at import time.
 | CARTERA_GX_CHECKS | on | `off` skips the Great Expectations checks of the raw tables (orchestration/checks) |
 | CARTERA_DUCKDB_MEMORY_LIMIT | 5.5 GiB (less on a machine under 10 GiB, see `default_memory_limit`) | DuckDB's memory cap while loading and building (`4GB`, `60%`...): above it DuckDB spills to the temp directory |
 | CARTERA_DUCKDB_TEMP_DIRECTORY | $CARTERA_HOME/build/cartera.duckdb.tmp | where DuckDB spills what does not fit under the cap |
-| CARTERA_DBT_THREADS | 2, or 1 once the build database outgrows half the cap (see `Settings.dbt_threads_for`) | how many dbt models build at once |
+| CARTERA_DBT_THREADS | 2, or 1 above a million raw rows per GiB of the cap (see `Settings.dbt_threads_for`) | how many dbt models build at once |
 
 Bank statements in Norma 43, camt, MT940 and OFX are recognised by their content. A
 bank's CSV export is not: CARTERA_BANK_CSV_MAPPINGS names a JSON object whose keys are
@@ -43,6 +43,9 @@ GIB = 2**30
 # Python, DuckDB's allocations outside its buffer pool), so the cap leaves 2.5 GiB to them.
 REFRESH_MEMORY_BUDGET = 8 * GIB
 PYTHON_MEMORY_HEADROOM = 5 * GIB // 2
+# Two dbt threads up to this many raw rows per GiB of DuckDB's cap: M (1.6 M raw rows) built
+# at two threads within the 5.5 GiB cap, L (28 M) ran out of memory (DECISIONLOG: dbt threads).
+RAW_ROWS_PER_GIB_FOR_TWO_THREADS = 1_000_000
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
@@ -115,16 +118,17 @@ class Settings:
         loader's connection keeps it, as it numbers a CSV file's lines by rowid."""
         return self.duckdb_config() | {"preserve_insertion_order": "false"}
 
-    def dbt_threads_for(self, database_bytes: int) -> int:
-        """dbt's threads for a build database of this size: the setting's, else two while
-        the database is under half of DuckDB's memory cap, one above (DECISIONLOG: dbt
-        threads). A small build's node time is mostly dbt's Python, which a second thread
-        overlaps with DuckDB's work; a large one's is DuckDB's, which uses every core by
-        itself, and two heavy nodes at once share the one cap: at L they ran out of memory
-        together where either alone fits."""
+    def dbt_threads_for(self, raw_rows: int) -> int:
+        """dbt's threads for a build over this many rows in the raw tables: the setting's,
+        else two up to a million raw rows per GiB of DuckDB's memory cap, one above
+        (DECISIONLOG: dbt threads). A small build's node time is mostly dbt's Python, which
+        a second thread overlaps with DuckDB's work; a large one's is DuckDB's, which uses
+        every core by itself, and two heavy nodes at once share the one cap: at L they ran
+        out of memory together where either alone fits. Raw rows, not the file's size: a
+        cold build starts from a file holding the raw tables alone."""
         if self.dbt_threads is not None:
             return self.dbt_threads
-        return 1 if database_bytes * 2 > memory_limit_bytes(self.duckdb_memory_limit) else 2
+        return 1 if raw_rows > RAW_ROWS_PER_GIB_FOR_TWO_THREADS * memory_limit_bytes(self.duckdb_memory_limit) // GIB else 2
 
     def dbt_vars(self) -> dict[str, str]:
         dbt_vars = {"reporting_currency": self.reporting_currency}

@@ -51,7 +51,7 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     unit_tests_known = unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
     # The build reuses the parse of `prepare()` in the home's own target folder; the
     # threads are not part of the parse state (only the connection's keys are).
-    threads = settings.dbt_threads_for(settings.build_db.stat().st_size if settings.build_db.exists() else 0)
+    threads = settings.dbt_threads_for(warehouse.raw_row_count())
     context.log.info(f"dbt builds {threads} model(s) at a time")
     invocation = dbt.cli(
         [

@@ -35,3 +35,10 @@ class WarehouseResource(dg.ConfigurableResource):
             yield conn
         finally:
             conn.close()
+
+    def raw_row_count(self) -> int:
+        """Rows in the raw tables, from DuckDB's catalogue (no scan)."""
+        with self.connect() as conn:
+            return conn.execute(
+                "select coalesce(sum(estimated_size), 0) from duckdb_tables() where schema_name = 'raw'"
+            ).fetchone()[0]

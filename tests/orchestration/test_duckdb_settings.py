@@ -1,5 +1,6 @@
 """DuckDB's memory cap and spill folder come from the settings, for the loader's connection and dbt's."""
 
+import duckdb
 import pytest
 
 from orchestration.config import GIB, default_memory_limit, load_settings, memory_limit_bytes
@@ -84,18 +85,30 @@ def test_memory_limits_read_in_bytes_as_duckdb_reads_them():
         memory_limit_bytes("lots")
 
 
-def test_dbt_builds_two_models_at_once_until_the_database_outgrows_half_the_memory_cap(tmp_path, monkeypatch):
-    """Cap 4GB: half is 2,000,000,000 bytes. A database of that size still gets two threads,
-    one byte more gets one; the setting, when given, wins either way."""
-    monkeypatch.setenv("CARTERA_DUCKDB_MEMORY_LIMIT", "4GB")
+def test_dbt_builds_two_models_at_once_up_to_a_million_raw_rows_per_gib_of_the_cap(tmp_path, monkeypatch):
+    """Cap 4GiB: two threads up to 4,000,000 raw rows, one from the next row; the setting,
+    when given, wins either way."""
+    monkeypatch.setenv("CARTERA_DUCKDB_MEMORY_LIMIT", "4GiB")
     monkeypatch.delenv("CARTERA_DBT_THREADS", raising=False)
     settings = load_settings(tmp_path)
     assert settings.dbt_threads_for(0) == 2
-    assert settings.dbt_threads_for(2_000_000_000) == 2
-    assert settings.dbt_threads_for(2_000_000_001) == 1
+    assert settings.dbt_threads_for(4_000_000) == 2
+    assert settings.dbt_threads_for(4_000_001) == 1
 
     monkeypatch.setenv("CARTERA_DBT_THREADS", "3")
     assert load_settings(tmp_path).dbt_threads_for(10**12) == 3
     monkeypatch.setenv("CARTERA_DBT_THREADS", "0")
     with pytest.raises(ValueError, match="CARTERA_DBT_THREADS"):
         load_settings(tmp_path)
+
+
+def test_the_raw_row_count_counts_the_raw_tables_only(tmp_path):
+    """3 documents + 2 receipts in raw; the 5 rows of a built table are not raw data."""
+    warehouse = WarehouseResource(home=str(tmp_path))
+    assert warehouse.raw_row_count() == 0
+    with warehouse.connect() as conn:
+        conn.execute("create schema raw; create schema marts")
+        conn.execute("create table raw.documents as select range as id from range(3)")
+        conn.execute("create table raw.receipts as select range as id from range(2)")
+        conn.execute("create table marts.fct_documents as select range as id from range(5)")
+    assert warehouse.raw_row_count() == 5
