@@ -43,8 +43,8 @@ GIB = 2**30
 # Python, DuckDB's allocations outside its buffer pool), so the cap leaves 2.5 GiB to them.
 REFRESH_MEMORY_BUDGET = 8 * GIB
 PYTHON_MEMORY_HEADROOM = 5 * GIB // 2
-# Two dbt threads up to this many raw rows per GiB of DuckDB's cap: M (1.6 M raw rows) built
-# at two threads within the 5.5 GiB cap, L (28 M) ran out of memory (DECISIONLOG: dbt threads).
+# Two dbt threads up to this many raw rows per GiB of DuckDB's cap: M (2.1 M raw rows) built
+# at two threads within the 5.5 GiB cap, L (~35 M) ran out of memory (DECISIONLOG: dbt threads).
 RAW_ROWS_PER_GIB_FOR_TWO_THREADS = 1_000_000
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 

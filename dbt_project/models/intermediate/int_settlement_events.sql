@@ -38,32 +38,49 @@ with installments as (
 
 -- Within a day, allocations naming an instalment go first: they claim their instalment
 -- before money that takes the oldest open one (the closed form gives the same balances
--- in any order; the order only decides which reduction a row names).
+-- in any order; the order only decides which reduction a row names). One window gives the
+-- order and both running sums.
 reductions as (
     select
         reductions.*,
-        row_number() over (
-            partition by reductions.document_id
-            order by
-                reductions.effective_date,
-                case when reductions.installment_no is null then 1 else 0 end,
-                reductions.reduction_type,
-                reductions.reduction_id
-        ) as reduction_order
+        row_number() over document_order as reduction_order,
+        sum(case when reductions.installment_no is null then reductions.reduction_amount else 0 end)
+            over document_order as unnamed_running_amount,
+        sum(reductions.reduction_amount) over document_order as running_amount
     from {{ ref('int_document_reductions') }} as reductions
     {%- if is_incremental() %}
     where reductions.document_id not in (select document_id from {{ this }})
     {%- endif %}
+    window document_order as (
+        partition by reductions.document_id
+        order by
+            reductions.effective_date,
+            case when reductions.installment_no is null then 1 else 0 end,
+            reductions.reduction_type,
+            reductions.reduction_id
+        rows between unbounded preceding and current row
+    )
 ),
 
-unnamed_running as (
+-- A document of one instalment (three in four) needs none of the closed form: that
+-- instalment is its last, so every reduction pays it whole and it owes its amount less
+-- the running sum (below zero when overpaid), as the closed form gives with one row.
+single_installment_events as (
     select
-        reductions.*,
-        sum(case when installment_no is null then reduction_amount else 0 end) over (
-            partition by document_id order by reduction_order
-            rows between unbounded preceding and current row
-        ) as unnamed_running_amount
-    from reductions
+        installments.document_id,
+        installments.installment_no,
+        reductions.reduction_order,
+        reductions.reduction_type,
+        reductions.reduction_id,
+        reductions.receipt_id,
+        reductions.installment_no as named_installment_no,
+        reductions.effective_date,
+        reductions.reduction_amount as applied_amount,
+        installments.item_amount - reductions.running_amount as outstanding_amount
+    from installments
+    inner join reductions
+        on reductions.document_id = installments.document_id
+    where installments.item_count = 1
 ),
 
 installment_steps as (
@@ -73,20 +90,21 @@ installment_steps as (
         installments.due_order,
         installments.item_count,
         installments.item_amount,
-        unnamed_running.reduction_order,
-        unnamed_running.reduction_type,
-        unnamed_running.reduction_id,
-        unnamed_running.receipt_id,
-        unnamed_running.installment_no as named_installment_no,
-        unnamed_running.effective_date,
-        unnamed_running.unnamed_running_amount,
-        sum(case when unnamed_running.installment_no = installments.installment_no then unnamed_running.reduction_amount else 0 end) over (
-            partition by installments.document_id, installments.installment_no order by unnamed_running.reduction_order
+        reductions.reduction_order,
+        reductions.reduction_type,
+        reductions.reduction_id,
+        reductions.receipt_id,
+        reductions.installment_no as named_installment_no,
+        reductions.effective_date,
+        reductions.unnamed_running_amount,
+        sum(case when reductions.installment_no = installments.installment_no then reductions.reduction_amount else 0 end) over (
+            partition by installments.document_id, installments.installment_no order by reductions.reduction_order
             rows between unbounded preceding and current row
         ) as named_running_amount
     from installments
-    inner join unnamed_running
-        on unnamed_running.document_id = installments.document_id
+    inner join reductions
+        on reductions.document_id = installments.document_id
+    where installments.item_count > 1
 ),
 
 claims as (
@@ -137,21 +155,42 @@ applied as (
             partition by document_id, installment_no order by reduction_order
         ), item_amount) - outstanding_amount as applied_amount
     from outstanding
+),
+
+multi_installment_events as (
+    select
+        document_id,
+        installment_no,
+        reduction_order,
+        reduction_type,
+        reduction_id,
+        receipt_id,
+        named_installment_no,
+        effective_date,
+        applied_amount,
+        outstanding_amount
+    from applied
+),
+
+events as (
+    select * from single_installment_events
+    union all
+    select * from multi_installment_events
 )
 
 select
-    applied.document_id,
-    applied.installment_no,
-    applied.reduction_order,
-    applied.reduction_type,
-    applied.reduction_id,
-    applied.receipt_id,
-    applied.named_installment_no,
-    applied.effective_date,
-    {{ money('applied.applied_amount') }} as applied_amount,
-    {{ money('applied.outstanding_amount') }} as outstanding_amount,
+    events.document_id,
+    events.installment_no,
+    events.reduction_order,
+    events.reduction_type,
+    events.reduction_id,
+    events.receipt_id,
+    events.named_installment_no,
+    events.effective_date,
+    {{ money('events.applied_amount') }} as applied_amount,
+    {{ money('events.outstanding_amount') }} as outstanding_amount,
     fingerprints.input_fingerprint
-from applied
+from events
 inner join ({{ settlement_input_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
-    on fingerprints.document_id = applied.document_id
-where applied.applied_amount <> 0
+    on fingerprints.document_id = events.document_id
+where events.applied_amount <> 0
