@@ -1,9 +1,10 @@
 """Problems found in an export, as the bookkeeper reads them.
 
-A problem's reason is a message of the catalogue (dashboards/i18n, reader.json): a key
-and its arguments, worded where it is shown, in the reader's language: the quarantine
-report in CARTERA_LANGUAGE's and, from its JSON twin, on the data-quality page in the
-session's. A reason given as text (the bank readers' own words) is shown as it is.
+A problem's reason is a message of the catalogue (dashboards/i18n: reader.json, and
+bank_reader.json for the bank statement formats): a key and its arguments, worded where
+it is shown, in the reader's language: the quarantine report in CARTERA_LANGUAGE's and,
+from its JSON twin, on the data-quality page in the session's. A bank reader's note (what
+it accepted but could not check) is a FieldError too, kept as raw.ingest_warnings' reason.
 """
 
 from dataclasses import dataclass

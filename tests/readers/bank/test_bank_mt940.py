@@ -279,7 +279,8 @@ def test_quirks_of_real_banks_are_read_with_notes():
         (date(2016, 3, 1), date(2016, 3, 1), Decimal("-2.40"), "S"),
     ]
     assert result.lines[1].remittance_text == "NL47INGB9999999999 hr j jansen Betaling sieraden"
-    notes = result.notes
+    assert [note.line for note in result.notes] == [0, 9, 15, 0]
+    notes = [note.reason for note in result.notes]
     assert len(notes) == 4
     assert notes[0].startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
     assert "value date 160230 does not exist" in notes[1] and "2016-02-29" in notes[1]
