@@ -197,6 +197,17 @@ def test_missing_closing_balance_is_read_with_a_note():
     assert note.column.endswith("Stmt[1]") and "no booked closing (CLBD) balance" in note.reason
 
 
+def test_a_note_names_its_element_and_reads_in_spanish():
+    result = read_bank_statement("x.xml", (VARIANTS / "camt053_available_balances_only.xml").read_bytes())
+
+    untied = next(note for note in result.notes if note.column == "Document/BkToCstmrStmt/Stmt[1]")
+    assert untied.describe("es") == (
+        "fichero, columna Document/BkToCstmrStmt/Stmt[1]: el extracto de la cuenta ES7620770024003102575766 "
+        "no tiene saldo contable inicial (OPBD, PRCD) ni final (CLBD): sus 1 apunte(s) no se han podido cuadrar "
+        "con los saldos"
+    )
+
+
 @pytest.mark.parametrize("name", ["camt053_billion_laughs.xml", "camt053_external_entity.xml"])
 def test_entity_bomb_and_external_entity_are_refused(name):
     errors = _rejected(_fixture(name))

@@ -113,6 +113,10 @@ def test_tampered_closing_balance_is_rejected_with_the_difference():
     assert len(errors) == 1
     assert errors[0].line == 7 and errors[0].column == ":62a:"
     assert "difference 1.50" in errors[0].reason
+    assert errors[0].describe("es") == (
+        "línea 7, columna :62a:, valor '91.50': extracto 'GENERIC' (:28C: 1): el saldo final declarado es 91.50, "
+        "pero saldo inicial 100.00 + movimientos -10.00 = 90.00 (diferencia 1.50)"
+    )
 
 
 def test_tampered_line_amount_in_the_big_sample():

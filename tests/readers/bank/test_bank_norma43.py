@@ -149,6 +149,10 @@ def test_tampered_credit_total_is_rejected_with_the_difference():
         and "3210.00" in error.reason
         and "difference 1.00" in error.reason
     )
+    assert error.describe("es") == (
+        "línea 9, columna total_credits, valor '00000000321100': el registro 33 declara un total de abonos "
+        "de 3211.00, pero los apuntes suman 3210.00 (diferencia 1.00)"
+    )
 
 
 def test_tampered_final_balance_is_rejected_with_the_difference():

@@ -100,6 +100,10 @@ def test_bad_amount_and_duplicate_fitid_are_named_by_line():
     errors = {(e.line, e.column, e.value) for e in _rejected(data)}
 
     assert errors == {(52, "TRNAMT", "-35O.75"), (53, "FITID", "2025060300001")}
+    repeated = next(error for error in _rejected(data) if error.column == "FITID")
+    assert repeated.describe("es") == (
+        "línea 53, columna FITID, valor '2025060300001': el mismo FITID que el movimiento de la línea 45"
+    )
 
 
 def test_error_status_is_rejected():
