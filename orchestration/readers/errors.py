@@ -19,8 +19,9 @@ class FieldError:
     """One problem in an export.
 
     `line` is the 1-based physical line (CSV) or sheet row (xlsx); 0 means the file as a
-    whole. `column` is the contract column name, "" for file-level problems. `message`
-    says what is wrong with it (a catalogue message, or text).
+    whole. `column` is the contract column name (in a bank file the record's field, or the
+    XML element's path), "" for file-level problems. `message` says what is wrong with it
+    (a catalogue message, or text).
     """
 
     line: int
