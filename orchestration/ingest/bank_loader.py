@@ -19,7 +19,6 @@ in the load's transaction, kind `bank_format_note`, so the bookkeeper sees it.
 import fnmatch
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +42,7 @@ from orchestration.ingest.loader import (
 )
 from orchestration.ingest.raw_tables import BANK_STATEMENT_LINES_SCHEMA, BANK_STATEMENTS_SCHEMA, ensure_raw_schema
 from orchestration.ingest.references import IngestWarning
-from orchestration.readers import ExportError, FieldError, detect_entity
+from orchestration.readers import ExportError, detect_entity
 from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format, read_bank_statement
 
 ENTITY = "bank_statements"
@@ -125,28 +124,13 @@ def _ingest_file(
         statement_file = read_bank_statement(path.name, data, mapping)
     except ExportError as error:
         return quarantine(conn, settings, ENTITY, path, sha256, len(data), error)
-    warnings = [IngestWarning(BANK_FORMAT_NOTE, note_as_problem(note)) for note in statement_file.notes]
+    # A note says where it applies: the physical line (N43, MT940, OFX) or the element (camt, as its column).
+    warnings = [IngestWarning(BANK_FORMAT_NOTE, note) for note in statement_file.notes]
     _load(conn, path.name, sha256, len(data), statement_file, warnings)
     archive_loaded_file(settings, path)
     return FileOutcome(
         path.name, LOADED, rows=statement_file.line_columns.num_rows, warnings=tuple(w.problem.describe() for w in warnings)
     )
-
-
-# A reader's note starts with where it applies, "line 9: ..." or an XML element path
-# "Document/BkToCstmrStmt/Stmt[1]/Ntry[2]: ...", or is about the whole file.
-_NOTE_AT_LINE = re.compile(r"line (\d+): (.+)", re.DOTALL)
-_NOTE_AT_ELEMENT = re.compile(r"(Document/\S+): (.+)", re.DOTALL)
-
-
-def note_as_problem(note: str) -> FieldError:
-    """A reader's note as raw.ingest_warnings holds it: the physical line (N43, MT940,
-    OFX) or the element (camt, in column_name) it names, and the rest as the reason."""
-    if match := _NOTE_AT_LINE.fullmatch(note):
-        return FieldError(int(match[1]), "", "", match[2])
-    if match := _NOTE_AT_ELEMENT.fullmatch(note):
-        return FieldError(0, match[1], "", match[2])
-    return FieldError(0, "", "", note)
 
 
 def _load(

@@ -1,9 +1,10 @@
 """Problems found in an export, as the bookkeeper reads them.
 
-A problem's reason is a message of the catalogue (dashboards/i18n, reader.json): a key
-and its arguments, worded where it is shown, in the reader's language: the quarantine
-report in CARTERA_LANGUAGE's and, from its JSON twin, on the data-quality page in the
-session's. A reason given as text (the bank readers' own words) is shown as it is.
+A problem's reason is a message of the catalogue (dashboards/i18n: reader.json, and
+bank_reader.json for the bank statement formats): a key and its arguments, worded where
+it is shown, in the reader's language: the quarantine report in CARTERA_LANGUAGE's and,
+from its JSON twin, on the data-quality page in the session's. A bank reader's note (what
+it accepted but could not check) is a FieldError too, kept as raw.ingest_warnings' reason.
 """
 
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ class FieldError:
     """One problem in an export.
 
     `line` is the 1-based physical line (CSV) or sheet row (xlsx); 0 means the file as a
-    whole. `column` is the contract column name, "" for file-level problems. `message`
-    says what is wrong with it (a catalogue message, or text).
+    whole. `column` is the contract column name (in a bank file the record's field, or the
+    XML element's path), "" for file-level problems. `message` says what is wrong with it
+    (a catalogue message, or text).
     """
 
     line: int

@@ -3,6 +3,7 @@
 import json
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -10,9 +11,13 @@ import pytest
 from apptest import displayed_frame, marts, metrics, open_page
 from dashboards import formatting
 from dashboards.i18n.messages import message, render
+from orchestration.config import Settings
+from orchestration.ingest.bank_loader import ingest_bank_statements
 from orchestration.readers import ExportError, FieldError
 
 PAGE = "app_pages/data_quality.py"
+# Read with four notes, two of them on lines 9 and 15 (tests/readers/bank/test_bank_mt940.py).
+MT940_QUIRKS = Path(__file__).resolve().parents[1] / "readers" / "bank" / "fixtures" / "variants" / "mt940_bank_quirks.sta"
 RUN = {
     "run_id": "r9", "started_at": "2026-11-02T06:00:00+00:00",
     "finished_at": "2026-11-02T06:02:00+00:00", "as_of_date": "2026-11-01",
@@ -275,3 +280,37 @@ def test_the_registry_words_its_messages_in_the_page_s_language_and_old_text_as_
         "" if message is None else loaded.format(rows=formatting.number(rows, language), changed=formatting.number(changed, language))
         for _, rows, changed, message in registry[:-1]
     ] + ["309 rows, 309 new or changed"]
+
+
+@pytest.fixture
+def home_with_bank_notes(demo_home, tmp_path, monkeypatch):
+    """A copy of the demo's published database into which an MT940 file read with notes
+    was loaded, its notes in raw.ingest_warnings."""
+    settings = Settings(home=tmp_path, inbox=tmp_path / "inbox", quarantine=tmp_path / "quarantine")
+    settings.make_dirs()
+    shutil.copy(demo_home / "cartera.duckdb", tmp_path / "cartera.duckdb")
+    shutil.copy(MT940_QUIRKS, settings.inbox)
+    with duckdb.connect(str(tmp_path / "cartera.duckdb")) as connection:
+        ingest_bank_statements(connection, settings)
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("language, line_9", [
+    ("es", "la fecha valor 160230 no existe (los bancos ponen el 30 de febrero para los intereses de fin de mes); "
+           "se ha leído como 2016-02-29"),
+    ("en", "value date 160230 does not exist (banks write the 30th of February for month-end interest); "
+           "read as 2016-02-29"),
+])
+def test_a_bank_reader_s_notes_are_worded_in_the_page_s_language(home_with_bank_notes, language, line_9):
+    app = open_page(PAGE, language)
+
+    file_column, line_column, reason_column = (
+        ("Fichero", "Línea", "Motivo") if language == "es" else ("File", "Line", "Reason")
+    )
+    table = next(displayed_frame(grid) for grid in app.dataframe
+                 if {file_column, line_column, reason_column} <= set(grid.value.columns))
+    notes = table[table[file_column] == "mt940_bank_quirks.sta"]
+    assert len(notes) == 4
+    assert notes[notes[line_column] == "9"][reason_column].tolist() == [line_9]

@@ -1,5 +1,6 @@
 """The catalogues: the same keys and placeholders in every language, none missing in code."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from orchestration.readers.contract import CONTRACT
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 ORCHESTRATION = Path(__file__).resolve().parents[2] / "orchestration"
+BANK_READERS = ORCHESTRATION / "readers" / "bank"
 # t("key"…), translate(language, "key"…), message("key"…) (a message stored to be
 # rendered later, dashboards/i18n/messages.py) and sql_message("key"…) /
 # sql_row_message("key"…) (one DuckDB words, orchestration/readers/sql_messages.py): every
@@ -76,3 +78,38 @@ def test_no_message_is_left_unused():
     used = SINGULAR_KEYS | set(KEY_IN_CODE.findall(sources))
 
     assert set(catalogue(DEFAULT_LANGUAGE)) <= used
+
+
+def test_every_bank_reader_key_is_in_both_catalogues():
+    used = {
+        key
+        for source in BANK_READERS.glob("*.py")
+        for key in KEY_IN_CODE.findall(source.read_text(encoding="utf-8"))
+        if key.startswith("bank_reader.")
+    }
+
+    assert len(used) > 90  # every reason and note of the five formats
+    for language in LANGUAGES:
+        assert used <= set(catalogue(language)), language
+
+
+def reasons_given_as_text(source: Path) -> list[int]:
+    """Lines where a bank reader words a reason itself: text (a literal or an f-string)
+    given to problems.add(line, column, value, reason), FieldError(...) or UnreadableFile(reason)."""
+    found = []
+    for call in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if not isinstance(call, ast.Call):
+            continue
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        position = {"add": 3, "FieldError": 3, "UnreadableFile": 0}.get(name)
+        if position is None or len(call.args) <= position:
+            continue
+        reason = call.args[position]
+        if isinstance(reason, ast.JoinedStr) or (isinstance(reason, ast.Constant) and isinstance(reason.value, str)):
+            found.append(call.lineno)
+    return found
+
+
+@pytest.mark.parametrize("source", sorted(BANK_READERS.glob("*.py")), ids=lambda path: path.name)
+def test_no_bank_reader_words_a_reason_in_english_text(source):
+    assert reasons_given_as_text(source) == []

@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import render
 from orchestration.config import load_settings
 from orchestration.ingest.assets import raw_bank_statements
 from orchestration.ingest.bank_loader import ENTITY, ingest_bank_statements, load_bank_csv_mappings
@@ -130,10 +131,17 @@ def test_tampered_file_is_quarantined_with_the_difference_and_the_others_load(co
         "select count(*) from raw.bank_statement_lines where _source_file = 'extracto_manipulado.n43'"
     ).fetchall() == [(0,)]
     assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(8,)]
-    registry = conn.execute(
-        "select status, row_count, message like '%difference 1.00%' from raw.file_registry where file_name = 'extracto_manipulado.n43'"
+    ((status, row_count, summary),) = conn.execute(
+        "select status, row_count, message from raw.file_registry where file_name = 'extracto_manipulado.n43'"
     ).fetchall()
-    assert registry == [(QUARANTINED, None, True)]
+    assert (status, row_count) == (QUARANTINED, None)
+    assert "(difference 1.00)" in render(summary, "en")
+    # The report's JSON twin, as the data-quality page words it for a Spanish session.
+    twin = json.loads((home / "quarantine" / "extracto_manipulado.n43.report.json").read_text(encoding="utf-8"))
+    assert render(twin[2], "es") == (
+        "  línea 15, columna final_balance, valor '288.50': registro 33: el saldo final declarado es 288.50, "
+        "pero saldo inicial -500.00 + movimientos 787.50 = 287.50 (diferencia 1.00)"
+    )
 
 
 def test_same_file_dropped_again_loads_nothing_twice(conn, home):
@@ -278,7 +286,13 @@ def test_what_a_reader_accepts_with_a_note_reaches_the_ingest_warnings(conn, hom
         ("mt940_bank_quirks.sta", ENTITY, 15, None, None),
     ]
     assert {row[6] for row in warnings} == {"bank_format_note"}
-    reasons = [row[5] for row in warnings]
+    # Stored as messages: worded in the reader's language where they are shown.
+    reasons = [render(row[5], "en") for row in warnings]
+    line_9 = next(row[5] for row in warnings if row[2] == 9)
+    assert render(line_9, "es") == (
+        "la fecha valor 160230 no existe (los bancos ponen el 30 de febrero para los intereses de fin de mes); "
+        "se ha leído como 2016-02-29"
+    )
     assert "amount 500 written without its decimal comma; read as 500.00" in reasons
     assert any(reason.startswith("3 line(s) outside any statement skipped") for reason in reasons)
     assert "booked entry without BookgDt; its value date 2017-06-01 was used" in reasons

@@ -93,7 +93,10 @@ def test_files_loaded_with_warnings_are_told_with_their_count_and_first_warning(
 
     assert (file_name, count) == ("mt940_bank_quirks.sta", 4)
     assert render(first, "en").startswith("file: text is neither UTF-8 nor Windows-1252 (byte 0x81")
-    assert render(first, "es").startswith("fichero: text is neither UTF-8")  # the bank readers' notes are English yet
+    assert render(first, "es") == (
+        "fichero: el texto no es UTF-8 ni Windows-1252 (byte 0x81 en la posición 333): se ha leído como Latin-1; "
+        "las letras acentuadas de nombres y conceptos pueden salir mal"
+    )
     assert _ingest_warnings(settings, datetime.now().astimezone() + timedelta(seconds=1)) == {}
 
 

@@ -6,7 +6,9 @@ problem; a statement whose own control figures disagree with its lines is reject
 
 import pyarrow as pa
 
-from ..errors import ExportError, ProblemLog
+from dashboards.i18n.messages import Message, message
+
+from ..errors import ExportError, FieldError, ProblemLog
 from .bank_csv import read_bank_csv
 from .camt import read_camt
 from .common import garbage_collection_paused
@@ -52,7 +54,7 @@ def read_bank_statement(
     with garbage_collection_paused():
         file_format, statements, line_columns, notes = _read(file_format, data, csv_mapping, problems)
     if not problems.errors and not line_columns.num_rows and not statements:
-        problems.add(0, "", "", "no statement in the file")
+        problems.add(0, "", "", message("bank_reader.no_statement"))
     problems.raise_if_any(file_name)
     return BankStatementFile(
         format=file_format, statements=statements, line_columns=line_columns, notes=notes
@@ -61,7 +63,7 @@ def read_bank_statement(
 
 def _read(
     file_format: str | None, data: bytes, csv_mapping: BankCsvMapping | None, problems: ProblemLog
-) -> tuple[str, list[BankStatement], pa.Table, list[str]]:
+) -> tuple[str, list[BankStatement], pa.Table, list[FieldError]]:
     """(format, statements, line columns, notes) of a file of a known format, or a CSV."""
     if file_format == "norma43":
         # Read as columns: a Norma 43 file is the bulk of a bank's lines.
@@ -81,15 +83,9 @@ def _read(
     return file_format, statements, line_columns, notes
 
 
-def _unknown_reason(data: bytes) -> str:
+def _unknown_reason(data: bytes) -> Message:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        return (
-            "not a text file (contains NUL bytes; UTF-16 is not supported): re-export as Latin-1 "
-            "or UTF-8"
-        )
+        return message("bank_reader.not_a_text_file")
     if not data.strip():
-        return "empty file"
-    return (
-        "unrecognised bank statement format (expected Norma 43, camt.053/054, MT940 or OFX; a "
-        "bank CSV needs a column mapping in config)"
-    )
+        return message("bank_reader.empty_file")
+    return message("bank_reader.unknown_format")

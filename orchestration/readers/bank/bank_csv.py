@@ -13,19 +13,17 @@ from decimal import Decimal
 
 from dashboards.i18n.messages import message
 
-from ..errors import ProblemLog
+from ..errors import FieldError, ProblemLog
 from ..numbers import number_examples, parse_number_text
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
 from .common import compact_text, statement_id, to_cents
 from .model import BankCsvMapping, BankStatement, BankStatementLine
 
-NOTE = "bank CSV without a balance column: no control figure to tie the lines to"
-
 
 def read_bank_csv(
     data: bytes, mapping: BankCsvMapping, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[FieldError]]:
     try:
         text = _decode(data, mapping.encoding)
     except UnreadableFile as exc:
@@ -46,11 +44,11 @@ def read_bank_csv(
             rows.append((row_start + mapping.skip_lines, cells))
             row_start = reader.line_num + 1
     except csv.Error as exc:
-        problems.add(row_start + mapping.skip_lines, "", "", f"malformed CSV quoting ({exc})")
+        problems.add(row_start + mapping.skip_lines, "", "", message("reader.malformed_csv_quoting", error=str(exc)))
         return [], [], []
     rows = [(line, cells) for line, cells in rows if any(cell.strip() for cell in cells)]
     if not rows:
-        problems.add(0, "", "", "empty file (no header row)")
+        problems.add(0, "", "", message("reader.empty_file"))
         return [], [], []
     header_line, header = rows[0]
     positions = {name.strip(): index for index, name in enumerate(header)}
@@ -69,7 +67,7 @@ def read_bank_csv(
     for column in wanted:
         if column is not None and column not in positions:
             problems.add(
-                header_line, column, "", "column declared in the mapping is missing from the header"
+                header_line, column, "", message("bank_reader.csv_mapped_column_missing")
             )
     if problems.errors:
         return [], [], []
@@ -80,7 +78,7 @@ def read_bank_csv(
             parsed.append(row)
     if not parsed:
         if not problems.errors:
-            problems.add(0, "", "", "no data rows")
+            problems.add(0, "", "", message("bank_reader.csv_no_data_rows"))
         return [], [], []
     if len(parsed) != len(rows) - 1:
         return [], [], []
@@ -95,7 +93,7 @@ def read_bank_csv(
     if mapping.balance_column:
         opening, closing = _check_running_balance(parsed, problems)
     else:
-        notes.append(NOTE)
+        notes.append(FieldError(0, "", "", message("bank_reader.csv_without_balance")))
     start = min(row["booking_date"] for row in parsed)
     end = max(row["booking_date"] for row in parsed)
     sid = statement_id(mapping.account, start, end, "1")
@@ -135,12 +133,17 @@ def _decode(data: bytes, encoding: str | None) -> str:
     if encoding is None:
         return decode_export_text(data)
     if b"\x00" in data and not encoding.lower().startswith("utf-16"):
-        raise UnreadableFile("not a text file (contains NUL bytes; UTF-16?)")
+        raise UnreadableFile(message("bank_reader.csv_nul_bytes"))
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
-            f"not {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            message(
+                "bank_reader.csv_not_in_encoding",
+                encoding=encoding,
+                byte=f"0x{data[exc.start]:02x}",
+                offset=str(exc.start),
+            )
         ) from None
 
 
@@ -208,14 +211,14 @@ def _row(
                 line,
                 f"{mapping.debit_column}/{mapping.credit_column}",
                 "",
-                "neither a debit nor a credit amount",
+                message("bank_reader.csv_neither_debit_nor_credit"),
             )
         elif debit and credit:
             problems.add(
                 line,
                 f"{mapping.debit_column}/{mapping.credit_column}",
                 f"{debit}/{credit}",
-                "both a debit and a credit amount",
+                message("bank_reader.csv_both_debit_and_credit"),
             )
         else:
             # Debit columns are written either unsigned or negative: both mean money out.
@@ -225,7 +228,10 @@ def _row(
     )
     if len(currency) != 3 or not currency.isalpha():
         problems.add(
-            line, mapping.currency_column or "currency", currency, "not a currency code (3 letters)"
+            line,
+            mapping.currency_column or "currency",
+            currency,
+            message("bank_reader.csv_not_a_currency_code"),
         )
     balance = None
     if mapping.balance_column:
@@ -275,8 +281,14 @@ def _check_running_balance(rows: list[dict], problems: ProblemLog) -> tuple[Deci
                 row["line"],
                 "balance",
                 str(row["balance"]),
-                f"running balance {row['balance']} but previous balance {previous} + amount "
-                f"{row['amount']} = {expected} (difference {row['balance'] - expected})",
+                message(
+                    "bank_reader.csv_running_balance",
+                    balance=str(row["balance"]),
+                    previous=str(previous),
+                    amount=str(row["amount"]),
+                    expected=str(expected),
+                    difference=str(row["balance"] - expected),
+                ),
             )
         previous = row["balance"]
     return opening, rows[-1]["balance"]
@@ -286,7 +298,7 @@ def _date(line: int, column: str, text: str, date_format: str, problems: Problem
     try:
         return datetime.strptime(text, date_format).date()
     except ValueError:
-        problems.add(line, column, text, f"not a date in the format {date_format}")
+        problems.add(line, column, text, message("bank_reader.csv_not_a_date", format=date_format))
         return None
 
 
@@ -300,7 +312,7 @@ def _number(
 ) -> Decimal | None:
     if not text:
         if required:
-            problems.add(line, column or "", "", "required value is empty")
+            problems.add(line, column or "", "", message("reader.required_value_empty"))
         return None
     number = parse_number_text(text.replace(" ", "").replace("€", ""), separator)
     if number is None:
@@ -311,6 +323,6 @@ def _number(
     cents = to_cents(number)
     if cents is None:
         problems.add(
-            line, column or "", text, "more than 2 decimals, or too large (money is kept in cents)"
+            line, column or "", text, message("bank_reader.not_cents")
         )
     return cents

@@ -41,7 +41,9 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
 
-from ..errors import ProblemLog
+from dashboards.i18n.messages import message
+
+from ..errors import FieldError, ProblemLog
 from .common import (
     StatementIds,
     check_balance,
@@ -59,6 +61,12 @@ _XS_DATE = re.compile(
 )
 _XS_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _OPENING_CODES = ("OPBD", "PRCD")
+# The booked balances a statement lacks, by (no opening, no closing), as its note names them.
+_MISSING_BALANCES = {
+    (True, False): message("bank_reader.camt_missing_opening"),
+    (False, True): message("bank_reader.camt_missing_closing"),
+    (True, True): message("bank_reader.camt_missing_opening_and_closing"),
+}
 
 
 def _refuse_dtd(data: bytes) -> None:
@@ -138,50 +146,40 @@ def _text(element: Element | None, *path: str) -> str:
 
 def read_camt(
     data: bytes, problems: ProblemLog
-) -> tuple[str, list[BankStatement], list[BankStatementLine], list[str]]:
+) -> tuple[str, list[BankStatement], list[BankStatementLine], list[FieldError]]:
     """(format, statements, lines, notes); format is camt053 or camt054."""
     try:
         root = _parse(data)
     except DefusedXmlException as exc:
-        problems.add(
-            0,
-            "",
-            "",
-            f"unsafe XML refused ({type(exc).__name__}: DTDs and entities are not allowed)",
-        )
+        problems.add(0, "", "", message("bank_reader.camt_unsafe_xml", error=type(exc).__name__))
         return "camt053", [], [], []
     except (LookupError, ValueError) as exc:
         # expat knows few encodings: an unknown or multi-byte one declared in <?xml ...?>.
-        problems.add(1, "encoding", "", f"XML declares an encoding that cannot be read ({exc})")
+        problems.add(1, "encoding", "", message("bank_reader.camt_unreadable_encoding", error=str(exc)))
         return "camt053", [], [], []
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        problems.add(
-            line, "", "", f"malformed XML ({exc}): truncated, or not in the encoding it declares?"
-        )
+        problems.add(line, "", "", message("bank_reader.camt_malformed_xml", error=str(exc)))
         return "camt053", [], [], []
-    message = next(iter(root), None) if root.tag == "Document" else root
-    name = message.tag if message is not None else ""
+    body = next(iter(root), None) if root.tag == "Document" else root
+    name = body.tag if body is not None else ""
     if name == "BkToCstmrStmt":
         kind, report_name = "camt053", "Stmt"
     elif name == "BkToCstmrDbtCdtNtfctn":
         kind, report_name = "camt054", "Ntfctn"
     else:
-        problems.add(0, "Document", name, "not a camt.053 statement nor a camt.054 notification")
+        problems.add(0, "Document", name, message("bank_reader.camt_not_a_statement"))
         return "camt053", [], [], []
-    reports = _children(message, report_name)
+    reports = _children(body, report_name)
     if not reports:
-        problems.add(0, f"Document/{name}", "", f"no {report_name} element")
+        problems.add(0, f"Document/{name}", "", message("bank_reader.camt_no_report", element=report_name))
     statements: list[BankStatement] = []
     lines: list[BankStatementLine] = []
-    notes: list[str] = []
+    notes: list[FieldError] = []
     if kind == "camt054":
-        notes.append(
-            "camt.054 notifications carry no balances: only their TxsSummry (when present) "
-            "was checked"
-        )
+        notes.append(FieldError(0, "", "", message("bank_reader.camt054_no_balances")))
     ids = StatementIds()
-    created = _date_of(message, "GrpHdr", "CreDtTm")
+    created = _date_of(body, "GrpHdr", "CreDtTm")
     for index, report in enumerate(reports, 1):
         path = f"Document/{name}/{report_name}[{index}]"
         _report(kind, path, report, problems, statements, lines, notes, ids, created)
@@ -191,7 +189,7 @@ def read_camt(
 def _report(kind, path, report, problems, statements, lines, notes, ids, created) -> None:
     account = _text(report, "Acct", "Id", "IBAN") or _text(report, "Acct", "Id", "Othr", "Id")
     if not account:
-        problems.add(0, f"{path}/Acct/Id", "", "account has neither IBAN nor Othr/Id")
+        problems.add(0, f"{path}/Acct/Id", "", message("bank_reader.camt_no_account"))
     account_currency = _text(report, "Acct", "Ccy")
     balances = _balances(path, report, problems)
     # A notification is sent when the entry is booked: its creation day stands in for a
@@ -212,15 +210,11 @@ def _report(kind, path, report, problems, statements, lines, notes, ids, created
         if opening is not None and closing is not None:
             check_balance(problems, 0, f"{path}/Bal[CLBD]", opening[0], total, closing[0], path)
         else:
-            missing = " nor ".join(
-                what
-                for what, found in (("opening (OPBD, PRCD)", opening), ("closing (CLBD)", closing))
-                if found is None
+            missing = _MISSING_BALANCES[opening is None, closing is None]
+            untied = message(
+                "bank_reader.camt_untied_statement", account=account or "?", missing=missing, count=str(len(booked))
             )
-            notes.append(
-                f"{path}: the statement of account {account or '?'} has no booked {missing} "
-                f"balance: its {len(booked)} line(s) could not be tied to balances"
-            )
+            notes.append(FieldError(0, path, "", untied))
     _summary(path, report, booked, problems)
 
     days = [entry["booking_date"] for entry in booked]
@@ -237,9 +231,7 @@ def _report(kind, path, report, problems, statements, lines, notes, ids, created
         or (opening[1] if opening else None)
     )
     if start is None or end is None:
-        problems.add(
-            0, f"{path}/FrToDt", "", "no period: neither FrToDt, balances nor entries give dates"
-        )
+        problems.add(0, f"{path}/FrToDt", "", message("bank_reader.camt_no_period"))
         return
     currency = (
         account_currency
@@ -284,7 +276,7 @@ def _balances(path: str, report: Element, problems: ProblemLog) -> dict[str, lis
                 0,
                 f"{where}/Dt",
                 _text(balance, "Dt", "Dt") or _text(balance, "Dt", "DtTm"),
-                "balance has no valid date (xs:date or xs:dateTime)",
+                message("bank_reader.camt_balance_without_date"),
             )
         if amount is not None and day is not None:
             found.setdefault(code, []).append((amount[0], day, amount[1]))
@@ -292,7 +284,7 @@ def _balances(path: str, report: Element, problems: ProblemLog) -> dict[str, lis
 
 
 def _opening_and_closing(
-    path: str, balances: dict[str, list[_Balance]], problems: ProblemLog, notes: list[str]
+    path: str, balances: dict[str, list[_Balance]], problems: ProblemLog, notes: list[FieldError]
 ) -> tuple[_Balance | None, _Balance | None]:
     """Opening: the earliest OPBD, else PRCD. Closing: the latest CLBD. A page of a longer
     statement may carry interim booked balances (ITBD) instead: the earliest opens, the
@@ -305,10 +297,7 @@ def _opening_and_closing(
     if interim and (opening is None or closing is None) and known > 1:
         opening = opening or interim[0]
         closing = closing or interim[-1]
-        notes.append(
-            f"{path}: an interim booked balance (ITBD) stood in for the missing booked opening "
-            "or closing balance (a page of a longer statement)"
-        )
+        notes.append(FieldError(0, path, "", message("bank_reader.camt_interim_balance")))
     return opening, closing
 
 
@@ -322,13 +311,15 @@ def _one(path, code, balances: dict[str, list[_Balance]], pick, problems) -> _Ba
             0,
             f"{path}/Bal[{code}]",
             ", ".join(str(balance[0]) for balance in same_day),
-            f"{len(same_day)} {code} balances on {day.isoformat()} disagree",
+            message(
+                "bank_reader.camt_balances_disagree", count=str(len(same_day)), code=code, date=day.isoformat()
+            ),
         )
     return same_day[0]
 
 
 def _entry(
-    where: str, entry: Element, problems: ProblemLog, notes: list[str], sent: date | None
+    where: str, entry: Element, problems: ProblemLog, notes: list[FieldError], sent: date | None
 ) -> dict | None:
     amount = _signed(where, entry, problems)
     booking = _date_of(entry, "BookgDt")
@@ -336,14 +327,19 @@ def _entry(
     written = _text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")
     if booking is None and not written and (value or sent) is not None:
         booking = value or sent
-        source = "its value date" if value else "the notification's creation date (CreDtTm)"
-        notes.append(f"{where}: booked entry without BookgDt; {source} {booking} was used")
+        day = booking.isoformat()
+        stood_in = (
+            message("bank_reader.camt_booking_from_value_date", date=day)
+            if value
+            else message("bank_reader.camt_booking_from_creation_date", date=day)
+        )
+        notes.append(FieldError(0, where, "", stood_in))
     if booking is None:
         problems.add(
             0,
             f"{where}/BookgDt",
             written,
-            "booked entry without a valid booking date (xs:date or xs:dateTime)",
+            message("bank_reader.camt_entry_without_booking_date"),
         )
     if amount is None or booking is None:
         return None
@@ -412,19 +408,17 @@ def _signed(
     text = (amount_element.text or "").strip() if amount_element is not None else ""
     amount = _decimal(text)
     if amount is None:
-        problems.add(0, f"{where}/Amt", text, "not an amount (xs:decimal, e.g. 1234.56)")
+        problems.add(0, f"{where}/Amt", text, message("bank_reader.camt_not_an_amount"))
         return None
     amount = to_cents(amount)
     if amount is None:
-        problems.add(
-            0, f"{where}/Amt", text, "more than 2 decimals, or too large (money is kept in cents)"
-        )
+        problems.add(0, f"{where}/Amt", text, message("bank_reader.not_cents"))
         return None
     if amount < 0:
-        problems.add(0, f"{where}/Amt", text, "negative amount (the sign is in CdtDbtInd)")
+        problems.add(0, f"{where}/Amt", text, message("bank_reader.camt_negative_amount"))
         return None
     if indicator not in ("CRDT", "DBIT") and (zero_needs_indicator or amount != 0 or indicator):
-        problems.add(0, f"{where}/CdtDbtInd", indicator, "expected CRDT or DBIT")
+        problems.add(0, f"{where}/CdtDbtInd", indicator, message("bank_reader.camt_not_an_indicator"))
         return None
     currency = amount_element.get("Ccy", "") if amount_element is not None else ""
     return (-amount if indicator == "DBIT" else amount), currency
@@ -448,15 +442,19 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
                 0,
                 f"{where}/NbOfNtries",
                 count,
-                f"states {int(count)} entries but {len(entries)} booked entries were read "
-                f"(difference {int(count) - len(entries)})",
+                message(
+                    "bank_reader.camt_entry_count_differs",
+                    stated=str(int(count)),
+                    actual=str(len(entries)),
+                    difference=str(int(count) - len(entries)),
+                ),
             )
         stated = _text(summary, name, "Sum")
         if not stated:
             continue
         stated_sum = _decimal(stated)
         if stated_sum is None:
-            problems.add(0, f"{where}/Sum", stated, "not an amount (xs:decimal, e.g. 1234.56)")
+            problems.add(0, f"{where}/Sum", stated, message("bank_reader.camt_not_an_amount"))
             continue
         actual = sum((abs(e["amount"]) for e in entries), _ZERO)
         if stated_sum != actual:
@@ -464,8 +462,12 @@ def _summary(path: str, report: Element, booked: list[dict], problems: ProblemLo
                 0,
                 f"{where}/Sum",
                 stated,
-                f"states a sum of {stated_sum} but the entries add up to {actual} (difference "
-                f"{stated_sum - actual})",
+                message(
+                    "bank_reader.camt_sum_differs",
+                    stated=str(stated_sum),
+                    actual=str(actual),
+                    difference=str(stated_sum - actual),
+                ),
             )
 
 
@@ -483,7 +485,7 @@ def _net_summary(path: str, summary: Element, booked: list[dict], problems: Prob
     amount = _decimal(stated)
     indicator = _text(holder, "CdtDbtInd")
     if amount is None or indicator not in ("CRDT", "DBIT"):
-        problems.add(0, where, stated, "not a net amount (xs:decimal with CdtDbtInd CRDT or DBIT)")
+        problems.add(0, where, stated, message("bank_reader.camt_not_a_net_amount"))
         return
     signed = -amount if indicator == "DBIT" else amount
     actual = sum((entry["amount"] for entry in booked), _ZERO)
@@ -492,8 +494,9 @@ def _net_summary(path: str, summary: Element, booked: list[dict], problems: Prob
             0,
             where,
             stated,
-            f"states a net {signed} but the booked entries net {actual} (difference "
-            f"{signed - actual})",
+            message(
+                "bank_reader.camt_net_differs", stated=str(signed), actual=str(actual), difference=str(signed - actual)
+            ),
         )
 
 

@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
-from ..errors import ProblemLog
+from dashboards.i18n.messages import Message, message
+
+from ..errors import FieldError, ProblemLog
 from ..sheet import UnreadableFile
 from ..text_decoding import decode_export_text
 
@@ -33,7 +35,7 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def decode_bank_text(data: bytes, notes: list[str]) -> str:
+def decode_bank_text(data: bytes, notes: list[FieldError]) -> str:
     """UTF-8, else Windows-1252; else (a DOS code page such as CP850 or CP852, which some
     banks still write) Latin-1 with a note: the formats keep amounts, dates and codes in
     ASCII, so only accented letters of names and texts can come out wrong. NUL bytes
@@ -44,10 +46,7 @@ def decode_bank_text(data: bytes, notes: list[str]) -> str:
         if b"\x00" in data:
             raise
         undecodable = exc.reason["args"]  # reader.undecodable_bytes: where the first bad byte is
-        notes.append(
-            f"text is neither UTF-8 nor Windows-1252 (byte {undecodable['byte']} at offset {undecodable['offset']}): "
-            "read as Latin-1; accented letters in names and texts may be wrong"
-        )
+        notes.append(FieldError(0, "", "", message("bank_reader.read_as_latin1", **undecodable)))
         return data.decode("latin-1")
 
 
@@ -104,7 +103,7 @@ def check_balance(
     opening: Decimal,
     movements: Decimal,
     closing: Decimal,
-    what: str,
+    what: Message,
 ) -> None:
     """Opening + Σ movements must equal closing; the report gives the difference."""
     computed = opening + movements
@@ -113,8 +112,15 @@ def check_balance(
             line,
             column,
             str(closing),
-            f"{what}: stated closing balance {closing} but opening balance {opening} "
-            f"+ movements {movements} = {computed} (difference {closing - computed})",
+            message(
+                "bank_reader.balance_does_not_add_up",
+                what=what,
+                closing=str(closing),
+                opening=str(opening),
+                movements=str(movements),
+                computed=str(computed),
+                difference=str(closing - computed),
+            ),
         )
 
 

@@ -7,6 +7,8 @@ from functools import cached_property
 
 import pyarrow as pa
 
+from ..errors import FieldError
+
 
 @dataclass(frozen=True)
 class BankStatement:
@@ -86,14 +88,15 @@ class BankStatementFile:
     The lines are columns (`line_columns`, LINE_SCHEMA): a large file's lines never become
     one Python object each on their way to the warehouse; `lines` gives them as objects
     for the callers that want a few. `notes` says what could not be checked in it (e.g.
-    OFX carries no opening balance, so its lines cannot be tied to balances); the caller
-    shows them, they do not reject.
+    OFX carries no opening balance, so its lines cannot be tied to balances), each where
+    it applies (a line, or an XML element as its column) with a catalogue message; the
+    caller shows them, they do not reject.
     """
 
     format: str
     statements: list[BankStatement]
     line_columns: pa.Table
-    notes: list[str] = field(default_factory=list)
+    notes: list[FieldError] = field(default_factory=list)
 
     @cached_property
     def lines(self) -> list[BankStatementLine]:

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..errors import ProblemLog
+from dashboards.i18n.messages import Message, message
+
+from ..errors import FieldError, ProblemLog
 from ..sheet import UnreadableFile
 from .common import (
     StatementIds,
@@ -79,16 +81,16 @@ class _Statement:
 
 def read_mt940(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
+) -> tuple[list[BankStatement], list[BankStatementLine], list[FieldError]]:
     """(statements, lines, notes); notes say what was read leniently."""
-    notes: list[str] = []
+    notes: list[FieldError] = []
     try:
         text = without_end_of_file_mark(decode_bank_text(data, notes))
     except UnreadableFile as exc:
         problems.add(0, "", "", exc.reason)
         return [], [], []
     statements: list[_Statement] = []
-    outside: list[str] = []
+    outside: list[Message] = []
     current: _Statement | None = None
     for line, tag, value in _fields(text):
         if tag == "-":
@@ -97,7 +99,7 @@ def read_mt940(
         if tag == "?":
             # Text before the first field or between statements: a bank's own header
             # ("ABNANL2A", "940", "0000 01INGBNL2AXXXX00001") or trailer, not SWIFT fields.
-            outside.append(f"line {line} {value.strip()[:30]!r}")
+            outside.append(message("bank_reader.mt940_outside_line", line=str(line), text=repr(value.strip()[:30])))
             continue
         if tag == "20" or current is None:
             current = _Statement(line)
@@ -107,16 +109,15 @@ def read_mt940(
                     line,
                     f":{tag}:",
                     value[:30],
-                    "field outside a statement (every statement starts with :20:)",
+                    message("bank_reader.mt940_field_outside_statement"),
                 )
         _field(current, line, tag, value, problems, notes)
     if not statements:
-        problems.add(0, "", "", "no statement (:20:) in the file")
+        problems.add(0, "", "", message("bank_reader.mt940_no_statement"))
     if outside:
-        notes.append(
-            f"{len(outside)} line(s) outside any statement skipped (a bank's header or "
-            f"trailer): {', '.join(outside[:3])}{', ...' if len(outside) > 3 else ''}"
-        )
+        shown = [*outside[:3], *(["..."] if len(outside) > 3 else [])]
+        skipped = message("bank_reader.mt940_lines_outside_skipped", count=str(len(outside)), lines=shown)
+        notes.append(FieldError(0, "", "", skipped))
     for statement in statements:
         _check(statement, problems)
     return (*_normalise(statements), notes)
@@ -168,7 +169,7 @@ def _field(
     tag: str,
     value: str,
     problems: ProblemLog,
-    notes: list[str],
+    notes: list[FieldError],
 ) -> None:
     statement.tags.add(tag)
     if tag == "20":
@@ -184,14 +185,14 @@ def _field(
         statement.closing_line = line
     elif tag == "61":
         if statement.closing is not None:
-            problems.add(line, ":61:", value[:30], "movement after the closing balance :62a:")
+            problems.add(line, ":61:", value[:30], message("bank_reader.mt940_movement_after_closing"))
         statement.movements.append(_movement(line, value, problems, notes))
     elif tag == "86" and statement.movements and statement.closing is None:
         # Some banks (Rabobank) write a movement's details as several :86: fields.
         previous = statement.movements[-1]["details"]
         statement.movements[-1]["details"] = value if previous is None else f"{previous}\n{value}"
     elif tag == "?":
-        problems.add(line, "", value[:30], "text outside any field")
+        problems.add(line, "", value[:30], message("bank_reader.mt940_text_outside_field"))
 
 
 def _balance(
@@ -205,14 +206,13 @@ def _balance(
             line,
             f":{tag}:",
             value.strip(),
-            "not a balance (expected C|D, YYMMDD, currency, amount with comma decimals, at "
-            "most 2)",
+            message("bank_reader.mt940_not_a_balance"),
         )
         return None
     return (amount if match.group(1) == "C" else -amount), day, match.group(3)
 
 
-def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> dict:
+def _movement(line: int, value: str, problems: ProblemLog, notes: list[FieldError]) -> dict:
     match = _MOVEMENT.fullmatch(value)
     movement = {"line": line, "amount": None, "details": None}
     if not match:
@@ -220,7 +220,7 @@ def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> 
             line,
             ":61:",
             value.split("\n")[0],
-            "not a statement line (expected YYMMDD[MMDD]C|D|RC|RD amount type reference)",
+            message("bank_reader.mt940_not_a_statement_line"),
         )
         return movement
     value_date = _date(match["value"]) or _month_end(match["value"])
@@ -230,24 +230,22 @@ def _movement(line: int, value: str, problems: ProblemLog, notes: list[str]) -> 
             line,
             ":61:",
             value.split("\n")[0],
-            "invalid value date or amount (YYMMDD; at most 2 decimals)",
+            message("bank_reader.mt940_invalid_value_date_or_amount"),
         )
         return movement
     if _date(match["value"]) is None:
-        notes.append(
-            f"line {line}: value date {match['value']} does not exist (banks write the 30th "
-            f"of February for month-end interest); read as {value_date.isoformat()}"
+        month_end = message(
+            "bank_reader.mt940_value_date_past_month_end", written=match["value"], date=value_date.isoformat()
         )
+        notes.append(FieldError(line, "", "", month_end))
     if "," not in match["amount"]:
-        notes.append(
-            f"line {line}: amount {match['amount']} written without its decimal comma; "
-            f"read as {amount}"
-        )
+        whole = message("bank_reader.mt940_amount_without_comma", written=match["amount"], amount=str(amount))
+        notes.append(FieldError(line, "", "", whole))
     booking_date = value_date
     if match["entry"] and match["entry"].strip():
         booking_date = _entry_date(value_date, match["entry"])
         if booking_date is None:
-            problems.add(line, ":61:", match["entry"], "invalid entry date (MMDD)")
+            problems.add(line, ":61:", match["entry"], message("bank_reader.mt940_invalid_entry_date"))
             return movement
     # C credit and RD (reversal of a debit) bring money in; D and RC take it out.
     sign = 1 if match["mark"] in ("C", "RD", "EC") else -1
@@ -270,9 +268,7 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
             where,
             ":34F:",
             "",
-            f"the report starting on line {where} is an MT942 interim transaction report "
-            "(:13D:/:34F:/:90a:), not an MT940 statement: it has no balances to tie its lines "
-            "to, and its movements come again in the day's MT940; load that instead",
+            message("bank_reader.mt940_interim_report", line=str(where)),
         )
         return
     for name, value in (
@@ -285,8 +281,7 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
                 where,
                 f":{name}:",
                 "",
-                f"statement starting on line {where} has no :{name[:2]}a: field: truncated or "
-                "incomplete?",
+                message("bank_reader.mt940_missing_field", line=str(where), field=name[:2]),
             )
     if statement.opening is None or statement.closing is None:
         return
@@ -297,7 +292,7 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
             statement.closing_line,
             ":62a:",
             statement.closing[2],
-            f"currency differs from the opening balance's {statement.opening[2]}",
+            message("bank_reader.mt940_currency_differs", currency=statement.opening[2]),
         )
     movements = sum((m["amount"] for m in statement.movements), Decimal("0"))
     check_balance(
@@ -307,7 +302,9 @@ def _check(statement: _Statement, problems: ProblemLog) -> None:
         statement.opening[0],
         movements,
         statement.closing[0],
-        f"statement {statement.reference!r} (:28C: {statement.sequence})",
+        message(
+            "bank_reader.mt940_statement", reference=repr(statement.reference), sequence=statement.sequence
+        ),
     )
 
 

@@ -33,7 +33,9 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from ..errors import ProblemLog
+from dashboards.i18n.messages import Message, message
+
+from ..errors import FieldError, ProblemLog
 from ..sheet import UnreadableFile
 from .common import (
     check_balance,
@@ -46,6 +48,10 @@ from .common import (
 from .model import BankStatement, BankStatementLine, line_table
 from .norma43_codes import NUMERIC_CURRENCIES, RECORD_LENGTH, account_number
 from .norma43_columns import read_regular_norma43
+
+
+# The two sides record 33 totals, as its reasons name them.
+_SIDES = {"debits": message("bank_reader.n43_debits"), "credits": message("bank_reader.n43_credits")}
 
 
 @dataclass
@@ -65,13 +71,13 @@ class _Account:
 
 def read_norma43(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], pa.Table, list[str]]:
+) -> tuple[list[BankStatement], pa.Table, list[FieldError]]:
     """(statements, line columns, notes); notes say what was read leniently.
 
     A regular file (nearly every file a bank writes) is read as columns
     (norma43_columns.py); any other is read record by record, which words each problem
     and each lenient reading. Both give the same statements and lines."""
-    notes: list[str] = []
+    notes: list[FieldError] = []
     try:
         text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
@@ -86,7 +92,7 @@ def read_norma43(
 
 
 def _read_records(
-    text: str, problems: ProblemLog, notes: list[str]
+    text: str, problems: ProblemLog, notes: list[FieldError]
 ) -> tuple[list[BankStatement], list[BankStatementLine]]:
     """Record by record: every problem found, worded, and every lenient reading noted."""
     physical = text.splitlines()
@@ -109,13 +115,10 @@ def _read_records(
     for number, record in records:
         if end_of_file_seen and record.startswith("11"):
             # Several days' files downloaded as one: each keeps its own 88 and record count.
-            notes.append(
-                f"line {number}: a new file starts after the end-of-file record 88 (several "
-                "Norma 43 files joined into one); each was checked on its own"
-            )
+            notes.append(FieldError(number, "", "", message("bank_reader.n43_files_joined")))
             end_of_file_seen, record_count = False, 0
         elif end_of_file_seen:
-            problems.add(number, "record", record[:2], "record after the end-of-file record 88")
+            problems.add(number, "record", record[:2], message("bank_reader.n43_record_after_88"))
             break
         if len(record) > RECORD_LENGTH and not record[RECORD_LENGTH:].strip():
             record = record[:RECORD_LENGTH]
@@ -124,7 +127,9 @@ def _read_records(
                 number,
                 "record",
                 record[:20],
-                f"record longer than {RECORD_LENGTH} characters ({len(record)})",
+                message(
+                    "bank_reader.n43_record_too_long", length=str(RECORD_LENGTH), actual=str(len(record))
+                ),
             )
             continue
         record = record.ljust(RECORD_LENGTH)
@@ -140,12 +145,12 @@ def _read_records(
                     number,
                     "record",
                     "11",
-                    f"account started on line {current.line} has no closing record 33",
+                    message("bank_reader.n43_account_not_closed", line=str(current.line)),
                 )
             current = _account_header(number, record, problems)
             accounts.append(current)
         elif current is None or current.closed:
-            problems.add(number, "record", code, "record outside an account (expected 11 first)")
+            problems.add(number, "record", code, message("bank_reader.n43_record_outside_account"))
         elif code == "22":
             current.movements.append(_movement(number, record, current, problems))
         elif code == "23":
@@ -157,7 +162,7 @@ def _read_records(
             current.closed = True
         else:
             problems.add(
-                number, "record", code, "unknown record code (expected 11, 22, 23, 24, 33 or 88)"
+                number, "record", code, message("bank_reader.n43_unknown_record_code")
             )
 
     last_line = records[-1][0] if records else 0
@@ -166,13 +171,12 @@ def _read_records(
             last_line,
             "record",
             "",
-            f"file ends inside the account started on line {current.line} (no record 33): "
-            "truncated?",
+            message("bank_reader.n43_file_ends_inside_account", line=str(current.line)),
         )
     if not end_of_file_seen:
-        problems.add(last_line, "record", "", "no end-of-file record 88: truncated?")
+        problems.add(last_line, "record", "", message("bank_reader.n43_no_end_of_file"))
     if not accounts:
-        problems.add(0, "", "", "no account (record 11) in the file")
+        problems.add(0, "", "", message("bank_reader.n43_no_account"))
     return _statements(accounts)
 
 
@@ -255,28 +259,28 @@ def _movement(number: int, record: str, account: _Account, problems: ProblemLog)
 
 
 def _complementary(
-    number: int, record: str, account: _Account, problems: ProblemLog, notes: list[str]
+    number: int, record: str, account: _Account, problems: ProblemLog, notes: list[FieldError]
 ) -> None:
     if not account.movements:
-        problems.add(number, "record", "23", "complementary concept before any movement 22")
+        problems.add(number, "record", "23", message("bank_reader.n43_concept_before_movement"))
         return
     concepts = account.movements[-1]["concepts"]
     if len(concepts) == 5:
         # Text only, it moves no money: kept, and said, rather than refusing the file.
+        movement_line = str(account.movements[-1]["line"])
         notes.append(
-            f"line {number}: more than the 5 complementary concepts (23) the standard allows "
-            f"for the movement on line {account.movements[-1]['line']}; all were kept"
+            FieldError(number, "", "", message("bank_reader.n43_more_than_five_concepts", line=movement_line))
         )
     concepts.append(compact_text(record[4:42], record[42:80]))
 
 
 def _equivalence(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
     if not account.movements:
-        problems.add(number, "record", "24", "currency equivalence before any movement 22")
+        problems.add(number, "record", "24", message("bank_reader.n43_equivalence_before_movement"))
         return
     _currency(number, record[4:7], problems)
     if not is_digits(record[7:21]):
-        problems.add(number, "original_amount", record[7:21], "not 14 digits")
+        problems.add(number, "original_amount", record[7:21], _not_digits(14))
 
 
 def _end_of_account(number: int, record: str, account: _Account, problems: ProblemLog) -> None:
@@ -285,7 +289,7 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
             number,
             "account",
             record[2:20],
-            f"closing record 33 is for another account than the header on line {account.line}",
+            message("bank_reader.n43_closing_of_another_account", line=str(account.line)),
         )
     counts = {"debits": record[20:25], "credits": record[39:44]}
     totals = {"debits": record[25:39], "credits": record[44:58]}
@@ -301,17 +305,22 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
     }
     for side in ("debits", "credits"):
         if not is_digits(counts[side]):
-            problems.add(number, f"number_of_{side}", counts[side], "not 5 digits")
+            problems.add(number, f"number_of_{side}", counts[side], _not_digits(5))
         elif int(counts[side]) != len(actual[side]):
             problems.add(
                 number,
                 f"number_of_{side}",
                 counts[side],
-                f"record 33 states {int(counts[side])} {side} but the account has "
-                f"{len(actual[side])} (difference {int(counts[side]) - len(actual[side])})",
+                message(
+                    "bank_reader.n43_count_differs",
+                    stated=str(int(counts[side])),
+                    side=_SIDES[side],
+                    actual=str(len(actual[side])),
+                    difference=str(int(counts[side]) - len(actual[side])),
+                ),
             )
         if not is_digits(totals[side]):
-            problems.add(number, f"total_{side}", totals[side], "not 14 digits")
+            problems.add(number, f"total_{side}", totals[side], _not_digits(14))
             continue
         stated = Decimal(totals[side]).scaleb(-2)
         summed = abs(sum(actual[side], Decimal("0.00")))
@@ -320,8 +329,13 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
                 number,
                 f"total_{side}",
                 totals[side],
-                f"record 33 states total {side} {stated} but the movements add up to {summed} "
-                f"(difference {stated - summed})",
+                message(
+                    "bank_reader.n43_total_differs",
+                    side=_SIDES[side],
+                    stated=str(stated),
+                    summed=str(summed),
+                    difference=str(stated - summed),
+                ),
             )
     account.closing = closing
     if (
@@ -331,22 +345,36 @@ def _end_of_account(number: int, record: str, account: _Account, problems: Probl
     ):
         movements = sum((m["amount"] for m in account.movements), Decimal("0.00"))
         check_balance(
-            problems, number, "final_balance", account.opening, movements, closing, "record 33"
+            problems,
+            number,
+            "final_balance",
+            account.opening,
+            movements,
+            closing,
+            message("bank_reader.n43_record_33"),
         )
 
 
 def _end_of_file(number: int, record: str, record_count: int, problems: ProblemLog) -> None:
     stated = record[20:26]
     if not is_digits(stated):
-        problems.add(number, "number_of_records", stated, "not 6 digits")
+        problems.add(number, "number_of_records", stated, _not_digits(6))
     elif int(stated) != record_count:
         problems.add(
             number,
             "number_of_records",
             stated,
-            f"record 88 states {int(stated)} records but the file has {record_count} before "
-            f"it (difference {int(stated) - record_count})",
+            message(
+                "bank_reader.n43_record_count_differs",
+                stated=str(int(stated)),
+                actual=str(record_count),
+                difference=str(int(stated) - record_count),
+            ),
         )
+
+
+def _not_digits(count: int) -> Message:
+    return message("bank_reader.n43_not_digits", count=str(count))
 
 
 def _date(number: int, column: str, text: str, problems: ProblemLog) -> date | None:
@@ -355,7 +383,7 @@ def _date(number: int, column: str, text: str, problems: ProblemLog) -> date | N
             return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
         except ValueError:
             pass
-    problems.add(number, column, text, "not a date (expected YYMMDD)")
+    problems.add(number, column, text, message("bank_reader.n43_not_a_date"))
     return None
 
 
@@ -364,12 +392,12 @@ def _signed(
 ) -> Decimal | None:
     if sign not in ("1", "2"):
         problems.add(
-            number, f"{column}_sign", sign, "not a debit/credit code (expected 1 debit or 2 credit)"
+            number, f"{column}_sign", sign, message("bank_reader.n43_not_a_sign")
         )
         return None
     if not is_digits(digits):
         problems.add(
-            number, column, digits, "not an amount (expected 14 digits, the last 2 decimals)"
+            number, column, digits, message("bank_reader.n43_not_an_amount")
         )
         return None
     amount = Decimal(digits).scaleb(-2)
@@ -382,7 +410,7 @@ def _currency(number: int, code: str, problems: ProblemLog) -> str:
             number,
             "currency",
             code,
-            "unknown currency code (expected ISO 4217 numeric, e.g. 978 for EUR)",
+            message("bank_reader.n43_unknown_currency"),
         )
         return ""
     return NUMERIC_CURRENCIES[code]

@@ -25,18 +25,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from ..errors import ProblemLog
+from dashboards.i18n.messages import message
+
+from ..errors import FieldError, ProblemLog
 from ..sheet import UnreadableFile
 from .common import StatementIds, decode_bank_text, find_iban, is_digits, to_cents
 from .model import BankStatement, BankStatementLine
 
 _TOKEN = re.compile(r"<(/?)([A-Za-z0-9_.]+)(?:\s[^>]*)?>([^<]*)")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
-
-NOTE = (
-    "OFX carries no opening balance and no control totals: only well-formedness, dates, "
-    "amounts and FITID uniqueness were checked; lines could not be tied to balances"
-)
 
 
 @dataclass
@@ -67,8 +64,8 @@ class _Node:
 
 def read_ofx(
     data: bytes, problems: ProblemLog
-) -> tuple[list[BankStatement], list[BankStatementLine], list[str]]:
-    notes = [NOTE]
+) -> tuple[list[BankStatement], list[BankStatementLine], list[FieldError]]:
+    notes = [FieldError(0, "", "", message("bank_reader.ofx_nothing_to_tie"))]
     try:
         text = decode_bank_text(data, notes)
     except UnreadableFile as exc:
@@ -81,25 +78,27 @@ def read_ofx(
     lines: list[BankStatementLine] = []
     responses = root.all("STMTRS") + root.all("CCSTMTRS")
     if not responses:
-        what = "an investment statement (INVSTMTRS), not a bank account's; " if root.all(
-            "INVSTMTRS"
-        ) else ""
-        problems.add(0, "OFX", "", f"{what}no bank or credit-card statement (STMTRS / CCSTMTRS)")
+        none = (
+            message("bank_reader.ofx_investment_statement")
+            if root.all("INVSTMTRS")
+            else message("bank_reader.ofx_no_statement")
+        )
+        problems.add(0, "OFX", "", none)
     for response in root.all("STMTTRNRS") + root.all("CCSTMTTRNRS"):
         code = response.text("STATUS", "CODE")
         severity = response.text("STATUS", "SEVERITY").upper()
-        message = response.text("STATUS", "MESSAGE")
+        said = response.text("STATUS", "MESSAGE")
         if not code or code == "0":
             continue
         if severity == "ERROR" or (not severity and code != "1"):
-            problems.add(
-                response.line, "STATUS/CODE", code, f"the bank reports an error: {message}"
-            )
+            problems.add(response.line, "STATUS/CODE", code, message("bank_reader.ofx_bank_error", message=said))
         else:
-            notes.append(
-                f"line {response.line}: the bank reports status {code} ({severity}) {message}"
-                .rstrip()
+            status = (
+                message("bank_reader.ofx_bank_status_saying", code=code, severity=severity, message=said)
+                if said
+                else message("bank_reader.ofx_bank_status", code=code, severity=severity)
             )
+            notes.append(FieldError(response.line, "", "", status))
     ids = StatementIds()
     for response in responses:
         _statement(response, problems, statements, lines, notes, ids)
@@ -109,7 +108,7 @@ def read_ofx(
 def _tree(text: str, problems: ProblemLog) -> _Node | None:
     start = text.upper().find("<OFX>")
     if start < 0:
-        problems.add(0, "", "", "no <OFX> element")
+        problems.add(0, "", "", message("bank_reader.ofx_no_ofx_element"))
         return None
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     root = _Node("", 0)
@@ -122,7 +121,7 @@ def _tree(text: str, problems: ProblemLog) -> _Node | None:
             if not any(node.name == name for node in stack[1:]):
                 if name in _leaf_names(stack):  # XML 2.x closes leaves explicitly
                     continue
-                problems.add(line, name, "", f"closing tag </{name}> without its opening tag")
+                problems.add(line, name, "", message("bank_reader.ofx_closing_without_opening", element=name))
                 continue
             while stack[-1].name != name:
                 # SGML: a tag with no text that was never closed was an empty leaf, not an
@@ -149,8 +148,7 @@ def _tree(text: str, problems: ProblemLog) -> _Node | None:
             _line_of(line_starts, len(text)),
             open_names,
             "",
-            f"file ends with <{stack[-1].name}> (opened on line {stack[-1].line}) not closed: "
-            "truncated?",
+            message("bank_reader.ofx_not_closed", element=stack[-1].name, line=str(stack[-1].line)),
         )
         return None
     return root.find("OFX")
@@ -165,7 +163,7 @@ def _statement(
     problems: ProblemLog,
     statements: list,
     lines: list,
-    notes: list[str],
+    notes: list[FieldError],
     ids: StatementIds,
 ) -> None:
     account_node = response.find("BANKACCTFROM") or response.find("CCACCTFROM")
@@ -182,7 +180,7 @@ def _statement(
             if part
         )
     if not account:
-        problems.add(response.line, "BANKACCTFROM/ACCTID", "", "statement without an account")
+        problems.add(response.line, "BANKACCTFROM/ACCTID", "", message("bank_reader.ofx_no_account"))
     currency = response.text("CURDEF")
     transactions = response.find("BANKTRANLIST")
     if transactions is not None and not transactions.children:
@@ -193,10 +191,8 @@ def _statement(
         transactions = _Node("BANKTRANLIST", response.line)
         as_of = response.text("LEDGERBAL", "DTASOF")
         transactions.children = [_Node("DTSTART", 0, value=as_of), _Node("DTEND", 0, value=as_of)]
-        notes.append(
-            f"line {response.line}: statement of account {account or '?'} has no transaction "
-            "list (BANKTRANLIST): no line to load"
-        )
+        no_list = message("bank_reader.ofx_no_transaction_list", account=account or "?")
+        notes.append(FieldError(response.line, "", "", no_list))
         if _date(as_of) is None:
             return
     start = _date(transactions.text("DTSTART"))
@@ -206,7 +202,7 @@ def _statement(
             transactions.line,
             "DTSTART/DTEND",
             transactions.text("DTSTART"),
-            "statement period missing or not a date (YYYYMMDD...)",
+            message("bank_reader.ofx_no_period"),
         )
         return
     closing_text = response.text("LEDGERBAL", "BALAMT")
@@ -216,7 +212,7 @@ def _statement(
             response.find("LEDGERBAL").line,
             "LEDGERBAL/BALAMT",
             closing_text,
-            "not an amount (at most 2 decimals)",
+            message("bank_reader.ofx_not_an_amount"),
         )
     sid = ids.new(account, start, end, "1")
     found = []
@@ -229,14 +225,14 @@ def _statement(
                 _line_of_leaf(transaction, "DTPOSTED"),
                 "DTPOSTED",
                 transaction.text("DTPOSTED"),
-                "not a date (YYYYMMDD...)",
+                message("bank_reader.ofx_not_a_date"),
             )
         if amount is None:
             problems.add(
                 _line_of_leaf(transaction, "TRNAMT"),
                 "TRNAMT",
                 transaction.text("TRNAMT"),
-                "not an amount (at most 2 decimals)",
+                message("bank_reader.ofx_not_an_amount"),
             )
         fitid = transaction.text("FITID")
         if fitid and fitid in seen_ids:
@@ -244,7 +240,7 @@ def _statement(
                 _line_of_leaf(transaction, "FITID"),
                 "FITID",
                 fitid,
-                f"same FITID as the transaction on line {seen_ids[fitid]}",
+                message("bank_reader.ofx_repeated_fitid", line=str(seen_ids[fitid])),
             )
         seen_ids.setdefault(fitid, _line_of_leaf(transaction, "FITID"))
         if posted is None or amount is None:

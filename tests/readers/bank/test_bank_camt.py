@@ -194,7 +194,18 @@ def test_missing_closing_balance_is_read_with_a_note():
     assert (statement.opening_balance, statement.closing_balance) == (Decimal("1234.56"), None)
     assert sum(line.amount for line in result.lines) == Decimal("109.25")
     (note,) = result.notes
-    assert "Stmt[1]" in note and "no booked closing (CLBD) balance" in note
+    assert note.column.endswith("Stmt[1]") and "no booked closing (CLBD) balance" in note.reason
+
+
+def test_a_note_names_its_element_and_reads_in_spanish():
+    result = read_bank_statement("x.xml", (VARIANTS / "camt053_available_balances_only.xml").read_bytes())
+
+    untied = next(note for note in result.notes if note.column == "Document/BkToCstmrStmt/Stmt[1]")
+    assert untied.describe("es") == (
+        "fichero, columna Document/BkToCstmrStmt/Stmt[1]: el extracto de la cuenta ES7620770024003102575766 "
+        "no tiene saldo contable inicial (OPBD, PRCD) ni final (CLBD): sus 1 apunte(s) no se han podido cuadrar "
+        "con los saldos"
+    )
 
 
 @pytest.mark.parametrize("name", ["camt053_billion_laughs.xml", "camt053_external_entity.xml"])
@@ -306,7 +317,7 @@ def test_pages_tied_by_interim_booked_balances_and_a_closing_balance_per_day():
         (date(2017, 5, 1), Decimal("100.00")),
         (date(2017, 5, 2), Decimal("50.00")),
     ]
-    assert len(result.notes) == 2 and all("ITBD" in note for note in result.notes)
+    assert len(result.notes) == 2 and all("ITBD" in note.reason for note in result.notes)
 
 
 def test_interim_page_that_does_not_add_up_is_rejected():
@@ -349,7 +360,7 @@ def test_only_available_balances_and_no_booking_date_are_read_with_notes():
     )
     assert line.counterparty_name == "Ferretería Sol S.L."
     assert len(result.notes) == 2
-    assert "without BookgDt" in result.notes[0] and "could not be tied" in result.notes[1]
+    assert "without BookgDt" in result.notes[0].reason and "could not be tied" in result.notes[1].reason
 
 
 @pytest.mark.parametrize(
@@ -434,7 +445,7 @@ def test_notification_entry_without_any_date_is_booked_on_the_day_it_was_sent():
     (line,) = result.lines
     sent = date(2025, 6, 3)
     assert (line.booking_date, line.value_date, line.amount) == (sent, sent, Decimal("1210.00"))
-    assert any("creation date (CreDtTm)" in note for note in result.notes)
+    assert any("creation date (CreDtTm)" in note.reason for note in result.notes)
 
 
 def test_statement_entry_without_any_date_is_still_rejected():
@@ -467,7 +478,7 @@ def test_statement_with_an_opening_balance_only_and_no_entry():
         None,
         0,
     )
-    assert "no booked closing (CLBD) balance" in result.notes[0]
+    assert "no booked closing (CLBD) balance" in result.notes[0].reason
 
 
 @pytest.mark.parametrize(

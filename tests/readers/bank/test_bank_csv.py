@@ -80,6 +80,11 @@ def test_tampered_balance_is_rejected_with_the_difference():
     assert any(
         e.line == 5 and e.column == "balance" and "difference -0.01" in e.reason for e in errors
     )
+    tampered = next(e for e in errors if e.line == 5)
+    assert tampered.describe("es") == (
+        "línea 5, columna balance, valor '2093.80': saldo acumulado 2093.80, pero saldo anterior 2444.56 "
+        "+ importe -350.75 = 2093.81 (diferencia -0.01)"
+    )
 
 
 def test_signed_amount_column_and_currency_column():

@@ -113,6 +113,10 @@ def test_tampered_closing_balance_is_rejected_with_the_difference():
     assert len(errors) == 1
     assert errors[0].line == 7 and errors[0].column == ":62a:"
     assert "difference 1.50" in errors[0].reason
+    assert errors[0].describe("es") == (
+        "línea 7, columna :62a:, valor '91.50': extracto 'GENERIC' (:28C: 1): el saldo final declarado es 91.50, "
+        "pero saldo inicial 100.00 + movimientos -10.00 = 90.00 (diferencia 1.50)"
+    )
 
 
 def test_tampered_line_amount_in_the_big_sample():
@@ -279,7 +283,8 @@ def test_quirks_of_real_banks_are_read_with_notes():
         (date(2016, 3, 1), date(2016, 3, 1), Decimal("-2.40"), "S"),
     ]
     assert result.lines[1].remittance_text == "NL47INGB9999999999 hr j jansen Betaling sieraden"
-    notes = result.notes
+    assert [note.line for note in result.notes] == [0, 9, 15, 0]
+    notes = [note.reason for note in result.notes]
     assert len(notes) == 4
     assert notes[0].startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
     assert "value date 160230 does not exist" in notes[1] and "2016-02-29" in notes[1]

@@ -149,6 +149,10 @@ def test_tampered_credit_total_is_rejected_with_the_difference():
         and "3210.00" in error.reason
         and "difference 1.00" in error.reason
     )
+    assert error.describe("es") == (
+        "línea 9, columna total_credits, valor '00000000321100': el registro 33 declara un total de abonos "
+        "de 3211.00, pero los apuntes suman 3210.00 (diferencia 1.00)"
+    )
 
 
 def test_tampered_final_balance_is_rejected_with_the_difference():
@@ -290,7 +294,7 @@ def test_files_joined_into_one_and_more_than_five_concepts_are_read_with_notes()
         (date(2025, 7, 2), Decimal("-30.00")),
     ]
     assert "CONCEPTO 6 MAS TEXTO" in result.lines[0].remittance_text
-    assert [note.split(":")[0] for note in result.notes] == ["line 8", "line 11"]
+    assert [note.line for note in result.notes] == [8, 11]
 
 
 def test_joined_files_are_each_checked_on_their_own_count():
@@ -324,4 +328,4 @@ def test_text_in_a_dos_code_page_is_read_with_a_note():
     assert [line.amount for line in result.lines] == [Decimal("500.00"), Decimal("-120.50")]
     assert result.lines[0].remittance_text == "TRANSFERENCIA G\x81NTER X"
     (note,) = result.notes
-    assert note.startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")
+    assert note.reason.startswith("text is neither UTF-8 nor Windows-1252 (byte 0x81")

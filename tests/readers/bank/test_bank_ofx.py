@@ -57,7 +57,7 @@ def test_sgml_1x():
         40,
     )
     assert debit.amount == Decimal("-350.75")
-    assert result.notes and "no opening balance" in result.notes[0]
+    assert result.notes and "no opening balance" in result.notes[0].reason
 
 
 def test_xml_2x():
@@ -100,6 +100,10 @@ def test_bad_amount_and_duplicate_fitid_are_named_by_line():
     errors = {(e.line, e.column, e.value) for e in _rejected(data)}
 
     assert errors == {(52, "TRNAMT", "-35O.75"), (53, "FITID", "2025060300001")}
+    repeated = next(error for error in _rejected(data) if error.column == "FITID")
+    assert repeated.describe("es") == (
+        "línea 53, columna FITID, valor '2025060300001': el mismo FITID que el movimiento de la línea 45"
+    )
 
 
 def test_error_status_is_rejected():
@@ -172,7 +176,7 @@ def test_several_statements_sgml_without_closing_tags_latin1():
         (date(2025, 7, 15), Decimal("-45.10"), "DEBIT", "GASOLINERA"),
     ]
     assert result.statements[0].period_start == date(2025, 7, 1)
-    notes = " | ".join(result.notes)
+    notes = " | ".join(note.reason for note in result.notes)
     assert "status 1 (INFO) Client up-to-date" in notes
     assert "0049-1500-2810123456 has no transaction list" in notes
 
@@ -201,7 +205,7 @@ def test_warning_status_is_a_note_and_error_severity_rejects():
     data = (VARIANTS / "ofx1_several_statements.ofx").read_bytes()
     warned = data.replace(b"<CODE>1<SEVERITY>INFO", b"<CODE>2000<SEVERITY>WARN")
 
-    assert any("status 2000 (WARN)" in note for note in read_bank_statement("x", warned).notes)
+    assert any("status 2000 (WARN)" in note.reason for note in read_bank_statement("x", warned).notes)
 
     errors = _rejected(data.replace(b"<CODE>1<SEVERITY>INFO", b"<CODE>2000<SEVERITY>ERROR"))
     assert [(e.line, e.column, e.value) for e in errors] == [(44, "STATUS/CODE", "2000")]
@@ -256,4 +260,4 @@ def test_empty_transaction_list_is_read_as_no_list():
     )
     assert (card.period_start, card.period_end) == (date(2025, 7, 31), date(2025, 7, 31))
     assert len(result.lines) == 2
-    assert any("4111XXXXXXXX1111 has no transaction list" in note for note in result.notes)
+    assert any("4111XXXXXXXX1111 has no transaction list" in note.reason for note in result.notes)
