@@ -212,35 +212,18 @@ def open_installments(database: PublishedDatabase, client_id: str) -> pd.DataFra
     oldest due first: document_id, document_number, document_type, installment_no,
     issue_date, due_date, days_past_due, currency_code, installment_amount,
     outstanding_amount, outstanding_reporting_amount, is_in_dispute, dispute_reason,
-    early_discount_pct, early_discount_days (fct_documents). The aging page reads it too."""
+    early_discount_pct, early_discount_days. The aging page reads it too."""
     sql = """
         select
-            installments.document_id,
-            installments.document_number,
-            installments.document_type,
-            installments.installment_no,
-            installments.issue_date,
-            installments.due_date,
-            installments.days_past_due,
-            installments.currency_code,
-            installments.installment_amount,
-            installments.outstanding_amount,
-            installments.outstanding_reporting_amount,
-            installments.is_in_dispute,
-            documents.dispute_reason,
-            documents.early_discount_pct,
-            documents.early_discount_days
-        from marts.fct_installments as installments
-        left join marts.fct_documents as documents
-            on documents.document_id = installments.document_id
-            -- the same client, said as a value: DuckDB then skips the row groups of
-            -- fct_documents whose min/max of client_id cannot hold it (its rows come in
-            -- client order from the exports) instead of scanning all 7.5 M at L
-            and documents.client_id = ?
-        where installments.client_id = ? and installments.is_open
-        order by installments.due_date, installments.document_number, installments.installment_no
+            document_id, document_number, document_type, installment_no, issue_date,
+            due_date, days_past_due, currency_code, installment_amount, outstanding_amount,
+            outstanding_reporting_amount, is_in_dispute, dispute_reason, early_discount_pct,
+            early_discount_days
+        from marts.fct_installments
+        where client_id = ? and is_open
+        order by due_date, document_number, installment_no
     """
-    return database.query(sql, [client_id, client_id])
+    return database.query(sql, [client_id])
 
 
 @cached

@@ -2,13 +2,23 @@
 -- or debit note, and each unlinked credit note (negative), as it stands at the as-of date.
 with items as (
     {{ receivable_items_as_of('select as_of_date from ' ~ ref('int_as_of_date')) }}
+),
+
+-- The terms the client file shows beside each open instalment, here so that it reads
+-- one client's row groups of this table alone: fct_documents is in export order, and
+-- its 62 of 63 row groups at L held any one client (DECISIONLOG: Pages at L, fourth
+-- pass). Only the few documents with a dispute reason or a discount are joined.
+document_terms as (
+    select document_id, dispute_reason, early_discount_pct, early_discount_days
+    from {{ ref('stg_invoicing__documents') }}
+    where dispute_reason is not null or early_discount_pct is not null or early_discount_days is not null
 )
 
 select
     as_of_date,
-    {{ dbt.concat(["document_id", "'|'", "cast(installment_no as " ~ dbt.type_string() ~ ")"]) }} as installment_key,
+    {{ dbt.concat(["items.document_id", "'|'", "cast(installment_no as " ~ dbt.type_string() ~ ")"]) }} as installment_key,
     item_type,
-    document_id,
+    items.document_id,
     installment_no,
     document_type,
     document_number,
@@ -24,8 +34,13 @@ select
     outstanding_amount <> 0 as is_open,
     case when outstanding_amount > 0 and days_past_due > 0 then days_past_due else 0 end as days_past_due,
     case when outstanding_amount <> 0 then bucket_order end as bucket_order,
-    is_in_dispute
+    items.is_in_dispute,
+    document_terms.dispute_reason,
+    document_terms.early_discount_pct,
+    document_terms.early_discount_days
 from items
+left join document_terms
+    on document_terms.document_id = items.document_id
 -- Stored by client: the client file and the aging page read one client's instalments, and
 -- DuckDB then reads only the row groups whose min/max of client_id holds it (at L, 1 of
 -- 77 row groups instead of all 9.4 M rows).
