@@ -12,6 +12,7 @@ from dashboards.app_state import decisions_of_client
 from dashboards.company_settings import CompanySettingsError, load_company, problem_words
 from dashboards.exports import XLSX_MIME
 from dashboards.i18n import t
+from dashboards.i18n.messages import render
 from dashboards.plain_text import literal
 from dashboards.queries import client_file as queries
 from dashboards.queries import committee as committee_queries
@@ -342,6 +343,10 @@ with fiscal_tab:
         "" if valid is None else t("client_file.yes") if valid else t("client_file.no")
         for valid in history["tax_id_is_valid"]
     ]
+    # Stored as a catalogue message (older rows: English text), worded in the page's language.
+    history["tax_id_check_reason"] = [
+        render(reason, language) if isinstance(reason, str) else "" for reason in history["tax_id_check_reason"]
+    ]
     headers = {
         "version_no": t("client_file.col_version"),
         "valid_from": t("client_file.col_valid_from"),
@@ -349,6 +354,7 @@ with fiscal_tab:
         "legal_name": t("client_file.col_legal_name"),
         "tax_id": t("client_file.col_tax_id"),
         "tax_id_is_valid": t("client_file.col_tax_id_valid"),
+        "tax_id_check_reason": t("client_file.col_tax_id_check"),
         "address": t("client_file.col_address"),
         "country_code": t("client_file.col_country"),
         "payment_terms_days": t("client_file.col_terms"),

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from dashboards.i18n.messages import render
 from orchestration.checks.suites import (
     EXPECTED_COLUMNS,
     ISO_CURRENCY_CODES,
@@ -430,6 +431,10 @@ def _text(value: object) -> str:
         return "empty"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        # A stored message among the row's values (a tax id check's reason) is worded in
+        # English, as the rest of the sample is; other text is shown as it is.
+        return render(value, "en")
     return str(value)
 
 

@@ -5,6 +5,9 @@ dropped: the client and its documents load as exported.
 Which validator, by the client's country: ES -> stdnum.es.nif (DNI, NIE, CIF and the
 K/L/M NIFs), MX -> stdnum.mx.rfc (with its check digits), another EU member state ->
 stdnum.eu.vat (the id with or without its VAT prefix); any other country is 'unchecked'.
+
+A reason is a catalogue message (dashboards/i18n/*/tax_id.json), stored as its JSON as
+raw.ingest_warnings keeps a reader's, and worded where it is shown.
 """
 
 from dataclasses import dataclass, fields
@@ -16,6 +19,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.es import nif as es_nif
 from stdnum.mx import rfc as mx_rfc
+
+from dashboards.i18n.messages import Message, as_text, message
 
 # Spain has its own validator; Greece's VAT prefix is EL, not its ISO code.
 _EU_VAT_PREFIXES = {
@@ -30,9 +35,9 @@ _EU_VAT_PREFIXES = {
 _GENERIC_RFCS = {"XAXX010101000", "XEXX010101000"}
 
 _REASONS = {
-    InvalidChecksum: "wrong check digit",
-    InvalidLength: "wrong length",
-    InvalidFormat: "wrong format",
+    InvalidChecksum: message("tax_id.wrong_check_digit"),
+    InvalidLength: message("tax_id.wrong_length"),
+    InvalidFormat: message("tax_id.wrong_format"),
 }
 
 
@@ -43,7 +48,7 @@ class TaxIdCheck:
     normalised_tax_id: str
     tax_id_kind: str
     is_valid: bool | None  # None: no validator for the country
-    reason: str | None  # why it is invalid or unchecked; None when valid
+    reason: Message | None  # why it is invalid or unchecked; None when valid
     validator: str | None
 
 
@@ -56,7 +61,8 @@ def check_tax_id(country: str, tax_id: str) -> TaxIdCheck:
         return _check_mexican(country, tax_id)
     if country in _EU_VAT_PREFIXES:
         return _check_eu_vat(country, tax_id)
-    return TaxIdCheck(country, tax_id, _plain(tax_id), "unchecked", None, f"no validator for country {country}", None)
+    unchecked = message("tax_id.no_validator", country=country)
+    return TaxIdCheck(country, tax_id, _plain(tax_id), "unchecked", None, unchecked, None)
 
 
 def _check_spanish(country: str, tax_id: str) -> TaxIdCheck:
@@ -84,7 +90,7 @@ def _check_mexican(country: str, tax_id: str) -> TaxIdCheck:
     return _validated(
         country, tax_id, compact, kind, "stdnum.mx.rfc",
         lambda number: mx_rfc.validate(number, validate_check_digits=True),
-        impossible_part="impossible date, homoclave or initials",
+        impossible_part=message("tax_id.impossible_rfc_part"),
     )
 
 
@@ -98,25 +104,32 @@ def _check_eu_vat(country: str, tax_id: str) -> TaxIdCheck:
         compact = number
     check = _validated(
         country, tax_id, compact, "eu_vat", "stdnum.eu.vat", eu_vat.validate,
-        impossible_part="impossible part or unknown VAT prefix",
+        impossible_part=message("tax_id.impossible_vat_part"),
     )
     foreign_prefix = plain[:2]
     if not check.is_valid and foreign_prefix != prefix and foreign_prefix in _EU_VAT_PREFIXES.values():
         return TaxIdCheck(
             country, tax_id, plain, "eu_vat", False,
-            f"VAT prefix {foreign_prefix} does not match country {country}", check.validator,
+            message("tax_id.vat_prefix_mismatch", prefix=foreign_prefix, country=country), check.validator,
         )
     return check
 
 
-def _validated(country, tax_id, compact, kind, module, validate, impossible_part="impossible part") -> TaxIdCheck:
+def _validated(
+    country, tax_id, compact, kind, module, validate, impossible_part: Message | None = None
+) -> TaxIdCheck:
     validator = f"{module} (python-stdnum {stdnum.__version__})"
     try:
         validate(compact)
     except InvalidComponent:
-        return TaxIdCheck(country, tax_id, compact, kind, False, impossible_part, validator)
+        reason = impossible_part or message("tax_id.impossible_part")
+        return TaxIdCheck(country, tax_id, compact, kind, False, reason, validator)
     except ValidationError as error:
-        reason = next((text for error_type, text in _REASONS.items() if isinstance(error, error_type)), str(error))
+        # An error type python-stdnum adds later keeps its own (English) words as the detail.
+        reason = next(
+            (reason for error_type, reason in _REASONS.items() if isinstance(error, error_type)),
+            message("tax_id.invalid", detail=str(error)),
+        )
         return TaxIdCheck(country, tax_id, compact, kind, False, reason, validator)
     return TaxIdCheck(country, tax_id, compact, kind, True, None, validator)
 
@@ -130,8 +143,9 @@ def refresh_tax_id_checks(conn: duckdb.DuckDBPyConnection) -> int:
     raw.clients, in one transaction: pairs no client has any more are deleted, pairs
     checked by another python-stdnum version are checked again, and only the pairs not
     yet checked are validated, so a refresh whose clients export repeats yesterday's
-    validates nothing. Rerunning it gives the same rows, never more. Returns the number
-    of rows."""
+    validates nothing. A pair whose reason an older cartera stored as English text is
+    checked again, to store it as a message. Rerunning it gives the same rows, never more.
+    Returns the number of rows."""
     # "SAT generic RFC" names no library version: it never goes stale.
     library, current = "%(python-stdnum %)", f"%(python-stdnum {stdnum.__version__})"
     conn.execute("begin transaction")
@@ -140,6 +154,7 @@ def refresh_tax_id_checks(conn: duckdb.DuckDBPyConnection) -> int:
             """
             delete from raw.client_tax_id_checks as checks
             where (validator like ? and validator not like ?)
+                or not starts_with(reason, '{"key":')
                 or not exists (
                     select 1 from raw.clients
                     where clients.country = checks.country and clients.tax_id = checks.tax_id
@@ -160,7 +175,9 @@ def refresh_tax_id_checks(conn: duckdb.DuckDBPyConnection) -> int:
         checks = [check_tax_id(country, tax_id) for country, tax_id in pairs]
         if checks:
             # One INSERT of an Arrow batch: executemany runs one statement per row.
-            batch = pa.table({name: [getattr(check, name) for check in checks] for name in _COLUMNS})
+            columns = {name: [getattr(check, name) for check in checks] for name in _COLUMNS}
+            columns["reason"] = [None if reason is None else as_text(reason) for reason in columns["reason"]]
+            batch = pa.table(columns)
             conn.register("new_tax_id_checks", batch)
             try:
                 conn.execute(

@@ -1,9 +1,13 @@
 """The client file on the demo warehouse, in Spanish and English: what it shows is the marts'."""
 
+import shutil
+
+import duckdb
 import pytest
 
 from apptest import displayed_frame, mart_value, marts, metrics, open_page
 from dashboards import formatting, reasons
+from dashboards.i18n.messages import as_text, message
 
 PAGE = "app_pages/client_file.py"
 LABELS = {
@@ -197,3 +201,37 @@ def test_a_wrong_company_file_is_named_in_the_users_language_and_the_file_still_
     closing_label = f"{labels['closing']} {figures['as_of_date']:%d/%m/%Y}"
     assert metrics(app)[closing_label] == formatting.money(figures["net_balance_amount"], "EUR", language)
     assert labels["pdf"] in [button.label for button in app.get("download_button")]
+
+
+@pytest.fixture
+def home_with_invalid_tax_ids(demo_home, tmp_path, monkeypatch):
+    """A copy of the demo's published database in which C0212's current tax id failed its
+    check with a stored message, and its former one with the English text an older cartera
+    stored."""
+    shutil.copy(demo_home / "cartera.duckdb", tmp_path / "cartera.duckdb")
+    mismatch = as_text(message("tax_id.vat_prefix_mismatch", prefix="DE", country="ES"))
+    with duckdb.connect(str(tmp_path / "cartera.duckdb")) as connection:
+        connection.execute(
+            "update marts.dim_clients set tax_id_is_valid = false, "
+            "tax_id_check_reason = case when is_current then ? else 'wrong check digit' end "
+            "where client_id = 'C0212'",
+            [mismatch],
+        )
+    monkeypatch.setenv("CARTERA_HOME", str(tmp_path))
+    monkeypatch.delenv("CARTERA_PUBLISHED_DB", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("language, column, current", [
+    ("es", "Comprobación del NIF",
+     "el prefijo DE del número de IVA intracomunitario no corresponde al país ES"),
+    ("en", "Tax id check", "VAT prefix DE does not match country ES"),
+])
+def test_the_fiscal_history_words_a_tax_id_check_in_the_page_s_language_and_old_text_as_it_is(
+    home_with_invalid_tax_ids, language, column, current
+):
+    app = open_page(PAGE, language, client_id="C0212")
+
+    fiscal = next(displayed_frame(grid) for grid in app.dataframe if column in grid.value.columns)
+    # Newest version first; the former one's reason was stored as text and is shown as it is.
+    assert fiscal[column].tolist() == [current, "wrong check digit"]

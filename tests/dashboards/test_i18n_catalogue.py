@@ -15,6 +15,7 @@ from orchestration.readers.contract import CONTRACT
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 ORCHESTRATION = Path(__file__).resolve().parents[2] / "orchestration"
 BANK_READERS = ORCHESTRATION / "readers" / "bank"
+TAX_IDS = ORCHESTRATION / "ingest" / "tax_ids.py"
 # t("key"…), translate(language, "key"…), message("key"…) (a message stored to be
 # rendered later, dashboards/i18n/messages.py) and sql_message("key"…) /
 # sql_row_message("key"…) (one DuckDB words, orchestration/readers/sql_messages.py): every
@@ -80,28 +81,37 @@ def test_no_message_is_left_unused():
     assert set(catalogue(DEFAULT_LANGUAGE)) <= used
 
 
-def test_every_bank_reader_key_is_in_both_catalogues():
+@pytest.mark.parametrize(
+    ("sources", "area", "at_least"),
+    [
+        (sorted(BANK_READERS.glob("*.py")), "bank_reader.", 91),  # every reason and note of the five formats
+        ([TAX_IDS], "tax_id.", 9),  # every reason a tax id check gives
+    ],
+    ids=["bank readers", "tax id checks"],
+)
+def test_every_reason_key_is_in_both_catalogues(sources, area, at_least):
     used = {
         key
-        for source in BANK_READERS.glob("*.py")
+        for source in sources
         for key in KEY_IN_CODE.findall(source.read_text(encoding="utf-8"))
-        if key.startswith("bank_reader.")
+        if key.startswith(area)
     }
 
-    assert len(used) > 90  # every reason and note of the five formats
+    assert len(used) >= at_least
     for language in LANGUAGES:
         assert used <= set(catalogue(language)), language
 
 
 def reasons_given_as_text(source: Path) -> list[int]:
-    """Lines where a bank reader words a reason itself: text (a literal or an f-string)
-    given to problems.add(line, column, value, reason), FieldError(...) or UnreadableFile(reason)."""
+    """Lines where a bank reader or the tax id check words a reason itself: text (a literal
+    or an f-string) given to problems.add(line, column, value, reason), FieldError(...),
+    UnreadableFile(reason) or TaxIdCheck(..., reason, validator)."""
     found = []
     for call in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
         if not isinstance(call, ast.Call):
             continue
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        position = {"add": 3, "FieldError": 3, "UnreadableFile": 0}.get(name)
+        position = {"add": 3, "FieldError": 3, "UnreadableFile": 0, "TaxIdCheck": 5}.get(name)
         if position is None or len(call.args) <= position:
             continue
         reason = call.args[position]
@@ -110,6 +120,6 @@ def reasons_given_as_text(source: Path) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("source", sorted(BANK_READERS.glob("*.py")), ids=lambda path: path.name)
-def test_no_bank_reader_words_a_reason_in_english_text(source):
+@pytest.mark.parametrize("source", [*sorted(BANK_READERS.glob("*.py")), TAX_IDS], ids=lambda path: path.name)
+def test_no_reader_or_check_words_a_reason_in_english_text(source):
     assert reasons_given_as_text(source) == []

@@ -195,7 +195,8 @@ FAILURES = [
     ("clients_credit_limit_has_two_decimals", 1, "clients_bad.csv line 2: credit_limit=10.005"),
     ("clients_currency_is_iso_4217", 1, "clients_bad.csv line 4: currency=XYZ"),
         # 12345678Z, B50123454 valid; 12345678A, B50123455 not: 2 of 4 = 50 % < 95 %.
-    ("clients_tax_ids_mostly_valid", 2, "country=ES, tax_id=12345678A"),
+    # The check's reason is stored as a message and worded in the (English) sample.
+    ("clients_tax_ids_mostly_valid", 2, "country=ES, tax_id=12345678A, reason=wrong check digit"),
     ("documents_columns_and_types", 4, "net DECIMAL(18,2)"),
     ("documents_document_id_not_null", 1, "documents_bad.csv line 4"),
     ("documents_updated_at_not_null", 1, "documents_bad.csv line 5"),

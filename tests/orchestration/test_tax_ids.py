@@ -16,6 +16,9 @@ Two check characters worked out by hand:
   padded to 12 with a space and weighted 13..2 by their index in
   0-9A-N&O-Z(space)Ñ: 37x13 + 22x12 + 10x11 + 11x10 + 9x9 + 3x8 + 0x7 + 7x6 + 1x5 + 4x4
   + 8x3 + 30x2 = 1,217; 1,217 mod 11 = 7; 11 - 7 = 4.
+
+A reason is a catalogue message (dashboards/i18n/*/tax_id.json), stored as its JSON: the
+English wording is today's text, the Spanish one a Spanish bookkeeper's.
 """
 
 import shutil
@@ -24,7 +27,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.i18n.messages import from_text, render
 from orchestration.config import load_settings
+from orchestration.ingest import tax_ids
 from orchestration.ingest.loader import ingest_entity
 from orchestration.ingest.tax_ids import check_tax_id, refresh_tax_id_checks
 
@@ -59,33 +64,60 @@ def test_valid_tax_ids(country, tax_id, normalised, kind):
 
 
 @pytest.mark.parametrize(
-    ("country", "tax_id", "kind", "reason"),
+    ("country", "tax_id", "kind", "english", "spanish"),
     [
-        ("ES", "12345678A", "es_dni", "wrong check digit"),
-        ("ES", "B50123455", "es_cif", "wrong check digit"),
-        ("ES", "B5012345", "es_cif", "wrong length"),
-        ("ES", "X12345L", "es_nie", "wrong length"),
-        ("MX", "MAB9307148T5", "mx_rfc_company", "wrong check digit"),
+        ("ES", "12345678A", "es_dni", "wrong check digit", "dígito de control incorrecto"),
+        ("ES", "B50123455", "es_cif", "wrong check digit", "dígito de control incorrecto"),
+        ("ES", "B5012345", "es_cif", "wrong length", "número de caracteres incorrecto"),
+        ("ES", "X12345L", "es_nie", "wrong length", "número de caracteres incorrecto"),
+        ("ES", "1234567ZZ", "es_dni", "wrong format", "formato incorrecto"),
+        ("MX", "MAB9307148T5", "mx_rfc_company", "wrong check digit", "dígito de control incorrecto"),
         # Right check digit, but a homoclave cannot start with W (SAT's table stops at V).
-        ("MX", "ABX971212WXA", "mx_rfc_company", "impossible date, homoclave or initials"),
-        ("MX", "MAB9313148T4", "mx_rfc_company", "impossible date, homoclave or initials"),  # month 13
+        (
+            "MX", "ABX971212WXA", "mx_rfc_company", "impossible date, homoclave or initials",
+            "la fecha, la homoclave o las iniciales del RFC no pueden existir",
+        ),
+        (
+            "MX", "MAB9313148T4", "mx_rfc_company", "impossible date, homoclave or initials",  # month 13
+            "la fecha, la homoclave o las iniciales del RFC no pueden existir",
+        ),
         # The key (93) matches, the SIREN 112464737 fails its Luhn check.
-        ("FR", "FR93112464737", "eu_vat", "wrong check digit"),
-        ("PT", "DE136695976", "eu_vat", "VAT prefix DE does not match country PT"),
+        ("FR", "FR93112464737", "eu_vat", "wrong check digit", "dígito de control incorrecto"),
+        (
+            "PT", "DE136695976", "eu_vat", "VAT prefix DE does not match country PT",
+            "el prefijo DE del número de IVA intracomunitario no corresponde al país PT",
+        ),
     ],
 )
-def test_invalid_tax_ids_are_flagged_with_a_reason(country, tax_id, kind, reason):
+def test_invalid_tax_ids_are_flagged_with_a_reason_in_both_languages(country, tax_id, kind, english, spanish):
     check = check_tax_id(country, tax_id)
 
-    assert (check.is_valid, check.tax_id_kind, check.reason) == (False, kind, reason)
-    assert check.tax_id == tax_id
+    assert (check.is_valid, check.tax_id_kind, check.tax_id) == (False, kind, tax_id)
+    assert check.reason["key"].startswith("tax_id.")  # a message, not text
+    assert (render(check.reason, "en"), render(check.reason, "es")) == (english, spanish)
 
 
 def test_countries_without_a_validator_are_unchecked():
     check = check_tax_id("US", "12-3456789")
 
-    assert (check.is_valid, check.tax_id_kind, check.reason, check.normalised_tax_id) == (
-        None, "unchecked", "no validator for country US", "123456789",
+    assert (check.is_valid, check.tax_id_kind, check.normalised_tax_id) == (None, "unchecked", "123456789")
+    assert (render(check.reason, "en"), render(check.reason, "es")) == (
+        "no validator for country US",
+        "no se comprueba el identificador fiscal de los clientes del país US",
+    )
+
+
+def test_an_error_python_stdnum_adds_later_keeps_its_own_words_as_the_detail(monkeypatch):
+    def validate(number):
+        raise tax_ids.ValidationError("The number is on a sanctions list.")
+
+    monkeypatch.setattr(tax_ids.es_nif, "validate", validate)
+    check = check_tax_id("ES", "12345678Z")
+
+    assert check.is_valid is False
+    assert (render(check.reason, "en"), render(check.reason, "es")) == (
+        "invalid tax id (The number is on a sanctions list.)",
+        "identificador fiscal no válido (The number is on a sanctions list.)",
     )
 
 
@@ -107,9 +139,11 @@ def conn(home):
 
 
 def checks(conn):
-    return conn.execute(
+    """The stored checks, each reason worded in English."""
+    rows = conn.execute(
         "select country, tax_id, is_valid, reason from raw.client_tax_id_checks order by country, tax_id"
     ).fetchall()
+    return [(*row[:3], None if row[3] is None else render(row[3], "en")) for row in rows]
 
 
 def test_a_clients_load_checks_each_distinct_country_and_tax_id_once(conn, home):
@@ -177,3 +211,14 @@ def test_a_refresh_checks_only_new_pairs_again_drops_gone_ones_and_rechecks_anot
     assert refresh_tax_id_checks(conn) == 9
     assert checks(conn) == first
     assert ("ES", "12345678A", False, "wrong check digit") in first
+
+
+def test_a_reason_an_older_version_stored_as_text_is_checked_again_and_stored_as_a_message(conn, home):
+    ingest_entity(conn, load_settings(home), "clients")
+    first = checks(conn)
+    conn.execute("update raw.client_tax_id_checks set reason = 'wrong check digit' where tax_id = '12345678A'")
+
+    assert refresh_tax_id_checks(conn) == 9
+    assert checks(conn) == first
+    stored = conn.execute("select reason from raw.client_tax_id_checks where tax_id = '12345678A'").fetchall()
+    assert from_text(stored[0][0]) == {"key": "tax_id.wrong_check_digit", "args": {}}
