@@ -62,28 +62,7 @@ reductions as (
     )
 ),
 
--- A document of one instalment (three in four) needs none of the closed form: that
--- instalment is its last, so every reduction pays it whole and it owes its amount less
--- the running sum (below zero when overpaid), as the closed form gives with one row.
-single_installment_events as (
-    select
-        installments.document_id,
-        installments.installment_no,
-        reductions.reduction_order,
-        reductions.reduction_type,
-        reductions.reduction_id,
-        reductions.receipt_id,
-        reductions.installment_no as named_installment_no,
-        reductions.effective_date,
-        reductions.reduction_amount as applied_amount,
-        installments.item_amount - reductions.running_amount as outstanding_amount
-    from installments
-    inner join reductions
-        on reductions.document_id = installments.document_id
-    where installments.item_count = 1
-),
-
-installment_steps as (
+installment_reductions as (
     select
         installments.document_id,
         installments.installment_no,
@@ -96,15 +75,42 @@ installment_steps as (
         reductions.receipt_id,
         reductions.installment_no as named_installment_no,
         reductions.effective_date,
+        reductions.reduction_amount,
         reductions.unnamed_running_amount,
-        sum(case when reductions.installment_no = installments.installment_no then reductions.reduction_amount else 0 end) over (
-            partition by installments.document_id, installments.installment_no order by reductions.reduction_order
-            rows between unbounded preceding and current row
-        ) as named_running_amount
+        reductions.running_amount
     from installments
     inner join reductions
         on reductions.document_id = installments.document_id
-    where installments.item_count > 1
+),
+
+-- A document of one instalment (three in four) needs none of the closed form: that
+-- instalment is its last, so every reduction pays it whole and it owes its amount less
+-- the running sum (below zero when overpaid), as the closed form gives with one row.
+single_installment_events as (
+    select
+        document_id,
+        installment_no,
+        reduction_order,
+        reduction_type,
+        reduction_id,
+        receipt_id,
+        named_installment_no,
+        effective_date,
+        reduction_amount as applied_amount,
+        item_amount - running_amount as outstanding_amount
+    from installment_reductions
+    where item_count = 1
+),
+
+installment_steps as (
+    select
+        installment_reductions.*,
+        sum(case when named_installment_no = installment_no then reduction_amount else 0 end) over (
+            partition by document_id, installment_no order by reduction_order
+            rows between unbounded preceding and current row
+        ) as named_running_amount
+    from installment_reductions
+    where item_count > 1
 ),
 
 claims as (
