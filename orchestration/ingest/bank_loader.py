@@ -17,7 +17,6 @@ in the load's transaction, kind `bank_format_note`, so the bookkeeper sees it.
 """
 
 import fnmatch
-import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.config import Settings
+from orchestration.ingest.bank_reading import BankFileToRead, ReadBankFile, read_in_order
 from orchestration.ingest.loader import (
     DUPLICATE,
     LOADED,
@@ -43,7 +43,7 @@ from orchestration.ingest.loader import (
 from orchestration.ingest.raw_tables import BANK_STATEMENT_LINES_SCHEMA, BANK_STATEMENTS_SCHEMA, ensure_raw_schema
 from orchestration.ingest.references import IngestWarning
 from orchestration.readers import ExportError, detect_entity
-from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format, read_bank_statement
+from orchestration.readers.bank import BankCsvMapping, BankStatementFile, detect_bank_format
 
 ENTITY = "bank_statements"
 UNRECOGNISED = "unrecognised"
@@ -92,6 +92,7 @@ def ingest_bank_statements(conn: duckdb.DuckDBPyConnection, settings: Settings) 
     ensure_raw_schema(conn)
     mappings = load_bank_csv_mappings(settings.bank_csv_mappings)
     result = BankIngestResult()
+    recognised = []
     for path in _candidate_files(settings):
         mapping = _csv_mapping(path.name, mappings)
         with path.open("rb") as file:
@@ -99,7 +100,9 @@ def ingest_bank_statements(conn: duckdb.DuckDBPyConnection, settings: Settings) 
         if detect_bank_format(path.name, head) is None and mapping is None:
             result.unrecognised.append(path.name)
             continue
-        result.outcomes.append(_ingest_file(conn, settings, path, path.read_bytes(), mapping))
+        recognised.append(BankFileToRead(path, mapping))
+    for read_file in read_in_order(recognised):
+        result.outcomes.append(_ingest_file(conn, settings, read_file))
     return result
 
 
@@ -113,20 +116,18 @@ def _csv_mapping(file_name: str, mappings: list[tuple[str, BankCsvMapping]]) -> 
     return next((mapping for pattern, mapping in mappings if fnmatch.fnmatchcase(name, pattern)), None)
 
 
-def _ingest_file(
-    conn: duckdb.DuckDBPyConnection, settings: Settings, path: Path, data: bytes, mapping: BankCsvMapping | None
-) -> FileOutcome:
-    sha256 = hashlib.sha256(data).hexdigest()
-    if already_loaded(conn, sha256):
+def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, read_file: ReadBankFile) -> FileOutcome:
+    path = read_file.path
+    if already_loaded(conn, read_file.sha256):
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
-        statement_file = read_bank_statement(path.name, data, mapping)
+        statement_file = read_file.statement()
     except ExportError as error:
-        return quarantine(conn, settings, ENTITY, path, sha256, len(data), error)
+        return quarantine(conn, settings, ENTITY, path, read_file.sha256, read_file.size, error)
     # A note says where it applies: the physical line (N43, MT940, OFX) or the element (camt, as its column).
     warnings = [IngestWarning(BANK_FORMAT_NOTE, note) for note in statement_file.notes]
-    _load(conn, path.name, sha256, len(data), statement_file, warnings)
+    _load(conn, path.name, read_file.sha256, read_file.size, statement_file, warnings)
     archive_loaded_file(settings, path)
     return FileOutcome(
         path.name, LOADED, rows=statement_file.line_columns.num_rows, warnings=tuple(w.problem.describe() for w in warnings)

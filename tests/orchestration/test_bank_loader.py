@@ -306,3 +306,67 @@ def test_a_statement_read_without_notes_records_no_warning(conn, home):
     drop(home, N43)
     ingest(conn, home)
     assert conn.execute("select count(*) from raw.ingest_warnings").fetchall() == [(0,)]
+
+
+def test_two_reader_processes_load_what_one_process_loads(tmp_path, monkeypatch):
+    """The same inbox (N43 of two accounts, camt.053, a tampered N43, a second copy of the
+    N43 under another name) ingested by this process alone and with two reader processes
+    (the size threshold at 0): the same outcomes in the same order, the same file ids,
+    and the same raw rows."""
+    from orchestration.ingest import bank_reading
+
+    for variable in ("CARTERA_HOME", "CARTERA_INBOX", "CARTERA_QUARANTINE", "CARTERA_BANK_CSV_MAPPINGS"):
+        monkeypatch.delenv(variable, raising=False)
+    runs = {}
+    for name, threshold in (("serial", bank_reading.PARALLEL_READ_BYTES), ("parallel", 0)):
+        monkeypatch.setattr(bank_reading, "PARALLEL_READ_BYTES", threshold)
+        home = tmp_path / name
+        (home / "inbox").mkdir(parents=True)
+        for source, file_name in ((N43, None), (CAMT, None), (TAMPERED, None), (N43, "zz_copia.n43")):
+            drop(home, source, file_name)
+        with duckdb.connect(str(home / "test.duckdb")) as connection:
+            outcomes = [(o.file_name, o.status, o.rows) for o in ingest(connection, home).outcomes]
+            tables = {
+                table: connection.execute(
+                    f"select * exclude (_loaded_at) from raw.{table} order by all"
+                ).fetchall()
+                for table in ("bank_statements", "bank_statement_lines")
+            }
+            registry = connection.execute(
+                "select file_id, file_name, status, row_count from raw.file_registry order by file_id"
+            ).fetchall()
+        runs[name] = (outcomes, tables, registry)
+
+    outcomes, tables, registry = runs["parallel"]
+    assert outcomes == [
+        ("camt053_v02.xml", LOADED, 3),
+        ("cuenta_dos_cuentas.n43", LOADED, 5),
+        ("extracto_manipulado.n43", QUARANTINED, 0),
+        ("zz_copia.n43", DUPLICATE, 0),
+    ]
+    assert len(tables["bank_statement_lines"]) == 8
+    assert [row[1:] for row in registry] == [
+        ("camt053_v02.xml", LOADED, 3), ("cuenta_dos_cuentas.n43", LOADED, 5), ("extracto_manipulado.n43", QUARANTINED, None),
+    ]
+    assert runs["parallel"] == runs["serial"]
+
+
+def test_the_reader_processes_end_with_the_reading_even_when_the_loader_stops_early(monkeypatch):
+    """Two readers start for three files; the loader takes the first and stops: no reader
+    process is left."""
+    import subprocess
+
+    from orchestration.ingest import bank_reading
+
+    def readers() -> list[str]:
+        table = subprocess.run(["ps", "-eo", "ppid,args"], capture_output=True, text=True, check=True).stdout
+        return [line for line in table.splitlines() if "-m orchestration.ingest.bank_reading" in line]
+
+    monkeypatch.setattr(bank_reading, "PARALLEL_READ_BYTES", 0)
+    before = readers()
+    reading = bank_reading.read_in_order([bank_reading.BankFileToRead(path, None) for path in (N43, CAMT, TAMPERED)])
+    first = next(reading)
+    assert first.statement().line_columns.num_rows == 5
+    assert len(readers()) == len(before) + 2
+    reading.close()
+    assert readers() == before
