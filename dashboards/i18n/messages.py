@@ -24,7 +24,9 @@ from dashboards.i18n import LANGUAGES, catalogue, translate
 Message = str | dict[str, Any]
 CLI_LANGUAGE_VARIABLE = "CARTERA_LANGUAGE"
 CLI_DEFAULT_LANGUAGE = "en"
-_STORED_AS_TEXT = '{"key":'
+# How a stored message's text starts (as_text): from_text, and SQL telling a message from
+# text an older cartera stored, look for it.
+STORED_AS_TEXT = '{"key":'
 
 
 def message(key: str, /, **args: Any) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def as_text(stored: Message) -> str:
 
 def from_text(stored: str) -> Message:
     """A text column's value as it was stored: the message `as_text` kept as JSON, or text."""
-    if stored.startswith(_STORED_AS_TEXT):
+    if stored.startswith(STORED_AS_TEXT):
         try:
             return json.loads(stored)
         except json.JSONDecodeError:  # text that happens to start like a message

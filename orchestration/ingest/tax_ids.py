@@ -20,7 +20,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.es import nif as es_nif
 from stdnum.mx import rfc as mx_rfc
 
-from dashboards.i18n.messages import Message, as_text, message
+from dashboards.i18n.messages import STORED_AS_TEXT, Message, as_text, message
 
 # Spain has its own validator; Greece's VAT prefix is EL, not its ISO code.
 _EU_VAT_PREFIXES = {
@@ -154,13 +154,13 @@ def refresh_tax_id_checks(conn: duckdb.DuckDBPyConnection) -> int:
             """
             delete from raw.client_tax_id_checks as checks
             where (validator like ? and validator not like ?)
-                or not starts_with(reason, '{"key":')
+                or not starts_with(reason, ?)
                 or not exists (
                     select 1 from raw.clients
                     where clients.country = checks.country and clients.tax_id = checks.tax_id
                 )
             """,
-            [library, current],
+            [library, current, STORED_AS_TEXT],
         )
         pairs = conn.execute(
             """
