@@ -61,49 +61,56 @@ _UNKNOWN_DOCUMENT = f"""
     where not exists (select 1 from raw.documents where documents.document_id = incoming.document_id)
 """
 
+# Each allocation line with the receipt and document it names, read once for every rule
+# (at L, allocations.csv's 9 M lines joined once instead of five times: 11.9 -> 8.0 s).
 _ALLOCATION_PROBLEMS = f"""
-    with receipts as ({_CURRENT_RECEIPTS}), documents as ({_CURRENT_DOCUMENTS})
-    select _line_number, 'receipt_id', incoming.receipt_id,
-        {sql_row_message("reader.unknown_receipt", receipt="incoming.receipt_id")}
-    from {_INCOMING} as incoming
-    where not exists (select 1 from receipts where receipts.receipt_id = incoming.receipt_id)
+    with receipts as ({_CURRENT_RECEIPTS}), documents as ({_CURRENT_DOCUMENTS}),
+    named as materialized (
+        select incoming._line_number, incoming.receipt_id, incoming.document_id, incoming.amount,
+            receipts.receipt_id is not null as receipt_known, receipts.client_id as receipt_client,
+            receipts.currency as receipt_currency, receipts.amount as receipt_amount,
+            documents.document_id is not null as document_known, documents.client_id as document_client,
+            documents.currency as document_currency
+        from {_INCOMING} as incoming
+        left join receipts on receipts.receipt_id = incoming.receipt_id
+        left join documents on documents.document_id = incoming.document_id
+    )
+    select _line_number, 'receipt_id', receipt_id, {sql_row_message("reader.unknown_receipt", receipt="receipt_id")}
+    from named
+    where not receipt_known
     union all
-    select _line_number, 'document_id', incoming.document_id,
-        {sql_row_message("reader.unknown_document", document="incoming.document_id")}
-    from {_INCOMING} as incoming
-    where not exists (select 1 from documents where documents.document_id = incoming.document_id)
+    select _line_number, 'document_id', document_id, {sql_row_message("reader.unknown_document", document="document_id")}
+    from named
+    where not document_known
     union all
-    select incoming._line_number, 'document_id', incoming.document_id,
+    select _line_number, 'document_id', document_id,
         {sql_row_message(
-            "reader.allocation_across_clients", document="incoming.document_id", document_client="documents.client_id",
-            receipt="incoming.receipt_id", receipt_client="receipts.client_id",
+            "reader.allocation_across_clients", document="document_id", document_client="document_client",
+            receipt="receipt_id", receipt_client="receipt_client",
         )}
-    from {_INCOMING} as incoming
-    inner join receipts on receipts.receipt_id = incoming.receipt_id
-    inner join documents on documents.document_id = incoming.document_id
-    where documents.client_id <> receipts.client_id
+    from named
+    where receipt_known and document_known and document_client <> receipt_client
     union all
-    select incoming._line_number, 'document_id', incoming.document_id,
+    select _line_number, 'document_id', document_id,
         {sql_row_message(
-            "reader.allocation_across_currencies", document="incoming.document_id", document_currency="documents.currency",
-            receipt="incoming.receipt_id", receipt_currency="receipts.currency",
+            "reader.allocation_across_currencies", document="document_id", document_currency="document_currency",
+            receipt="receipt_id", receipt_currency="receipt_currency",
         )}
-    from {_INCOMING} as incoming
-    inner join receipts on receipts.receipt_id = incoming.receipt_id
-    inner join documents on documents.document_id = incoming.document_id
-    where documents.client_id = receipts.client_id and upper(documents.currency) <> upper(receipts.currency)
+    from named
+    where receipt_known and document_known and document_client = receipt_client
+        and upper(document_currency) <> upper(receipt_currency)
     union all
     -- This file becomes the latest to list these receipts, so its lines are all the
     -- allocations the warehouse will see for them.
-    select min(incoming._line_number), 'amount', cast(sum(incoming.amount) as varchar),
+    select min(_line_number), 'amount', cast(sum(amount) as varchar),
         {sql_row_message(
-            "reader.allocations_above_receipt", receipt="incoming.receipt_id", allocated="sum(incoming.amount)",
-            amount="any_value(receipts.amount)",
+            "reader.allocations_above_receipt", receipt="receipt_id", allocated="sum(amount)",
+            amount="any_value(receipt_amount)",
         )}
-    from {_INCOMING} as incoming
-    inner join receipts on receipts.receipt_id = incoming.receipt_id
-    group by incoming.receipt_id
-    having sum(incoming.amount) > any_value(receipts.amount)
+    from named
+    where receipt_known
+    group by receipt_id
+    having sum(amount) > any_value(receipt_amount)
 """
 
 # A receipt's allocations come whole from the latest allocations file that lists it

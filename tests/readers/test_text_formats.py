@@ -3,7 +3,10 @@
 from datetime import datetime
 from decimal import Decimal
 
-from orchestration.readers import read_export
+import duckdb
+import pytest
+
+from orchestration.readers import ExportError, read_export, staged_export
 
 CLIENTS_HEADER = "client_id,tax_id,legal_name,country,payment_terms_days,currency,updated_at"
 
@@ -93,6 +96,59 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks():
 
     assert rows[0]["address"] == "Calle Mayor 1\nZaragoza"
     assert [row["_line_number"] for row in rows] == [3, 6]
+
+
+def large_receipts_file(path, lines: int, bad_line: int | None = None) -> None:
+    """A receipts export without quotes: line n (from 2) is receipt R<n> of n cents, a
+    blank line after the header and every 100,000th line; `bad_line`'s amount unreadable."""
+    out = ["receipt_id,client_id,date,currency,amount,method,reference", ""]
+    for line in range(3, lines + 1):
+        if line % 100_000 == 0:
+            out.append("")
+        else:
+            amount = "12.3x" if line == bad_line else f"{line // 100}.{line % 100:02d}"
+            out.append(f"R{line},C1,2025-01-01,EUR,{amount},transfer,F-{line}")
+    path.write_text("\n".join(out) + "\n")
+
+
+def test_a_large_file_read_by_several_threads_keeps_its_line_numbers(tmp_path):
+    # 500,000 lines (about 20 MB) are read by DuckDB in parallel on a connection of two
+    # threads, as the loader's: every row keeps the physical line it came from.
+    path = tmp_path / "receipts.csv"
+    large_receipts_file(path, 500_000)
+    conn = duckdb.connect(config={"threads": 2})
+
+    with staged_export(conn, "receipts", path, path.name) as staged:
+        rows = conn.execute(
+            f"select _line_number, receipt_id, amount from {staged.relation} "
+            "where _line_number in (3, 99_999, 100_001, 250_000, 499_999, 500_000) order by _line_number"
+        ).fetchall()
+        mismatched = conn.execute(
+            f"select count(*) from {staged.relation} where receipt_id <> 'R' || _line_number"
+        ).fetchall()[0][0]
+
+    assert rows == [
+        (3, "R3", Decimal("0.03")),
+        (99_999, "R99999", Decimal("999.99")),
+        (100_001, "R100001", Decimal("1000.01")),
+        (250_000, "R250000", Decimal("2500.00")),
+        (499_999, "R499999", Decimal("4999.99")),
+    ]
+    assert staged.rows == 500_000 - 2 - 5  # header, blank line 2, blank lines 100,000 to 500,000
+    assert mismatched == 0
+
+
+def test_a_bad_value_deep_in_a_large_file_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "receipts.csv"
+    large_receipts_file(path, 400_000, bad_line=387_654)
+    conn = duckdb.connect(config={"threads": 2})
+
+    with pytest.raises(ExportError) as raised:
+        with staged_export(conn, "receipts", path, path.name):
+            pass
+
+    [problem] = raised.value.errors
+    assert (problem.line, problem.column, problem.value) == (387_654, "amount", "12.3x")
 
 
 def test_booleans_in_every_accepted_spelling():
