@@ -5,6 +5,14 @@ A result is stored in raw.data_quality_results with the key of what it checked: 
 itself, the table's columns and types, and the files (id and sha256) of the table and of
 the tables it looks ids up in. A refresh that loads no new file finds every key unchanged
 and never imports great_expectations (10 to 20 seconds of imports).
+
+A refresh that only adds files checks only their rows (DECISIONLOG: Data-quality checks by
+the day): every row check holds or fails row by row, or within one file, so a table's
+result is its earlier files' result plus the new files' (counts added, the first rows of
+the sample kept). It is done only when nothing else changed: the same suite and schema,
+none of the files checked before gone or replaced, and, where a table the ids are looked
+up in gained files, no id found unknown before (a new file may make it known). Anything
+else, or a result stored before this, is checked whole.
 """
 
 import functools
@@ -53,6 +61,14 @@ create table if not exists {RESULTS_TABLE} (
 )
 """
 
+# Added after the first release of the table (ensure_results_table adds them to an older
+# one): what a result can be extended from (see above).
+_EXTENSION_COLUMNS = {
+    "missing_count": "BIGINT",  # rows whose checked value is empty (GX's missing_count)
+    "static_key": "VARCHAR",  # the suite and the schemas, without the files
+    "checked_files": "VARCHAR",  # JSON: each table read -> its [file_id, sha256] pairs
+}
+
 SAMPLE_SIZE = 5
 
 
@@ -67,6 +83,9 @@ class Outcome:
     observed_value: str | None
     checked_at: datetime
     from_cache: bool
+    missing_count: int | None = None
+    # The sample's rows, each as unexpected_sample words it (at most SAMPLE_SIZE).
+    sample_rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,19 +97,28 @@ class RunInfo:
 def ensure_results_table(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists raw")
     conn.execute(RESULTS_DDL)
+    for column, sql_type in _EXTENSION_COLUMNS.items():
+        conn.execute(f"alter table {RESULTS_TABLE} add column if not exists {column} {sql_type}")
 
 
 def check_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, run: RunInfo) -> list[Outcome]:
-    """The suite's outcomes: stored ones when nothing it reads has changed, else a fresh
-    validation with Great Expectations, stored for the next refresh."""
+    """The suite's outcomes: stored ones when nothing it reads has changed; the stored ones
+    extended by the new files' rows when only files were added; else a fresh validation
+    with Great Expectations. Stored for the next refresh."""
     ensure_results_table(conn)
     expected = expected_columns(suite.table)
     key = input_key(conn, suite, expected)
     stored = stored_outcomes(conn, suite, key)
     if stored is not None:
         return stored
-    outcomes = validate(conn, suite, expected)
-    _store(conn, suite, key, outcomes, run)
+    static_key = _static_key(conn, suite, expected)
+    files = _files_read(conn, suite)
+    earlier = _extendable(conn, suite, static_key, files)
+    if earlier is None:
+        outcomes = validate(conn, suite, expected)
+    else:
+        outcomes = _extended(conn, suite, expected, earlier)
+    _store(conn, suite, key, outcomes, run, static_key, files)
     return outcomes
 
 
@@ -133,6 +161,25 @@ def input_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
+def _static_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> str:
+    """input_key without the files: what must not change for a result to be extended."""
+    parts: list[object] = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
+    parts.extend(_columns_and_types(conn, table) for table in suite.depends_on)
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _files_read(conn: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, list[list]] | None:
+    """Each table the suite reads -> its files' [file_id, sha256]; None when one of them
+    has no files (a derived table) or does not exist."""
+    files = {}
+    for table in (suite.table, *suite.depends_on):
+        fingerprint = _table_fingerprint(conn, table)
+        if fingerprint == ["absent"] or not all(isinstance(entry, tuple) for entry in fingerprint):
+            return None
+        files[table] = [list(entry) for entry in fingerprint]
+    return files
+
+
 @functools.cache
 def _babel_version() -> str:
     # The ISO 4217 list comes from babel's CLDR data: a new release can change it.
@@ -166,17 +213,29 @@ def stored_outcomes(conn: duckdb.DuckDBPyConnection, suite: Suite, key: str) -> 
     ]
 
 
-def _store(conn: duckdb.DuckDBPyConnection, suite: Suite, key: str, outcomes: list[Outcome], run: RunInfo) -> None:
+_STORED_COLUMNS = (
+    "table_name", "check_name", "expectation", "description", "severity", "success", "element_count",
+    "unexpected_count", "unexpected_sample", "observed_value", "checked_at", "as_of_date", "run_id", "input_key",
+    *_EXTENSION_COLUMNS,
+)
+
+
+def _store(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, key: str, outcomes: list[Outcome], run: RunInfo,
+    static_key: str, files: dict[str, list[list]] | None,
+) -> None:
+    checked_files = None if files is None else json.dumps(files)
     conn.execute("begin transaction")
     try:
         conn.execute(f"delete from {RESULTS_TABLE} where table_name = ?", [suite.table])
         conn.executemany(
-            f"insert into {RESULTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {RESULTS_TABLE} ({', '.join(_STORED_COLUMNS)}) values ({', '.join('?' * len(_STORED_COLUMNS))})",
             [
                 [
                     suite.table, o.check.name, describe_expectation(o.check), o.check.description,
                     o.check.severity.value, o.success, o.element_count, o.unexpected_count,
                     o.unexpected_sample, o.observed_value, o.checked_at, run.as_of_date, run.run_id, key,
+                    o.missing_count, static_key, checked_files,
                 ]
                 for o in outcomes
             ],
@@ -185,6 +244,82 @@ def _store(conn: duckdb.DuckDBPyConnection, suite: Suite, key: str, outcomes: li
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """A stored result the new files' rows can be added to."""
+
+    outcomes: dict[str, Outcome]  # by check name
+    new_file_ids: list[int]  # the table's files it did not check
+
+
+def _extendable(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, static_key: str, files: dict[str, list[list]] | None
+) -> _Earlier | None:
+    """The stored result to extend by the new files' rows, when it may be (module doc)."""
+    if files is None or any("mostly" in check.kwargs for check in suite.row_checks):
+        return None  # a derived table, or a check on a share of all rows
+    rows = conn.execute(
+        f"select check_name, success, element_count, unexpected_count, unexpected_sample, observed_value, checked_at,"
+        f" missing_count, static_key, checked_files from {RESULTS_TABLE} where table_name = ?",
+        [suite.table],
+    ).fetchall()
+    by_name = {row[0]: row for row in rows}
+    if set(by_name) != {check.name for check in suite.checks}:
+        return None
+    if any(row[8] != static_key or row[9] is None for row in rows):
+        return None
+    checked = {table: {tuple(entry) for entry in entries} for table, entries in json.loads(rows[0][9]).items()}
+    current = {table: {tuple(entry) for entry in entries} for table, entries in files.items()}
+    if set(checked) != set(current) or any(not checked[table] <= current[table] for table in current):
+        return None
+    lookups_may_change = any(checked[table] != current[table] for table in suite.depends_on)
+    outcomes = {}
+    for check in suite.checks:
+        _, success, elements, unexpected, sample, observed, checked_at, missing, *_ = by_name[check.name]
+        if check in suite.row_checks and (
+            elements is None or unexpected is None or (check.lookup and lookups_may_change and unexpected)
+        ):
+            return None  # not checked then, or an unknown id a new file may have made known
+        outcomes[check.name] = Outcome(
+            check, suite.table, success, elements, unexpected, sample, observed, checked_at, True, missing
+        )
+    new_file_ids = sorted(file_id for file_id, sha256 in current[suite.table] - checked[suite.table])
+    return _Earlier(outcomes, new_file_ids)
+
+
+def _extended(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str], earlier: _Earlier
+) -> list[Outcome]:
+    """The stored outcomes with the new files' rows checked and added; the schema checks'
+    stand (the same schema)."""
+    fresh = {}
+    if earlier.new_file_ids:
+        fresh = {outcome.check.name: outcome for outcome in validate(conn, suite, expected, earlier.new_file_ids)}
+    return [
+        _combined(earlier.outcomes[check.name], fresh[check.name]) if check.name in fresh
+        else earlier.outcomes[check.name]
+        for check in suite.checks
+    ]
+
+
+def _combined(before: Outcome, new: Outcome) -> Outcome:
+    """One outcome over the earlier rows and the new rows, as checking them all would give:
+    the counts added, the sample's first rows the earlier ones (a table holds its files'
+    rows in the order they were loaded)."""
+    if new.element_count is None or new.unexpected_count is None:
+        return new  # the new rows could not be checked: that is the outcome
+    elements = before.element_count + new.element_count
+    unexpected = before.unexpected_count + new.unexpected_count
+    missing = None if before.missing_count is None and new.missing_count is None \
+        else (before.missing_count or 0) + (new.missing_count or 0)
+    kept = min(before.unexpected_count, SAMPLE_SIZE)
+    sample = "; ".join([*([before.unexpected_sample] if before.unexpected_sample else []), *new.sample_rows[: SAMPLE_SIZE - kept]])
+    return Outcome(
+        new.check, new.table, before.success and new.success, elements, unexpected, sample or None,
+        _observed(unexpected, elements, missing), new.checked_at, False, missing,
+    )
 
 
 def describe_expectation(check: Check) -> str:
@@ -201,16 +336,19 @@ def describe_expectation(check: Check) -> str:
     return described
 
 
-def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> list[Outcome]:
+def validate(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str], file_ids: list[int] | None = None
+) -> list[Outcome]:
     """Validates the suite with Great Expectations: the schema checks on a frame of the
-    table's catalogue entry, the row checks on a frame of only the columns they read."""
+    table's catalogue entry, the row checks on a frame of only the columns they read.
+    Given `file_ids`, only the row checks, on those files' rows."""
     import pandas as pd
 
     checked_at = datetime.now()
     parameters = _expectation_parameters(suite, expected)
     actual = _columns_and_types(conn, suite.table)
     results: dict[str, dict] = {}
-    if suite.schema_checks:
+    if suite.schema_checks and file_ids is None:
         frame = pd.DataFrame({SCHEMA_COLUMN: pd.Series(actual, dtype="string[pyarrow]")})
         results |= _run_gx(f"{suite.table} schema", suite.schema_checks, frame, parameters, [])
     if suite.row_checks and not actual:
@@ -229,15 +367,17 @@ def validate(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str])
         lookups = {check.lookup.derived: check.lookup for check in checks if check.lookup}
         # Arrow-backed columns keep DECIMAL as decimals (or, where only a regex reads them, as
         # DuckDB prints them) and DATE as dates, never floats.
-        frame = conn.sql(_frame_query(suite, present, lookups)).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+        query = _frame_query(suite, present, lookups, file_ids)
+        frame = conn.sql(query).to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
         results |= _run_gx(suite.table, checks, frame, parameters, index)
     file_names = _file_names(conn)
     return [
-        _outcome(suite, check, results[check.name], checked_at, file_names, len(expected)) for check in suite.checks
+        _outcome(suite, check, results[check.name], checked_at, file_names, len(expected))
+        for check in (suite.checks if file_ids is None else suite.row_checks)
     ]
 
 
-def _frame_query(suite: Suite, present: set[str], lookups: dict[str, Lookup]) -> str:
+def _frame_query(suite: Suite, present: set[str], lookups: dict[str, Lookup], file_ids: list[int] | None = None) -> str:
     """The columns the row checks read, in the table's order, with each looked-up id
     resolved by DuckDB: one hash join per lookup, linear in the rows, no id in Python."""
     text = _read_as_text(suite)
@@ -251,7 +391,8 @@ def _frame_query(suite: Suite, present: set[str], lookups: dict[str, Lookup]) ->
     columns = ", ".join(selected) or "null as no_column"
     # The lookups' joins may reorder rows: the table's order keeps the samples stable.
     order = " order by t.rowid" if lookups else ""
-    return f"select {columns} from {suite.table} t{order}"
+    where = f" where t._file_id in ({', '.join(map(str, file_ids))})" if file_ids is not None else ""
+    return f"select {columns} from {suite.table} t{where}{order}"
 
 
 def _read_as_text(suite: Suite) -> set[str]:
@@ -396,20 +537,27 @@ def _outcome(
         )
     unexpected = result.get("unexpected_count")
     element_count = result.get("element_count")
+    missing = result.get("missing_count")
     observed = result.get("observed_value")
-    if observed is None and unexpected is not None and element_count:
-        checked = element_count - (result.get("missing_count") or 0)
-        share = 100 * unexpected / checked if checked else 0
-        observed = f"{unexpected} of {checked} checked rows unexpected ({share:.2f}%)"
+    if observed is None:
+        observed = _observed(unexpected, element_count, missing)
     rows = result.get("partial_unexpected_index_list") or [
         {"value": value} for value in result.get("partial_unexpected_list") or []
     ]
     rows = [{check.sample_name(name): value for name, value in row.items()} for row in rows[:SAMPLE_SIZE]]
-    sample = "; ".join(_describe_row(row, file_names) for row in rows) or None
+    described = tuple(_describe_row(row, file_names) for row in rows)
     return Outcome(
-        check, suite.table, gx_result["success"], element_count, unexpected, sample,
-        None if observed is None else str(observed), checked_at, False,
+        check, suite.table, gx_result["success"], element_count, unexpected, "; ".join(described) or None,
+        None if observed is None else str(observed), checked_at, False, missing, described,
     )
+
+
+def _observed(unexpected: int | None, element_count: int | None, missing: int | None) -> str | None:
+    if unexpected is None or not element_count:
+        return None
+    checked = element_count - (missing or 0)
+    share = 100 * unexpected / checked if checked else 0
+    return f"{unexpected} of {checked} checked rows unexpected ({share:.2f}%)"
 
 
 def _describe_row(row: dict, file_names: dict[int, str]) -> str:

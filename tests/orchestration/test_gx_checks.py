@@ -20,6 +20,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.checks import runner
 from orchestration.checks.runner import RESULTS_TABLE, RunInfo, check_suite
 from orchestration.checks.suites import SUITES, Severity
 from orchestration.ingest.raw_tables import ensure_raw_schema
@@ -413,23 +414,140 @@ def test_results_are_stored_for_the_data_quality_page(bad):
     )
 
 
-def test_a_stored_result_is_reused_until_a_file_it_reads_changes(good, tmp_path):
+def test_a_stored_result_is_reused_until_a_file_it_reads_changes(good, tmp_path, monkeypatch):
     path = tmp_path / "cartera.duckdb"
     path.write_bytes(good[0].read_bytes())  # results of the good run are stored in it
     documents = next(suite for suite in SUITES if suite.table == "raw.documents")
     with duckdb.connect(str(path)) as conn:
         assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
-        # A new clients file changes what "known client" means for the documents.
+        # A new clients file changes what "known client" means for the documents, but it
+        # cannot make a known client unknown: with none unknown before, the documents'
+        # result stands for the new files without a validation.
         conn.execute(
             "insert into raw.clients (client_id, tax_id, legal_name, country, payment_terms_days, currency, updated_at,"
             " _file_id, _source_file, _sha256, _line_number, _loaded_at)"
             " values ('C3', '12345678Z', 'Y', 'ES', 30, 'EUR', ?, 99, 'clients_2.csv', 'sha-new', 2, ?)",
             [LOADED_AT, LOADED_AT],
         )
+        validations = _count_validations(monkeypatch)
         outcomes = check_suite(conn, documents, RUN)
-        assert not any(outcome.from_cache for outcome in outcomes)
+        assert validations == []
         assert all(outcome.success for outcome in outcomes)
-        assert all(outcome.from_cache for outcome in check_suite(conn, documents, RUN))
+        stored_key = conn.execute(
+            f"select distinct input_key from {RESULTS_TABLE} where table_name = 'raw.documents'"
+        ).fetchall()
+        assert stored_key == [(runner.input_key(conn, documents, runner.expected_columns("raw.documents")),)]
+
+
+def _count_validations(monkeypatch) -> list[tuple[str, list[int] | None]]:
+    """Each validation from now on: its table and the files it was limited to (None: all)."""
+    validations: list[tuple[str, list[int] | None]] = []
+    validate = runner.validate
+
+    def counted(conn, suite, expected, file_ids=None):
+        validations.append((suite.table, file_ids))
+        return validate(conn, suite, expected, file_ids)
+
+    monkeypatch.setattr(runner, "validate", counted)
+    return validations
+
+
+def _second_day(raw: Raw) -> None:
+    """New files: good rows and rows that break row checks, no column changing type."""
+    client = dict(tax_id="12345678Z", legal_name="Y", country="ES", payment_terms_days=30, updated_at=LOADED_AT)
+    raw.add("clients", "clients_2.csv", client_id="C3", currency="EUR", **client)
+    for number in range(3):
+        raw.add("clients", "clients_2.csv", client_id=f"CX{number}", currency="XYZ", **client)
+    document = dict(type="invoice", number="F-2", currency="EUR", status="issued", updated_at=LOADED_AT,
+                    issue_date=date(2025, 4, 1), due_date=date(2025, 4, 30), net="1.00", tax="0.00", withholding="0.00",
+                    total="1.00")
+    raw.add("documents", "documents_2.csv", **{**document, "document_id": "D7", "client_id": "C3"})
+    raw.add("documents", "documents_2.csv", **{**document, "document_id": "D8", "client_id": "C404",
+                                               "due_date": date(2025, 3, 1)})
+    raw.add("documents", "documents_2.csv", **{**document, "document_id": "D9", "client_id": "C1"})
+    raw.add("documents", "documents_2.csv", **{**document, "document_id": "D9", "client_id": "C1"})
+    raw.add("documents", "documents_2.csv", **{**document, "document_id": None, "client_id": "C1", "currency": "XYZ"})
+    raw.add("installments", "installments_2.csv", document_id="D404", installment_no=1, due_date=date(2025, 4, 30), amount="1.00")
+    raw.add("receipts", "receipts_2.csv", receipt_id="R3", client_id="C404", date=date(2025, 4, 2), currency="EUR", amount="1.00")
+    raw.add("allocations", "allocations_2.csv", receipt_id="R404", document_id="D7", installment_no=None, amount="1.00")
+    raw.add("fx_rates", "fx_rates_2.csv", rate_date=date(2025, 4, 1), currency="USD", rate="0")
+
+
+def _third_day(raw: Raw) -> None:
+    """C404 becomes a known client; four more clients in an unknown currency."""
+    client = dict(tax_id="12345678Z", legal_name="Z", country="ES", payment_terms_days=30, updated_at=LOADED_AT)
+    raw.add("clients", "clients_3.csv", client_id="C404", currency="EUR", **client)
+    for number in range(4):
+        raw.add("clients", "clients_3.csv", client_id=f"CY{number}", currency="XYZ", **client)
+
+
+def _checked(conn) -> dict[str, tuple]:
+    return {
+        outcome.check.name: (
+            outcome.success, outcome.element_count, outcome.unexpected_count, outcome.unexpected_sample,
+            outcome.observed_value,
+        )
+        for suite in SUITES
+        for outcome in check_suite(conn, suite, RUN)
+    }
+
+
+def _checked_whole(path: Path, tmp_path: Path) -> dict[str, tuple]:
+    """The same database checked with no stored result."""
+    copy = tmp_path / f"whole_{path.name}"
+    copy.write_bytes(path.read_bytes())
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute(f"delete from {RESULTS_TABLE}")
+        return _checked(conn)
+
+
+def test_new_files_are_checked_alone_and_add_up_to_checking_everything(tmp_path, monkeypatch):
+    path = tmp_path / "cartera.duckdb"
+    conn = duckdb.connect(str(path))
+    ensure_raw_schema(conn)
+    raw = Raw(conn)
+    _good_rows(raw)
+    refresh_tax_id_checks(conn)
+    _checked(conn)
+    validations = _count_validations(monkeypatch)
+
+    _second_day(raw)
+    refresh_tax_id_checks(conn)
+    second = _checked(conn)
+    conn.close()
+    new_files = dict(validations)
+
+    assert second == _checked_whole(path, tmp_path)
+    # Each table that gained a file had only that file's rows validated (the tax ids, one
+    # row per distinct id, gained none: the new clients reuse a checked id).
+    assert new_files == {
+        f"raw.{entity}": [raw.file_ids[f"{entity}_2.csv"]]
+        for entity in ("clients", "documents", "installments", "receipts", "allocations", "fx_rates")
+    }
+    # Worked out by hand: D8's unknown client among 5 new documents and 1 earlier one.
+    assert second["documents_client_id_is_known"] == (
+        False, 6, 1, "documents_2.csv line 3: client_id=C404", "1 of 6 checked rows unexpected (16.67%)",
+    )
+    assert second["fx_rates_rate_is_positive"][:3] == (False, 2, 1)
+
+    conn = raw.conn = duckdb.connect(str(path))
+    validations.clear()
+    _third_day(raw)
+    refresh_tax_id_checks(conn)
+    third = _checked(conn)
+    conn.close()
+    new_files = dict(validations)
+
+    assert third == _checked_whole(path, tmp_path)
+    # The documents had an unknown client and the clients gained a file: checked whole.
+    assert new_files["raw.documents"] is None
+    assert third["documents_client_id_is_known"][:3] == (True, 6, 0)
+    # Seven clients in currency XYZ over two days: the sample keeps the first five, the
+    # second day's three and the first two of the third day.
+    assert new_files["raw.clients"] == [raw.file_ids["clients_3.csv"]]
+    assert third["clients_currency_is_iso_4217"][2] == 7
+    assert third["clients_currency_is_iso_4217"][3].count("clients_2.csv") == 3
+    assert third["clients_currency_is_iso_4217"][3].count("clients_3.csv") == 2
 
 
 _CACHED_RUN = """
