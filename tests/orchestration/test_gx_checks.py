@@ -492,6 +492,17 @@ def _checked(conn) -> dict[str, tuple]:
     }
 
 
+def _next_day(raw: Raw, path: Path, add_rows, validations: list) -> tuple[dict[str, tuple], dict]:
+    """The day's files added and every suite checked: the outcomes and which files each
+    table's validation read (None: all)."""
+    validations.clear()
+    with duckdb.connect(str(path)) as conn:
+        raw.conn = conn
+        add_rows(raw)
+        refresh_tax_id_checks(conn)
+        return _checked(conn), dict(validations)
+
+
 def _checked_whole(path: Path, tmp_path: Path) -> dict[str, tuple]:
     """The same database checked with no stored result."""
     copy = tmp_path / f"whole_{path.name}"
@@ -503,19 +514,15 @@ def _checked_whole(path: Path, tmp_path: Path) -> dict[str, tuple]:
 
 def test_new_files_are_checked_alone_and_add_up_to_checking_everything(tmp_path, monkeypatch):
     path = tmp_path / "cartera.duckdb"
-    conn = duckdb.connect(str(path))
-    ensure_raw_schema(conn)
-    raw = Raw(conn)
-    _good_rows(raw)
-    refresh_tax_id_checks(conn)
-    _checked(conn)
+    with duckdb.connect(str(path)) as conn:
+        ensure_raw_schema(conn)
+        raw = Raw(conn)
+        _good_rows(raw)
+        refresh_tax_id_checks(conn)
+        _checked(conn)
     validations = _count_validations(monkeypatch)
 
-    _second_day(raw)
-    refresh_tax_id_checks(conn)
-    second = _checked(conn)
-    conn.close()
-    new_files = dict(validations)
+    second, new_files = _next_day(raw, path, _second_day, validations)
 
     assert second == _checked_whole(path, tmp_path)
     # Each table that gained a file had only that file's rows validated (the tax ids, one
@@ -530,13 +537,7 @@ def test_new_files_are_checked_alone_and_add_up_to_checking_everything(tmp_path,
     )
     assert second["fx_rates_rate_is_positive"][:3] == (False, 2, 1)
 
-    conn = raw.conn = duckdb.connect(str(path))
-    validations.clear()
-    _third_day(raw)
-    refresh_tax_id_checks(conn)
-    third = _checked(conn)
-    conn.close()
-    new_files = dict(validations)
+    third, new_files = _next_day(raw, path, _third_day, validations)
 
     assert third == _checked_whole(path, tmp_path)
     # The documents had an unknown client and the clients gained a file: checked whole.
