@@ -161,6 +161,33 @@ def test_same_file_dropped_again_loads_nothing_twice(conn, home):
     assert conn.execute("select count(*) from raw.file_registry").fetchall() == [(1,)]
 
 
+def test_files_loaded_before_are_not_read_again(conn, home, monkeypatch):
+    """A folder dropped again with one new statement: only the new one is read (by the
+    reader processes, the size threshold at 0); the others are duplicates, in inbox order."""
+    from orchestration.ingest import bank_loader, bank_reading
+
+    drop(home, N43)
+    ingest(conn, home)
+    drop(home, CAMT)
+    drop(home, N43, "zz_cuenta_dos_cuentas_otra_vez.n43")
+    monkeypatch.setattr(bank_reading, "PARALLEL_READ_BYTES", 0)
+    read = []
+
+    def recorded(files):
+        read.extend(file.path.name for file in files)
+        return bank_reading.read_in_order(files)
+
+    monkeypatch.setattr(bank_loader, "read_in_order", recorded)
+
+    outcomes = ingest(conn, home).outcomes
+
+    assert read == ["camt053_v02.xml"]
+    assert [(o.file_name, o.status, o.rows) for o in outcomes] == [
+        ("camt053_v02.xml", LOADED, 3), ("zz_cuenta_dos_cuentas_otra_vez.n43", DUPLICATE, 0),
+    ]
+    assert conn.execute("select count(*) from raw.bank_statement_lines").fetchall() == [(8,)]
+
+
 def test_unrecognised_file_stays_in_the_inbox_untouched(conn, home):
     drop(home, BANK_INBOX / "notas_gestoria.txt")
     drop(home, READER_FIXTURES / "movimientos_banco.csv")  # a bank CSV, but no mapping declared
