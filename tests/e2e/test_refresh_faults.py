@@ -137,6 +137,14 @@ def kill_ingest_at(home: Path, delay: float | None) -> tuple[bool, float]:
     return _kill_code_at(_INGEST, [str(home)], "loading\n", delay)
 
 
+def copy_for_loading(home: Path, scratch: Path) -> Path:
+    """A home holding a copy of `home`'s build database and of the files still in its inbox."""
+    (scratch / "build").mkdir(parents=True)
+    shutil.copy(home / "build" / "cartera.duckdb", scratch / "build")
+    shutil.copytree(home / "inbox", scratch / "inbox", ignore=shutil.ignore_patterns("loaded"))
+    return scratch
+
+
 def files_loaded_whole(home: Path) -> list[tuple]:
     """Registry rows of loaded receipts and bank files whose rows in raw are not all there
     (none after any crash: each file loads in one transaction with its registry row)."""
@@ -369,7 +377,10 @@ def test_a_reader_during_publishes_sees_no_error_and_never_two_versions_mixed(re
 
 def test_a_refresh_killed_again_and_again_leaves_the_published_warehouse_and_the_next_converges(homes, repeated, tmp_path):
     """A gets B's new receipt and bank file. Its loading of them alone is SIGKILLed 3 times
-    at random points (seeded): each file is in raw whole or not at all. Then its refresh
+    at random points (seeded), each time on a copy of A's build and inbox as they are
+    before it, so that each kill falls in a whole load (on A itself a kill landing after
+    both files committed left nothing for the next ones to interrupt): each file is in raw
+    whole or not at all, and a loading run after the kill completes it. Then its refresh
     is killed once while loading, once during dbt build and once while publishing, each
     at a random delay after the phase starts drawn from the phase's length in B's clean
     run; then its publish step alone 4 times at random points of the time it takes, on a
@@ -392,17 +403,16 @@ def test_a_refresh_killed_again_and_again_leaves_the_published_warehouse_and_the
     # put the kills after the end of the quicker runs on A.
     timings = []
     for attempt in range(3):
-        scratch = tmp_path / f"scratch_{attempt}"
-        (scratch / "build").mkdir(parents=True)
-        shutil.copy(a / "build" / "cartera.duckdb", scratch / "build")
-        shutil.copytree(a / "inbox", scratch / "inbox", ignore=shutil.ignore_patterns("loaded"))
+        scratch = copy_for_loading(a, tmp_path / f"timed_{attempt}")
         timings.append(kill_ingest_at(scratch, None)[1])
         assert files_loaded_whole(scratch) == [] and sorted(p.name for p in (scratch / "inbox").iterdir()) == ["loaded"]
     loading = min(timings)
-    for _ in range(INGEST_ONLY_KILLS):
-        killed.append(kill_ingest_at(a, rng.uniform(0, loading))[0])
-        assert files_loaded_whole(a) == []
-        assert mart_fingerprints(a / "cartera.duckdb") == previous
+    for attempt in range(INGEST_ONLY_KILLS):
+        scratch = copy_for_loading(a, tmp_path / f"killed_{attempt}")
+        killed.append(kill_ingest_at(scratch, rng.uniform(0, loading))[0])
+        assert files_loaded_whole(scratch) == []
+        kill_ingest_at(scratch, None)
+        assert files_loaded_whole(scratch) == [] and sorted(p.name for p in (scratch / "inbox").iterdir()) == ["loaded"]
 
     for phase, count in KILLS.items():
         for _ in range(count):
