@@ -107,12 +107,14 @@ def check_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, run: RunInfo) -> 
     with Great Expectations. Stored for the next refresh."""
     ensure_results_table(conn)
     expected = expected_columns(suite.table)
-    key = input_key(conn, suite, expected)
+    # Each table's files are read once (a distinct over every row): for the key and the files.
+    fingerprints = table_fingerprints(conn, suite)
+    key = input_key(conn, suite, expected, fingerprints)
     stored = stored_outcomes(conn, suite, key)
     if stored is not None:
         return stored
     static_key = _static_key(conn, suite, expected)
-    files = _files_read(conn, suite)
+    files = _files_read(fingerprints)
     earlier = _extendable(conn, suite, static_key, files)
     if earlier is None:
         outcomes = validate(conn, suite, expected)
@@ -150,30 +152,44 @@ def _columns_and_types(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]
     return [f"{column} {data_type}" for column, data_type in rows]
 
 
-def input_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> str:
+def input_key(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str], fingerprints: dict[str, list] | None = None
+) -> str:
     """What a result is valid for: the suite, the expected and actual schema, and for each
     table read its files (id and sha256), or its content where it has no files, and the
-    columns of the tables its ids are looked up in."""
-    parts: list[object] = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
-    for table in (suite.table, *suite.depends_on):
-        parts.append(_table_fingerprint(conn, table))
-    parts.extend(_columns_and_types(conn, table) for table in suite.depends_on)
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    columns of the tables its ids are looked up in. `fingerprints`: the tables' as
+    table_fingerprints gives them, when already read."""
+    head, dependency_columns = _schema_parts(conn, suite, expected)
+    fingerprints = fingerprints if fingerprints is not None else table_fingerprints(conn, suite)
+    return _hashed([*head, *fingerprints.values(), *dependency_columns])
 
 
 def _static_key(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> str:
     """input_key without the files: what must not change for a result to be extended."""
-    parts: list[object] = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
-    parts.extend(_columns_and_types(conn, table) for table in suite.depends_on)
+    head, dependency_columns = _schema_parts(conn, suite, expected)
+    return _hashed([*head, *dependency_columns])
+
+
+def _schema_parts(conn: duckdb.DuckDBPyConnection, suite: Suite, expected: list[str]) -> tuple[list, list]:
+    head = [repr(suite), expected, _columns_and_types(conn, suite.table), _babel_version()]
+    return head, [_columns_and_types(conn, table) for table in suite.depends_on]
+
+
+def _hashed(parts: list[object]) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def _files_read(conn: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, list[list]] | None:
+def table_fingerprints(conn: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, list]:
+    """Each table the suite reads (its own, then those it looks ids up in) -> its files
+    or, without files, its content (_table_fingerprint)."""
+    return {table: _table_fingerprint(conn, table) for table in (suite.table, *suite.depends_on)}
+
+
+def _files_read(fingerprints: dict[str, list]) -> dict[str, list[list]] | None:
     """Each table the suite reads -> its files' [file_id, sha256]; None when one of them
     has no files (a derived table) or does not exist."""
     files = {}
-    for table in (suite.table, *suite.depends_on):
-        fingerprint = _table_fingerprint(conn, table)
+    for table, fingerprint in fingerprints.items():
         if fingerprint == ["absent"] or not all(isinstance(entry, tuple) for entry in fingerprint):
             return None
         files[table] = [list(entry) for entry in fingerprint]

@@ -417,6 +417,7 @@ def test_a_refresh_killed_again_and_again_leaves_the_published_warehouse_and_the
         assert files_loaded_whole(scratch) == []
         kill_ingest_at(scratch, None)
         assert files_loaded_whole(scratch) == [] and sorted(p.name for p in (scratch / "inbox").iterdir()) == ["loaded"]
+        assert mart_fingerprints(a / "cartera.duckdb") == previous
 
     for phase, count in KILLS.items():
         for _ in range(count):
