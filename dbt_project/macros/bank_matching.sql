@@ -72,28 +72,26 @@ where line_choice = 1 and document_choice = 1
     {{ column }} in ({% for method in var('bank_receipt_methods') %}'{{ method }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{#- What int_bank_line_reference_keys reads a line's keys from, as one fingerprint: the
-    text, hashed with the model's code and the prefix rule it uses (a changed rule reads
-    every line again). Equal fingerprints, equal keys: a build keeps those rows. -#}
-{% macro bank_line_text_fingerprint(text) -%}
-{%- set code_version = local_md5(model.raw_code ~ reference_prefix('written_reference')) -%}
-{{ dbt.hash(dbt.concat(["'" ~ code_version ~ "'", "'|'", "coalesce(" ~ text ~ ", '')"])) }}
+{#- The words of a (upper-cased) text that could be a tax id, bare or with its country
+    prefix: runs of letters and digits, dots and dashes inside them dropped (B-1234.5678
+    reads B12345678), of at least the 8 characters a tax id key has (int_bank_payers). -#}
+{% macro tax_id_words(text) -%}
+list_filter(
+    list_transform(regexp_extract_all({{ text }}, '[A-Z0-9]+(?:[.\-][A-Z0-9]+)*'), lambda word: regexp_replace(word, '[.\-]', '', 'g')),
+    lambda word: length(word) >= {{ tax_id_key_length() }}
+)
 {%- endmacro %}
 
-{#- int_bank_line_reference_keys' pre-hook: on an incremental build, deletes the rows of
-    every line whose text (with the model's code) is not the one they were read from, or
-    that is gone; the model then reads the lines the table no longer holds. -#}
-{% macro drop_changed_bank_line_reference_keys() -%}
-{%- if is_incremental() %}
-delete from {{ this }}
-where bank_line_id not in (
-    select stored.bank_line_id
-    from (select distinct bank_line_id, text_fingerprint from {{ this }}) as stored
-    inner join {{ ref('int_bank_incoming_lines') }} as lines
-        on lines.bank_line_id = stored.bank_line_id
-        and {{ bank_line_text_fingerprint('lines.remittance_text') }} = stored.text_fingerprint
-)
-{%- else %}
-select 1
-{%- endif %}
+{#- The fewest characters of a tax id key: a shorter one is too common to name a client. -#}
+{% macro tax_id_key_length() -%}8{%- endmacro %}
+
+{#- What int_document_reference_keys' rows depend on besides its code: the key rules. -#}
+{% macro document_reference_key_rules() -%}
+{{ return(reference_prefix('number') ~ reference_groups_key('number') ~ reference_compact_key('number')) }}
+{%- endmacro %}
+
+{#- What int_bank_reference_candidates' rows depend on besides its code: the fewest digits
+    a key needs. -#}
+{% macro reference_candidate_rules() -%}
+{{ return(reference_key_digits('key') ~ var('reference_min_digits')) }}
 {%- endmacro %}

@@ -191,15 +191,14 @@ def test_the_tie_out_fails_when_a_line_is_not_fully_accounted_for(home, tmp_path
     assert "FAIL 1" in result.stdout
 
 
-# int_bank_line_reference_keys is incremental by line (DECISIONLOG: Daily builds by the
-# day): a build keeps the keys read from every line whose remittance text is the one they
-# were read from and reads the others again; an incremental build after a second day of
-# files must equal a full build of both days, table for table. Day 1 is this module's
-# inbox. Day 2: the bank sends the Q1 statement again (extracto_es69_2026-q1_copia.xml)
-# with one text corrected, L02 "PAGO F 2026 102" -> "PAGO F 2026 102 Y 2026 110": the
-# same movement (account, dates, amount, bank reference), so the same bank_line_id; the
-# later copy describes it (DECISIONLOG: Bank statements), and L02 now names D2 and D10
-# (F-2026-000110). Every other line's text is unchanged: its keys are kept.
+# int_bank_line_reference_keys is kept by the file (DECISIONLOG: Bank movements by the
+# file), as the bank lines' models it reads: a build reads again the lines that files
+# registered since list; an incremental build after a second day of files must equal a
+# full build of both days, table for table. Day 1 is this module's inbox. Day 2: the bank
+# sends the Q1 statement again (extracto_es69_2026-q1_copia.xml) with one text corrected,
+# L02 "PAGO F 2026 102" -> "PAGO F 2026 102 Y 2026 110": the same movement (account,
+# dates, amount, bank reference), so the same bank_line_id; the later copy describes it
+# (DECISIONLOG: Bank statements), and L02 now names D2 and D10 (F-2026-000110).
 
 STATEMENT = "extracto_es69_2026-q1.xml"
 OLD_TEXT, NEW_TEXT = "<Ustrd>PAGO F 2026 102</Ustrd>", "<Ustrd>PAGO F 2026 102 Y 2026 110</Ustrd>"
@@ -219,7 +218,7 @@ def builds(home, tmp_path_factory):
     shutil.copytree(home, incremental_home)
     with duckdb.connect(str(incremental_home / "build" / "cartera.duckdb"), read_only=True) as conn:
         day_1_keys = conn.execute(
-            "select bank_line_id, reference_no, start_position, reference_key, text_fingerprint "
+            "select bank_line_id, reference_no, start_position, reference_key, _read_through_file_id "
             "from intermediate.int_bank_line_reference_keys").fetchall()
     incremental = build_warehouse(day_2, incremental_home, {"as_of_date": AS_OF}, select=SELECT)
     ran = (incremental_home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / "bank"
@@ -240,14 +239,15 @@ def test_a_day_with_a_corrected_statement_copy_equals_a_full_build_table_for_tab
     assert differing == []
 
 
-def test_the_day_read_again_only_the_line_whose_text_changed(builds):
-    """L02's text gained "2026 110": its keys are read again (one fingerprint, new keys
-    among them 2026/110, the D10 number's groups); the other lines' rows are day 1's,
-    fingerprint and all."""
+def test_the_day_read_again_the_lines_the_copy_lists(builds):
+    """The copy lists every movement of the Q1 statement again: each line's keys are read
+    again, at day 2's position (the registry's last file id then, after day 1's), L02's
+    from its new text (they gained 2026/110, the D10 number's groups); the other lines'
+    keys are day 1's."""
     incremental, _, day_1_keys, _ = builds
     with duckdb.connect(str(incremental), read_only=True) as conn:
         keys = conn.execute(
-            "select bank_line_id, reference_no, start_position, reference_key, text_fingerprint "
+            "select bank_line_id, reference_no, start_position, reference_key, _read_through_file_id "
             "from intermediate.int_bank_line_reference_keys").fetchall()
         (l02,) = conn.execute(
             "select bank_line_id from intermediate.int_bank_incoming_lines where remittance_text = 'PAGO F 2026 102 Y 2026 110'"
@@ -255,28 +255,27 @@ def test_the_day_read_again_only_the_line_whose_text_changed(builds):
         named = conn.execute(
             "select document_id from intermediate.int_bank_line_references where bank_line_id = ? order by all", [l02]
         ).fetchall()
-    assert sorted(row for row in keys if row[0] != l02) == sorted(row for row in day_1_keys if row[0] != l02)
+        (day_2_position,) = conn.execute("select max(file_id) from raw.file_registry").fetchone()
+    assert {row[4] for row in keys} == {day_2_position}
+    assert day_2_position > max(row[4] for row in day_1_keys)
+    assert sorted(row[:4] for row in keys if row[0] != l02) == sorted(row[:4] for row in day_1_keys if row[0] != l02)
     assert {row[3] for row in keys if row[0] == l02} - {row[3] for row in day_1_keys if row[0] == l02} >= {"2026/110"}
-    assert len({row[4] for row in keys if row[0] == l02} | {row[4] for row in day_1_keys if row[0] == l02}) == 2
     assert named == [("D10",), ("D2",)]
 
 
-def test_the_day_kept_the_lines_it_did_not_read_again(builds):
-    """Kept rows and recomputed ones carry the same values, so what shows that the day kept
-    them is the pre-hook: it deletes a line's rows unless the line's text hashes, with the
-    code version it renders, to their stored fingerprint. That version must be the one the
-    model stamps its rows with (else every line would be read again every day)."""
+@pytest.mark.parametrize("table", [
+    "staging.stg_bank__statement_lines", "intermediate.int_bank_incoming_lines",
+    "intermediate.int_bank_line_reference_keys"])
+def test_a_kept_table_keeps_rows_of_the_version_the_model_stamps(builds, table):
+    """A kept table is read whole when any row's _model_version is not the code version
+    the build renders (macros/read_through.sql read_after, in the log): that version must
+    be the one the model stamps its rows with (else every row would be read again every
+    day)."""
     incremental, _, _, _ = builds
     log = (incremental.parents[1] / "dbt_logs" / "dbt.log").read_text()
-    version = re.compile(r"md5\(cast\('([0-9a-f]{32})' \|\| '\|' \|\| coalesce\(lines\.remittance_text")
-    pre_hook = log[log.rindex('delete from "cartera"."intermediate"."int_bank_line_reference_keys"'):]
-    (pre_hook_version,) = version.search(pre_hook).groups()
+    schema, name = table.split(".")
+    versions = re.findall(rf"_model_version <> '([0-9a-f]{{32}})'\).*from \"cartera\"\.\"{schema}\"\.\"{name}\"\n", log)
+    pre_hook_version = versions[-1]
     with duckdb.connect(str(incremental), read_only=True) as conn:
-        rows, stamped_otherwise = conn.execute(
-            """select count(*), count(*) filter (where md5(? || '|' || coalesce(lines.remittance_text, '')) <> keys.text_fingerprint)
-               from intermediate.int_bank_line_reference_keys as keys
-               inner join intermediate.int_bank_incoming_lines as lines using (bank_line_id)""",
-            [pre_hook_version],
-        ).fetchone()
-    assert rows > 0
-    assert stamped_otherwise == 0
+        stamped = conn.execute(f"select distinct _model_version from {table}").fetchall()
+    assert stamped == [(pre_hook_version,)]

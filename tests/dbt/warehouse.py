@@ -87,7 +87,8 @@ def dbt_manifest(build_database: Path) -> Path:
 def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = None) -> tuple[set, list[str]]:
     """The (schema, table) pairs a full build wrote in intermediate and marts, and those of
     them whose rows differ (in either direction, duplicates counted) in an incremental build.
-    `exclude` maps a table to the columns left out of its comparison."""
+    `exclude` maps a table to the columns left out of its comparison; a kept table's
+    _read_through_file_id (when its row was read, not what it says) is always left out."""
     exclude = exclude or {}
     with duckdb.connect() as conn:
         conn.execute(f"attach '{incremental}' as incremental (read_only)")
@@ -97,7 +98,12 @@ def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = No
             "and schema_name in ('intermediate', 'marts') order by all").fetchall()
         differing = []
         for schema, table in tables:
-            columns = f"* exclude ({exclude[table]})" if table in exclude else "*"
+            left_out = [exclude[table]] if table in exclude else []
+            (read_through,) = conn.execute(
+                "select count(*) from duckdb_columns() where database_name = 'full_build' and schema_name = ? "
+                "and table_name = ? and column_name = '_read_through_file_id'", [schema, table]).fetchone()
+            left_out += ["_read_through_file_id"] if read_through else []
+            columns = f"* exclude ({', '.join(left_out)})" if left_out else "*"
             one, other = f"incremental.{schema}.{table}", f"full_build.{schema}.{table}"
             (count,) = conn.execute(f"""
                 select (select count(*) from (select {columns} from {one} except all select {columns} from {other}))

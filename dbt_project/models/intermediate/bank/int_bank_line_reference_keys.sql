@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ drop_changed_bank_line_reference_keys() }}"
+    pre_hook="{{ drop_rows_read_again([('bank_line_id', ref('int_bank_incoming_lines'), '_read_through_file_id')], ['bank_statements'],
+        rules=reference_prefix('written_reference')) }}"
 ) }}
 -- One row per written reference in an incoming line's remittance text and run of 1 to 3
 -- consecutive digit groups in it, as a key to look up among the documents' keys
@@ -10,28 +11,22 @@
 -- reference is a run of digit groups with the letters before it ("FRA 2025/123"); trying
 -- every run finds a number followed by an amount or a date.
 --
--- Incremental by line (DECISIONLOG: Daily builds by the day): the keys depend on the
--- line's text alone, and every row carries the fingerprint of that text (with this
--- model's code). A build first deletes the rows of every line whose text is not the one
--- they were read from (a later copy of the statement with another text, a withdrawn
--- file, a changed rule), then reads the lines the table does not hold: the new ones, and
--- again the few whose text holds no number (no rows).
+-- Kept by the file (DECISIONLOG: Bank movements by the file): the keys depend on the
+-- line's text alone, so a build reads only the lines int_bank_incoming_lines read again
+-- since (a new line, a later copy of the statement describing it).
 with lines as (
-    select bank_line_id, remittance_text, {{ bank_line_text_fingerprint('remittance_text') }} as text_fingerprint
-    from {{ ref('int_bank_incoming_lines') }}
-    {%- if is_incremental() %}
-    where bank_line_id not in (select bank_line_id from {{ this }})
-    {%- endif %}
+    select bank_line_id, remittance_text
+    from {{ ref('int_bank_incoming_lines') }} as lines
+    where {{ read_again('lines', ['bank_statements'], rules=reference_prefix('written_reference')) }}
 ),
 
 written as (
     select
         bank_line_id,
-        text_fingerprint,
         unnest(found) as written_reference,
         generate_subscripts(found, 1) as reference_no
     from (
-        select bank_line_id, text_fingerprint, regexp_extract_all(remittance_text, '[A-Z]*[ .\-/]*[0-9]+(?:[ .\-/]+[0-9]+)*') as found
+        select bank_line_id, regexp_extract_all(remittance_text, '[A-Z]*[ .\-/]*[0-9]+(?:[ .\-/]+[0-9]+)*') as found
         from lines
     ) as texts
 ),
@@ -39,7 +34,6 @@ written as (
 digit_groups as (
     select
         bank_line_id,
-        text_fingerprint,
         reference_no,
         written_prefix,
         unnest(digit_groups) as digits,
@@ -61,10 +55,18 @@ runs as (
         lag(digits, 2) over run_order || '/' || lag(digits) over run_order || '/' || digits as three_groups
     from digit_groups
     window run_order as (partition by bank_line_id, reference_no order by position)
+),
+
+keys as (
+    select bank_line_id, reference_no, position as start_position, written_prefix, digits as reference_key from runs
+    union all
+    select bank_line_id, reference_no, position - 1, written_prefix, two_groups from runs where two_groups is not null
+    union all
+    select bank_line_id, reference_no, position - 2, written_prefix, three_groups from runs where three_groups is not null
 )
 
-select bank_line_id, reference_no, position as start_position, written_prefix, digits as reference_key, text_fingerprint from runs
-union all
-select bank_line_id, reference_no, position - 1, written_prefix, two_groups, text_fingerprint from runs where two_groups is not null
-union all
-select bank_line_id, reference_no, position - 2, written_prefix, three_groups, text_fingerprint from runs where three_groups is not null
+select
+    keys.*,
+    {{ read_through_file_id() }} as _read_through_file_id,
+    {{ model_version(rules=reference_prefix('written_reference')) }} as _model_version
+from keys

@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_rows_read_again(
+        [('bank_line_id', ref('int_bank_incoming_lines'), '_read_through_file_id'),
+         ('document_id', ref('stg_invoicing__documents'), '_file_id')],
+        ['bank_statements', 'documents'], rules=reference_candidate_rules()) }}"
+) }}
 -- One row per place in an incoming line's remittance text that can be read as the
 -- number or purchase order of a receivable document, and per document it can be read
 -- as (DECISIONLOG: Cash application, rule 2). A written reference is a run of digit
@@ -5,55 +14,66 @@
 -- groups is tried against the documents' keys (macros/bank_matching.sql), so a number
 -- followed by an amount or a date is still found. One place may fit several documents
 -- (F-2025-00012 and ND-2025-00012 share 2025/12): int_bank_line_references decides.
--- The places are read from the text in int_bank_line_reference_keys (kept from day to
--- day); the documents' keys are computed here on every build, so a new document is
--- found in an old line.
+--
+-- Kept by the file (DECISIONLOG: Bank movements by the file): a row depends on its line's
+-- keys and its document's. A build deletes the rows of the lines read again since
+-- (int_bank_incoming_lines) and of the documents whose latest version came since
+-- (stg_invoicing__documents), then looks up the keys read since (int_bank_line_reference_keys,
+-- int_document_reference_keys) among all the others: a new document is found in an old
+-- line, a new line names an old document.
+{%- set position = read_after(['bank_statements', 'documents'], rules=reference_candidate_rules()) %}
 with text_keys as (
-    select bank_line_id, reference_no, start_position, written_prefix, reference_key
+    select bank_line_id, reference_no, start_position, written_prefix, reference_key, _read_through_file_id
     from {{ ref('int_bank_line_reference_keys') }}
-),
-
-receivable_documents as (
-    select document_id, client_id, document_type, document_number, purchase_order, currency_code
-    from {{ ref('stg_invoicing__documents') }}
-    where not is_void and document_type in ('invoice', 'debit_note')
+    where {{ reference_key_digits('reference_key') }} >= {{ var('reference_min_digits') }}
 ),
 
 document_keys as (
-    select document_id, 'document_number' as matched_via, {{ reference_prefix('document_number') }} as key_prefix,
-        {{ reference_groups_key('document_number') }} as reference_key
-    from receivable_documents
-    union
-    select document_id, 'document_number', {{ reference_prefix('document_number') }},
-        {{ reference_compact_key('document_number') }}
-    from receivable_documents
-    union
-    select document_id, 'purchase_order', {{ reference_prefix('purchase_order') }},
-        {{ reference_groups_key('purchase_order') }}
-    from receivable_documents
-    where purchase_order is not null
-    union
-    select document_id, 'purchase_order', {{ reference_prefix('purchase_order') }},
-        {{ reference_compact_key('purchase_order') }}
-    from receivable_documents
-    where purchase_order is not null
+    select document_id, client_id, currency_code, matched_via, key_prefix, reference_key, _read_through_file_id
+    from {{ ref('int_document_reference_keys') }}
+),
+
+{%- if position is not none %}
+
+text_keys_read_again as (
+    select * from text_keys where _read_through_file_id > {{ position }}
+),
+
+document_keys_read_again as (
+    select * from document_keys where _read_through_file_id > {{ position }}
+),
+{%- endif %}
+
+{#- Every line's keys against every document's on a whole build; on a kept one, the keys
+    read again against all the others, each side against the other's whole table. #}
+{%- set lookups = [('text_keys', 'document_keys')] if position is none
+    else [('text_keys_read_again', 'document_keys'), ('text_keys', 'document_keys_read_again')] %}
+
+fits as (
+    {%- for lines, documents in lookups %}
+    select
+        lines.bank_line_id,
+        lines.reference_no,
+        lines.start_position,
+        lines.reference_key,
+        documents.document_id,
+        documents.client_id,
+        documents.currency_code,
+        documents.matched_via,
+        -- The letters written before the number are the document's own (F for F-…); they
+        -- only count when the key starts where the written reference starts.
+        lines.start_position = 1 and lines.written_prefix = documents.key_prefix as prefix_matches
+    from {{ lines }} as lines
+    inner join {{ documents }} as documents
+        on documents.reference_key = lines.reference_key
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 )
 
 select distinct
-    text_keys.bank_line_id,
-    text_keys.reference_no,
-    text_keys.start_position,
-    text_keys.reference_key,
-    document_keys.document_id,
-    receivable_documents.client_id,
-    receivable_documents.currency_code,
-    document_keys.matched_via,
-    -- The letters written before the number are the document's own (F for F-…); they
-    -- only count when the key starts where the written reference starts.
-    text_keys.start_position = 1 and text_keys.written_prefix = document_keys.key_prefix as prefix_matches
-from text_keys
-inner join document_keys
-    on document_keys.reference_key = text_keys.reference_key
-inner join receivable_documents
-    on receivable_documents.document_id = document_keys.document_id
-where {{ reference_key_digits('text_keys.reference_key') }} >= {{ var('reference_min_digits') }}
+    *,
+    {{ read_through_file_id() }} as _read_through_file_id,
+    {{ model_version(rules=reference_candidate_rules()) }} as _model_version
+from fits

@@ -1,16 +1,37 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_bank_movements_read_again() }}"
+) }}
 {#- One row per bank movement, however many statements list it (DECISIONLOG: Bank
     statements). A movement is (account, booking date, value date, amount, currency,
     match reference) plus its occurrence number: the nth line with that tuple in one
     statement copy. The same movement in a daily and a monthly statement is occurrence 1
     in both and is kept once; two identical movements in one statement are occurrences
-    1 and 2 and both are kept. The copy from the latest loaded file describes it. -#}
+    1 and 2 and both are kept. The copy from the latest loaded file describes it.
+
+    Kept by the file (DECISIONLOG: Bank movements by the file): a movement's rows depend
+    on the raw lines of its tuple alone. A build first deletes the rows of every tuple
+    that a file registered since they were read lists again (a later copy, another
+    occurrence), or all of them after a bank file's withdrawal or a change of this code
+    (the pre-hook); it then reads those tuples again from every line that lists them. -#}
 {%- set movement = ['account', 'booking_date', 'value_date', 'amount', 'currency', 'match_reference'] -%}
-with lines as (
+with raw_lines as (
     select
         *,
         -- The reference identifies a movement; without one, the remittance text does.
-        upper(trim(coalesce(nullif(trim(reference), ''), remittance_text, ''))) as match_reference
+        {{ bank_match_reference('reference', 'remittance_text') }} as match_reference
     from {{ source('raw', 'bank_statement_lines') }}
+),
+
+lines as (
+    select *
+    from raw_lines
+    {%- set position = read_after(['bank_statements'], bank_match_reference('reference', 'remittance_text')) %}
+    {%- if position is not none %}
+    where ({{ bank_movement_tuple('raw_lines') | join(', ') }}) in ({{ bank_movements_after(position) }})
+    {%- endif %}
 ),
 
 numbered as (
@@ -59,6 +80,8 @@ select
     cast(statement_copies as integer) as statement_copies,
     statement_id,
     line_number as statement_line_number,
-    {{ lineage_columns() }}
+    {{ lineage_columns() }},
+    {{ read_through_file_id() }} as _read_through_file_id,
+    {{ model_version(bank_match_reference('reference', 'remittance_text')) }} as _model_version
 from copies
 where copy_rank = 1

@@ -1,0 +1,79 @@
+{#- Models kept from build to build by the files they have read (DECISIONLOG: Bank
+    movements by the file). Each row carries the registry's last file id when it was
+    computed (_read_through_file_id) and the version of the code that computed it
+    (_model_version). File ids only grow, and a withdrawal is registered as a file of its
+    own, so "after a position" holds every file loaded or withdrawn since. A kept table is
+    right for every file up to its latest rows' position: each build reads what the files
+    after it reach. -#}
+
+{#- The registry's position now: the value a row computed in this build carries. -#}
+{% macro read_through_file_id() -%}
+(select coalesce(max(file_id), 0) from {{ source('raw', 'file_registry') }})
+{%- endmacro %}
+
+{#- The version of the model's code and of `rules` (the SQL of the macros its rows depend
+    on, rendered), as a SQL string: a changed rule recomputes every row. -#}
+{% macro model_version(rules='') -%}
+'{{ local_md5(model.raw_code ~ rules) }}'
+{%- endmacro %}
+
+{#- The position a kept model reads after on this build, decided from its table as it is
+    before the pre-hook deletes anything, so the pre-hook and the model read the same
+    files: the position of its latest rows; none (read everything) on a full build, for a
+    table from before the positions or an empty one, after a withdrawal of a file of one
+    of `entities` registered since, or when rows were computed by another version of the
+    code (`rules` as in model_version). -#}
+{% macro read_after(entities, rules='') -%}
+{%- if not execute or not is_incremental() or not holds_positions() -%}
+    {{ return(none) }}
+{%- endif -%}
+{%- set state = run_query(
+    "select max(_read_through_file_id), count(*) filter (where _model_version <> " ~ model_version(rules) ~ "), "
+    ~ "(select coalesce(max(file_id), 0) from " ~ source('raw', 'file_registry')
+    ~ " where entity in ('" ~ entities | join("', '") ~ "') and status = 'withdrawal') from " ~ this
+).rows[0] -%}
+{%- set position, other_versions, last_withdrawal = state[0], state[1], state[2] -%}
+{%- if position is none or other_versions > 0 or position < last_withdrawal -%}
+    {{ return(none) }}
+{%- endif -%}
+{{ return(position) }}
+{%- endmacro %}
+
+{#- True when the model's table exists with the positions (an incremental build of a table
+    made since they were added). -#}
+{% macro holds_positions() -%}
+{%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{{- return('_read_through_file_id' in stored_columns) }}
+{%- endmacro %}
+
+{#- The pre-hook of a kept model: deletes its rows whose key one of `changes` says was read
+    again after the position the model reads after (read_after), or every row when it
+    reads everything. Each change is (key, relation, position column): the relation's rows
+    with a later position hold the keys read again (an upstream kept model's
+    _read_through_file_id, or a staging model's _file_id, the file of a row's version). -#}
+{% macro drop_rows_read_again(changes, entities, rules='') -%}
+{%- if is_incremental() %}
+{%- set position = read_after(entities, rules) %}
+delete from {{ this }}
+{%- if position is not none %}
+where
+    {%- for key, relation, position_column in changes %}
+    {{ 'or ' if not loop.first }}{{ key }} in (select {{ key }} from {{ relation }} where {{ position_column }} > {{ position }})
+    {%- endfor %}
+{%- endif %}
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- The condition on an upstream relation (aliased `alias`) that picks the rows a kept model
+    reads: those whose `position_column` is after the position it reads after, all of them
+    when it reads everything. -#}
+{% macro read_again(alias, entities, rules='', position_column='_read_through_file_id') -%}
+{%- set position = read_after(entities, rules) -%}
+{%- if position is none -%}
+1 = 1
+{%- else -%}
+{{ alias }}.{{ position_column }} > {{ position }}
+{%- endif -%}
+{%- endmacro %}
