@@ -1,5 +1,5 @@
-{#- Models kept from build to build by the files they have read (DECISIONLOG: Bank
-    movements by the file). Each row carries the registry's last file id when it was
+{#- Models kept from build to build by the files they have read (DECISIONLOG: Models kept
+    by the file). Each row carries the registry's last file id when it was
     computed (_read_through_file_id) and the version of the code that computed it
     (_model_version). File ids only grow, and a withdrawal is registered as a file of its
     own, so "after a position" holds every file loaded or withdrawn since. A kept table is

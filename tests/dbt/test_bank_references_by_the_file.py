@@ -13,13 +13,13 @@ Day 2 is one documents export:
   now also D14's order number.
 """
 
-import csv
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
@@ -28,9 +28,7 @@ AS_OF = {"as_of_date": "2026-03-31"}
 
 
 def write_day_2(folder: Path) -> None:
-    with (INBOX / "documents.csv").open(newline="") as handle:
-        reader = csv.DictReader(handle)
-        header, documents = reader.fieldnames, list(reader)
+    header, documents = rows_of(INBOX / "documents.csv")
     renumbered = {**next(row for row in documents if row["document_id"] == "D13"),
                   "number": "F-2026-000213", "updated_at": "2026-03-31T10:00:00"}
     new = {**{name: "" for name in header}, "document_id": "D14", "type": "invoice", "number": "F-2026-000114",
@@ -39,10 +37,7 @@ def write_day_2(folder: Path) -> None:
            "purchase_order": "OC-34567891", "status": "issued", "updated_at": "2026-03-31T10:00:00",
            "in_dispute": "false"}
     folder.mkdir()
-    with (folder / "documents_2026-03-31.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([renumbered, new])
+    write(folder / "documents_2026-03-31.csv", header, [renumbered, new])
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
   2025-03-10; R8 (2025-06-25, after day 1's as-of date) pays #2: settled only on day 2,
   with no new file, so its rows are rebuilt when the as-of date passes 06-25."""
 
-import csv
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -26,24 +25,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
 SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly"
 DAY_1, DAY_2 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}
-
-
-def rows_of(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(newline="") as handle:
-        reader = csv.DictReader(handle)
-        return reader.fieldnames, list(reader)
-
-
-def write(path: Path, header: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def split_fixture(day_1: Path, day_2: Path) -> None:

@@ -11,7 +11,7 @@
 -- could be a tax id (int_bank_payers looks them up among the clients'). Debits never pay
 -- a receivable and are left out.
 --
--- Kept by the file (DECISIONLOG: Bank movements by the file): a row depends on its
+-- Kept by the file (DECISIONLOG: Models kept by the file): a row depends on its
 -- statement line alone, so a build reads only the lines staging read again since.
 select
     bank_line_id,

@@ -11,7 +11,7 @@
 -- reference is a run of digit groups with the letters before it ("FRA 2025/123"); trying
 -- every run finds a number followed by an amount or a date.
 --
--- Kept by the file (DECISIONLOG: Bank movements by the file): the keys depend on the
+-- Kept by the file (DECISIONLOG: Models kept by the file): the keys depend on the
 -- line's text alone, so a build reads only the lines int_bank_incoming_lines read again
 -- since (a new line, a later copy of the statement describing it).
 with lines as (

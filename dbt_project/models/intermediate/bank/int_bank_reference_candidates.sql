@@ -15,7 +15,7 @@
 -- followed by an amount or a date is still found. One place may fit several documents
 -- (F-2025-00012 and ND-2025-00012 share 2025/12): int_bank_line_references decides.
 --
--- Kept by the file (DECISIONLOG: Bank movements by the file): a row depends on its line's
+-- Kept by the file (DECISIONLOG: Models kept by the file): a row depends on its line's
 -- keys and its document's. A build deletes the rows of the lines read again since
 -- (int_bank_incoming_lines) and of the documents whose latest version came since
 -- (stg_invoicing__documents), then looks up the keys read since (int_bank_line_reference_keys,

@@ -10,7 +10,7 @@
 -- and compact, with the letters before them (key_prefix). What int_bank_reference_candidates
 -- looks the bank lines' keys up among (DECISIONLOG: Cash application, rule 2).
 --
--- Kept by the file (DECISIONLOG: Bank movements by the file): a document's keys depend on
+-- Kept by the file (DECISIONLOG: Models kept by the file): a document's keys depend on
 -- its latest version alone, whose file stg_invoicing__documents keeps (_file_id), so a
 -- build reads only the documents whose latest version came in a file registered since.
 with receivable_documents as (

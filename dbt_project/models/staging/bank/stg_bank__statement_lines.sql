@@ -11,7 +11,7 @@
     in both and is kept once; two identical movements in one statement are occurrences
     1 and 2 and both are kept. The copy from the latest loaded file describes it.
 
-    Kept by the file (DECISIONLOG: Bank movements by the file): a movement's rows depend
+    Kept by the file (DECISIONLOG: Models kept by the file): a movement's rows depend
     on the raw lines of its tuple alone. A build first deletes the rows of every tuple
     that a file registered since they were read lists again (a later copy, another
     occurrence), or all of them after a bank file's withdrawal or a change of this code
