@@ -6,9 +6,18 @@
     right for every file up to its latest rows' position: each build reads what the files
     after it reach. -#}
 
+{#- The file registry, named without source(): a kept model reads it to keep its books (which
+    files it has read), not as data its rows depend on. As a source it would put the
+    registry, which every ingest writes (a committee decision's too), upstream of every
+    kept model and all that reads them, and each partial refresh would rebuild them
+    (DECISIONLOG: A refresh rebuilds what its changes reach). -#}
+{% macro file_registry() -%}
+{{ return(api.Relation.create(database=this.database, schema='raw', identifier='file_registry')) }}
+{%- endmacro %}
+
 {#- The registry's position now: the value a row computed in this build carries. -#}
 {% macro read_through_file_id() -%}
-(select coalesce(max(file_id), 0) from {{ source('raw', 'file_registry') }})
+(select coalesce(max(file_id), 0) from {{ file_registry() }})
 {%- endmacro %}
 
 {#- The version of the model's code and of `rules` (the SQL of the macros its rows depend
@@ -29,7 +38,7 @@
 {%- endif -%}
 {%- set state = run_query(
     "select max(_read_through_file_id), count(*) filter (where _model_version <> " ~ model_version(rules) ~ "), "
-    ~ "(select coalesce(max(file_id), 0) from " ~ source('raw', 'file_registry')
+    ~ "(select coalesce(max(file_id), 0) from " ~ file_registry()
     ~ " where entity in ('" ~ entities | join("', '") ~ "') and status = 'withdrawal') from " ~ this
 ).rows[0] -%}
 {%- set position, other_versions, last_withdrawal = state[0], state[1], state[2] -%}
