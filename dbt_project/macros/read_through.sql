@@ -1,10 +1,9 @@
 {#- Models kept from build to build by the files they have read (DECISIONLOG: Models kept
-    by the file). Each row carries the registry's last file id when it was
-    computed (_read_through_file_id) and the version of the code that computed it
-    (_model_version). File ids only grow, and a withdrawal is registered as a file of its
-    own, so "after a position" holds every file loaded or withdrawn since. A kept table is
-    right for every file up to its latest rows' position: each build reads what the files
-    after it reach. -#}
+    by the file). Each row carries the registry's last file id when it was computed
+    (_read_through_file_id) and the version of the code that computed it (_model_version).
+    File ids only grow, and a withdrawal is registered as a file of its own, so "after a
+    position" holds every file loaded or withdrawn since. A kept table is right for every
+    file up to its latest rows' position: each build reads what the files after it reach. -#}
 
 {#- The file registry, named without source(): a kept model reads it to keep its books (which
     files it has read), not as data its rows depend on. As a source it would put the
