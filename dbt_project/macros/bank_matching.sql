@@ -85,6 +85,17 @@ list_filter(
 {#- The fewest characters of a tax id key: a shorter one is too common to name a client. -#}
 {% macro tax_id_key_length() -%}8{%- endmacro %}
 
+{#- What int_bank_incoming_lines' rows depend on besides its code: the account and tax id
+    word rules. -#}
+{% macro incoming_line_rules() -%}
+{{ return(alphanumeric('text') ~ tax_id_words('text')) }}
+{%- endmacro %}
+
+{#- What int_bank_line_reference_keys' rows depend on besides its code: the prefix rule. -#}
+{% macro line_reference_key_rules() -%}
+{{ return(reference_prefix('text')) }}
+{%- endmacro %}
+
 {#- What int_document_reference_keys' rows depend on besides its code: the key rules. -#}
 {% macro document_reference_key_rules() -%}
 {{ return(reference_prefix('number') ~ reference_groups_key('number') ~ reference_compact_key('number')) }}

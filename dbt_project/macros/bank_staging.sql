@@ -5,6 +5,11 @@
 upper(trim(coalesce(nullif(trim({{ reference }}), ''), {{ remittance_text }}, '')))
 {%- endmacro %}
 
+{#- What stg_bank__statement_lines' rows depend on besides its code: the match reference. -#}
+{% macro bank_movement_rules() -%}
+{{ return(bank_match_reference('reference', 'remittance_text')) }}
+{%- endmacro %}
+
 {#- A movement's tuple, as compared from build to build: of a raw line (with its
     match_reference) or of a stored row. The currency is upper-cased, as stored, so two
     raw spellings of one currency are looked up together and both read again. -#}
@@ -25,7 +30,7 @@ upper(trim(coalesce(nullif(trim({{ reference }}), ''), {{ remittance_text }}, ''
     the model then reads those tuples again. -#}
 {% macro drop_bank_movements_read_again() -%}
 {%- if is_incremental() %}
-{%- set position = read_after(['bank_statements'], bank_match_reference('reference', 'remittance_text')) %}
+{%- set position = read_after(['bank_statements'], rules=bank_movement_rules()) %}
 delete from {{ this }}
 {%- if position is not none %}
 where ({{ bank_movement_tuple(stored=true) | join(', ') }}) in ({{ bank_movements_after(position) }})

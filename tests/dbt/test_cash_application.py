@@ -265,7 +265,9 @@ def test_the_day_read_again_the_lines_the_copy_lists(builds):
 
 @pytest.mark.parametrize("table", [
     "staging.stg_bank__statement_lines", "intermediate.int_bank_incoming_lines",
-    "intermediate.int_bank_line_reference_keys"])
+    "intermediate.int_bank_line_reference_keys", "intermediate.int_document_reference_keys",
+    "intermediate.int_bank_reference_candidates", "staging.stg_invoicing__documents",
+    "staging.stg_invoicing__receipts", "staging.stg_invoicing__allocations"])
 def test_a_kept_table_keeps_rows_of_the_version_the_model_stamps(builds, table):
     """A kept table is read whole when any row's _model_version is not the code version
     the build renders (macros/read_through.sql read_after, in the log): that version must

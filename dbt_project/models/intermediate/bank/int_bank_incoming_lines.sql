@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ drop_rows_read_again([('bank_line_id', ref('stg_bank__statement_lines'), '_read_through_file_id')], ['bank_statements'],
-        rules=alphanumeric('') ~ tax_id_words('')) }}"
+        rules=incoming_line_rules()) }}"
 ) }}
 -- One row per incoming bank movement (amount > 0) of stg_bank__statement_lines, with what
 -- tells who paid: the payer's account (the line's counterparty account, else an IBAN
@@ -29,7 +29,7 @@ select
     ) as payer_account,
     {{ tax_id_words('upper(coalesce(remittance_text, \'\'))') }} as tax_id_words,
     {{ read_through_file_id() }} as _read_through_file_id,
-    {{ model_version(rules=alphanumeric('') ~ tax_id_words('')) }} as _model_version
+    {{ model_version(rules=incoming_line_rules()) }} as _model_version
 from {{ ref('stg_bank__statement_lines') }} as lines
 where line_amount > 0
-    and {{ read_again('lines', ['bank_statements'], rules=alphanumeric('') ~ tax_id_words('')) }}
+    and {{ read_again('lines', ['bank_statements'], rules=incoming_line_rules()) }}

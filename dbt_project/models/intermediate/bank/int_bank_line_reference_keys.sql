@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ drop_rows_read_again([('bank_line_id', ref('int_bank_incoming_lines'), '_read_through_file_id')], ['bank_statements'],
-        rules=reference_prefix('written_reference')) }}"
+        rules=line_reference_key_rules()) }}"
 ) }}
 -- One row per written reference in an incoming line's remittance text and run of 1 to 3
 -- consecutive digit groups in it, as a key to look up among the documents' keys
@@ -17,7 +17,7 @@
 with lines as (
     select bank_line_id, remittance_text
     from {{ ref('int_bank_incoming_lines') }} as lines
-    where {{ read_again('lines', ['bank_statements'], rules=reference_prefix('written_reference')) }}
+    where {{ read_again('lines', ['bank_statements'], rules=line_reference_key_rules()) }}
 ),
 
 written as (
@@ -68,5 +68,5 @@ keys as (
 select
     keys.*,
     {{ read_through_file_id() }} as _read_through_file_id,
-    {{ model_version(rules=reference_prefix('written_reference')) }} as _model_version
+    {{ model_version(rules=line_reference_key_rules()) }} as _model_version
 from keys

@@ -28,7 +28,7 @@ with raw_lines as (
 lines as (
     select *
     from raw_lines
-    {%- set position = read_after(['bank_statements'], bank_match_reference('reference', 'remittance_text')) %}
+    {%- set position = read_after(['bank_statements'], rules=bank_movement_rules()) %}
     {%- if position is not none %}
     where ({{ bank_movement_tuple('raw_lines') | join(', ') }}) in ({{ bank_movements_after(position) }})
     {%- endif %}
@@ -82,6 +82,6 @@ select
     line_number as statement_line_number,
     {{ lineage_columns() }},
     {{ read_through_file_id() }} as _read_through_file_id,
-    {{ model_version(bank_match_reference('reference', 'remittance_text')) }} as _model_version
+    {{ model_version(rules=bank_movement_rules()) }} as _model_version
 from copies
 where copy_rank = 1
