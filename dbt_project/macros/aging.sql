@@ -74,8 +74,10 @@ inner join {{ ref('int_receivable_item_balances') }} as balances
     them there (periods_at). Reading one date then reads one month's rows, which DuckDB
     finds by the row groups' min/max of period_month instead of scanning the history
     (DECISIONLOG: Aging at any past date); a client's rows arriving together make the
-    sums by client about a third cheaper at L (DECISIONLOG: Answers at L). -#}
-{% macro periods_by_month(periods_relation, open_condition) -%}
+    sums by client about a third cheaper at L (DECISIONLOG: Answers at L). A model kept
+    by `kept_key` (its pre-hook deletes the keys whose periods changed) computes, on an
+    incremental build, only the keys its table no longer holds. -#}
+{% macro periods_by_month(periods_relation, open_condition, kept_key=none) -%}
 {%- set first_valid_from = "coalesce(min(valid_from), cast('1970-01-01' as date))" %}
 {%- set last_valid_from = "coalesce(max(valid_from), cast('1970-01-01' as date))" %}
 with months as (
@@ -100,6 +102,9 @@ open_periods as (
     select *
     from {{ periods_relation }}
     where {{ open_condition }}
+    {%- if kept_key is not none and is_incremental() %}
+        and {{ kept_key }} not in (select {{ kept_key }} from {{ this }})
+    {%- endif %}
 )
 
 select

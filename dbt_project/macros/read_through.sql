@@ -11,7 +11,7 @@
     kept model and all that reads them, and each partial refresh would rebuild them
     (DECISIONLOG: A refresh rebuilds what its changes reach). -#}
 {% macro file_registry() -%}
-{{ return(api.Relation.create(database=this.database, schema='raw', identifier='file_registry')) }}
+{{ return(api.Relation.create(database=target.database, schema='raw', identifier='file_registry')) }}
 {%- endmacro %}
 
 {#- The registry's position now: the value a row computed in this build carries. -#}

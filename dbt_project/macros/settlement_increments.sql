@@ -63,25 +63,85 @@ md5({{ prefix }} || ';' || cast(count(*) as varchar)
 
 {#- int_settlement_events' pre-hook: on an incremental build, deletes the rows of every
     document whose inputs' fingerprint is not the one its rows carry (changed or gone);
-    the model then computes the documents the table no longer holds. A table from before
-    the fingerprints is emptied (every document is computed again; the column is added). -#}
+    the model then computes the documents the table no longer holds. -#}
 {% macro drop_changed_settlement_events() -%}
+{{ drop_documents_fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints()) }}
+{%- endmacro %}
+
+{#- The pre-hook of a model kept by document fingerprint: on an incremental build, deletes
+    the rows of every document whose `column` is not the one `fingerprints` (a query of
+    document_id and `column`) gives it now (changed or gone), and every row when
+    `all_when` (a condition) holds. A table from before the fingerprint column is emptied
+    (every document is computed again; the column is added). -#}
+{% macro drop_documents_fingerprinted_otherwise(column, fingerprints, all_when=none) -%}
 {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list
     if is_incremental() else [] %}
-{%- if is_incremental() and 'input_fingerprint' not in stored_columns %}
+{%- if is_incremental() and column not in stored_columns %}
 delete from {{ this }}
 {%- elif is_incremental() %}
 delete from {{ this }}
 where document_id not in (
-    select events.document_id
-    from (select distinct document_id, input_fingerprint from {{ this }}) as events
-    inner join ({{ settlement_input_fingerprints() }}) as inputs
-        on inputs.document_id = events.document_id
-        and inputs.input_fingerprint = events.input_fingerprint
+    select stored.document_id
+    from (select distinct document_id, {{ column }} from {{ this }}) as stored
+    inner join ({{ fingerprints }}) as inputs
+        on inputs.document_id = stored.document_id
+        and inputs.{{ column }} = stored.{{ column }}
 )
+{%- if all_when is not none %}
+    or {{ all_when }}
+{%- endif %}
 {%- else %}
 select 1
 {%- endif %}
+{%- endmacro %}
+
+{#- What int_receivable_item_balances computes a document from, as one fingerprint per
+    document: its items (every column the model passes on, the FX factor and dispute flag
+    too) and its waterfall (int_settlement_events' input_fingerprint; none while nothing
+    reduced it), with the model's own code. Equal fingerprints, equal periods
+    (DECISIONLOG: Item balances by the day). not_in as in settlement_input_fingerprints. -#}
+{% macro item_balance_fingerprints(not_in=none) -%}
+{%- set text = dbt.type_string() -%}
+{%- set item_columns = ['item_type', 'installment_no', 'document_type', 'document_number', 'client_id',
+    'currency_code', 'issue_date', 'due_date', 'item_amount', 'is_in_dispute', 'to_reporting_factor'] -%}
+{%- set item_row = [] -%}
+{%- for column in item_columns -%}
+    {%- do item_row.append("coalesce(cast(items." ~ column ~ " as " ~ text ~ "), '')") -%}
+    {%- if not loop.last %}{% do item_row.append("';'") %}{% endif -%}
+{%- endfor -%}
+{%- set code_and_waterfall = dbt.concat(["'" ~ local_md5(model.raw_code) ~ "'", "coalesce(max(events.input_fingerprint), '')"]) -%}
+select
+    items.document_id,
+    {{ fingerprint_of_rows(code_and_waterfall, dbt.concat(item_row)) }} as balance_fingerprint
+from {{ ref('int_receivable_items') }} as items
+left join (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as events
+    on events.document_id = items.document_id
+{%- if not_in is not none %}
+where items.document_id not in (select document_id from {{ not_in }})
+{%- endif %}
+group by items.document_id
+{%- endmacro %}
+
+{#- int_receivable_item_balances' pre-hook: deletes the periods of every document whose
+    fingerprint (item_balance_fingerprints) changed or is gone. -#}
+{% macro drop_changed_item_balances() -%}
+{{ drop_documents_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints()) }}
+{%- endmacro %}
+
+{#- int_open_item_months' pre-hook: deletes the months of every document whose periods
+    int_receivable_item_balances computed again (their fingerprint is not the one the
+    rows carry), and every row when the horizon (the month of the last valid_from, which
+    periods still holding run to) is not the one the table was built to: kept periods
+    would end at the old one. The horizon moves about once a month; that whole build
+    also writes the table in month order again (DECISIONLOG: Item balances by the day). -#}
+{% macro drop_changed_open_item_months() -%}
+{%- set balances = ref('int_receivable_item_balances') -%}
+{{ drop_documents_fingerprinted_otherwise(
+    'balance_fingerprint',
+    'select distinct document_id, balance_fingerprint from ' ~ balances,
+    all_when='(select max(period_month) from ' ~ this ~ ') <> (select '
+        ~ 'cast(' ~ dbt.date_trunc('month', 'max(valid_from)') ~ ' as date) from ' ~ balances ~ ')'
+) }}
 {%- endmacro %}
 
 {#- What int_installment_settlements reads of each instalment and its document besides the

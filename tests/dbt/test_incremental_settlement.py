@@ -1,7 +1,9 @@
 """int_settlement_events is incremental (DECISIONLOG: Settlement events by the day): a
 build keeps the rows of every document whose inputs (instalments and reductions) are
-unchanged and recomputes the others. An incremental build after one more day of exports
-must equal a full build of the same exports, table for table, to the cent.
+unchanged and recomputes the others; so are the periods read from it,
+int_receivable_item_balances and int_open_item_months (DECISIONLOG: Item balances by the
+day). An incremental build after one more day of exports must equal a full build of the
+same exports, table for table, to the cent.
 
 Fixture tests/fixtures/aging_inbox split in two days. Day 1 (as of 2025-06-19): every
 file but the withholding W1, the document D2 and the receipt R2. Day 2 (as of 2025-06-30)
@@ -16,7 +18,10 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
   2025-02-28: its row is rebuilt, 5 days late;
 - D7 (400.00: #1 200.00 due 2025-03-03, #2 200.00 due 2025-07-31), #1 paid by R7 on
   2025-03-10; R8 (2025-06-25, after day 1's as-of date) pays #2: settled only on day 2,
-  with no new file, so its rows are rebuilt when the as-of date passes 06-25."""
+  with no new file, so its rows are rebuilt when the as-of date passes 06-25.
+
+Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
+of July, so the periods still holding run one month further (the horizon moved)."""
 
 import shutil
 from decimal import Decimal
@@ -30,7 +35,9 @@ from tests.dbt.warehouse import build_warehouse, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
 SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly"
-DAY_1, DAY_2 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}
+DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
+# The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
+TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
 
 
 def split_fixture(day_1: Path, day_2: Path) -> None:
@@ -87,43 +94,123 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
         settled_document("D6", "F-006", "300.00", due_date="2025-02-28", updated_at="2025-06-21T10:00:00")])
 
 
+def write_day_3(day_3: Path) -> None:
+    day_3.mkdir()
+    header, documents = rows_of(FIXTURE / "documents.csv")
+    write(day_3 / "documents_2025-07-01.csv", header, [settled_document(
+        "D8", "F-008", "100.00", issue_date="2025-07-01", due_date="2025-07-31", updated_at="2025-07-01T10:00:00")])
+
+
+def ran_sql(home: Path, model: str) -> str:
+    """The SQL the last build ran for an intermediate model."""
+    return (home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / f"{model}.sql").read_text()
+
+
+def positions(database: Path, table: str) -> dict[str, set[int]]:
+    """Each document's registry positions in a kept table (when its rows were computed)."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        rows = conn.execute(f"select distinct document_id, _read_through_file_id from intermediate.{table}").fetchall()
+    found: dict[str, set[int]] = {}
+    for document_id, position in rows:
+        found.setdefault(document_id, set()).add(position)
+    return found
+
+
+def registry_position(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute("select max(file_id) from raw.file_registry").fetchone()[0]
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     folder = tmp_path_factory.mktemp("incremental_settlement")
-    day_1, day_2 = folder / "day_1", folder / "day_2"
+    day_1, day_2, day_3 = folder / "day_1", folder / "day_2", folder / "day_3"
     split_fixture(day_1, day_2)
-    incremental_home, full_home = folder / "incremental", folder / "full"
-    build_warehouse(day_1, incremental_home, DAY_1, select=SELECT)
-    with duckdb.connect(str(incremental_home / "build" / "cartera.duckdb"), read_only=True) as conn:
+    write_day_3(day_3)
+    incremental_home = folder / "incremental"
+    day_1_database = build_warehouse(day_1, incremental_home, DAY_1, select=SELECT)
+    day_1_position = registry_position(day_1_database)
+    with duckdb.connect(str(day_1_database), read_only=True) as conn:
         day_1_events = conn.execute(
             "select document_id, installment_no, reduction_type, applied_amount, outstanding_amount "
             "from intermediate.int_settlement_events").fetchall()
     incremental = build_warehouse(day_2, incremental_home, DAY_2, select=SELECT)
-    ran = incremental_home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / "int_settlement_events.sql"
-    day_2_sql = ran.read_text()
+    day_2_sql = ran_sql(incremental_home, "int_settlement_events")
+    day_2_kept = {
+        "position": day_1_position,
+        "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
+        "positions": {model: positions(incremental, model) for model in KEPT_PERIODS},
+    }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
     shutil.copytree(day_2, both_days, dirs_exist_ok=True)
-    full = build_warehouse(both_days, full_home, DAY_2, select=SELECT)
-    return incremental, full, day_1_events, day_2_sql
+    full = build_warehouse(both_days, folder / "full", DAY_2, select=SELECT)
+    snapshot = folder / "day_2.duckdb"
+    shutil.copy(incremental, snapshot)
+    build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
+    three_days = folder / "three_days"
+    shutil.copytree(both_days, three_days)
+    shutil.copytree(day_3, three_days, dirs_exist_ok=True)
+    full_3 = build_warehouse(three_days, folder / "full_3", DAY_3, select=SELECT)
+    return {"day_2": snapshot, "full": full, "day_1_events": day_1_events, "day_2_sql": day_2_sql,
+            "day_2_kept": day_2_kept, "day_3": incremental, "full_3": full_3}
+
+
+KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
 
 
 def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
-    incremental, full, _, day_2_sql = builds
+    incremental, full, day_2_sql, day_2 = builds["day_2"], builds["full"], builds["day_2_sql"], builds["day_2_kept"]
     # The day's build took the incremental path: it inserted into the kept table (a full
     # build creates it).
     assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_settlement_events"')
     # A kept settlement row says it was computed at day 1 (the next test reads it).
     tables, differing = tables_of(incremental, full, exclude={"int_installment_settlements": "computed_as_of_date"})
-    assert {("intermediate", "int_settlement_events"), ("intermediate", "int_installment_settlements")} <= tables
+    assert {("intermediate", "int_settlement_events"), ("intermediate", "int_installment_settlements"),
+            ("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")} <= tables
     assert differing == []
+    for model in KEPT_PERIODS:
+        assert day_2["sql"][model].lstrip().startswith(f'insert into "cartera"."intermediate"."{model}"')
+
+
+def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(builds):
+    """Day 2's files reach D1, D2, D3 and D6: their periods carry day 2's position; every
+    other document's were kept from day 1 (D5 and D7, settled; CN1 and CN2 reduce D1 but
+    D1's are the rows computed again). In the open months, D5 and D6 were open in February
+    only, D7's first instalment until March 10: all there, each at its balances' position."""
+    day_2 = builds["day_2_kept"]
+    balances = day_2["positions"]["int_receivable_item_balances"]
+    computed_again = sorted(document for document, found in balances.items() if max(found) > day_2["position"])
+    assert computed_again == TOUCHED_ON_DAY_2
+    assert all(found == {min(found)} for found in balances.values())
+    assert {"D5", "D7"} <= set(balances) - set(computed_again)
+    months = day_2["positions"]["int_open_item_months"]
+    assert all(months[document] == balances[document] for document in months)
+    assert {"D5", "D6", "D7"} <= set(months)
+
+
+def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):
+    """D8, issued 07-01, is the first period of July: every period still holding now runs
+    to July, so the open months are computed again whole; all tables equal a full build of
+    the three days' files."""
+    incremental, full_3 = builds["day_3"], builds["full_3"]
+    assert ran_sql(incremental.parents[1], "int_open_item_months").lstrip().startswith(
+        'insert into "cartera"."intermediate"."int_open_item_months"')
+    tables, differing = tables_of(incremental, full_3, exclude={"int_installment_settlements": "computed_as_of_date"})
+    assert ("intermediate", "int_open_item_months") in tables
+    assert differing == []
+    with duckdb.connect(str(incremental), read_only=True) as conn:
+        (july,) = conn.execute(
+            "select count(distinct document_id) from intermediate.int_open_item_months "
+            "where period_month = date '2025-07-01'").fetchone()
+    assert july > 1
 
 
 def test_the_day_rebuilt_the_documents_it_touched(builds):
     """D1 gained W1 (60.00): its oldest open instalment, #2 (400 - 100 - 121 = 179.00 open),
     takes it: 119.00 left. Its rows of day 1 (R1 on #1 and #2, CN1 on #2) are there as
     they were; D3, re-exported at 1,000.00, is still unpaid: no rows. So one row more."""
-    incremental, _, day_1_events, _ = builds
+    incremental, day_1_events = builds["day_2"], builds["day_1_events"]
     columns = "document_id, installment_no, reduction_type, applied_amount, outstanding_amount"
     with duckdb.connect(str(incremental), read_only=True) as conn:
         rows = conn.execute(f"select {columns} from intermediate.int_settlement_events").fetchall()
@@ -138,7 +225,7 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
     paid by R1's 400.00 on 04-05, #2 still 400 - 100 - 121 - 60 = 119.00 open), D6
     (re-exported: paid 03-05, now due 02-28, so 5 days late, not 2) and D7 (R8 on 06-25
     became visible: #2 settled 36 days early, due 07-31)."""
-    incremental, _, _, _ = builds
+    incremental = builds["day_2"]
     with duckdb.connect(str(incremental), read_only=True) as conn:
         rows = conn.execute(
             "select document_id, installment_no, paid_date, days_beyond_terms, cast(computed_as_of_date as varchar) "
@@ -150,5 +237,5 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
         ("D7", 1, "2025-03-10", 7, "2025-06-30"),
         ("D7", 2, "2025-06-25", -36, "2025-06-30"),
     ]
-    ran = incremental.parents[1] / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / "int_installment_settlements.sql"
-    assert ran.read_text().lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')
+    day_2_sql = builds["day_2_kept"]["sql"]["int_installment_settlements"]
+    assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')

@@ -1,6 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_changed_open_item_months() }}"
+) }}
 -- One row per calendar month (period_month, its first day) and period of
 -- int_receivable_item_balances with something outstanding that holds on a day of that
 -- month, in month order: the open items of any date D are the rows of D's month with
 -- valid_from <= D < valid_to (macro receivable_items_as_of), one month's rows read
 -- instead of the whole history.
-{{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0') }}
+--
+-- Kept by document, as its periods are (DECISIONLOG: Item balances by the day): a build
+-- computes the documents whose periods int_receivable_item_balances computed again (the
+-- pre-hook deletes their months), and every document when the horizon moved.
+{{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0', kept_key='document_id') }}

@@ -1,10 +1,24 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_changed_item_balances() }}"
+) }}
 -- One row per receivable item and period its outstanding amount holds: from the item's
 -- issue date, then from each day a reduction paid part of it (int_settlement_events, the
 -- day's last row), until the next such day (valid_to, exclusive; NULL while it holds).
 -- The item as of any date D is the row with valid_from <= D < valid_to; an item has no
 -- row before its issue date. Unlinked credit notes are never reduced: one row each.
+--
+-- Kept by document (DECISIONLOG: Item balances by the day): every row carries its
+-- document's fingerprint (items, waterfall, code: item_balance_fingerprints). A build
+-- deletes the periods of the documents whose fingerprint changed or that are gone (the
+-- pre-hook) and computes the documents the table no longer holds.
 with items as (
     select * from {{ ref('int_receivable_items') }}
+    {%- if is_incremental() %}
+    where document_id not in (select document_id from {{ this }})
+    {%- endif %}
 ),
 
 -- What each item owed at the end of each day something paid part of it.
@@ -17,6 +31,9 @@ day_ends as (
                 partition by document_id, installment_no, effective_date order by reduction_order desc
             ) as later_events
         from {{ ref('int_settlement_events') }} as events
+        {%- if is_incremental() %}
+        where events.document_id not in (select document_id from {{ this }})
+        {%- endif %}
     ) as events
     where later_events = 1
 ),
@@ -62,8 +79,12 @@ select
     periods.outstanding_amount,
     {{ to_reporting('periods.outstanding_amount', 'items.to_reporting_factor') }} as outstanding_reporting_amount,
     items.is_in_dispute,
-    items.to_reporting_factor
+    items.to_reporting_factor,
+    fingerprints.balance_fingerprint,
+    {{ read_through_file_id() }} as _read_through_file_id
 from periods
 inner join items
     on items.document_id = periods.document_id
     and items.installment_no = periods.installment_no
+inner join ({{ item_balance_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
+    on fingerprints.document_id = items.document_id
