@@ -139,7 +139,7 @@ def builds(tmp_path_factory):
     day_2_kept = {
         "position": day_1_position,
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
-        "positions": {model: positions(incremental, model) for model in KEPT_PERIODS},
+        "positions": {model: positions(incremental, model) for model in (*KEPT_PERIODS, "int_receivable_items")},
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -187,6 +187,17 @@ def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(bui
     months = day_2["positions"]["int_open_item_months"]
     assert all(months[document] == balances[document] for document in months)
     assert {"D5", "D6", "D7"} <= set(months)
+
+
+def test_the_day_read_again_the_items_of_the_documents_staging_read_again(builds):
+    """int_receivable_items is kept by the file (DECISIONLOG: Models kept by the file): day
+    2 reads again D2 (new), D3 (re-exported; in USD, read again every build) and D6
+    (re-exported). D1's withholding is no item of its: D1's items are day 1's."""
+    day_2 = builds["day_2_kept"]
+    items = day_2["positions"]["int_receivable_items"]
+    read_again = sorted(document for document, found in items.items() if max(found) > day_2["position"])
+    assert read_again == ["D2", "D3", "D6"]
+    assert items["D1"] == {day_2["position"]}
 
 
 def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):
