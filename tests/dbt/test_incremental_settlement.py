@@ -34,7 +34,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -139,7 +139,7 @@ def builds(tmp_path_factory):
     day_2_kept = {
         "position": day_1_position,
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
-        "positions": {model: positions(incremental, model) for model in (*KEPT_PERIODS, "int_receivable_items")},
+        "positions": {model: positions(incremental, model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS)},
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -157,6 +157,7 @@ def builds(tmp_path_factory):
 
 
 KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
+KEPT_DOCUMENTS = ("int_receivable_items", "int_documents_signed")
 
 
 def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
@@ -167,7 +168,7 @@ def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
     # A kept settlement row says it was computed at day 1 (the next test reads it).
     tables, differing = tables_of(incremental, full, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert {("intermediate", "int_settlement_events"), ("intermediate", "int_installment_settlements"),
-            ("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")} <= tables
+            *(("intermediate", model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS))} <= tables
     assert differing == []
     for model in KEPT_PERIODS:
         assert day_2["sql"][model].lstrip().startswith(f'insert into "cartera"."intermediate"."{model}"')
@@ -175,9 +176,9 @@ def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
 
 def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(builds):
     """Day 2's files reach D1, D2, D3 and D6: their periods carry day 2's position; every
-    other document's were kept from day 1 (D5 and D7, settled; CN1 and CN2 reduce D1 but
-    D1's are the rows computed again). In the open months, D5 and D6 were open in February
-    only, D7's first instalment until March 10: all there, each at its balances' position."""
+    other document's were kept from day 1 (D5 and D7, settled, among them). In the open
+    months, D5 and D6 were open in February only, D7's first instalment until March 10:
+    all there, each at its balances' position."""
     day_2 = builds["day_2_kept"]
     balances = day_2["positions"]["int_receivable_item_balances"]
     computed_again = sorted(document for document, found in balances.items() if max(found) > day_2["position"])
@@ -189,15 +190,17 @@ def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(bui
     assert {"D5", "D6", "D7"} <= set(months)
 
 
-def test_the_day_read_again_the_items_of_the_documents_staging_read_again(builds):
-    """int_receivable_items is kept by the file (DECISIONLOG: Models kept by the file): day
-    2 reads again D2 (new), D3 (re-exported; in USD, read again every build) and D6
-    (re-exported). D1's withholding is no item of its: D1's items are day 1's."""
+@pytest.mark.parametrize("model", KEPT_DOCUMENTS)
+def test_the_day_read_again_the_documents_staging_read_again(builds, model):
+    """int_receivable_items and int_documents_signed are kept by the file (DECISIONLOG:
+    Models kept by the file): day 2 reads again D2 (new), D3 (re-exported; in USD, read
+    again every build) and D6 (re-exported). D1's withholding changes neither its items
+    nor its sales: D1's rows are day 1's."""
     day_2 = builds["day_2_kept"]
-    items = day_2["positions"]["int_receivable_items"]
-    read_again = sorted(document for document, found in items.items() if max(found) > day_2["position"])
+    rows = day_2["positions"][model]
+    read_again = sorted(document for document, found in rows.items() if max(found) > day_2["position"])
     assert read_again == ["D2", "D3", "D6"]
-    assert items["D1"] == {day_2["position"]}
+    assert rows["D1"] == {day_2["position"]}
 
 
 def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):

@@ -1,7 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ drop_staged_documents_read_again(['documents']) }}"
+) }}
 -- One row per issued (not void) invoice, debit note and credit note: its net and total
 -- signed as sales (credit notes negative), in document currency and in the reporting
 -- currency at the issue date's rate (DECISIONLOG: FX). Net is the taxable base, the
 -- revenue; total is what the client is asked to pay, the amount that enters the AR.
+--
+-- Kept by the file (DECISIONLOG: Models kept by the file): a build reads again the
+-- documents staging computed since and those in another currency (macros/document_changes.sql).
+{%- set position = read_after(['documents'], rules=document_fx_rules()) %}
 with documents as (
     select
         documents.*,
@@ -10,6 +20,9 @@ with documents as (
     from {{ ref('stg_invoicing__documents') }} as documents
     {{ join_fx_factor('fx', 'documents.currency_code', 'documents.issue_date') }}
     where not documents.is_void
+    {%- if position is not none %}
+        and documents.document_id in ({{ staged_documents_read_again(position) }})
+    {%- endif %}
 )
 
 select
@@ -21,5 +34,7 @@ select
     {{ money('sales_sign * net_amount') }} as signed_net_amount,
     {{ money('sales_sign * total_amount') }} as signed_total_amount,
     {{ to_reporting('sales_sign * net_amount', 'to_reporting_factor') }} as signed_net_reporting_amount,
-    {{ to_reporting('sales_sign * total_amount', 'to_reporting_factor') }} as signed_total_reporting_amount
+    {{ to_reporting('sales_sign * total_amount', 'to_reporting_factor') }} as signed_total_reporting_amount,
+    {{ read_through_file_id() }} as _read_through_file_id,
+    {{ model_version(rules=document_fx_rules()) }} as _model_version
 from documents

@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_receivable_items_read_again() }}"
+    pre_hook="{{ drop_staged_documents_read_again(['documents', 'installments'], installments=true) }}"
 ) }}
 -- One row per receivable item: each instalment of an issued invoice or debit note (a
 -- document without instalment rows has one: its total at its due date), and each
@@ -10,8 +10,8 @@
 -- notes). Void documents count for nothing.
 --
 -- Kept by the file (DECISIONLOG: Models kept by the file): a build reads again the
--- documents staging computed since and those in another currency (macros/receivable_item_changes.sql).
-{%- set position = read_after(['documents', 'installments'], rules=receivable_item_rules()) %}
+-- documents staging computed since and those in another currency (macros/document_changes.sql).
+{%- set position = read_after(['documents', 'installments'], rules=document_fx_rules()) %}
 with documents as (
     select *
     from {{ ref('stg_invoicing__documents') }}
@@ -23,7 +23,7 @@ read_documents as (
     select *
     from documents
     {%- if position is not none %}
-    where document_id in ({{ receivable_items_read_again(position) }})
+    where document_id in ({{ staged_documents_read_again(position, installments=true) }})
     {%- endif %}
 ),
 
@@ -100,7 +100,7 @@ select
     count(*) over (partition by items.document_id) as item_count,
     {{ fx_factor('fx', 'documents.currency_code') }} as to_reporting_factor,
     {{ read_through_file_id() }} as _read_through_file_id,
-    {{ model_version(rules=receivable_item_rules()) }} as _model_version
+    {{ model_version(rules=document_fx_rules()) }} as _model_version
 from items
 inner join read_documents as documents
     on documents.document_id = items.document_id

@@ -1,0 +1,40 @@
+{#- Per-document models kept by the file (DECISIONLOG: Models kept by the file):
+    int_receivable_items and int_documents_signed. A document's rows there depend on its
+    staging row (stg_invoicing__documents computes again a document whose version came
+    since, and the notes relating to it, whose link depends on it), for the items its
+    instalments (stg_invoicing__installments), and, in another currency than the
+    reporting one, the FX rates of its issue date, which a rates file can change any day. -#}
+
+{#- What their rows depend on besides each model's code: the FX factor's join and rule and
+    the money casts. -#}
+{% macro document_fx_rules() -%}
+{{ return(join_fx_factor('fx', 'currency', 'day') ~ fx_factor('fx', 'currency') ~ money('amount')
+    ~ to_reporting('amount', 'factor')) }}
+{%- endmacro %}
+
+{#- The documents a build reads again after `position`: those staging computed since (their
+    rows carry a later position; with `installments`, their instalments' rows too) and
+    every document in another currency (a few percent of them: their factor is read again
+    each build rather than tracked by rate interval). -#}
+{% macro staged_documents_read_again(position, installments=false) -%}
+select document_id from {{ ref('stg_invoicing__documents') }}
+where _read_through_file_id > {{ position }} or currency_code <> '{{ var("reporting_currency") }}'
+{%- if installments %}
+union
+select document_id from {{ ref('stg_invoicing__installments') }} where _read_through_file_id > {{ position }}
+{%- endif %}
+{%- endmacro %}
+
+{#- The pre-hook: deletes the rows of the documents the model reads again, or every row
+    when it reads everything (read_after over `entities`). -#}
+{% macro drop_staged_documents_read_again(entities, installments=false) -%}
+{%- if is_incremental() %}
+{%- set position = read_after(entities, rules=document_fx_rules()) %}
+delete from {{ this }}
+{%- if position is not none %}
+where document_id in ({{ staged_documents_read_again(position, installments) }})
+{%- endif %}
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
