@@ -3,7 +3,7 @@
     staging row (stg_invoicing__documents computes again a document whose version came
     since, and the notes relating to it, whose link depends on it), for the items its
     instalments (stg_invoicing__installments), and, in another currency than the
-    reporting one, the FX rates of its issue date, which a rates file can change any day. -#}
+    reporting one, the FX rates of its issue date, which a rates file can change. -#}
 
 {#- What their rows depend on besides each model's code: the FX factor's join and rule and
     the money casts. -#}
@@ -13,12 +13,16 @@
 {%- endmacro %}
 
 {#- The documents a build reads again after `position`: those staging computed since (their
-    rows carry a later position; with `installments`, their instalments' rows too) and
-    every document in another currency (a few percent of them: their factor is read again
-    each build rather than tracked by rate interval). -#}
+    rows carry a later position; with `installments`, their instalments' rows too) and,
+    when a rates file was registered since, every document in another currency (a few
+    percent of them: their factor is read again rather than tracked by rate interval). -#}
 {% macro staged_documents_read_again(position, installments=false) -%}
 select document_id from {{ ref('stg_invoicing__documents') }}
-where _read_through_file_id > {{ position }} or currency_code <> '{{ var("reporting_currency") }}'
+where _read_through_file_id > {{ position }}
+    or (
+        currency_code <> '{{ var("reporting_currency") }}'
+        and exists (select 1 from {{ file_registry() }} where entity = 'fx_rates' and file_id > {{ position }})
+    )
 {%- if installments %}
 union
 select document_id from {{ ref('stg_invoicing__installments') }} where _read_through_file_id > {{ position }}

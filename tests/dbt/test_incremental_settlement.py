@@ -21,7 +21,8 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
   with no new file, so its rows are rebuilt when the as-of date passes 06-25.
 
 Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
-of July, so the periods still holding run one month further (the horizon moved)."""
+of July, so the periods still holding run one month further (the horizon moved); and a
+rates file with the USD rate of 2025-07-01."""
 
 import shutil
 from decimal import Decimal
@@ -99,6 +100,7 @@ def write_day_3(day_3: Path) -> None:
     header, documents = rows_of(FIXTURE / "documents.csv")
     write(day_3 / "documents_2025-07-01.csv", header, [settled_document(
         "D8", "F-008", "100.00", issue_date="2025-07-01", due_date="2025-07-31", updated_at="2025-07-01T10:00:00")])
+    (day_3 / "fx_rates_2025-07-01.csv").write_text("Date,USD\n2025-07-01,1.1500\n", encoding="utf-8")
 
 
 def ran_sql(home: Path, model: str) -> str:
@@ -147,13 +149,16 @@ def builds(tmp_path_factory):
     full = build_warehouse(both_days, folder / "full", DAY_2, select=SELECT)
     snapshot = folder / "day_2.duckdb"
     shutil.copy(incremental, snapshot)
+    day_2_position = registry_position(incremental)
     build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
+    day_3_kept = {"position": day_2_position,
+                  "positions": {model: positions(incremental, model) for model in KEPT_DOCUMENTS}}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
     full_3 = build_warehouse(three_days, folder / "full_3", DAY_3, select=SELECT)
     return {"day_2": snapshot, "full": full, "day_1_events": day_1_events, "day_2_sql": day_2_sql,
-            "day_2_kept": day_2_kept, "day_3": incremental, "full_3": full_3}
+            "day_2_kept": day_2_kept, "day_3": incremental, "day_3_kept": day_3_kept, "full_3": full_3}
 
 
 KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
@@ -193,14 +198,17 @@ def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(bui
 @pytest.mark.parametrize("model", KEPT_DOCUMENTS)
 def test_the_day_read_again_the_documents_staging_read_again(builds, model):
     """int_receivable_items and int_documents_signed are kept by the file (DECISIONLOG:
-    Models kept by the file): day 2 reads again D2 (new), D3 (re-exported; in USD, read
-    again every build) and D6 (re-exported). D1's withholding changes neither its items
-    nor its sales: D1's rows are day 1's."""
+    Models kept by the file): day 2 reads again D2 (new), D3 and D6 (re-exported). D1's
+    withholding changes neither its items nor its sales: D1's rows are day 1's. Day 3
+    reads again D8 (new) and, after its rates file, D3 (in USD) alone of the others."""
     day_2 = builds["day_2_kept"]
     rows = day_2["positions"][model]
     read_again = sorted(document for document, found in rows.items() if max(found) > day_2["position"])
     assert read_again == ["D2", "D3", "D6"]
     assert rows["D1"] == {day_2["position"]}
+    day_3 = builds["day_3_kept"]
+    rows = day_3["positions"][model]
+    assert sorted(document for document, found in rows.items() if max(found) > day_3["position"]) == ["D3", "D8"]
 
 
 def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):

@@ -10,7 +10,8 @@
 -- revenue; total is what the client is asked to pay, the amount that enters the AR.
 --
 -- Kept by the file (DECISIONLOG: Models kept by the file): a build reads again the
--- documents staging computed since and those in another currency (macros/document_changes.sql).
+-- documents staging computed since and, after a rates file, those in another currency
+-- (macros/document_changes.sql).
 {%- set position = read_after(['documents'], rules=document_fx_rules()) %}
 with documents as (
     select
