@@ -13,32 +13,22 @@
 {%- endmacro %}
 
 {#- The documents a build reads again after `position`: those staging computed since (their
-    rows carry a later position; with `installments`, their instalments' rows too) and,
-    when a rates file was registered since, every document in another currency (a few
-    percent of them: their factor is read again rather than tracked by rate interval). -#}
-{% macro staged_documents_read_again(position, installments=false) -%}
+    rows carry a later position) and, when a rates file was registered since, every
+    document in another currency (a few percent of them: their factor is read again
+    rather than tracked by rate interval). -#}
+{% macro staged_documents_read_again(position) -%}
 select document_id from {{ ref('stg_invoicing__documents') }}
 where _read_through_file_id > {{ position }}
     or (
         currency_code <> '{{ var("reporting_currency") }}'
         and exists (select 1 from {{ file_registry() }} where entity = 'fx_rates' and file_id > {{ position }})
     )
-{%- if installments %}
-union
-select document_id from {{ ref('stg_invoicing__installments') }} where _read_through_file_id > {{ position }}
-{%- endif %}
 {%- endmacro %}
 
-{#- The pre-hook: deletes the rows of the documents the model reads again, or every row
-    when it reads everything (read_after over `entities`). -#}
-{% macro drop_staged_documents_read_again(entities, installments=false) -%}
-{%- if is_incremental() %}
-{%- set position = read_after(entities, rules=document_fx_rules()) %}
-delete from {{ this }}
-{%- if position is not none %}
-where document_id in ({{ staged_documents_read_again(position, installments) }})
-{%- endif %}
-{%- else %}
-select 1
-{%- endif %}
+{#- The documents whose items a build reads again: those above and those whose instalments
+    staging computed since. -#}
+{% macro staged_items_read_again(position) -%}
+{{ staged_documents_read_again(position) }}
+union
+select document_id from {{ ref('stg_invoicing__installments') }} where _read_through_file_id > {{ position }}
 {%- endmacro %}

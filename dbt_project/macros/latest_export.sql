@@ -62,20 +62,6 @@ select document_id from {{ source('raw', 'documents') }}
 where related_document_id in (select document_id from {{ source('raw', 'documents') }} where _file_id > {{ position }})
 {%- endmacro %}
 
-{#- stg_invoicing__documents' pre-hook: deletes the documents it reads again, or every row
-    when it reads everything (read_after). -#}
-{% macro drop_documents_read_again() -%}
-{%- if is_incremental() %}
-{%- set position = read_after(['documents'], rules=staging_rules()) %}
-delete from {{ this }}
-{%- if position is not none %}
-where document_id in ({{ documents_read_again(position) }})
-{%- endif %}
-{%- else %}
-select 1
-{%- endif %}
-{%- endmacro %}
-
 {#- Lineage carried from raw to staging. -#}
 {% macro lineage_columns() -%}
     _file_id,

@@ -85,3 +85,19 @@ select 1
 {{ alias }}.{{ position_column }} > {{ position }}
 {%- endif -%}
 {%- endmacro %}
+
+{#- The pre-hook of a kept model whose keys read again are a query of the position:
+    `keys_read_again` is a macro taking the position a model reads after (read_after over
+    `entities`) and returning a query of `key`s; it deletes their rows, or every row when
+    the model reads everything. -#}
+{% macro drop_keys_read_again(key, keys_read_again, entities, rules='') -%}
+{%- if is_incremental() %}
+{%- set position = read_after(entities, rules) %}
+delete from {{ this }}
+{%- if position is not none %}
+where {{ key }} in ({{ keys_read_again(position) }})
+{%- endif %}
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from tests.dbt.export_files import rows_of, write
-from tests.dbt.warehouse import build_warehouse, tables_of
+from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
 SELECT = "+cash_application +bank_reconciliation +bank_account_reconciliation +fct_installment_payments"
@@ -53,11 +53,6 @@ def builds(tmp_path_factory):
     shutil.copytree(folder / "day_2", both_days, dirs_exist_ok=True)
     full = build_warehouse(both_days, folder / "full", AS_OF, select=SELECT)
     return Path(day_1), kept, full
-
-
-def positions(database: Path, table: str, key: str) -> dict[str, int]:
-    with duckdb.connect(str(database), read_only=True) as conn:
-        return dict(conn.execute(f"select {key}, max(_read_through_file_id) from {table} group by all").fetchall())
 
 
 def test_a_day_of_documents_equals_a_full_build_table_for_table(builds):

@@ -111,3 +111,10 @@ def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = No
             if count:
                 differing.append(table)
     return set(tables), differing
+
+
+def positions(database: Path, table: str, key: str) -> dict[str, int]:
+    """Each key's registry position in a kept table (`schema.table`): when its rows were
+    last computed."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return dict(conn.execute(f"select {key}, max(_read_through_file_id) from {table} group by all").fetchall())

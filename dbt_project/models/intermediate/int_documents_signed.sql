@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_staged_documents_read_again(['documents']) }}"
+    pre_hook="{{ drop_keys_read_again('document_id', staged_documents_read_again, ['documents'], rules=document_fx_rules()) }}"
 ) }}
 -- One row per issued (not void) invoice, debit note and credit note: its net and total
 -- signed as sales (credit notes negative), in document currency and in the reporting

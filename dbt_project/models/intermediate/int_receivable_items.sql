@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_staged_documents_read_again(['documents', 'installments'], installments=true) }}"
+    pre_hook="{{ drop_keys_read_again('document_id', staged_items_read_again, ['documents', 'installments'],
+        rules=document_fx_rules()) }}"
 ) }}
 -- One row per receivable item: each instalment of an issued invoice or debit note (a
 -- document without instalment rows has one: its total at its due date), and each
@@ -24,7 +25,7 @@ read_documents as (
     select *
     from documents
     {%- if position is not none %}
-    where document_id in ({{ staged_documents_read_again(position, installments=true) }})
+    where document_id in ({{ staged_items_read_again(position) }})
     {%- endif %}
 ),
 

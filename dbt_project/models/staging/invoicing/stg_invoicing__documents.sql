@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_documents_read_again() }}"
+    pre_hook="{{ drop_keys_read_again('document_id', documents_read_again, ['documents'], rules=staging_rules()) }}"
 ) }}
 -- One row per document: its latest export (latest updated_at, then latest file) wins;
 -- earlier versions stay in raw.documents. A note whose related_document_id names
