@@ -18,11 +18,14 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
   2025-02-28: its row is rebuilt, 5 days late;
 - D7 (400.00: #1 200.00 due 2025-03-03, #2 200.00 due 2025-07-31), #1 paid by R7 on
   2025-03-10; R8 (2025-06-25, after day 1's as-of date) pays #2: settled only on day 2,
-  with no new file, so its rows are rebuilt when the as-of date passes 06-25.
+  with no new file, so its rows are rebuilt when the as-of date passes 06-25;
+- D9 (150.00), paid by R9 on 2025-03-02.
 
 Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
-of July, so the periods still holding run one month further (the horizon moved); and a
-rates file with the USD rate of 2025-07-01."""
+of July, so the periods still holding run one month further (the horizon moved); a
+rates file with the USD rate of 2025-07-01; and re-exports D5 with an early-payment
+discount (2 % in 10 days: its terms, nothing its periods read) and D9 void (its items
+gone)."""
 
 import shutil
 from decimal import Decimal
@@ -35,7 +38,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -70,7 +73,8 @@ SETTLED_RECEIPTS = [
     {"receipt_id": receipt_id, "client_id": "C1", "date": day, "currency": "EUR", "amount": amount,
      "method": "transfer", "reference": ""}
     for receipt_id, day, amount in [("R5", "2025-03-01", "200.00"), ("R6", "2025-03-05", "300.00"),
-                                    ("R7", "2025-03-10", "200.00"), ("R8", "2025-06-25", "200.00")]
+                                    ("R7", "2025-03-10", "200.00"), ("R8", "2025-06-25", "200.00"),
+                                    ("R9", "2025-03-02", "150.00")]
 ]
 
 
@@ -79,7 +83,7 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
     header, documents = rows_of(day_1 / "documents.csv")
     write(day_1 / "documents.csv", header, documents + [
         settled_document("D5", "F-005", "200.00"), settled_document("D6", "F-006", "300.00"),
-        settled_document("D7", "F-007", "400.00")])
+        settled_document("D7", "F-007", "400.00"), settled_document("D9", "F-009", "150.00")])
     header, installments = rows_of(day_1 / "installments.csv")
     write(day_1 / "installments.csv", header, installments + [
         {"document_id": "D7", "installment_no": "1", "due_date": "2025-03-03", "amount": "200.00"},
@@ -89,7 +93,8 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
         {"receipt_id": "R5", "document_id": "D5", "installment_no": "", "amount": "200.00"},
         {"receipt_id": "R6", "document_id": "D6", "installment_no": "", "amount": "300.00"},
         {"receipt_id": "R7", "document_id": "D7", "installment_no": "1", "amount": "200.00"},
-        {"receipt_id": "R8", "document_id": "D7", "installment_no": "2", "amount": "200.00"}])
+        {"receipt_id": "R8", "document_id": "D7", "installment_no": "2", "amount": "200.00"},
+        {"receipt_id": "R9", "document_id": "D9", "installment_no": "", "amount": "150.00"}])
     header, corrections = rows_of(day_2 / "documents_2025-06-20.csv")
     write(day_2 / "documents_2025-06-20.csv", header, corrections + [
         settled_document("D6", "F-006", "300.00", due_date="2025-02-28", updated_at="2025-06-21T10:00:00")])
@@ -98,8 +103,13 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
 def write_day_3(day_3: Path) -> None:
     day_3.mkdir()
     header, documents = rows_of(FIXTURE / "documents.csv")
-    write(day_3 / "documents_2025-07-01.csv", header, [settled_document(
-        "D8", "F-008", "100.00", issue_date="2025-07-01", due_date="2025-07-31", updated_at="2025-07-01T10:00:00")])
+    terms = {"early_discount_pct": "", "early_discount_days": ""}
+    write(day_3 / "documents_2025-07-01.csv", [*header, *terms], [
+        settled_document("D8", "F-008", "100.00", issue_date="2025-07-01", due_date="2025-07-31",
+                         updated_at="2025-07-01T10:00:00", **terms),
+        settled_document("D5", "F-005", "200.00", updated_at="2025-07-01T10:00:00",
+                         early_discount_pct="2.00", early_discount_days="10"),
+        settled_document("D9", "F-009", "150.00", status="void", updated_at="2025-07-01T10:00:00", **terms)])
     (day_3 / "fx_rates_2025-07-01.csv").write_text("Date,USD\n2025-07-01,1.1500\n", encoding="utf-8")
 
 
@@ -117,6 +127,14 @@ def documents_of_several_positions(database: Path, model: str) -> int:
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute(f"select count(*) from (select document_id from intermediate.{model} "
                             "group by all having count(distinct _read_through_file_id) > 1)").fetchone()[0]
+
+
+def installments_kept(database: Path) -> dict[str, tuple[int, str]]:
+    """Each document's position in fct_installments and the as-of date its rows answer for."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return {document: (position, str(as_of)) for document, position, as_of in conn.execute(
+            "select document_id, max(_read_through_file_id), max(as_of_date) from marts.fct_installments group by all"
+        ).fetchall()}
 
 
 def registry_position(database: Path) -> int:
@@ -144,6 +162,7 @@ def builds(tmp_path_factory):
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
         "positions": {model: documents_positions(incremental, model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS)},
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
+        "installments": installments_kept(incremental),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -154,13 +173,29 @@ def builds(tmp_path_factory):
     day_2_position = registry_position(incremental)
     build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
     day_3_kept = {"position": day_2_position,
-                  "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS}}
+                  "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS},
+                  "installments": installments_kept(incremental)}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
     full_3 = build_warehouse(three_days, folder / "full_3", DAY_3, select=SELECT)
     return {"day_2": snapshot, "full": full, "day_1_events": day_1_events, "day_2_sql": day_2_sql,
-            "day_2_kept": day_2_kept, "day_3": incremental, "day_3_kept": day_3_kept, "full_3": full_3}
+            "day_2_kept": day_2_kept, "day_3": incremental, "day_3_kept": day_3_kept, "full_3": full_3,
+            "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def back_to_day_1(builds):
+    """After day 3, the same home built again at day 1's as-of date with no new file, and a
+    full build of the three days' files at that date."""
+    folder = builds["folder"]
+    nothing_new = folder / "nothing_new"
+    nothing_new.mkdir()
+    position = registry_position(builds["day_3"])
+    incremental = build_warehouse(nothing_new, folder / "incremental", DAY_1, select=SELECT)
+    kept = {"position": position, "installments": installments_kept(incremental)}
+    full = build_warehouse(folder / "three_days", folder / "full_3_at_day_1", DAY_1, select=SELECT)
+    return incremental, full, kept
 
 
 KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
@@ -202,7 +237,8 @@ def test_the_day_read_again_the_documents_staging_read_again(builds, model):
     """int_receivable_items and int_documents_signed are kept by the file (DECISIONLOG:
     Models kept by the file): day 2 reads again D2 (new), D3 and D6 (re-exported). D1's
     withholding changes neither its items nor its sales: D1's rows are day 1's. Day 3
-    reads again D8 (new) and, after its rates file, D3 (in USD) alone of the others."""
+    reads again D8 (new), D5 (re-exported) and, after its rates file, D3 (in USD) alone of
+    the others; D9, void, has no rows left."""
     day_2 = builds["day_2_kept"]
     rows = day_2["positions"][model]
     read_again = sorted(document for document, position in rows.items() if position > day_2["position"])
@@ -210,7 +246,8 @@ def test_the_day_read_again_the_documents_staging_read_again(builds, model):
     assert rows["D1"] == day_2["position"]
     day_3 = builds["day_3_kept"]
     rows = day_3["positions"][model]
-    assert sorted(document for document, position in rows.items() if position > day_3["position"]) == ["D3", "D8"]
+    assert sorted(document for document, position in rows.items() if position > day_3["position"]) == ["D3", "D5", "D8"]
+    assert "D9" not in rows
 
 
 def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):
@@ -245,7 +282,7 @@ def test_the_day_rebuilt_the_documents_it_touched(builds):
 
 
 def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
-    """Day 2 kept D5's row (computed at day 1) and rebuilt the others: D1 (W1 on it; #1
+    """Day 2 kept D5's and D9's rows (computed at day 1) and rebuilt the others: D1 (W1 on it; #1
     paid by R1's 400.00 on 04-05, #2 still 400 - 100 - 121 - 60 = 119.00 open), D6
     (re-exported: paid 03-05, now due 02-28, so 5 days late, not 2) and D7 (R8 on 06-25
     became visible: #2 settled 36 days early, due 07-31)."""
@@ -260,6 +297,42 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
         ("D6", 1, "2025-03-05", 5, "2025-06-30"),
         ("D7", 1, "2025-03-10", 7, "2025-06-30"),
         ("D7", 2, "2025-06-25", -36, "2025-06-30"),
+        ("D9", 1, "2025-03-02", -1, "2025-06-19"),
     ]
     day_2_sql = builds["day_2_kept"]["sql"]["int_installment_settlements"]
     assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')
+
+
+def test_the_settled_instalments_are_kept_and_the_open_ones_computed_again(builds):
+    """fct_installments is kept by document (DECISIONLOG: Settled instalments by the day).
+    A build computes again the documents open at the last one's as-of date, those whose
+    periods int_receivable_item_balances computed since, those whose terms were exported
+    otherwise, and new ones; it drops those whose periods are gone. Day 2 computes again
+    what was open on day 1 (D1, D3, CN2 and D7, whose #2 R8 settles on 06-25), D6
+    (re-exported) and D2 (new), and keeps D5 and D9, settled in March. Day 3 computes again
+    the open D1, D2, D3 and CN2, D5 (its new discount) and the new D8, drops D9 (void), and
+    keeps D6 and D7, settled and untouched since day 2. Kept rows answer for the day's
+    as-of date."""
+    for day, as_of, computed, kept in [
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN2", "D1", "D2", "D3", "D5", "D8"], ["D6", "D7"]),
+    ]:
+        position, installments = builds[day]["position"], builds[day]["installments"]
+        assert sorted(document for document, (at, _) in installments.items() if at > position) == computed
+        assert sorted(document for document, (at, _) in installments.items() if at <= position) == kept
+        assert {answers_for for _, answers_for in installments.values()} == {as_of}
+    assert "D9" not in builds["day_3_kept"]["installments"]
+
+
+def test_an_as_of_date_moved_back_equals_a_full_build(back_to_day_1):
+    """Back at 06-19: D8 (issued 07-01) is not there yet and D7's #2, settled by R8 on 06-25,
+    is open again (D7 was kept on day 3: a period of it starts between the two dates); every
+    table equals a full build of the same files at that date."""
+    incremental, full, kept = back_to_day_1
+    tables, differing = tables_of(incremental, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    assert ("marts", "fct_installments") in tables
+    assert differing == []
+    installments = kept["installments"]
+    assert "D8" not in installments
+    assert installments["D7"][0] == kept["position"]  # computed again (no new file: same position)
+    assert {answers_for for _, answers_for in installments.values()} == {"2025-06-19"}

@@ -125,7 +125,11 @@ def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home
 
 
 def tables_differing(left: Path, right: Path) -> list[str]:
-    """The tables of two warehouses whose rows differ (as multisets), or that one lacks."""
+    """The tables of two warehouses whose rows differ (as multisets), or that one lacks.
+    fct_installments computes its open documents again on every build (their days past due
+    move with the date), so their positions (_read_through_file_id, when a row was
+    computed) move: left out there. Every other kept table must keep its rows' positions
+    when nothing new came (a kept model reading again what it has is a defect)."""
     with duckdb.connect() as conn:
         conn.execute(f"attach '{left}' as l (read_only)")
         conn.execute(f"attach '{right}' as r (read_only)")
@@ -137,9 +141,10 @@ def tables_differing(left: Path, right: Path) -> list[str]:
         }
         differing = sorted(table for (table,) in tables["l"] ^ tables["r"])
         for (table,) in sorted(tables["l"] & tables["r"]):
+            columns = "* exclude (_read_through_file_id)" if table == "marts.fct_installments" else "*"
             rows = conn.execute(
-                f"select count(*) from ((select * from l.{table} except all select * from r.{table}) "
-                f"union all (select * from r.{table} except all select * from l.{table}))"
+                f"select count(*) from ((select {columns} from l.{table} except all select {columns} from r.{table}) "
+                f"union all (select {columns} from r.{table} except all select {columns} from l.{table}))"
             ).fetchall()[0][0]
             if rows:
                 differing.append(table)

@@ -1,7 +1,25 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=["{{ drop_changed_installments_as_of() }}", "{{ move_kept_rows_to_as_of_date() }}"]
+) }}
 -- One row per receivable item issued by the as-of date: each instalment of an invoice
 -- or debit note, and each unlinked credit note (negative), as it stands at the as-of date.
+--
+-- Kept by document (DECISIONLOG: Settled instalments by the day): an item settled by the
+-- as-of date stands the same on every later date, so a build keeps a document's rows
+-- while none is open, int_receivable_item_balances has not computed its periods again,
+-- none of its periods starts between the as-of date the rows answer for and this
+-- build's, and its terms are as exported; the kept rows move to the build's as-of date
+-- (the pre-hooks) and the documents the table does not hold are computed: the open ones,
+-- touched ones and new ones.
 with items as (
-    {{ receivable_items_as_of('select as_of_date from ' ~ ref('int_as_of_date')) }}
+    select *
+    from ({{ receivable_items_as_of(installments_as_of_dates()) }}) as items
+    {%- if is_incremental() %}
+    where document_id not in (select document_id from {{ this }})
+    {%- endif %}
 ),
 
 -- The terms the client file shows beside each open instalment, here so that it reads
@@ -9,9 +27,7 @@ with items as (
 -- its 62 of 63 row groups at L held any one client (DECISIONLOG: Pages at L, fourth
 -- pass). Only the few documents with a dispute reason or a discount are joined.
 document_terms as (
-    select document_id, dispute_reason, early_discount_pct, early_discount_days
-    from {{ ref('stg_invoicing__documents') }}
-    where dispute_reason is not null or early_discount_pct is not null or early_discount_days is not null
+    {{ installment_document_terms() }}
 )
 
 select
@@ -37,11 +53,14 @@ select
     items.is_in_dispute,
     document_terms.dispute_reason,
     document_terms.early_discount_pct,
-    document_terms.early_discount_days
+    document_terms.early_discount_days,
+    {{ installments_as_of_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from items
 left join document_terms
     on document_terms.document_id = items.document_id
 -- Stored by client: the client file and the aging page read one client's instalments, and
 -- DuckDB then reads only the row groups whose min/max of client_id holds it (at L, 1 of
--- 77 row groups instead of all 9.4 M rows).
+-- 77 row groups instead of all 9.4 M rows). A build's computed documents are appended in
+-- client order too.
 order by client_id
