@@ -34,6 +34,9 @@ KEPT_TABLES = {
 # Kept by document fingerprint (DECISIONLOG: Item balances by the day): they carry the
 # position their periods were computed at, not a code version (the fingerprint holds it).
 KEPT_PERIODS = {("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")}
+# The as-of marts kept by document (DECISIONLOG: Settled instalments by the day): the
+# position each document's rows were computed at and the code version.
+KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents")}
 
 
 def make_days(day_1: Path, day_2: Path) -> None:
@@ -119,4 +122,5 @@ def test_positions_stay_in_the_kept_tables(builds):
             ).fetchall())
             for column in ("_read_through_file_id", "_model_version")
         }
-    assert carrying == {"_read_through_file_id": KEPT_TABLES | KEPT_PERIODS, "_model_version": KEPT_TABLES}
+    assert carrying == {"_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF,
+                        "_model_version": KEPT_TABLES | KEPT_AS_OF}
