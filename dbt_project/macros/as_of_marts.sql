@@ -1,7 +1,32 @@
-{#- fct_installments kept by document (DECISIONLOG: Settled instalments by the day). -#}
+{#- As-of marts kept by document (DECISIONLOG: Settled instalments by the day):
+    fct_installments and fct_documents. A kept row answers for the as-of date of the build
+    that computed it (as_of_date); a build deletes the documents that may stand otherwise
+    at its own date (each model's first pre-hook), moves the others to it (the second),
+    and computes the documents the table no longer holds. -#}
 
 {% macro installments_as_of_dates() -%}
 select as_of_date from {{ ref('int_as_of_date') }}
+{%- endmacro %}
+
+{#- The documents of `relation` (a kept table with positions) computed since this table's
+    last build: a later position than this table's latest, or the same one when no file
+    came since (a build with nothing new stamps the position the table holds). -#}
+{% macro computed_since_last_build(relation) -%}
+select document_id from {{ relation }}
+where _read_through_file_id > (select max(_read_through_file_id) from {{ this }})
+    or (_read_through_file_id = (select max(_read_through_file_id) from {{ this }})
+        and {{ read_through_file_id() }} = (select max(_read_through_file_id) from {{ this }}))
+{%- endmacro %}
+
+{#- The documents of `relation` whose `date_column` falls between the as-of date this
+    table's rows answer for and this build's, either way. -#}
+{% macro dated_between_as_of_dates(relation, date_column) -%}
+select dated.document_id
+from {{ relation }} as dated
+cross join (select max(as_of_date) as as_of_date from {{ this }}) as stored
+cross join ({{ installments_as_of_dates() }}) as build
+where dated.{{ date_column }} > least(stored.as_of_date, build.as_of_date)
+    and dated.{{ date_column }} <= greatest(stored.as_of_date, build.as_of_date)
 {%- endmacro %}
 
 {#- The terms of a document fct_installments shows beside its instalments, the few
@@ -47,20 +72,12 @@ where _model_version <> {{ installments_as_of_version() }}
     or document_id in (
         select document_id from {{ this }} where is_open
         union
-        select document_id from {{ periods }}
-        where _read_through_file_id > (select max(_read_through_file_id) from {{ this }})
-            or (_read_through_file_id = (select max(_read_through_file_id) from {{ this }})
-                and {{ read_through_file_id() }} = (select max(_read_through_file_id) from {{ this }}))
+        {{ computed_since_last_build(periods) }}
         union
         select document_id from {{ this }}
         where document_id not in (select document_id from {{ periods }})
         union
-        select periods.document_id
-        from {{ periods }} as periods
-        cross join (select max(as_of_date) as as_of_date from {{ this }}) as stored
-        cross join ({{ installments_as_of_dates() }}) as build
-        where periods.valid_from > least(stored.as_of_date, build.as_of_date)
-            and periods.valid_from <= greatest(stored.as_of_date, build.as_of_date)
+        {{ dated_between_as_of_dates(periods, 'valid_from') }}
         union
         -- Terms are few: the documents with any, on either side, compared as rows.
         select document_id from (
@@ -78,13 +95,64 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- fct_installments' second pre-hook: the rows the first kept answer for this build's
-    as-of date (settled by then, they stand the same on it). -#}
+{#- The second pre-hook of a kept as-of mart: the rows the first kept answer for this
+    build's as-of date (they stand the same on it). -#}
 {% macro move_kept_rows_to_as_of_date() -%}
 {%- if is_incremental() %}
 update {{ this }}
 set as_of_date = (select as_of_date from ({{ installments_as_of_dates() }}) as build)
 where as_of_date <> (select as_of_date from ({{ installments_as_of_dates() }}) as build)
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- The version of fct_documents' code and of the FX rule it converts with. -#}
+{% macro documents_as_of_version() -%}
+{{ model_version(rules=document_fx_rules()) }}
+{%- endmacro %}
+
+{#- fct_documents' first pre-hook: on an incremental build, deletes the row of every
+    document that may not stand the same at this build's as-of date as at the date it
+    answers for:
+    - fct_installments computed its instalments since this table's last build (every
+      open one, and any whose periods changed: a reduction, a re-export, an FX factor);
+    - staging read it again, or it is in another currency and a rates file came
+      (staged_documents_read_again: a new version, a note relating to it, its factor);
+    - its client's file rows came since (its name and tax id at issue);
+    - it is issued between the two as-of dates, either way;
+    - a payment dated on or before its issue date reduces it: the waterfall counts such a
+      payment from the issue date, so a change of its date (last_payment_date) is not in
+      the periods.
+    Every row when another version of the code computed them, a file of documents or
+    clients was withdrawn since, or the table is from before the positions. -#}
+{% macro drop_changed_documents_as_of() -%}
+{%- if is_incremental() and not holds_positions() %}
+delete from {{ this }}
+{%- elif is_incremental() %}
+{%- set position = '(select max(_read_through_file_id) from ' ~ this ~ ')' %}
+delete from {{ this }}
+where _model_version <> {{ documents_as_of_version() }}
+    or exists (
+        select 1 from {{ file_registry() }}
+        where status = 'withdrawal' and entity in ('documents', 'clients') and file_id > {{ position }}
+    )
+    or document_id in (
+        {{ computed_since_last_build(ref('fct_installments')) }}
+        union
+        {{ staged_documents_read_again(position) }}
+        union
+        select document_id from {{ ref('stg_invoicing__documents') }}
+        where client_id in (select client_id from {{ source('raw', 'clients') }} where _file_id > {{ position }})
+        union
+        {{ dated_between_as_of_dates(ref('stg_invoicing__documents'), 'issue_date') }}
+        union
+        select reductions.document_id
+        from {{ ref('int_document_reductions') }} as reductions
+        inner join {{ ref('stg_invoicing__documents') }} as documents
+            on documents.document_id = reductions.document_id
+        where reductions.reduction_type = 'receipt' and reductions.reduction_date <= documents.issue_date
+    )
 {%- else %}
 select 1
 {%- endif %}

@@ -23,9 +23,9 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
 
 Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
 of July, so the periods still holding run one month further (the horizon moved); a
-rates file with the USD rate of 2025-07-01; and re-exports D5 with an early-payment
+rates file with the USD rate of 2025-07-01; re-exports D5 with an early-payment
 discount (2 % in 10 days: its terms, nothing its periods read) and D9 void (its items
-gone)."""
+gone); and C1's legal name corrected in the same version (its documents' name at issue)."""
 
 import shutil
 from decimal import Decimal
@@ -38,7 +38,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -111,6 +111,9 @@ def write_day_3(day_3: Path) -> None:
                          early_discount_pct="2.00", early_discount_days="10"),
         settled_document("D9", "F-009", "150.00", status="void", updated_at="2025-07-01T10:00:00", **terms)])
     (day_3 / "fx_rates_2025-07-01.csv").write_text("Date,USD\n2025-07-01,1.1500\n", encoding="utf-8")
+    header, clients = rows_of(FIXTURE / "clients.csv")
+    write(day_3 / "clients_2025-07-01.csv", header,
+          [{**client, "legal_name": "Talleres Ebro, S.L."} for client in clients if client["client_id"] == "C1"])
 
 
 def ran_sql(home: Path, model: str) -> str:
@@ -129,11 +132,11 @@ def documents_of_several_positions(database: Path, model: str) -> int:
                             "group by all having count(distinct _read_through_file_id) > 1)").fetchone()[0]
 
 
-def installments_kept(database: Path) -> dict[str, tuple[int, str]]:
-    """Each document's position in fct_installments and the as-of date its rows answer for."""
+def as_of_kept(database: Path, mart: str) -> dict[str, tuple[int, str]]:
+    """Each document's position in a kept as-of mart and the as-of date its rows answer for."""
     with duckdb.connect(str(database), read_only=True) as conn:
         return {document: (position, str(as_of)) for document, position, as_of in conn.execute(
-            "select document_id, max(_read_through_file_id), max(as_of_date) from marts.fct_installments group by all"
+            f"select document_id, max(_read_through_file_id), max(as_of_date) from marts.{mart} group by all"
         ).fetchall()}
 
 
@@ -162,7 +165,8 @@ def builds(tmp_path_factory):
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
         "positions": {model: documents_positions(incremental, model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS)},
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
-        "installments": installments_kept(incremental),
+        "installments": as_of_kept(incremental, "fct_installments"),
+        "documents": as_of_kept(incremental, "fct_documents"),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -174,7 +178,8 @@ def builds(tmp_path_factory):
     build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
     day_3_kept = {"position": day_2_position,
                   "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS},
-                  "installments": installments_kept(incremental)}
+                  "installments": as_of_kept(incremental, "fct_installments"),
+                  "documents": as_of_kept(incremental, "fct_documents")}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
@@ -193,7 +198,7 @@ def back_to_day_1(builds):
     nothing_new.mkdir()
     position = registry_position(builds["day_3"])
     incremental = build_warehouse(nothing_new, folder / "incremental", DAY_1, select=SELECT)
-    kept = {"position": position, "installments": installments_kept(incremental)}
+    kept = {"position": position, "installments": as_of_kept(incremental, "fct_installments")}
     full = build_warehouse(folder / "three_days", folder / "full_3_at_day_1", DAY_1, select=SELECT)
     return incremental, full, kept
 
@@ -336,3 +341,20 @@ def test_an_as_of_date_moved_back_equals_a_full_build(back_to_day_1):
     assert "D8" not in installments
     assert installments["D7"][0] == kept["position"]  # computed again (no new file: same position)
     assert {answers_for for _, answers_for in installments.values()} == {"2025-06-19"}
+
+
+def test_the_documents_are_kept_unless_their_figures_could_move(builds):
+    """fct_documents is kept by document, as fct_installments is. Day 2 computes again the
+    documents whose instalments fct_installments computed (CN2, D1, D3, D6, D7) and the
+    new D2; it keeps CN1 (a linked note: no instalments), D5 and D9. Day 3 computes again
+    those of fct_installments (CN2, D1, D2, D3, D5, D8) and the documents of C1, whose name
+    was corrected (CN1, D6, D7 too: every document kept on day 2 but D9, void and gone)."""
+    for day, as_of, computed, kept in [
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["CN1", "D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN1", "CN2", "D1", "D2", "D3", "D5", "D6", "D7", "D8"], []),
+    ]:
+        position, documents = builds[day]["position"], builds[day]["documents"]
+        assert sorted(document for document, (at, _) in documents.items() if at > position) == computed
+        assert sorted(document for document, (at, _) in documents.items() if at <= position) == kept
+        assert {answers_for for _, answers_for in documents.values()} == {as_of}
+    assert "D9" not in builds["day_3_kept"]["documents"]

@@ -1,6 +1,18 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=["{{ drop_changed_documents_as_of() }}", "{{ move_kept_rows_to_as_of_date() }}"]
+) }}
 -- One row per issued (not void) invoice, credit note and debit note dated by the as-of
 -- date: amounts in document and reporting currency, what has been paid, withheld and
 -- credited by then, what is outstanding, and how late its oldest open instalment is.
+--
+-- Kept by document, as fct_installments is (DECISIONLOG: Settled instalments by the
+-- day): a build computes again the documents whose instalments fct_installments computed
+-- since, that staging read again, whose client's rows changed, issued between the two
+-- as-of dates, or with a payment dated by their issue date (the pre-hook's rules), and
+-- keeps the others' rows, moved to its as-of date.
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -14,6 +26,9 @@ documents as (
     from {{ ref('stg_invoicing__documents') }} as documents
     where not documents.is_void
         and documents.issue_date <= (select as_of_date from as_of)
+        {%- if is_incremental() %}
+        and documents.document_id not in (select document_id from {{ this }})
+        {%- endif %}
 ),
 
 reductions as (
@@ -25,6 +40,7 @@ reductions as (
         max(case when reduction_type = 'receipt' then reduction_date end) as last_payment_date
     from {{ ref('int_document_reductions') }}
     where effective_date <= (select as_of_date from as_of)
+        and document_id in (select document_id from documents)
     group by document_id
 ),
 
@@ -36,6 +52,7 @@ installments as (
         sum(outstanding_reporting_amount) as outstanding_reporting_amount,
         max(days_past_due) as days_past_due
     from {{ ref('fct_installments') }}
+    where document_id in (select document_id from documents)
     group by document_id
 ),
 
@@ -101,7 +118,9 @@ select
     documents.dispute_reason,
     documents.early_discount_pct,
     documents.early_discount_days,
-    (select as_of_date from as_of) as as_of_date
+    (select as_of_date from as_of) as as_of_date,
+    {{ documents_as_of_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from {{ ref('stg_invoicing__documents') }} as documents
 inner join figures
     on figures.document_id = documents.document_id
