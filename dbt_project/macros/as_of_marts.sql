@@ -4,7 +4,8 @@
     at its own date (each model's first pre-hook), moves the others to it (the second),
     and computes the documents the table no longer holds. -#}
 
-{% macro installments_as_of_dates() -%}
+{#- The as-of date this build's rows answer for. -#}
+{% macro build_as_of_date() -%}
 select as_of_date from {{ ref('int_as_of_date') }}
 {%- endmacro %}
 
@@ -24,7 +25,7 @@ where _read_through_file_id > (select max(_read_through_file_id) from {{ this }}
 select dated.document_id
 from {{ relation }} as dated
 cross join (select max(as_of_date) as as_of_date from {{ this }}) as stored
-cross join ({{ installments_as_of_dates() }}) as build
+cross join ({{ build_as_of_date() }}) as build
 where dated.{{ date_column }} > least(stored.as_of_date, build.as_of_date)
     and dated.{{ date_column }} <= greatest(stored.as_of_date, build.as_of_date)
 {%- endmacro %}
@@ -44,7 +45,7 @@ where {{ installment_terms() | join(' is not null or ') }} is not null
 {#- The version of fct_installments' code and of the read of the periods it makes: a
     changed rule computes every row again. -#}
 {% macro installments_as_of_version() -%}
-{{ model_version(rules=receivable_items_as_of(installments_as_of_dates())) }}
+{{ model_version(rules=receivable_items_as_of(build_as_of_date())) }}
 {%- endmacro %}
 
 {#- fct_installments' first pre-hook: on an incremental build, deletes the rows of every
@@ -100,8 +101,8 @@ select 1
 {% macro move_kept_rows_to_as_of_date() -%}
 {%- if is_incremental() %}
 update {{ this }}
-set as_of_date = (select as_of_date from ({{ installments_as_of_dates() }}) as build)
-where as_of_date <> (select as_of_date from ({{ installments_as_of_dates() }}) as build)
+set as_of_date = (select as_of_date from ({{ build_as_of_date() }}) as build)
+where as_of_date <> (select as_of_date from ({{ build_as_of_date() }}) as build)
 {%- else %}
 select 1
 {%- endif %}

@@ -16,7 +16,7 @@
 -- touched ones and new ones.
 with items as (
     select *
-    from ({{ receivable_items_as_of(installments_as_of_dates()) }}) as items
+    from ({{ receivable_items_as_of(build_as_of_date()) }}) as items
     {%- if is_incremental() %}
     where document_id not in (select document_id from {{ this }})
     {%- endif %}
