@@ -19,13 +19,17 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
 - D7 (400.00: #1 200.00 due 2025-03-03, #2 200.00 due 2025-07-31), #1 paid by R7 on
   2025-03-10; R8 (2025-06-25, after day 1's as-of date) pays #2: settled only on day 2,
   with no new file, so its rows are rebuilt when the as-of date passes 06-25;
-- D9 (150.00), paid by R9 on 2025-03-02.
+- D9 (150.00, of C2), paid by R9 on 2025-03-02;
+- D10 (250.00, of C2), paid by R10 on 2025-01-25, before its issue date: the waterfall
+  counts that payment from 2025-02-01.
 
 Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
 of July, so the periods still holding run one month further (the horizon moved); a
 rates file with the USD rate of 2025-07-01; re-exports D5 with an early-payment
 discount (2 % in 10 days: its terms, nothing its periods read) and D9 void (its items
-gone); and C1's legal name corrected in the same version (its documents' name at issue)."""
+gone); R10 re-exported dated 2025-01-28 (still before D10's issue date: D10's periods do
+not move, its last payment date does); and C1's legal name corrected in the same version
+(its documents' name at issue)."""
 
 import shutil
 from decimal import Decimal
@@ -69,12 +73,17 @@ def settled_document(document_id: str, number: str, total: str, **changes: str) 
             "purchase_order": "", "status": "issued", "updated_at": "2025-02-01T10:00:00", **changes}
 
 
+def settled_receipt(receipt_id: str, client_id: str, day: str, amount: str) -> dict:
+    return {"receipt_id": receipt_id, "client_id": client_id, "date": day, "currency": "EUR", "amount": amount,
+            "method": "transfer", "reference": ""}
+
+
 SETTLED_RECEIPTS = [
-    {"receipt_id": receipt_id, "client_id": "C1", "date": day, "currency": "EUR", "amount": amount,
-     "method": "transfer", "reference": ""}
-    for receipt_id, day, amount in [("R5", "2025-03-01", "200.00"), ("R6", "2025-03-05", "300.00"),
-                                    ("R7", "2025-03-10", "200.00"), ("R8", "2025-06-25", "200.00"),
-                                    ("R9", "2025-03-02", "150.00")]
+    settled_receipt(receipt_id, client_id, day, amount)
+    for receipt_id, client_id, day, amount in [
+        ("R5", "C1", "2025-03-01", "200.00"), ("R6", "C1", "2025-03-05", "300.00"),
+        ("R7", "C1", "2025-03-10", "200.00"), ("R8", "C1", "2025-06-25", "200.00"),
+        ("R9", "C2", "2025-03-02", "150.00"), ("R10", "C2", "2025-01-25", "250.00")]
 ]
 
 
@@ -83,7 +92,8 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
     header, documents = rows_of(day_1 / "documents.csv")
     write(day_1 / "documents.csv", header, documents + [
         settled_document("D5", "F-005", "200.00"), settled_document("D6", "F-006", "300.00"),
-        settled_document("D7", "F-007", "400.00"), settled_document("D9", "F-009", "150.00")])
+        settled_document("D7", "F-007", "400.00"), settled_document("D9", "F-009", "150.00", client_id="C2"),
+        settled_document("D10", "F-010", "250.00", client_id="C2")])
     header, installments = rows_of(day_1 / "installments.csv")
     write(day_1 / "installments.csv", header, installments + [
         {"document_id": "D7", "installment_no": "1", "due_date": "2025-03-03", "amount": "200.00"},
@@ -94,7 +104,8 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
         {"receipt_id": "R6", "document_id": "D6", "installment_no": "", "amount": "300.00"},
         {"receipt_id": "R7", "document_id": "D7", "installment_no": "1", "amount": "200.00"},
         {"receipt_id": "R8", "document_id": "D7", "installment_no": "2", "amount": "200.00"},
-        {"receipt_id": "R9", "document_id": "D9", "installment_no": "", "amount": "150.00"}])
+        {"receipt_id": "R9", "document_id": "D9", "installment_no": "", "amount": "150.00"},
+        {"receipt_id": "R10", "document_id": "D10", "installment_no": "", "amount": "250.00"}])
     header, corrections = rows_of(day_2 / "documents_2025-06-20.csv")
     write(day_2 / "documents_2025-06-20.csv", header, corrections + [
         settled_document("D6", "F-006", "300.00", due_date="2025-02-28", updated_at="2025-06-21T10:00:00")])
@@ -109,7 +120,10 @@ def write_day_3(day_3: Path) -> None:
                          updated_at="2025-07-01T10:00:00", **terms),
         settled_document("D5", "F-005", "200.00", updated_at="2025-07-01T10:00:00",
                          early_discount_pct="2.00", early_discount_days="10"),
-        settled_document("D9", "F-009", "150.00", status="void", updated_at="2025-07-01T10:00:00", **terms)])
+        settled_document("D9", "F-009", "150.00", client_id="C2", status="void", updated_at="2025-07-01T10:00:00",
+                         **terms)])
+    header, _ = rows_of(FIXTURE / "receipts.csv")
+    write(day_3 / "receipts_2025-07-01.csv", header, [settled_receipt("R10", "C2", "2025-01-28", "250.00")])
     (day_3 / "fx_rates_2025-07-01.csv").write_text("Date,USD\n2025-07-01,1.1500\n", encoding="utf-8")
     header, clients = rows_of(FIXTURE / "clients.csv")
     write(day_3 / "clients_2025-07-01.csv", header,
@@ -287,7 +301,8 @@ def test_the_day_rebuilt_the_documents_it_touched(builds):
 
 
 def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
-    """Day 2 kept D5's and D9's rows (computed at day 1) and rebuilt the others: D1 (W1 on it; #1
+    """Day 2 kept D5's, D9's and D10's rows (computed at day 1; D10 paid on its issue date, 02-01,
+    since R10 came before it: 30 days early) and rebuilt the others: D1 (W1 on it; #1
     paid by R1's 400.00 on 04-05, #2 still 400 - 100 - 121 - 60 = 119.00 open), D6
     (re-exported: paid 03-05, now due 02-28, so 5 days late, not 2) and D7 (R8 on 06-25
     became visible: #2 settled 36 days early, due 07-31)."""
@@ -298,6 +313,7 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
             "from intermediate.int_installment_settlements order by all").fetchall()
     assert [(row[0], row[1], str(row[2]), row[3], row[4]) for row in rows] == [
         ("D1", 1, "2025-04-05", 5, "2025-06-30"),
+        ("D10", 1, "2025-02-01", -30, "2025-06-19"),
         ("D5", 1, "2025-03-01", -2, "2025-06-19"),
         ("D6", 1, "2025-03-05", 5, "2025-06-30"),
         ("D7", 1, "2025-03-10", 7, "2025-06-30"),
@@ -314,13 +330,14 @@ def test_the_settled_instalments_are_kept_and_the_open_ones_computed_again(build
     periods int_receivable_item_balances computed since, those whose terms were exported
     otherwise, and new ones; it drops those whose periods are gone. Day 2 computes again
     what was open on day 1 (D1, D3, CN2 and D7, whose #2 R8 settles on 06-25), D6
-    (re-exported) and D2 (new), and keeps D5 and D9, settled in March. Day 3 computes again
-    the open D1, D2, D3 and CN2, D5 (its new discount) and the new D8, drops D9 (void), and
-    keeps D6 and D7, settled and untouched since day 2. Kept rows answer for the day's
+    (re-exported) and D2 (new), and keeps D5, D9 and D10, settled before March. Day 3
+    computes again the open D1, D2, D3 and CN2, D5 (its new discount) and the new D8, drops
+    D9 (void), and keeps D6, D7 and D10 (R10's new date is before D10's issue date, as the
+    old one: its periods did not move). Kept rows answer for the day's
     as-of date."""
     for day, as_of, computed, kept in [
-        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["D5", "D9"]),
-        ("day_3_kept", "2025-07-01", ["CN2", "D1", "D2", "D3", "D5", "D8"], ["D6", "D7"]),
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["D10", "D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN2", "D1", "D2", "D3", "D5", "D8"], ["D10", "D6", "D7"]),
     ]:
         position, installments = builds[day]["position"], builds[day]["installments"]
         assert sorted(document for document, (at, _) in installments.items() if at > position) == computed
@@ -345,16 +362,22 @@ def test_an_as_of_date_moved_back_equals_a_full_build(back_to_day_1):
 
 def test_the_documents_are_kept_unless_their_figures_could_move(builds):
     """fct_documents is kept by document, as fct_installments is. Day 2 computes again the
-    documents whose instalments fct_installments computed (CN2, D1, D3, D6, D7) and the
-    new D2; it keeps CN1 (a linked note: no instalments), D5 and D9. Day 3 computes again
-    those of fct_installments (CN2, D1, D2, D3, D5, D8) and the documents of C1, whose name
-    was corrected (CN1, D6, D7 too: every document kept on day 2 but D9, void and gone)."""
+    documents whose instalments fct_installments computed (CN2, D1, D3, D6, D7), the new
+    D2 and D10, paid before its issue date (a change of that payment's date is not in its
+    periods: such a document is computed every build); it keeps CN1 (a linked note: no
+    instalments), D5 and D9. Day 3 computes again those of fct_installments (CN2, D1, D2,
+    D3, D5, D8), D10 (now last paid on 01-28, R10's new date, where fct_installments kept
+    it) and the documents of C1, whose name was corrected (CN1, D6, D7 too); D9, of C2,
+    void, is gone: staging read it again."""
     for day, as_of, computed, kept in [
-        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["CN1", "D5", "D9"]),
-        ("day_3_kept", "2025-07-01", ["CN1", "CN2", "D1", "D2", "D3", "D5", "D6", "D7", "D8"], []),
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D10", "D2", "D3", "D6", "D7"], ["CN1", "D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN1", "CN2", "D1", "D10", "D2", "D3", "D5", "D6", "D7", "D8"], []),
     ]:
         position, documents = builds[day]["position"], builds[day]["documents"]
         assert sorted(document for document, (at, _) in documents.items() if at > position) == computed
         assert sorted(document for document, (at, _) in documents.items() if at <= position) == kept
         assert {answers_for for _, answers_for in documents.values()} == {as_of}
     assert "D9" not in builds["day_3_kept"]["documents"]
+    with duckdb.connect(str(builds["day_3"]), read_only=True) as conn:
+        (paid,) = conn.execute("select last_payment_date from marts.fct_documents where document_id = 'D10'").fetchone()
+    assert str(paid) == "2025-01-28"
