@@ -1,8 +1,10 @@
-{#- As-of marts kept by document (DECISIONLOG: Settled instalments by the day):
-    fct_installments and fct_documents. A kept row answers for the as-of date of the build
+{#- As-of marts kept from build to build (DECISIONLOG: Settled instalments by the day,
+    Statements by the day): fct_installments and fct_documents by document,
+    statement_of_account by client. A kept row answers for the as-of date of the build
     that computed it (as_of_date); a build deletes the documents that may stand otherwise
-    at its own date (each model's first pre-hook), moves the others to it (the second),
-    and computes the documents the table no longer holds. -#}
+    at its own date (the first pre-hook of the two by document; the statement compares
+    each client's fingerprint in the model), moves the others to it, and computes the
+    documents (clients) the table no longer holds. -#}
 
 {#- The as-of date this build's rows answer for. -#}
 {% macro build_as_of_date() -%}
@@ -154,6 +156,25 @@ where _model_version <> {{ documents_as_of_version() }}
             on documents.document_id = reductions.document_id
         where reductions.reduction_type = 'receipt' and reductions.reduction_date <= documents.issue_date
     )
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- statement_of_account's post-hook: a statement (client and currency) with no movement
+    up to the build's as-of date any more (void, withdrawn, or dated later after the
+    as-of date moved back) is gone; the model computes only statements with movements,
+    so its rows would stay. -#}
+{% macro drop_statements_gone() -%}
+{%- if is_incremental() %}
+delete from {{ this }} as stored
+using (
+    select client_id, currency_code from {{ this }}
+    except
+    select client_id, currency_code from {{ ref('int_ar_ledger') }}
+    where movement_date <= (select as_of_date from ({{ build_as_of_date() }}) as build)
+) as gone
+where gone.client_id = stored.client_id and gone.currency_code = stored.currency_code
 {%- else %}
 select 1
 {%- endif %}

@@ -50,8 +50,14 @@
 {#- True when the model's table exists with the positions (an incremental build of a table
     made since they were added). -#}
 {% macro holds_positions() -%}
+{{- return(holds_column('_read_through_file_id')) }}
+{%- endmacro %}
+
+{#- True when the model's table exists with `column` (a table made before a kept model
+    gained it computes everything again). -#}
+{% macro holds_column(column) -%}
 {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
-{{- return('_read_through_file_id' in stored_columns) }}
+{{- return(column in stored_columns) }}
 {%- endmacro %}
 
 {#- The pre-hook of a kept model: deletes its rows whose key one of `changes` says was read

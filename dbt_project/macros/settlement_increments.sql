@@ -61,6 +61,36 @@ md5({{ prefix }} || ';' || cast(count(*) as varchar)
     || ';' || cast(sum(hash({{ row_text }})) as varchar))
 {%- endmacro %}
 
+{#- One fingerprint of a group's rows given as columns (any types; a null is a value),
+    whatever their order: the default joins them as text for fingerprint_of_rows. With
+    `over` (what an OVER clause holds) it is a window aggregate, the fingerprint of each
+    row's window on every row; `where` keeps only the rows where it holds. -#}
+{% macro fingerprint_of_columns(prefix, columns, over=none, where=none) -%}
+    {{ return(adapter.dispatch('fingerprint_of_columns', 'cartera')(prefix, columns, over, where)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_of_columns(prefix, columns, over, where) -%}
+{%- if over is not none or where is not none %}
+    {{ exceptions.raise_compiler_error("fingerprint_of_columns: a window or a filter needs an adapter's own implementation") }}
+{%- endif %}
+{%- set row = [] -%}
+{%- for column in columns -%}
+    {%- do row.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+    {%- if not loop.last %}{% do row.append("';'") %}{% endif -%}
+{%- endfor -%}
+{{ fingerprint_of_rows(prefix, dbt.concat(row)) }}
+{%- endmacro %}
+
+{#- DuckDB: its hash takes the columns themselves (a null hashes to a value of its own),
+    so no text is built per row: at M, 0.19 s against 0.82 s for the text of the 931,871
+    movements statement_of_account fingerprints. -#}
+{% macro duckdb__fingerprint_of_columns(prefix, columns, over, where) -%}
+{%- set tail = (' filter (where ' ~ where ~ ')' if where is not none else '')
+    ~ (' over (' ~ over ~ ')' if over is not none else '') %}
+md5({{ prefix }} || ';' || cast(count(*){{ tail }} as varchar)
+    || ';' || cast(sum(hash({{ columns | join(', ') }})){{ tail }} as varchar))
+{%- endmacro %}
+
 {#- int_settlement_events' pre-hook: on an incremental build, deletes the rows of every
     document whose inputs' fingerprint is not the one its rows carry (changed or gone);
     the model then computes the documents the table no longer holds. -#}
@@ -74,9 +104,7 @@ md5({{ prefix }} || ';' || cast(count(*) as varchar)
     `all_when` (a condition) holds. A table from before the fingerprint column is emptied
     (every document is computed again; the column is added). -#}
 {% macro drop_documents_fingerprinted_otherwise(column, fingerprints, all_when=none) -%}
-{%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list
-    if is_incremental() else [] %}
-{%- if is_incremental() and column not in stored_columns %}
+{%- if is_incremental() and not holds_column(column) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
 delete from {{ this }}
@@ -101,18 +129,13 @@ select 1
     reduced it), with the model's own code. Equal fingerprints, equal periods
     (DECISIONLOG: Item balances by the day). not_in as in settlement_input_fingerprints. -#}
 {% macro item_balance_fingerprints(not_in=none) -%}
-{%- set text = dbt.type_string() -%}
-{%- set item_columns = ['item_type', 'installment_no', 'document_type', 'document_number', 'client_id',
-    'currency_code', 'issue_date', 'due_date', 'item_amount', 'is_in_dispute', 'to_reporting_factor'] -%}
-{%- set item_row = [] -%}
-{%- for column in item_columns -%}
-    {%- do item_row.append("coalesce(cast(items." ~ column ~ " as " ~ text ~ "), '')") -%}
-    {%- if not loop.last %}{% do item_row.append("';'") %}{% endif -%}
-{%- endfor -%}
+{%- set item_columns = ['items.item_type', 'items.installment_no', 'items.document_type', 'items.document_number',
+    'items.client_id', 'items.currency_code', 'items.issue_date', 'items.due_date', 'items.item_amount',
+    'items.is_in_dispute', 'items.to_reporting_factor'] -%}
 {%- set code_and_waterfall = dbt.concat(["'" ~ local_md5(model.raw_code) ~ "'", "coalesce(max(events.input_fingerprint), '')"]) -%}
 select
     items.document_id,
-    {{ fingerprint_of_rows(code_and_waterfall, dbt.concat(item_row)) }} as balance_fingerprint
+    {{ fingerprint_of_columns(code_and_waterfall, item_columns) }} as balance_fingerprint
 from {{ ref('int_receivable_items') }} as items
 left join (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as events
     on events.document_id = items.document_id

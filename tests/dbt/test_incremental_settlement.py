@@ -12,7 +12,7 @@ unapplied cash) and a corrected re-export of D3 (1,100.00 -> 1,000.00 USD, updat
 2025-06-20: an old document whose rows must be rebuilt).
 
 Settled documents added to both days for the settlement facts (int_installment_settlements),
-all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
+of C1 unless said, in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
 - D5 (200.00), paid by R5 on 2025-03-01 and untouched after: its row is kept;
 - D6 (300.00), paid by R6 on 2025-03-05 (2 days late), re-exported on day 2 due
   2025-02-28: its row is rebuilt, 5 days late;
@@ -22,6 +22,8 @@ all of C1 in EUR, issued 2025-02-01, due 2025-03-03, in day 1's files:
 - D9 (150.00, of C2), paid by R9 on 2025-03-02;
 - D10 (250.00, of C2), paid by R10 on 2025-01-25, before its issue date: the waterfall
   counts that payment from 2025-02-01.
+And D11 (80.00, open), of a third client C3, in day 1's files but issued 2025-06-25,
+after day 1's as-of date: C3 has no statement on day 1, one from day 2 on.
 
 Day 3 (as of 2025-07-01) adds D8 (100.00 EUR to C1, issued 2025-07-01): the first period
 of July, so the periods still holding run one month further (the horizon moved); a
@@ -42,7 +44,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents +statement_of_account"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -51,8 +53,11 @@ TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
 def split_fixture(day_1: Path, day_2: Path) -> None:
     day_1.mkdir()
     day_2.mkdir()
-    for name in ("clients.csv", "fx_rates.csv", "installments.csv", "allocations.csv"):
+    for name in ("fx_rates.csv", "installments.csv", "allocations.csv"):
         shutil.copy(FIXTURE / name, day_1)
+    header, clients = rows_of(FIXTURE / "clients.csv")
+    write(day_1 / "clients.csv", header, clients + [{
+        **clients[0], "client_id": "C3", "tax_id": "B87654323", "legal_name": "Vinos del Moncayo S.L."}])
     shutil.copy(FIXTURE / "withholdings.csv", day_2)
     header, documents = rows_of(FIXTURE / "documents.csv")
     write(day_1 / "documents.csv", header, [row for row in documents if row["document_id"] != "D2"])
@@ -93,7 +98,8 @@ def add_settled_documents(day_1: Path, day_2: Path) -> None:
     write(day_1 / "documents.csv", header, documents + [
         settled_document("D5", "F-005", "200.00"), settled_document("D6", "F-006", "300.00"),
         settled_document("D7", "F-007", "400.00"), settled_document("D9", "F-009", "150.00", client_id="C2"),
-        settled_document("D10", "F-010", "250.00", client_id="C2")])
+        settled_document("D10", "F-010", "250.00", client_id="C2"),
+        settled_document("D11", "F-011", "80.00", client_id="C3", issue_date="2025-06-25", due_date="2025-07-25")])
     header, installments = rows_of(day_1 / "installments.csv")
     write(day_1 / "installments.csv", header, installments + [
         {"document_id": "D7", "installment_no": "1", "due_date": "2025-03-03", "amount": "200.00"},
@@ -154,6 +160,15 @@ def as_of_kept(database: Path, mart: str) -> dict[str, tuple[int, str]]:
         ).fetchall()}
 
 
+def statements_kept(database: Path) -> dict[str, tuple[int, str, int]]:
+    """Each client's position in statement_of_account, the as-of date its rows answer for
+    and how many positions its rows hold (one: a client is computed whole)."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return {client: (position, str(as_of), positions) for client, position, as_of, positions in conn.execute(
+            "select client_id, max(_read_through_file_id), max(as_of_date), count(distinct _read_through_file_id) "
+            "from marts.statement_of_account group by all").fetchall()}
+
+
 def registry_position(database: Path) -> int:
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute("select max(file_id) from raw.file_registry").fetchone()[0]
@@ -168,6 +183,7 @@ def builds(tmp_path_factory):
     incremental_home = folder / "incremental"
     day_1_database = build_warehouse(day_1, incremental_home, DAY_1, select=SELECT)
     day_1_position = registry_position(day_1_database)
+    day_1_statements = statements_kept(day_1_database)
     with duckdb.connect(str(day_1_database), read_only=True) as conn:
         day_1_events = conn.execute(
             "select document_id, installment_no, reduction_type, applied_amount, outstanding_amount "
@@ -181,6 +197,7 @@ def builds(tmp_path_factory):
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
         "installments": as_of_kept(incremental, "fct_installments"),
         "documents": as_of_kept(incremental, "fct_documents"),
+        "statements": statements_kept(incremental),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -193,14 +210,15 @@ def builds(tmp_path_factory):
     day_3_kept = {"position": day_2_position,
                   "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS},
                   "installments": as_of_kept(incremental, "fct_installments"),
-                  "documents": as_of_kept(incremental, "fct_documents")}
+                  "documents": as_of_kept(incremental, "fct_documents"),
+                  "statements": statements_kept(incremental)}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
     full_3 = build_warehouse(three_days, folder / "full_3", DAY_3, select=SELECT)
     return {"day_2": snapshot, "full": full, "day_1_events": day_1_events, "day_2_sql": day_2_sql,
             "day_2_kept": day_2_kept, "day_3": incremental, "day_3_kept": day_3_kept, "full_3": full_3,
-            "folder": folder}
+            "folder": folder, "day_1_statements": day_1_statements}
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +230,8 @@ def back_to_day_1(builds):
     nothing_new.mkdir()
     position = registry_position(builds["day_3"])
     incremental = build_warehouse(nothing_new, folder / "incremental", DAY_1, select=SELECT)
-    kept = {"position": position, "installments": as_of_kept(incremental, "fct_installments")}
+    kept = {"position": position, "installments": as_of_kept(incremental, "fct_installments"),
+            "statements": statements_kept(incremental)}
     full = build_warehouse(folder / "three_days", folder / "full_3_at_day_1", DAY_1, select=SELECT)
     return incremental, full, kept
 
@@ -330,14 +349,14 @@ def test_the_settled_instalments_are_kept_and_the_open_ones_computed_again(build
     periods int_receivable_item_balances computed since, those whose terms were exported
     otherwise, and new ones; it drops those whose periods are gone. Day 2 computes again
     what was open on day 1 (D1, D3, CN2 and D7, whose #2 R8 settles on 06-25), D6
-    (re-exported) and D2 (new), and keeps D5, D9 and D10, settled before March. Day 3
-    computes again the open D1, D2, D3 and CN2, D5 (its new discount) and the new D8, drops
+    (re-exported), D2 (new) and D11 (issued 06-25, between the two dates), and keeps D5, D9 and D10, settled before March. Day 3
+    computes again the open D1, D2, D3, D11 and CN2, D5 (its new discount) and the new D8, drops
     D9 (void), and keeps D6, D7 and D10 (R10's new date is before D10's issue date, as the
     old one: its periods did not move). Kept rows answer for the day's
     as-of date."""
     for day, as_of, computed, kept in [
-        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D2", "D3", "D6", "D7"], ["D10", "D5", "D9"]),
-        ("day_3_kept", "2025-07-01", ["CN2", "D1", "D2", "D3", "D5", "D8"], ["D10", "D6", "D7"]),
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D11", "D2", "D3", "D6", "D7"], ["D10", "D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN2", "D1", "D11", "D2", "D3", "D5", "D8"], ["D10", "D6", "D7"]),
     ]:
         position, installments = builds[day]["position"], builds[day]["installments"]
         assert sorted(document for document, (at, _) in installments.items() if at > position) == computed
@@ -362,16 +381,16 @@ def test_an_as_of_date_moved_back_equals_a_full_build(back_to_day_1):
 
 def test_the_documents_are_kept_unless_their_figures_could_move(builds):
     """fct_documents is kept by document, as fct_installments is. Day 2 computes again the
-    documents whose instalments fct_installments computed (CN2, D1, D3, D6, D7), the new
-    D2 and D10, paid before its issue date (a change of that payment's date is not in its
+    documents whose instalments fct_installments computed (CN2, D1, D3, D6, D7, D11), the
+    new D2 and D10, paid before its issue date (a change of that payment's date is not in its
     periods: such a document is computed every build); it keeps CN1 (a linked note: no
     instalments), D5 and D9. Day 3 computes again those of fct_installments (CN2, D1, D2,
-    D3, D5, D8), D10 (now last paid on 01-28, R10's new date, where fct_installments kept
+    D3, D5, D8, D11), D10 (now last paid on 01-28, R10's new date, where fct_installments kept
     it) and the documents of C1, whose name was corrected (CN1, D6, D7 too); D9, of C2,
     void, is gone: staging read it again."""
     for day, as_of, computed, kept in [
-        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D10", "D2", "D3", "D6", "D7"], ["CN1", "D5", "D9"]),
-        ("day_3_kept", "2025-07-01", ["CN1", "CN2", "D1", "D10", "D2", "D3", "D5", "D6", "D7", "D8"], []),
+        ("day_2_kept", "2025-06-30", ["CN2", "D1", "D10", "D11", "D2", "D3", "D6", "D7"], ["CN1", "D5", "D9"]),
+        ("day_3_kept", "2025-07-01", ["CN1", "CN2", "D1", "D10", "D11", "D2", "D3", "D5", "D6", "D7", "D8"], []),
     ]:
         position, documents = builds[day]["position"], builds[day]["documents"]
         assert sorted(document for document, (at, _) in documents.items() if at > position) == computed
@@ -381,3 +400,28 @@ def test_the_documents_are_kept_unless_their_figures_could_move(builds):
     with duckdb.connect(str(builds["day_3"]), read_only=True) as conn:
         (paid,) = conn.execute("select last_payment_date from marts.fct_documents where document_id = 'D10'").fetchone()
     assert str(paid) == "2025-01-28"
+
+
+def test_the_statements_are_kept_by_client_unless_their_movements_moved(builds, back_to_day_1):
+    """statement_of_account is kept by client (DECISIONLOG: Statements by the day): a
+    build numbers again only the clients whose valued movements up to its as-of date are
+    not those their rows were computed from. Day 1 has C1 and C2 (C3's one document, D11,
+    is dated 06-25). Day 2 computes all three: C1 (W1, D2, D6 again), C2 (D3 again) and C3
+    (D11, dated between the two as-of dates). Day 3 computes C1 (D8, its name) and C2 (D9
+    void, R10's new date) and keeps C3: D11 is still open, so fct_installments computes it
+    again, but nothing on C3's statement moved. Back at 06-19, C3 has no movement: its rows
+    are gone (the tables equal a full build: test_an_as_of_date_moved_back...)."""
+    assert sorted(builds["day_1_statements"]) == ["C1", "C2"]
+    for day, as_of, computed, kept in [
+        ("day_2_kept", "2025-06-30", ["C1", "C2", "C3"], []),
+        ("day_3_kept", "2025-07-01", ["C1", "C2"], ["C3"]),
+    ]:
+        position, statements = builds[day]["position"], builds[day]["statements"]
+        assert sorted(client for client, (at, _, _) in statements.items() if at > position) == computed
+        assert sorted(client for client, (at, _, _) in statements.items() if at <= position) == kept
+        assert {answers_for for _, answers_for, _ in statements.values()} == {as_of}
+        assert {positions for _, _, positions in statements.values()} == {1}
+    assert "D11" in [document for document, (at, _) in builds["day_3_kept"]["installments"].items()
+                     if at > builds["day_3_kept"]["position"]]
+    _, _, moved_back = back_to_day_1
+    assert sorted(moved_back["statements"]) == ["C1", "C2"]

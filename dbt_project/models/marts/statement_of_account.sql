@@ -1,5 +1,24 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='client_id',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ move_kept_rows_to_as_of_date() }}",
+    post_hook="{{ drop_statements_gone() }}"
+) }}
 -- One row per movement of a client's account up to the as-of date, per document
 -- currency, in date order with its running balance (int_ar_ledger's movements).
+--
+-- Kept by client (DECISIONLOG: Statements by the day): a client's rows are a function of
+-- its valued movements up to the as-of date alone, so a build values every movement,
+-- fingerprints each client's, and numbers and balances again only the clients whose
+-- fingerprint is not the one their rows carry (delete+insert by client); the others'
+-- rows move to the build's as-of date. The model's code is in the fingerprint: another
+-- version numbers every client again.
+{%- set movement_columns = ['currency_code', 'movement_source', 'movement_type', 'movement_id', 'client_name',
+    'movement_date', 'recorded_date', 'reference', 'movement_amount', 'movement_reporting_amount'] %}
+{%- set fingerprint_prefix = model_version(rules=var('reporting_currency')) %}
+{%- set kept = is_incremental() and holds_column('_movements_fingerprint') %}
 -- Movements count from the ledger's movement_date, as the aging counts them, so the
 -- closing balance is the client's net balance of ar_aging in that currency.
 -- The reporting-currency amounts follow the aging's FX rules exactly (see DECISIONLOG:
@@ -137,6 +156,32 @@ valued_movements as (
         on clients.client_id = movements.client_id
 ),
 
+{%- if kept %}
+-- Everything a statement (a client and currency) is computed from, one fingerprint each:
+-- its valued movements up to the as-of date, whatever their order.
+statement_fingerprints as (
+    select
+        client_id,
+        currency_code,
+        {{ fingerprint_of_columns(fingerprint_prefix, movement_columns) }} as movements_fingerprint
+    from valued_movements
+    where movement_date <= (select as_of_date from as_of)
+    group by client_id, currency_code
+),
+
+-- The clients this build numbers again (every statement of theirs: the table is replaced
+-- by client): one of their statements is not the one stored. A statement with no
+-- movement left goes in the post-hook.
+computed as (
+    select distinct client_id
+    from (
+        select client_id, currency_code, movements_fingerprint from statement_fingerprints
+        except
+        select client_id, currency_code, _movements_fingerprint from {{ this }}
+    ) as changed
+),
+{%- endif %}
+
 -- The position and both running balances share one window (one sort per client and
 -- currency): (movement_source, movement_id) is unique, so the order is total and a
 -- running sum in it is the running sum in movement_seq order. A movement after the as-of
@@ -145,6 +190,10 @@ valued_movements as (
 ordered as (
     select
         valued_movements.*,
+        -- The same fingerprint as statement_fingerprints', over the same window's rows.
+        {{ fingerprint_of_columns(fingerprint_prefix, movement_columns,
+            over='partition by client_id, currency_code',
+            where='movement_date <= (select as_of_date from as_of)') }} as movements_fingerprint,
         row_number() over (
             partition by client_id, currency_code
             order by movement_date, movement_source, movement_id
@@ -160,6 +209,9 @@ ordered as (
             rows between unbounded preceding and current row
         ) as running_balance_reporting_amount
     from valued_movements
+    {%- if kept %}
+    where client_id in (select client_id from computed)
+    {%- endif %}
 )
 
 select
@@ -180,7 +232,9 @@ select
     {{ money('ordered.running_balance_amount') }} as running_balance_amount,
     '{{ var("reporting_currency") }}' as reporting_currency_code,
     {{ money('ordered.movement_reporting_amount') }} as movement_reporting_amount,
-    {{ money('ordered.running_balance_reporting_amount') }} as running_balance_reporting_amount
+    {{ money('ordered.running_balance_reporting_amount') }} as running_balance_reporting_amount,
+    ordered.movements_fingerprint as _movements_fingerprint,
+    {{ read_through_file_id() }} as _read_through_file_id
 from ordered
 where ordered.movement_date <= (select as_of_date from as_of)
 -- Stored by client: the client file reads one client's statement, and DuckDB then reads
