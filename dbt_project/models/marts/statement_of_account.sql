@@ -9,15 +9,16 @@
 -- One row per movement of a client's account up to the as-of date, per document
 -- currency, in date order with its running balance (int_ar_ledger's movements).
 --
--- Kept by client (DECISIONLOG: Statements by the day): a client's rows are a function of
--- its valued movements up to the as-of date alone, so a build values every movement,
--- fingerprints each client's, and numbers and balances again only the clients whose
--- fingerprint is not the one their rows carry (delete+insert by client); the others'
--- rows move to the build's as-of date. The model's code is in the fingerprint: another
--- version numbers every client again.
+-- Kept by client (DECISIONLOG: Statements by the day): a statement (client and currency)
+-- is a function of its valued movements up to the as-of date alone, so a build values
+-- every movement, fingerprints each statement's, and numbers and balances again only the
+-- clients with a statement whose fingerprint is not stored (delete+insert by client);
+-- the others' rows move to the build's as-of date. The model's code, the reporting
+-- currency and the money cast are in the fingerprint: another version numbers every
+-- client again.
 {%- set movement_columns = ['currency_code', 'movement_source', 'movement_type', 'movement_id', 'client_name',
     'movement_date', 'recorded_date', 'reference', 'movement_amount', 'movement_reporting_amount'] %}
-{%- set fingerprint_prefix = model_version(rules=var('reporting_currency')) %}
+{%- set fingerprint_prefix = model_version(rules=var('reporting_currency') ~ money('amount')) %}
 {%- set kept = is_incremental() and holds_column('_movements_fingerprint') %}
 -- Movements count from the ledger's movement_date, as the aging counts them, so the
 -- closing balance is the client's net balance of ar_aging in that currency.
