@@ -3,8 +3,8 @@
     statement_of_account by client. A kept row answers for the as-of date of the build
     that computed it (as_of_date); a build deletes the documents that may stand otherwise
     at its own date (the first pre-hook of the two by document; the statement compares
-    each client's fingerprint in the model), moves the others to it, and computes the
-    documents (clients) the table no longer holds. -#}
+    each statement's fingerprint, per client and currency, in the model), moves the
+    others to it, and computes the documents (clients) the table no longer holds. -#}
 
 {#- The as-of date this build's rows answer for. -#}
 {% macro build_as_of_date() -%}
