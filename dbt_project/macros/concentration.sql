@@ -40,3 +40,71 @@ select
     end as abc_class
 from shares
 {%- endmacro %}
+
+{#- The version of client_concentration's code and of what its rows are computed with
+    besides the sales: the reporting currency, the money cast and the ranking. -#}
+{% macro concentration_version() -%}
+{{ model_version(rules=var('reporting_currency') ~ money('amount')
+    ~ pareto_ranking('select 1', group_columns=['period_end'])) }}
+{%- endmacro %}
+
+{#- client_concentration is kept by period (DECISIONLOG: Concentration by the period): one
+    fingerprint per period of int_concentration_periods of everything its rows are computed
+    from, the signed sales issued in it (client, client name, issue date, amount), with the
+    model's version. A sale is fingerprinted once, in its issue month, and a period
+    combines the fingerprints of the months it touches, not every sale once per period
+    holding it (each is in fifteen). A period starting or ending within a month (the
+    trailing twelve months to an as-of date, a period running to it) takes the whole
+    month's: a sale of that month outside the period computes it again, needlessly but
+    never wrongly. -#}
+{% macro concentration_period_fingerprints() -%}
+{%- set month_of = "cast(" ~ dbt.date_trunc('month', 'documents.issue_date') ~ " as date)" %}
+with month_fingerprints as (
+    select
+        {{ month_of }} as issue_month,
+        {{ fingerprint_of_columns("''", ['documents.client_id', 'clients.client_name', 'documents.issue_date',
+            'documents.signed_net_reporting_amount']) }} as month_fingerprint
+    from {{ ref('int_documents_signed') }} as documents
+    left join {{ ref('int_clients_current') }} as clients
+        on clients.client_id = documents.client_id
+    group by {{ month_of }}
+)
+
+select
+    periods.period_type,
+    periods.period_start,
+    periods.period_end,
+    {{ dbt.hash(dbt.concat([
+        concentration_version(), "';'",
+        "coalesce(" ~ dbt.listagg('month_fingerprints.month_fingerprint', "','", 'order by month_fingerprints.issue_month') ~ ", '')"
+    ])) }} as period_fingerprint
+from {{ ref('int_concentration_periods') }} as periods
+left join month_fingerprints
+    on month_fingerprints.issue_month >= cast({{ dbt.date_trunc('month', 'periods.period_start') }} as date)
+    and month_fingerprints.issue_month <= periods.period_end
+group by periods.period_type, periods.period_start, periods.period_end
+{%- endmacro %}
+
+{#- client_concentration's pre-hook: on an incremental build, deletes the rows of every
+    period whose fingerprint is not the one they carry (a sale or a name in it changed, or
+    the code) or that is no period any more (the as-of date moved); the model then
+    computes the periods the table no longer holds. A table from before the fingerprints
+    is emptied. -#}
+{% macro drop_changed_concentration_periods() -%}
+{%- if is_incremental() and not holds_column('_period_fingerprint') %}
+delete from {{ this }}
+{%- elif is_incremental() %}
+delete from {{ this }} as stored
+using (
+    select period_type, period_start, period_end, _period_fingerprint from {{ this }}
+    except
+    select period_type, period_start, period_end, period_fingerprint
+    from ({{ concentration_period_fingerprints() }}) as fingerprints
+) as changed
+where changed.period_type = stored.period_type
+    and changed.period_start = stored.period_start
+    and changed.period_end = stored.period_end
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}

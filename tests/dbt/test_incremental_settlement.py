@@ -44,7 +44,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents +statement_of_account"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents +statement_of_account +client_concentration"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -169,6 +169,15 @@ def statements_kept(database: Path) -> dict[str, tuple[int, str, int]]:
             "from marts.statement_of_account group by all").fetchall()}
 
 
+def periods_kept(database: Path) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """Each period's position in client_concentration and how many positions its rows hold
+    (one: a period is computed whole)."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return {(kind, str(start), str(end)): (position, positions) for kind, start, end, position, positions in conn.execute(
+            "select period_type, period_start, period_end, max(_read_through_file_id), count(distinct _read_through_file_id) "
+            "from marts.client_concentration group by all").fetchall()}
+
+
 def registry_position(database: Path) -> int:
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute("select max(file_id) from raw.file_registry").fetchone()[0]
@@ -198,6 +207,7 @@ def builds(tmp_path_factory):
         "installments": as_of_kept(incremental, "fct_installments"),
         "documents": as_of_kept(incremental, "fct_documents"),
         "statements": statements_kept(incremental),
+        "periods": periods_kept(incremental),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -211,7 +221,8 @@ def builds(tmp_path_factory):
                   "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS},
                   "installments": as_of_kept(incremental, "fct_installments"),
                   "documents": as_of_kept(incremental, "fct_documents"),
-                  "statements": statements_kept(incremental)}
+                  "statements": statements_kept(incremental),
+                  "periods": periods_kept(incremental)}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
@@ -425,3 +436,26 @@ def test_the_statements_are_kept_by_client_unless_their_movements_moved(builds, 
                      if at > builds["day_3_kept"]["position"]]
     _, _, moved_back = back_to_day_1
     assert sorted(moved_back["statements"]) == ["C1", "C2"]
+
+
+def test_the_concentration_is_kept_by_period_unless_its_sales_moved(builds):
+    """client_concentration is kept by period (DECISIONLOG: Concentration by the period):
+    a build computes again only the periods whose sales (client, name, issue date, amount)
+    are not those their rows were computed from (a period's key holds its end: one running
+    to the as-of date is another period once the date moves). Day
+    2 re-exports D3 (January, C2's 1,100.00 -> 1,000.00 USD), brings D2 and D11 (June) and
+    moves the as-of date: of the periods with revenue it keeps February (D5-D10) and March
+    (D1) alone; D6's new due date is no sale of its own. Day 3 corrects C1's name, in every
+    period but January (D3 of C2 alone), voids D9 (February) and brings D8 (July): January
+    and the twelve months to it (which hold January's sales alone) are kept. The tables equal full builds (test_an_incremental_day..., test_a_day_that_moves...)."""
+    for day, kept in [
+        ("day_2_kept", [("month", "2025-02-01", "2025-02-28"), ("month", "2025-03-01", "2025-03-31")]),
+        ("day_3_kept", [("month", "2025-01-01", "2025-01-31"), ("trailing_12_months", "2024-02-01", "2025-01-31")]),
+    ]:
+        position, periods = builds[day]["position"], builds[day]["periods"]
+        assert sorted(period for period, (at, _) in periods.items() if at <= position) == kept
+        assert {positions for _, positions in periods.values()} == {1}
+    computed_on_day_2 = [period for period, (at, _) in builds["day_2_kept"]["periods"].items()
+                         if at > builds["day_2_kept"]["position"]]
+    assert {("month", "2025-01-01", "2025-01-31"), ("month", "2025-06-01", "2025-06-30"),
+            ("trailing_12_months", "2024-07-01", "2025-06-30")} <= set(computed_on_day_2)
