@@ -44,7 +44,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aging_inbox"
-SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents +statement_of_account +client_concentration"
+SELECT = "+fct_installment_payments +ar_aging +ar_aging_monthly +int_documents_signed +fct_installments +fct_documents +statement_of_account +client_concentration +cash_forecast_backtest"
 DAY_1, DAY_2, DAY_3 = {"as_of_date": "2025-06-19"}, {"as_of_date": "2025-06-30"}, {"as_of_date": "2025-07-01"}
 # The documents day 2's files touch: D1 (W1), D2 (new), D3 and D6 (re-exported).
 TOUCHED_ON_DAY_2 = ["D1", "D2", "D3", "D6"]
@@ -178,6 +178,14 @@ def periods_kept(database: Path) -> dict[tuple[str, str, str], tuple[int, int]]:
             "from marts.client_concentration group by all").fetchall()}
 
 
+def backtest_kept(database: Path) -> dict[str, tuple[int, str]]:
+    """Each paid instalment's position in cash_forecast_backtest and the as-of date its row
+    answers for."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return {key: (position, str(as_of)) for key, position, as_of in conn.execute(
+            "select installment_key, _read_through_file_id, as_of_date from marts.cash_forecast_backtest").fetchall()}
+
+
 def registry_position(database: Path) -> int:
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute("select max(file_id) from raw.file_registry").fetchone()[0]
@@ -208,6 +216,7 @@ def builds(tmp_path_factory):
         "documents": as_of_kept(incremental, "fct_documents"),
         "statements": statements_kept(incremental),
         "periods": periods_kept(incremental),
+        "backtest": backtest_kept(incremental),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -222,7 +231,8 @@ def builds(tmp_path_factory):
                   "installments": as_of_kept(incremental, "fct_installments"),
                   "documents": as_of_kept(incremental, "fct_documents"),
                   "statements": statements_kept(incremental),
-                  "periods": periods_kept(incremental)}
+                  "periods": periods_kept(incremental),
+                  "backtest": backtest_kept(incremental)}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
@@ -459,3 +469,22 @@ def test_the_concentration_is_kept_by_period_unless_its_sales_moved(builds):
                          if at > builds["day_2_kept"]["position"]]
     assert {("month", "2025-01-01", "2025-01-31"), ("month", "2025-06-01", "2025-06-30"),
             ("trailing_12_months", "2024-07-01", "2025-06-30")} <= set(computed_on_day_2)
+
+
+def test_the_backtest_is_kept_unless_a_payment_in_its_year_moved(builds):
+    """cash_forecast_backtest is kept by instalment (DECISIONLOG: The backtest by the day):
+    a row is computed again when its payment changed, or when a payment dated in the year
+    before its due date ([due - 365, due - 1]) changed, came or went. Day 2: D6 is
+    re-exported (due 02-28, paid 03-05) and R8 pays D7's #2 on 06-25: D1's #1 (due 03-31,
+    its year holds 03-05) is computed again with them; D5, D7's #1, D9 and D10, all due
+    03-03, are kept. Day 3: D9 is void, its payment of 03-02 gone: every row due from 03-03
+    on is computed again (D1, D5, D7's two, D10); D6, due 02-28, is kept. Kept rows
+    answer for the day's as-of date."""
+    for day, as_of, computed, kept in [
+        ("day_2_kept", "2025-06-30", ["D1|1", "D6|1", "D7|2"], ["D10|1", "D5|1", "D7|1", "D9|1"]),
+        ("day_3_kept", "2025-07-01", ["D10|1", "D1|1", "D5|1", "D7|1", "D7|2"], ["D6|1"]),
+    ]:
+        position, rows = builds[day]["position"], builds[day]["backtest"]
+        assert sorted(key for key, (at, _) in rows.items() if at > position) == computed
+        assert sorted(key for key, (at, _) in rows.items() if at <= position) == kept
+        assert {answers_for for _, answers_for in rows.values()} == {as_of}
