@@ -75,8 +75,9 @@ inner join {{ ref('int_receivable_item_balances') }} as balances
     finds by the row groups' min/max of period_month instead of scanning the history
     (DECISIONLOG: Aging at any past date); a client's rows arriving together make the
     sums by client about a third cheaper at L (DECISIONLOG: Answers at L). A model kept
-    by `kept_key` (its pre-hook deletes the keys whose periods changed) computes, on an
-    incremental build, only the keys its table no longer holds. -#}
+    by `kept_key` (its pre-hook deletes the keys whose periods changed, and the months past
+    the horizon) computes, on an incremental build, the keys its table no longer holds,
+    and the months a later horizon adds to the kept periods still holding. -#}
 {% macro periods_by_month(periods_relation, open_condition, kept_key=none) -%}
 {%- set first_valid_from = "coalesce(min(valid_from), cast('1970-01-01' as date))" %}
 {%- set last_valid_from = "coalesce(max(valid_from), cast('1970-01-01' as date))" %}
@@ -98,11 +99,12 @@ month_bounds as (
     from months
 ),
 
+{%- set kept = kept_key is not none and is_incremental() %}
 open_periods as (
     select *
     from {{ periods_relation }}
     where {{ open_condition }}
-    {%- if kept_key is not none and is_incremental() %}
+    {%- if kept %}
         and {{ kept_key }} not in (select {{ kept_key }} from {{ this }})
     {%- endif %}
 )
@@ -114,7 +116,23 @@ from open_periods
 inner join month_bounds
     on open_periods.valid_from <= month_bounds.month_end
     and month_bounds.period_month < coalesce(open_periods.valid_to, {{ open_end_date() }})
-order by month_bounds.period_month, open_periods.client_id
+{%- if kept %}
+
+union all
+
+-- The kept periods still holding run on into the months the horizon moved past since the
+-- table's last month (each is in that month: it held there).
+select
+    month_bounds.period_month,
+    holding.*
+from {{ periods_relation }} as holding
+inner join month_bounds
+    on month_bounds.period_month > (select max(period_month) from {{ this }})
+where holding.valid_to is null
+    and {{ open_condition }}
+    and holding.{{ kept_key }} in (select {{ kept_key }} from {{ this }})
+{%- endif %}
+order by period_month, client_id
 {%- endmacro %}
 
 {#- The FROM clause reading a periods_by_month table at each date of as_of_dates_sql:

@@ -100,10 +100,10 @@ md5({{ prefix }} || ';' || cast(count(*){{ tail }} as varchar)
 
 {#- The pre-hook of a model kept by document fingerprint: on an incremental build, deletes
     the rows of every document whose `column` is not the one `fingerprints` (a query of
-    document_id and `column`) gives it now (changed or gone), and every row when
-    `all_when` (a condition) holds. A table from before the fingerprint column is emptied
-    (every document is computed again; the column is added). -#}
-{% macro drop_documents_fingerprinted_otherwise(column, fingerprints, all_when=none) -%}
+    document_id and `column`) gives it now (changed or gone). A table from before the
+    fingerprint column is emptied (every document is computed again; the column is
+    added). -#}
+{% macro drop_documents_fingerprinted_otherwise(column, fingerprints) -%}
 {%- if is_incremental() and not holds_column(column) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
@@ -115,9 +115,6 @@ where document_id not in (
         on inputs.document_id = stored.document_id
         and inputs.{{ column }} = stored.{{ column }}
 )
-{%- if all_when is not none %}
-    or {{ all_when }}
-{%- endif %}
 {%- else %}
 select 1
 {%- endif %}
@@ -151,20 +148,29 @@ group by items.document_id
 {{ drop_documents_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints()) }}
 {%- endmacro %}
 
-{#- int_open_item_months' pre-hook: deletes the months of every document whose periods
-    int_receivable_item_balances computed again (their fingerprint is not the one the
-    rows carry), and every row when the horizon (the month of the last valid_from, which
-    periods still holding run to) is not the one the table was built to: kept periods
-    would end at the old one. The horizon moves about once a month; that whole build
-    also writes the table in month order again (DECISIONLOG: Item balances by the day). -#}
+{#- int_open_item_months' pre-hooks: the months of every document whose periods
+    int_receivable_item_balances computed again (their fingerprint is not the one the rows
+    carry) go; the model computes those documents whole. A later horizon (the month of the
+    last valid_from, which periods still holding run to) only adds months to the kept
+    periods still holding (the model); an earlier one (the last payment withdrawn) ends
+    them there: their months past it go (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_open_item_months() -%}
-{%- set balances = ref('int_receivable_item_balances') -%}
 {{ drop_documents_fingerprinted_otherwise(
     'balance_fingerprint',
-    'select distinct document_id, balance_fingerprint from ' ~ balances,
-    all_when='(select max(period_month) from ' ~ this ~ ') <> (select '
-        ~ 'cast(' ~ dbt.date_trunc('month', 'max(valid_from)') ~ ' as date) from ' ~ balances ~ ')'
+    'select distinct document_id, balance_fingerprint from ' ~ ref('int_receivable_item_balances')
 ) }}
+{%- endmacro %}
+
+{% macro drop_open_item_months_past_the_horizon() -%}
+{%- if is_incremental() %}
+delete from {{ this }}
+where period_month > (
+    select cast({{ dbt.date_trunc('month', 'max(valid_from)') }} as date)
+    from {{ ref('int_receivable_item_balances') }}
+)
+{%- else %}
+select 1
+{%- endif %}
 {%- endmacro %}
 
 {#- What int_installment_settlements reads of each instalment and its document besides the

@@ -227,7 +227,8 @@ def builds(tmp_path_factory):
     day_2_position = registry_position(incremental)
     build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
     day_3_kept = {"position": day_2_position,
-                  "positions": {model: documents_positions(incremental, model) for model in KEPT_DOCUMENTS},
+                  "positions": {model: documents_positions(incremental, model)
+                                for model in (*KEPT_DOCUMENTS, "int_open_item_months")},
                   "installments": as_of_kept(incremental, "fct_installments"),
                   "documents": as_of_kept(incremental, "fct_documents"),
                   "statements": statements_kept(incremental),
@@ -311,19 +312,22 @@ def test_the_day_read_again_the_documents_staging_read_again(builds, model):
 
 def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):
     """D8, issued 07-01, is the first period of July: every period still holding now runs
-    to July, so the open months are computed again whole; all tables equal a full build of
-    the three days' files."""
-    incremental, full_3 = builds["day_3"], builds["full_3"]
+    to July. The open documents whose periods were kept (CN2, D1, D11, D2, D3) keep their
+    months and gain July's at day 2's positions; D8 is computed. All tables equal a full
+    build of the three days' files."""
+    incremental, full_3, day_3 = builds["day_3"], builds["full_3"], builds["day_3_kept"]
     assert ran_sql(incremental.parents[1], "int_open_item_months").lstrip().startswith(
         'insert into "cartera"."intermediate"."int_open_item_months"')
     tables, differing = tables_of(incremental, full_3, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert ("intermediate", "int_open_item_months") in tables
     assert differing == []
     with duckdb.connect(str(incremental), read_only=True) as conn:
-        (july,) = conn.execute(
-            "select count(distinct document_id) from intermediate.int_open_item_months "
-            "where period_month = date '2025-07-01'").fetchone()
-    assert july > 1
+        july = [document for (document,) in conn.execute(
+            "select distinct document_id from intermediate.int_open_item_months "
+            "where period_month = date '2025-07-01' order by all").fetchall()]
+    months = day_3["positions"]["int_open_item_months"]
+    assert [document for document in july if months[document] <= day_3["position"]] == ["CN2", "D1", "D11", "D2", "D3"]
+    assert [document for document in july if months[document] > day_3["position"]] == ["D8"]
 
 
 def test_the_day_rebuilt_the_documents_it_touched(builds):
