@@ -20,9 +20,32 @@
 {%- endmacro %}
 
 {#- The version of the model's code and of `rules` (the SQL of the macros its rows depend
-    on, rendered), as a SQL string: a changed rule recomputes every row. -#}
+    on, rendered), with the versions of the kept models it reads (upstream_versions), as a
+    SQL string: a changed rule recomputes every row. -#}
 {% macro model_version(rules='') -%}
-'{{ local_md5(model.raw_code ~ rules) }}'
+'{{ local_md5(model.raw_code ~ rules ~ upstream_versions()) }}'
+{%- endmacro %}
+
+{#- The versions the rows of the kept models the model reads carry (_model_version), by
+    model. A kept model whose code changed computes every row again, and with no file come
+    since they carry the position they carried before: a model reading it by position would
+    read none of them again, but its own version changes with theirs, so it reads
+    everything. -#}
+{% macro upstream_versions() -%}
+{%- set versions = [] -%}
+{#- A unit test reads fixed rows, not the tables: it has no upstream versions. -#}
+{%- if execute and model.resource_type != 'unit_test' -%}
+{%- for node_id in model.depends_on.nodes | sort if node_id.startswith('model.') -%}
+    {%- set node = graph.nodes[node_id] -%}
+    {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+    {%- if relation is not none
+        and '_model_version' in adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- set stored = run_query('select distinct _model_version from ' ~ relation ~ ' order by 1').columns[0].values() -%}
+        {%- do versions.append(node.name ~ ':' ~ stored | join(',')) -%}
+    {%- endif -%}
+{%- endfor -%}
+{%- endif -%}
+{{ return(versions | join(';')) }}
 {%- endmacro %}
 
 {#- The position a kept model reads after on this build, decided from its table as it is

@@ -21,10 +21,11 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
 
 
-def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None = None) -> Path:
+def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None = None,
+                    project: Path = DBT_PROJECT) -> Path:
     """Loads every file of `inbox` (invoicing exports, then bank statements) and the
-    decisions of home's app-state store (app.sqlite, if any) into home's build database and runs `dbt build` (optionally `--select`); returns the build
-    database. Fails with dbt's output.
+    decisions of home's app-state store (app.sqlite, if any) into home's build database and runs `dbt build` (optionally `--select`) of `project` (this checkout's
+    dbt project unless another is given); returns the build database. Fails with dbt's output.
     CARTERA_* variables of the environment are ignored: the home given is the home used."""
     settings = warehouse_settings(home)
     settings.make_dirs()
@@ -45,24 +46,25 @@ def build_warehouse(inbox: Path, home: Path, dbt_vars: dict, select: str | None 
         # Only the tests all of whose parents are selected: another mart's tie-out that
         # also reads a selected model is not this build's to run.
         arguments += ["--select", select, "--indirect-selection", "cautious"]
-    result = run_dbt(arguments, home, dbt_vars)
+    result = run_dbt(arguments, home, dbt_vars, project)
     assert result.returncode == 0, result.stdout[-6000:]
     return settings.build_db
 
 
-def run_dbt(arguments: list[str], home: Path, dbt_vars: dict) -> subprocess.CompletedProcess:
+def run_dbt(arguments: list[str], home: Path, dbt_vars: dict, project: Path = DBT_PROJECT) -> subprocess.CompletedProcess:
     """Runs `dbt <arguments>` on home's build database, its target and logs in home's
     dbt_target and dbt_logs. It starts from the parse of the project this checkout shared
     for these vars, as a home's first refresh does (orchestration/dbt_project.py), and
     shares its own if none was: a parse from nothing costs ~7 s of CPU per build, and the
     suite's builds use a handful of different vars. One thread: the test workers already
-    keep both cores busy, and a second thread only adds contention."""
+    keep both cores busy, and a second thread only adds contention. Another `project` (a
+    changed copy) is parsed from nothing: the shared parses are this checkout's."""
     target = home / "dbt_target"
     state = project_state(dbt_vars)
-    shared = copy_shared_parse(state, target)
+    shared = copy_shared_parse(state, target) if project == DBT_PROJECT else True
     command = [
         str(DBT), *arguments, "--threads", "1",
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(target), "--log-path", str(home / "dbt_logs"),
     ]
     if dbt_vars:
