@@ -136,6 +136,17 @@ def write_day_3(day_3: Path) -> None:
           [{**client, "legal_name": "Talleres Ebro, S.L."} for client in clients if client["client_id"] == "C1"])
 
 
+def write_day_4(day_4: Path) -> None:
+    """A clients file renaming C2, and nothing else."""
+    day_4.mkdir()
+    header, clients = rows_of(FIXTURE / "clients.csv")
+    write(day_4 / "clients_2025-07-02.csv", header,
+          [{**client, "legal_name": RENAMED_C2} for client in clients if client["client_id"] == "C2"])
+
+
+RENAMED_C2 = "Ferreteria Moncayo Renombrada S.A."
+
+
 def ran_sql(home: Path, model: str) -> str:
     """The SQL the last build ran for an intermediate model."""
     return (home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / f"{model}.sql").read_text()
@@ -178,6 +189,15 @@ def periods_kept(database: Path) -> dict[tuple[str, str, str], tuple[int, int]]:
             "from marts.client_concentration group by all").fetchall()}
 
 
+def aging_dates_kept(database: Path) -> dict[str, tuple[int, int]]:
+    """Each date's position in int_aging_by_client_currency and how many positions its rows
+    hold (one: a date is computed whole)."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return {str(as_of): (position, positions) for as_of, position, positions in conn.execute(
+            "select as_of_date, max(_read_through_file_id), count(distinct _read_through_file_id) "
+            "from intermediate.int_aging_by_client_currency group by all").fetchall()}
+
+
 def backtest_kept(database: Path) -> dict[str, tuple[int, str]]:
     """Each paid instalment's position in cash_forecast_backtest and the as-of date its row
     answers for."""
@@ -217,6 +237,7 @@ def builds(tmp_path_factory):
         "statements": statements_kept(incremental),
         "periods": periods_kept(incremental),
         "backtest": backtest_kept(incremental),
+        "aging_dates": aging_dates_kept(incremental),
     }
     both_days = folder / "both_days"
     shutil.copytree(day_1, both_days)
@@ -226,6 +247,7 @@ def builds(tmp_path_factory):
     shutil.copy(incremental, snapshot)
     day_2_position = registry_position(incremental)
     build_warehouse(day_3, incremental_home, DAY_3, select=SELECT)
+    shutil.copytree(incremental_home, folder / "after_day_3")
     day_3_kept = {"position": day_2_position,
                   "positions": {model: documents_positions(incremental, model)
                                 for model in (*KEPT_DOCUMENTS, "int_open_item_months")},
@@ -233,7 +255,8 @@ def builds(tmp_path_factory):
                   "documents": as_of_kept(incremental, "fct_documents"),
                   "statements": statements_kept(incremental),
                   "periods": periods_kept(incremental),
-                  "backtest": backtest_kept(incremental)}
+                  "backtest": backtest_kept(incremental),
+                  "aging_dates": aging_dates_kept(incremental)}
     three_days = folder / "three_days"
     shutil.copytree(both_days, three_days)
     shutil.copytree(day_3, three_days, dirs_exist_ok=True)
@@ -256,6 +279,22 @@ def back_to_day_1(builds):
             "statements": statements_kept(incremental)}
     full = build_warehouse(folder / "three_days", folder / "full_3_at_day_1", DAY_1, select=SELECT)
     return incremental, full, kept
+
+
+@pytest.fixture(scope="module")
+def renamed(builds):
+    """After day 3 (a copy of its home), day 4's clients file renaming C2 at day 3's as-of
+    date; and a full build of the four days' files."""
+    folder = builds["folder"]
+    write_day_4(folder / "day_4")
+    home = folder / "after_day_3"
+    position = registry_position(home / "build" / "cartera.duckdb")
+    kept = build_warehouse(folder / "day_4", home, DAY_3, select=SELECT)
+    four_days = folder / "four_days"
+    shutil.copytree(folder / "three_days", four_days)
+    shutil.copytree(folder / "day_4", four_days, dirs_exist_ok=True)
+    full = build_warehouse(four_days, folder / "full_4", DAY_3, select=SELECT)
+    return kept, full, position
 
 
 KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
@@ -492,3 +531,38 @@ def test_the_backtest_is_kept_unless_a_payment_in_its_year_moved(builds):
         assert sorted(key for key, (at, _) in rows.items() if at > position) == computed
         assert sorted(key for key, (at, _) in rows.items() if at <= position) == kept
         assert {answers_for for _, answers_for in rows.values()} == {as_of}
+
+
+def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
+    """int_aging_by_client_currency is kept by as-of date (DECISIONLOG: Aging by the date):
+    a date is computed again only when the open items or unapplied receipts its aging
+    sums are not those its rows were computed from; a renamed client is renamed in the
+    kept rows (test_a_renamed_client...). Day 2 re-exports D3 (C2, January 10, 1,100.00
+    -> 1,000.00 USD, open through June): every month end from January 31 reads it, and
+    the as-of date moved; none is kept. Day 3 voids D9 (C2, open February 1 to March 2):
+    February 28 loses it, and R9's 150.00 it paid is unapplied from March 2 on, so every
+    later date moves; January 31 (C2's D3 and R10) is kept. D8 (July 1) and C1's corrected
+    name move nothing else. The tables equal full builds (test_an_incremental_day...,
+    test_a_day_that_moves...)."""
+    for day, computed, kept in [
+        ("day_2_kept", ["2025-01-31", "2025-02-28", "2025-03-31", "2025-04-30", "2025-05-31", "2025-06-30"], []),
+        ("day_3_kept", ["2025-02-28", "2025-03-31", "2025-04-30", "2025-05-31", "2025-06-30", "2025-07-01"],
+         ["2025-01-31"]),
+    ]:
+        position, dates = builds[day]["position"], builds[day]["aging_dates"]
+        assert sorted(date for date, (at, _) in dates.items() if at > position) == computed
+        assert sorted(date for date, (at, _) in dates.items() if at <= position) == kept
+        assert {positions for _, positions in dates.values()} == {1}
+
+
+def test_a_renamed_client_is_renamed_in_the_kept_aging(renamed):
+    """Day 4 renames C2 alone: no date's rows moved, so every date is kept, and the kept
+    rows (January 31 holds C2's D3 and R10) show C2's new name."""
+    kept, full, position = renamed
+    assert {at for at, _ in aging_dates_kept(kept).values()} <= set(range(position + 1))
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        assert conn.execute("select distinct client_name from intermediate.int_aging_by_client_currency "
+                            "where client_id = 'C2' and as_of_date = '2025-01-31'").fetchall() == [(RENAMED_C2,)]
+    tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    assert ("intermediate", "int_aging_by_client_currency") in tables
+    assert differing == []
