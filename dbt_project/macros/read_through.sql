@@ -130,3 +130,12 @@ where {{ key }} in ({{ keys_read_again(position) }})
 select 1
 {%- endif %}
 {%- endmacro %}
+
+{#- True when a row of the model's table carries another `_model_version` than `version`
+    (a SQL string). -#}
+{% macro holds_other_versions(version) -%}
+{%- if not execute %}{{ return(false) }}{% endif -%}
+{%- set other = run_query("select count(*) from (select _model_version from " ~ this
+    ~ " where _model_version is distinct from " ~ version ~ " limit 1) as other").columns[0].values()[0] -%}
+{{- return(other > 0) }}
+{%- endmacro %}

@@ -125,27 +125,73 @@ select 1
     too) and its waterfall (int_settlement_events' input_fingerprint; none while nothing
     reduced it), with the model's own code. Equal fingerprints, equal periods
     (DECISIONLOG: Item balances by the day). not_in as in settlement_input_fingerprints. -#}
-{% macro item_balance_fingerprints(not_in=none) -%}
+{% macro item_balance_fingerprints(not_in=none, only=none) -%}
 {%- set item_columns = ['items.item_type', 'items.installment_no', 'items.document_type', 'items.document_number',
     'items.client_id', 'items.currency_code', 'items.issue_date', 'items.due_date', 'items.item_amount',
     'items.is_in_dispute', 'items.to_reporting_factor'] -%}
 {%- set code_and_waterfall = dbt.concat(["'" ~ local_md5(model.raw_code) ~ "'", "coalesce(max(events.input_fingerprint), '')"]) -%}
 select
     items.document_id,
-    {{ fingerprint_of_columns(code_and_waterfall, item_columns) }} as balance_fingerprint
+    {{ fingerprint_of_columns(code_and_waterfall, item_columns) }} as balance_fingerprint,
+    max(events.input_fingerprint) as events_fingerprint
 from {{ ref('int_receivable_items') }} as items
 left join (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as events
     on events.document_id = items.document_id
 {%- if not_in is not none %}
 where items.document_id not in (select document_id from {{ not_in }})
+{%- elif only is not none %}
+where items.document_id in (select document_id from {{ only }})
 {%- endif %}
 group by items.document_id
 {%- endmacro %}
 
 {#- int_receivable_item_balances' pre-hook: deletes the periods of every document whose
-    fingerprint (item_balance_fingerprints) changed or is gone. -#}
+    fingerprint (item_balance_fingerprints) changed or is gone. Its rows change only with
+    its items or its waterfall, so a table whose rows all carry this version (their code
+    is in the fingerprint) compares only the documents that may have changed: those whose
+    items or events were computed since its last build (their positions), those whose
+    events are gone (a withdrawn or moved payment: events_fingerprint stored, no event
+    now) and those gone from the items. A table with rows of another version compares
+    every document (all differ: the code is in the fingerprint); one from before the
+    versions is emptied. The model computes the documents the table no longer holds
+    (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_item_balances() -%}
+{%- if is_incremental() and not holds_column('_model_version') %}
+delete from {{ this }}
+{%- elif is_incremental() and not holds_other_versions(model_version()) %}
+delete from {{ this }}
+where document_id in (
+    with candidates as (
+        {{ computed_since_last_build(ref('int_receivable_items')) }}
+        union
+        {{ computed_since_last_build(ref('int_settlement_events')) }}
+        union
+        (
+            select document_id from {{ this }} where events_fingerprint is not null
+            except
+            select document_id from {{ ref('int_settlement_events') }}
+        )
+        union
+        (
+            select document_id from {{ this }}
+            except
+            select document_id from {{ ref('int_receivable_items') }}
+        )
+    )
+
+    select document_id
+    from (
+        select document_id, balance_fingerprint
+        from {{ this }}
+        where document_id in (select document_id from candidates)
+        except
+        select document_id, balance_fingerprint
+        from ({{ item_balance_fingerprints(only='candidates') }}) as fingerprints
+    ) as changed
+)
+{%- else %}
 {{ drop_documents_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints()) }}
+{%- endif %}
 {%- endmacro %}
 
 {#- int_open_item_months' pre-hooks: the months of every document whose periods

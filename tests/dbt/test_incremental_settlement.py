@@ -31,9 +31,13 @@ rates file with the USD rate of 2025-07-01; re-exports D5 with an early-payment
 discount (2 % in 10 days: its terms, nothing its periods read) and D9 void (its items
 gone); R10 re-exported dated 2025-01-28 (still before D10's issue date: D10's periods do
 not move, its last payment date does); and C1's legal name corrected in the same version
-(its documents' name at issue)."""
+(its documents' name at issue).
+
+Day 4, on a copy of day 3's home at day 3's as-of date: C2 renamed, and R5's allocations
+re-exported, its 200.00 paying D1 instead of D5 (D5 left with no payment)."""
 
 import shutil
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -137,11 +141,15 @@ def write_day_3(day_3: Path) -> None:
 
 
 def write_day_4(day_4: Path) -> None:
-    """A clients file renaming C2, and nothing else."""
+    """A clients file renaming C2, and R5's allocations re-exported: its 200.00 of 03-01
+    pays D1 now, no longer D5 (D5's only payment: its events are gone, its items stay)."""
     day_4.mkdir()
     header, clients = rows_of(FIXTURE / "clients.csv")
     write(day_4 / "clients_2025-07-02.csv", header,
           [{**client, "legal_name": RENAMED_C2} for client in clients if client["client_id"] == "C2"])
+    header, _ = rows_of(FIXTURE / "allocations.csv")
+    write(day_4 / "allocations_2025-07-02.csv", header,
+          [{"receipt_id": "R5", "document_id": "D1", "installment_no": "", "amount": "200.00"}])
 
 
 RENAMED_C2 = "Ferreteria Moncayo Renombrada S.A."
@@ -283,8 +291,8 @@ def back_to_day_1(builds):
 
 @pytest.fixture(scope="module")
 def renamed(builds):
-    """After day 3 (a copy of its home), day 4's clients file renaming C2 at day 3's as-of
-    date; and a full build of the four days' files."""
+    """After day 3 (a copy of its home), day 4's files (C2 renamed, R5 moved from D5 to D1)
+    at day 3's as-of date; and a full build of the four days' files."""
     folder = builds["folder"]
     write_day_4(folder / "day_4")
     home = folder / "after_day_3"
@@ -537,7 +545,7 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
     """int_aging_by_client_currency is kept by as-of date (DECISIONLOG: Aging by the date):
     a date is computed again only when the open items or unapplied receipts its aging
     sums are not those its rows were computed from; a renamed client is renamed in the
-    kept rows (test_a_renamed_client...). Day 2 re-exports D3 (C2, January 10, 1,100.00
+    kept rows (test_a_fourth_day...). Day 2 re-exports D3 (C2, January 10, 1,100.00
     -> 1,000.00 USD, open through June): every month end from January 31 reads it, and
     the as-of date moved; none is kept. Day 3 voids D9 (C2, open February 1 to March 2):
     February 28 loses it, and R9's 150.00 it paid is unapplied from March 2 on, so every
@@ -555,14 +563,20 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
         assert {positions for _, positions in dates.values()} == {1}
 
 
-def test_a_renamed_client_is_renamed_in_the_kept_aging(renamed):
-    """Day 4 renames C2 alone: no date's rows moved, so every date is kept, and the kept
-    rows (January 31 holds C2's D3 and R10) show C2's new name."""
+def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
+    """Day 4 moves R5's 200.00 (03-01) from D5 to D1 and renames C2. D5 keeps its items but
+    loses its events: its periods are computed again (open from its issue date on), as
+    are D1's. The aging keeps January 31 and February 28 (R5 is dated March 1) and shows
+    C2's new name there; the tables equal a full build."""
     kept, full, position = renamed
-    assert {at for at, _ in aging_dates_kept(kept).values()} <= set(range(position + 1))
+    balances = documents_positions(kept, "int_receivable_item_balances")
+    assert sorted(document for document, at in balances.items() if at > position) == ["D1", "D5"]
+    dates = aging_dates_kept(kept)
+    assert sorted(date for date, (at, _) in dates.items() if at <= position) == ["2025-01-31", "2025-02-28"]
     with duckdb.connect(str(kept), read_only=True) as conn:
-        assert conn.execute("select distinct client_name from intermediate.int_aging_by_client_currency "
-                            "where client_id = 'C2' and as_of_date = '2025-01-31'").fetchall() == [(RENAMED_C2,)]
+        assert conn.execute("select distinct as_of_date, client_name from intermediate.int_aging_by_client_currency "
+                            "where client_id = 'C2' and as_of_date <= '2025-02-28' order by all").fetchall() == [
+            (date(2025, 1, 31), RENAMED_C2), (date(2025, 2, 28), RENAMED_C2)]
     tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert ("intermediate", "int_aging_by_client_currency") in tables
     assert differing == []

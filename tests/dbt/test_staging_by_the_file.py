@@ -32,8 +32,12 @@ KEPT_TABLES = {
     ("intermediate", "int_bank_reference_candidates"), ("intermediate", "int_receivable_items"),
 }
 # Kept by document fingerprint (DECISIONLOG: Item balances by the day): they carry the
-# position their periods were computed at, not a code version (the fingerprint holds it).
+# position their periods were computed at and the balances' code version (the balances'
+# pre-hook compares only the documents computed since when every row is of this version).
 KEPT_PERIODS = {("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")}
+# Kept by a fingerprint that holds the code's version, the position their rows were
+# computed at for the models reading them (Settlement events, Aging by the date).
+KEPT_BY_FINGERPRINT = {("intermediate", "int_settlement_events"), ("intermediate", "int_aging_by_client_currency")}
 # The as-of marts kept by document (DECISIONLOG: Settled instalments by the day): the
 # position each document's rows were computed at and the code version.
 KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents")}
@@ -115,7 +119,7 @@ def test_only_the_keys_of_the_day_are_read_again(builds):
 def test_positions_stay_in_the_kept_tables(builds):
     """Only the kept tables carry the position and code version they were read at: no
     other model passes them on (a downstream `select *`). The open months carry their
-    periods' position (periods_by_month passes every column of the periods on)."""
+    periods' position and version (periods_by_month passes every column of the periods on)."""
     _, kept, _ = builds
     with duckdb.connect(str(kept), read_only=True) as conn:
         carrying = {
@@ -124,5 +128,6 @@ def test_positions_stay_in_the_kept_tables(builds):
             ).fetchall())
             for column in ("_read_through_file_id", "_model_version")
         }
-    assert carrying == {"_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS,
-                        "_model_version": KEPT_TABLES | KEPT_AS_OF}
+    assert carrying == {
+        "_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_BY_FINGERPRINT,
+        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF}

@@ -13,7 +13,8 @@
 -- Kept by document (DECISIONLOG: Item balances by the day): every row carries its
 -- document's fingerprint (items, waterfall, code: item_balance_fingerprints). A build
 -- deletes the periods of the documents whose fingerprint changed or that are gone (the
--- pre-hook) and computes the documents the table no longer holds.
+-- pre-hook: by the positions of the items and events computed since, when every row is
+-- of this version) and computes the documents the table no longer holds.
 with items as (
     select * from {{ ref('int_receivable_items') }}
     {%- if is_incremental() %}
@@ -81,6 +82,8 @@ select
     items.is_in_dispute,
     items.to_reporting_factor,
     fingerprints.balance_fingerprint,
+    fingerprints.events_fingerprint,
+    {{ model_version() }} as _model_version,
     {{ read_through_file_id() }} as _read_through_file_id
 from periods
 inner join items

@@ -26,7 +26,9 @@
 -- the fingerprint of its document's inputs (instalments and reductions). A build first
 -- deletes the rows of each document whose fingerprint changed or that is gone (the
 -- pre-hook), then computes only the documents the table no longer holds: new ones, ones
--- a new reduction or a corrected re-export touched, and (cheaply) unpaid ones.
+-- a new reduction or a corrected re-export touched, and (cheaply) unpaid ones. Rows carry
+-- the registry's position when computed (_read_through_file_id), so the models reading
+-- them can tell the documents computed since their own last build.
 with installments as (
     select document_id, installment_no, due_order, item_count, item_amount
     from {{ ref('int_receivable_items') }}
@@ -195,7 +197,8 @@ select
     events.effective_date,
     {{ money('events.applied_amount') }} as applied_amount,
     {{ money('events.outstanding_amount') }} as outstanding_amount,
-    fingerprints.input_fingerprint
+    fingerprints.input_fingerprint,
+    {{ read_through_file_id() }} as _read_through_file_id
 from events
 inner join ({{ settlement_input_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
     on fingerprints.document_id = events.document_id
