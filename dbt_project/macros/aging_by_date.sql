@@ -62,19 +62,7 @@ left join unapplied
     as-of date moved); the model computes the dates the table no longer holds. A table
     from before the fingerprints is emptied. -#}
 {% macro drop_changed_aging_dates() -%}
-{%- if is_incremental() and not holds_column('_date_fingerprint') %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-delete from {{ this }} as stored
-using (
-    select as_of_date, _date_fingerprint from {{ this }}
-    except
-    select as_of_date, date_fingerprint from ({{ aging_date_fingerprints() }}) as fingerprints
-) as changed
-where changed.as_of_date = stored.as_of_date
-{%- else %}
-select 1
-{%- endif %}
+{{ drop_keys_fingerprinted_otherwise(['as_of_date'], '_date_fingerprint', aging_date_fingerprints(), 'date_fingerprint') }}
 {%- endmacro %}
 
 {#- The second: the kept rows take their clients' current name, branch and salesperson

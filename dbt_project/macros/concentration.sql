@@ -91,20 +91,6 @@ group by periods.period_type, periods.period_start, periods.period_end
     computes the periods the table no longer holds. A table from before the fingerprints
     is emptied. -#}
 {% macro drop_changed_concentration_periods() -%}
-{%- if is_incremental() and not holds_column('_period_fingerprint') %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-delete from {{ this }} as stored
-using (
-    select period_type, period_start, period_end, _period_fingerprint from {{ this }}
-    except
-    select period_type, period_start, period_end, period_fingerprint
-    from ({{ concentration_period_fingerprints() }}) as fingerprints
-) as changed
-where changed.period_type = stored.period_type
-    and changed.period_start = stored.period_start
-    and changed.period_end = stored.period_end
-{%- else %}
-select 1
-{%- endif %}
+{{ drop_keys_fingerprinted_otherwise(['period_type', 'period_start', 'period_end'], '_period_fingerprint',
+    concentration_period_fingerprints(), 'period_fingerprint') }}
 {%- endmacro %}

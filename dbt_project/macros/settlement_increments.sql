@@ -98,26 +98,33 @@ md5({{ prefix }} || ';' || cast(count(*){{ tail }} as varchar)
 {{ drop_documents_fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints()) }}
 {%- endmacro %}
 
-{#- The pre-hook of a model kept by document fingerprint: on an incremental build, deletes
-    the rows of every document whose `column` is not the one `fingerprints` (a query of
-    document_id and `column`) gives it now (changed or gone). A table from before the
-    fingerprint column is emptied (every document is computed again; the column is
-    added). -#}
-{% macro drop_documents_fingerprinted_otherwise(column, fingerprints) -%}
+{#- The pre-hook of a model kept by fingerprint: on an incremental build, deletes the rows
+    of every key (the `keys` columns) whose stored `column` is not the one `fingerprints`
+    (a query of the keys and `fingerprint_column`, `column` unless named) gives it now:
+    changed, or gone. A table from before the fingerprint column is emptied (every key is
+    computed again; the column is added). -#}
+{% macro drop_keys_fingerprinted_otherwise(keys, column, fingerprints, fingerprint_column=none) -%}
 {%- if is_incremental() and not holds_column(column) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
-delete from {{ this }}
-where document_id not in (
-    select stored.document_id
-    from (select distinct document_id, {{ column }} from {{ this }}) as stored
-    inner join ({{ fingerprints }}) as inputs
-        on inputs.document_id = stored.document_id
-        and inputs.{{ column }} = stored.{{ column }}
-)
+delete from {{ this }} as stored
+using (
+    select {{ keys | join(', ') }}, {{ column }} from {{ this }}
+    except
+    select {{ keys | join(', ') }}, {{ fingerprint_column or column }} from ({{ fingerprints }}) as fingerprints
+) as changed
+where
+    {%- for key in keys %}
+    {{ 'and ' if not loop.first }}changed.{{ key }} = stored.{{ key }}
+    {%- endfor %}
 {%- else %}
 select 1
 {%- endif %}
+{%- endmacro %}
+
+{#- The same by document: `fingerprints` gives document_id and `column`. -#}
+{% macro drop_documents_fingerprinted_otherwise(column, fingerprints) -%}
+{{ drop_keys_fingerprinted_otherwise(['document_id'], column, fingerprints) }}
 {%- endmacro %}
 
 {#- What int_receivable_item_balances computes a document from, as one fingerprint per
