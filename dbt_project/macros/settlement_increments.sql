@@ -142,7 +142,15 @@ select
     {{ fingerprint_of_columns(code_and_waterfall, item_columns) }} as balance_fingerprint,
     max(events.input_fingerprint) as events_fingerprint
 from {{ ref('int_receivable_items') }} as items
-left join (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as events
+left join (
+    select distinct document_id, input_fingerprint
+    from {{ ref('int_settlement_events') }}
+    {%- if not_in is not none %}
+    where document_id not in (select document_id from {{ not_in }})
+    {%- elif only is not none %}
+    where document_id in (select document_id from {{ only }})
+    {%- endif %}
+) as events
     on events.document_id = items.document_id
 {%- if not_in is not none %}
 where items.document_id not in (select document_id from {{ not_in }})
@@ -203,15 +211,40 @@ where document_id in (
 
 {#- int_open_item_months' pre-hooks: the months of every document whose periods
     int_receivable_item_balances computed again (their fingerprint is not the one the rows
-    carry) go; the model computes those documents whole. A later horizon (the month of the
-    last valid_from, which periods still holding run to) only adds months to the kept
-    periods still holding (the model); an earlier one (the last payment withdrawn) ends
-    them there: their months past it go (DECISIONLOG: Item balances by the day). -#}
+    carry) go; the model computes those documents whole. Only the documents the balances
+    computed since the periods this table holds (their positions, which its rows carry)
+    and those gone from the balances are compared. A later horizon (the month of the last
+    valid_from, which periods still holding run to) only adds months to the kept periods
+    still holding (the model); an earlier one (the last payment withdrawn) ends them
+    there: their months past it go (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_open_item_months() -%}
+{%- set balances = ref('int_receivable_item_balances') %}
+{%- if is_incremental() and holds_column('balance_fingerprint') %}
+delete from {{ this }}
+where document_id in (
+    with candidates as (
+        {{ computed_since_last_build(balances) }}
+        union
+        (
+            select document_id from {{ this }}
+            except
+            select document_id from {{ balances }}
+        )
+    )
+
+    select document_id
+    from (
+        select document_id, balance_fingerprint from {{ this }}
+        where document_id in (select document_id from candidates)
+        except
+        select document_id, balance_fingerprint from {{ balances }}
+        where document_id in (select document_id from candidates)
+    ) as changed
+)
+{%- else %}
 {{ drop_documents_fingerprinted_otherwise(
-    'balance_fingerprint',
-    'select distinct document_id, balance_fingerprint from ' ~ ref('int_receivable_item_balances')
-) }}
+    'balance_fingerprint', 'select distinct document_id, balance_fingerprint from ' ~ balances) }}
+{%- endif %}
 {%- endmacro %}
 
 {% macro drop_open_item_months_past_the_horizon() -%}
