@@ -296,23 +296,51 @@ where items.item_type = 'installment'
     re-export, the FX factor at the as-of date), or a reduction of it falls between the
     as-of date its rows were computed at and this build's, either way (what is visible at
     the as-of date changed). Every other read of the model is limited to the reductions up
-    to the as-of date, so a document passing all three gives the same rows. -#}
+    to the as-of date, so a document passing all three gives the same rows. When every row
+    is of this version (the code is in the fingerprint), the first two compare only the
+    documents whose items or events were computed since the table's last build (their
+    positions: the attributes come with the items, which staging's and the rates' changes
+    recompute) and those gone from either; a table from before the versions is emptied. -#}
 {% macro drop_changed_installment_settlements() -%}
 {%- set compared = [
     'document_type', 'document_number', 'client_id', 'currency_code', 'issue_date', 'due_date',
     'installment_amount', 'installment_reporting_amount', 'is_in_dispute',
     'early_discount_pct', 'early_discount_days', 'document_total_amount'] %}
-{%- if is_incremental() %}
+{%- if is_incremental() and not holds_column('_model_version') %}
+delete from {{ this }}
+{%- elif is_incremental() %}
+{%- set narrowed = not holds_other_versions(model_version()) %}
+{%- set only = 'where document_id in (select document_id from candidates)' if narrowed else '' %}
 delete from {{ this }}
 where document_id in (
+    {%- if narrowed %}
+    with candidates as (
+        {{ computed_since_last_build(ref('int_receivable_items')) }}
+        union
+        {{ computed_since_last_build(ref('int_settlement_events')) }}
+        union
+        (
+            select document_id from {{ this }}
+            except
+            select document_id from {{ ref('int_settlement_events') }}
+        )
+        union
+        (
+            select document_id from {{ this }}
+            except
+            select document_id from {{ ref('int_receivable_items') }}
+        )
+    )
+
+    {%- endif %}
     select stored.document_id
-    from {{ this }} as stored
-    left join ({{ installment_settlement_inputs() }}) as inputs
+    from (select * from {{ this }} {{ only }}) as stored
+    left join (select * from ({{ installment_settlement_inputs() }}) as inputs {{ only }}) as inputs
         on inputs.document_id = stored.document_id
         and inputs.installment_no = stored.installment_no
     left join (
         select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}) as documents
+        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }} {{ only }}) as documents
     ) as events
         on events.document_id = stored.document_id
     where inputs.document_id is null

@@ -43,6 +43,9 @@ KEPT_BY_FINGERPRINT = {("intermediate", "int_settlement_events"), ("intermediate
 KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents")}
 # Kept by client by a fingerprint that holds the code's version: no _model_version.
 KEPT_STATEMENTS = {("marts", "statement_of_account")}
+# Kept by document fingerprint, compared by position when every row is of this version
+# (DECISIONLOG: Settlement facts by the day).
+KEPT_SETTLEMENTS = {("intermediate", "int_installment_settlements")}
 
 
 def make_days(day_1: Path, day_2: Path) -> None:
@@ -129,5 +132,6 @@ def test_positions_stay_in_the_kept_tables(builds):
             for column in ("_read_through_file_id", "_model_version")
         }
     assert carrying == {
-        "_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_BY_FINGERPRINT,
-        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF}
+        "_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_BY_FINGERPRINT
+        | KEPT_SETTLEMENTS,
+        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_SETTLEMENTS}

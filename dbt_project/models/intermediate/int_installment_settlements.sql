@@ -172,7 +172,9 @@ select
     payments.is_in_dispute,
     payments.document_total_amount,
     fingerprints.settlement_fingerprint,
-    (select as_of_date from as_of) as computed_as_of_date
+    (select as_of_date from as_of) as computed_as_of_date,
+    {{ model_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from payments
 inner join fingerprints
     on fingerprints.document_id = payments.document_id
