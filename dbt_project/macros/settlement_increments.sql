@@ -160,6 +160,29 @@ where items.document_id in (select document_id from {{ only }})
 group by items.document_id
 {%- endmacro %}
 
+{#- The documents whose rows in a model kept by document (int_receivable_item_balances,
+    int_installment_settlements) may have changed since its last build: those whose items
+    or events were computed since (their positions), those it holds whose events are all
+    gone (`had_events`, a condition on its rows, says which held any), and those gone from
+    the items. -#}
+{% macro documents_reached_since_last_build(had_events='1 = 1') -%}
+{{ computed_since_last_build(ref('int_receivable_items')) }}
+union
+{{ computed_since_last_build(ref('int_settlement_events')) }}
+union
+(
+    select document_id from {{ this }} where {{ had_events }}
+    except
+    select document_id from {{ ref('int_settlement_events') }}
+)
+union
+(
+    select document_id from {{ this }}
+    except
+    select document_id from {{ ref('int_receivable_items') }}
+)
+{%- endmacro %}
+
 {#- int_receivable_item_balances' pre-hook: deletes the periods of every document whose
     fingerprint (item_balance_fingerprints) changed or is gone. Its rows change only with
     its items or its waterfall, so a table whose rows all carry this version (their code
@@ -177,21 +200,7 @@ delete from {{ this }}
 delete from {{ this }}
 where document_id in (
     with candidates as (
-        {{ computed_since_last_build(ref('int_receivable_items')) }}
-        union
-        {{ computed_since_last_build(ref('int_settlement_events')) }}
-        union
-        (
-            select document_id from {{ this }} where events_fingerprint is not null
-            except
-            select document_id from {{ ref('int_settlement_events') }}
-        )
-        union
-        (
-            select document_id from {{ this }}
-            except
-            select document_id from {{ ref('int_receivable_items') }}
-        )
+        {{ documents_reached_since_last_build(had_events='events_fingerprint is not null') }}
     )
 
     select document_id
@@ -315,21 +324,7 @@ delete from {{ this }}
 where document_id in (
     {%- if narrowed %}
     with candidates as (
-        {{ computed_since_last_build(ref('int_receivable_items')) }}
-        union
-        {{ computed_since_last_build(ref('int_settlement_events')) }}
-        union
-        (
-            select document_id from {{ this }}
-            except
-            select document_id from {{ ref('int_settlement_events') }}
-        )
-        union
-        (
-            select document_id from {{ this }}
-            except
-            select document_id from {{ ref('int_receivable_items') }}
-        )
+        {{ documents_reached_since_last_build() }}
     )
 
     {%- endif %}
