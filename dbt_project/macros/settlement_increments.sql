@@ -189,14 +189,14 @@ union
     is in the fingerprint) compares only the documents that may have changed: those whose
     items or events were computed since its last build (their positions), those whose
     events are gone (a withdrawn or moved payment: events_fingerprint stored, no event
-    now) and those gone from the items. A table with rows of another version compares
-    every document (all differ: the code is in the fingerprint); one from before the
-    versions is emptied. The model computes the documents the table no longer holds
-    (DECISIONLOG: Item balances by the day). -#}
+    now) and those gone from the items. A table with rows of another version (this code's
+    or a kept model's it reads: their fingerprints need not differ, so they would keep the
+    old version) or from before the versions is emptied. The model computes the documents
+    the table no longer holds (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_item_balances() -%}
-{%- if is_incremental() and not holds_column('_model_version') %}
+{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
 delete from {{ this }}
-{%- elif is_incremental() and not holds_other_versions(model_version()) %}
+{%- elif is_incremental() %}
 delete from {{ this }}
 where document_id in (
     with candidates as (
@@ -214,7 +214,7 @@ where document_id in (
     ) as changed
 )
 {%- else %}
-{{ drop_documents_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints()) }}
+select 1
 {%- endif %}
 {%- endmacro %}
 
@@ -305,29 +305,26 @@ where items.item_type = 'installment'
     re-export, the FX factor at the as-of date), or a reduction of it falls between the
     as-of date its rows were computed at and this build's, either way (what is visible at
     the as-of date changed). Every other read of the model is limited to the reductions up
-    to the as-of date, so a document passing all three gives the same rows. When every row
-    is of this version (the code is in the fingerprint), the first two compare only the
-    documents whose items or events were computed since the table's last build (their
-    positions: the attributes come with the items, which staging's and the rates' changes
-    recompute) and those gone from either; a table from before the versions is emptied. -#}
+    to the as-of date, so a document passing all three gives the same rows. The first two
+    compare only the documents whose items or events were computed since the table's last
+    build (their positions: the attributes come with the items, which staging's and the
+    rates' changes recompute) and those gone from either; a table with rows of another
+    version, or from before the versions, is emptied (as int_receivable_item_balances). -#}
 {% macro drop_changed_installment_settlements() -%}
 {%- set compared = [
     'document_type', 'document_number', 'client_id', 'currency_code', 'issue_date', 'due_date',
     'installment_amount', 'installment_reporting_amount', 'is_in_dispute',
     'early_discount_pct', 'early_discount_days', 'document_total_amount'] %}
-{%- if is_incremental() and not holds_column('_model_version') %}
+{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
-{%- set narrowed = not holds_other_versions(model_version()) %}
-{%- set only = 'where document_id in (select document_id from candidates)' if narrowed else '' %}
+{%- set only = 'where document_id in (select document_id from candidates)' %}
 delete from {{ this }}
 where document_id in (
-    {%- if narrowed %}
     with candidates as (
         {{ documents_reached_since_last_build() }}
     )
 
-    {%- endif %}
     select stored.document_id
     from (select * from {{ this }} {{ only }}) as stored
     left join (select * from ({{ installment_settlement_inputs() }}) as inputs {{ only }}) as inputs
