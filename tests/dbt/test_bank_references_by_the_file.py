@@ -92,3 +92,18 @@ def test_an_old_line_finds_a_new_document_and_loses_a_renumbered_one(builds):
     with duckdb.connect(str(kept), read_only=True) as conn:
         assert conn.execute(query).fetchall() == [
             ("B34567891 A CUENTA", "D14", "purchase_order"), ("PAGO PROVEEDOR B34567891", "D14", "purchase_order")]
+
+
+def test_the_references_of_the_months_the_day_reaches_are_computed_again(builds):
+    """int_bank_line_references is kept by the lines' booking month (DECISIONLOG: Bank
+    matches by the month): the day's candidates are all of March lines, so the references
+    of February's lines (L01, L07) are day 1's rows, March's are computed again."""
+    day_1, kept, _ = builds
+    table = "intermediate.int_bank_line_references"
+    before, after = positions(day_1, table, "bank_line_id"), positions(kept, table, "bank_line_id")
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        months = dict(conn.execute("select bank_line_id, strftime(booking_date, '%Y-%m') "
+                                   "from intermediate.int_bank_incoming_lines").fetchall())
+    kept_months = {months[line] for line in after if after[line] == before.get(line)}
+    computed_months = {months[line] for line in after if after[line] != before.get(line)}
+    assert (kept_months, computed_months) == ({"2026-02"}, {"2026-03"})

@@ -1,9 +1,32 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_changed_booking_months(line_reference_month_fingerprints()) }}"
+) }}
 -- One row per incoming bank line and receivable document its remittance text names
 -- (rule 2 of the cash application). Where one written reference fits several documents,
 -- the payer's own documents win, then those whose letters match what was written
 -- (F- for F-2025-…), then a document number over a purchase order; a tie left after
 -- that names none of them. reference_no is the order the text names them in.
-with candidates as (
+--
+-- Kept by month (DECISIONLOG: Bank matches by the month): a line's references depend on
+-- its candidates and its payer alone, so a build computes only the booking months the
+-- table does not hold; the pre-hook has deleted those whose candidates or payers moved
+-- (line_reference_month_fingerprints).
+with candidate_lines as (
+    {{ candidates_with_booking_dates() }}
+),
+
+computed_months as (
+    {{ booking_months_to_compute('candidate_lines') }}
+),
+
+fingerprints as (
+    {{ line_reference_month_fingerprints('computed_months') }}
+),
+
+candidates as (
     select
         candidates.*,
         payers.payer_client_id,
@@ -14,9 +37,10 @@ with candidates as (
                 candidates.prefix_matches desc,
                 (candidates.matched_via = 'document_number') desc
         ) as fit_rank
-    from {{ ref('int_bank_reference_candidates') }} as candidates
+    from candidate_lines as candidates
     inner join {{ ref('int_bank_payers') }} as payers
         on payers.bank_line_id = candidates.bank_line_id
+    where {{ month_of('candidates.booking_date') }} in (select booking_month from computed_months)
 ),
 
 best as (
@@ -28,11 +52,16 @@ best as (
 )
 
 select
-    bank_line_id,
-    document_id,
-    min(client_id) as client_id,
-    min(reference_no) as reference_no,
-    min(matched_via) as matched_via
+    best.bank_line_id,
+    best.document_id,
+    min(best.client_id) as client_id,
+    min(best.reference_no) as reference_no,
+    min(best.matched_via) as matched_via,
+    fingerprints._booking_month,
+    fingerprints._window_fingerprint,
+    {{ read_through_file_id() }} as _read_through_file_id
 from best
-where best_fits = 1
-group by bank_line_id, document_id
+inner join fingerprints
+    on fingerprints._booking_month = {{ month_of('best.booking_date') }}
+where best.best_fits = 1
+group by best.bank_line_id, best.document_id, fingerprints._booking_month, fingerprints._window_fingerprint

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_changed_match_months() }}"
+) }}
 -- One row per receipt registered in the invoicing system and the incoming bank line that
 -- carried it, one to one (DECISIONLOG: Cash application, rule 1). A pair must share the
 -- currency and lie within var bank_match_window_days between receipt date and booking
@@ -8,12 +14,31 @@
 -- receipt's client (payer), or only amount and date agree. Each line and receipt takes
 -- its best partner when that partner's best is it too; a second round pairs what the
 -- first left because of a tie.
+--
+-- Kept by month (DECISIONLOG: Bank matches by the month): the matches of the lines booked
+-- in a month depend on the inputs of the months around it alone
+-- (bank_match_month_fingerprints), so a build computes only the months the table does not
+-- hold, from the lines and receipts of the months they reach; the pre-hook has deleted
+-- those whose fingerprint moved.
 {%- set window_days = var('bank_match_window_days') %}
-with lines as (
-    select lines.*, payers.payer_client_id
-    from {{ ref('int_bank_incoming_lines') }} as lines
-    inner join {{ ref('int_bank_payers') }} as payers
-        on payers.bank_line_id = lines.bank_line_id
+-- The months to compute: those holding lines that the table does not hold.
+with computed_months as (
+    {{ booking_months_to_compute(ref('int_bank_incoming_lines')) }}
+),
+
+-- The months whose lines and receipts their matches read.
+read_months as (
+    {{ months_beside('computed_months', bank_match_months_apart()) }}
+),
+
+fingerprints as (
+    {{ bank_match_month_fingerprints('computed_months', 'read_months') }}
+),
+
+lines as (
+    select *
+    from ({{ matched_lines() }}) as lines
+    {{ in_read_months(month_of('booking_date'), 'read_months') }}
 ),
 
 receipts as (
@@ -25,13 +50,13 @@ receipts as (
         receipt_amount,
         {{ is_bank_receipt_method('payment_method') }} as is_bank_method
     from {{ ref('stg_invoicing__receipts') }}
+    {{ in_read_months(month_of('receipt_date'), 'read_months') }}
 ),
 
 named_receipts as (
-    select distinct line_references.bank_line_id, allocations.receipt_id
-    from {{ ref('int_bank_line_references') }} as line_references
-    inner join {{ ref('stg_invoicing__allocations') }} as allocations
-        on allocations.document_id = line_references.document_id
+    select named.*
+    from ({{ named_receipts() }}) as named
+    where named.bank_line_id in (select bank_line_id from lines)
 ),
 
 -- Each receipt on every day within the window, so the amount pairs are found on an
@@ -60,6 +85,7 @@ candidates as (
         lines.bank_line_id,
         receipts.receipt_id,
         receipts.client_id,
+        lines.booking_date,
         lines.value_date,
         lines.line_amount - receipts.receipt_amount as difference_amount,
         abs(date_diff('day', receipts.receipt_date, lines.booking_date)) as days_apart,
@@ -106,11 +132,27 @@ round_{{ round }} as (
         {%- endif %}
     ) as ranked
     where line_choice = 1 and receipt_choice = 1
-){{ "," if not loop.last }}
+),
 {%- endfor %}
 
-select bank_line_id, receipt_id, client_id, value_date, difference_amount, days_apart, match_evidence
-from round_1
-union all
-select bank_line_id, receipt_id, client_id, value_date, difference_amount, days_apart, match_evidence
-from round_2
+matched as (
+    select * from round_1
+    union all
+    select * from round_2
+)
+
+-- The pairs of the lines booked in a computed month; the others were read for them alone.
+select
+    matched.bank_line_id,
+    matched.receipt_id,
+    matched.client_id,
+    matched.value_date,
+    matched.difference_amount,
+    matched.days_apart,
+    matched.match_evidence,
+    fingerprints._booking_month,
+    fingerprints._window_fingerprint,
+    {{ read_through_file_id() }} as _read_through_file_id
+from matched
+inner join fingerprints
+    on fingerprints._booking_month = {{ month_of('matched.booking_date') }}

@@ -1,0 +1,127 @@
+{#- int_bank_receipt_matches is kept by month (DECISIONLOG: Bank matches by the month). A
+    pair is within var bank_match_window_days (w) of its line's booking date, and whether
+    two rounds of mutual first choices pair a line depends on no line booked more than 4w
+    days and no receipt dated more than 3w days from it. So the matches of the lines
+    booked in a month are a function of the inputs of the months within
+    bank_match_months_apart() of it, and nothing else. -#}
+
+{#- How many months on either side of a month hold what its lines' matches depend on: 4w
+    days fit in that many of the shortest months. -#}
+{% macro bank_match_months_apart() -%}
+{{ return(((4 * var('bank_match_window_days') | int) / 28) | round(0, 'ceil') | int) }}
+{%- endmacro %}
+
+{#- The incoming lines as the matching reads them: with their payer. -#}
+{% macro matched_lines() -%}
+select lines.*, payers.payer_client_id
+from {{ ref('int_bank_incoming_lines') }} as lines
+inner join {{ ref('int_bank_payers') }} as payers
+    on payers.bank_line_id = lines.bank_line_id
+{%- endmacro %}
+
+{#- The (line, receipt) pairs whose line's text names a document the receipt was allocated to. -#}
+{% macro named_receipts() -%}
+select distinct line_references.bank_line_id, allocations.receipt_id
+from {{ ref('int_bank_line_references') }} as line_references
+inner join {{ ref('stg_invoicing__allocations') }} as allocations
+    on allocations.document_id = line_references.document_id
+{%- endmacro %}
+
+{#- The model's version: its code and the rules its pairs are found with. -#}
+{% macro bank_match_version() -%}
+{{ model_version(rules=var('bank_match_window_days') ~ is_bank_receipt_method('payment_method')) }}
+{%- endmacro %}
+
+{#- One fingerprint per month holding incoming lines (booking_month_fingerprints): the
+    lines with their payers, the receipts and the named pairs of the months within
+    bank_match_months_apart() of it, with the model's version. A line and a named pair
+    are hashed in their booking month, a receipt in its date's month. With `months` (a
+    CTE of booking_month) only those months, hashing only the inputs of the months beside
+    them (`read_months`, a CTE of months_beside). -#}
+{% macro bank_match_month_fingerprints(months=none, read_months=none) -%}
+with lines as (
+    {{ matched_lines() }}
+),
+
+month_inputs as (
+    select
+        {{ month_of('booking_date') }} as input_month,
+        {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'booking_date', 'value_date', 'line_amount',
+            'currency_code', 'payer_client_id']) }} as input_fingerprint
+    from lines
+    {{ in_read_months(month_of('booking_date'), read_months) }}
+    group by {{ month_of('booking_date') }}
+    union all
+    select
+        {{ month_of('receipt_date') }},
+        {{ fingerprint_of_columns("'receipts'", ['receipt_id', 'client_id', 'receipt_date', 'currency_code',
+            'receipt_amount', 'payment_method']) }}
+    from {{ ref('stg_invoicing__receipts') }}
+    {{ in_read_months(month_of('receipt_date'), read_months) }}
+    group by {{ month_of('receipt_date') }}
+    union all
+    select
+        {{ month_of('lines.booking_date') }},
+        {{ fingerprint_of_columns("'named'", ['named.bank_line_id', 'named.receipt_id']) }}
+    from ({{ named_receipts() }}) as named
+    inner join lines
+        on lines.bank_line_id = named.bank_line_id
+    {{ in_read_months(month_of('lines.booking_date'), read_months) }}
+    group by {{ month_of('lines.booking_date') }}
+)
+
+{{ booking_month_fingerprints(
+    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from lines'),
+    'select * from month_inputs', bank_match_months_apart(), bank_match_version()) }}
+{%- endmacro %}
+
+{#- The pre-hook: deletes the matches of every booking month fingerprinted otherwise (an
+    input within its reach changed, or the code) or that holds no line any more. -#}
+{% macro drop_changed_match_months() -%}
+{{ drop_changed_booking_months(bank_match_month_fingerprints()) }}
+{%- endmacro %}
+
+{#- int_bank_line_references is kept by the booking month too: a line's references are a
+    function of its reference candidates and its payer alone (months apart 0). -#}
+
+{#- The reference candidates with their line's booking date; with `months` (a CTE of
+    booking_month) those of the lines booked in them only. -#}
+{% macro candidates_with_booking_dates(months=none) -%}
+select candidates.*, lines.booking_date
+from {{ ref('int_bank_reference_candidates') }} as candidates
+inner join {{ ref('int_bank_incoming_lines') }} as lines
+    on lines.bank_line_id = candidates.bank_line_id
+{%- if months %}
+where {{ month_of('lines.booking_date') }} in (select booking_month from {{ months }})
+{%- endif %}
+{%- endmacro %}
+
+{#- One fingerprint per booking month of lines with reference candidates
+    (booking_month_fingerprints): their candidates and their payers, with the model's
+    version; with `months` those months only. -#}
+{% macro line_reference_month_fingerprints(months=none) -%}
+with candidate_lines as (
+    {{ candidates_with_booking_dates(months) }}
+),
+
+month_inputs as (
+    select
+        {{ month_of('booking_date') }} as input_month,
+        {{ fingerprint_of_columns("'candidates'", ['bank_line_id', 'reference_no', 'start_position', 'document_id',
+            'client_id', 'prefix_matches', 'matched_via']) }} as input_fingerprint
+    from candidate_lines
+    group by {{ month_of('booking_date') }}
+    union all
+    select
+        {{ month_of('lines.booking_date') }},
+        {{ fingerprint_of_columns("'payers'", ['payers.bank_line_id', 'payers.payer_client_id']) }}
+    from {{ ref('int_bank_payers') }} as payers
+    inner join (select distinct bank_line_id, booking_date from candidate_lines) as lines
+        on lines.bank_line_id = payers.bank_line_id
+    group by {{ month_of('lines.booking_date') }}
+)
+
+{{ booking_month_fingerprints(
+    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from candidate_lines'),
+    'select * from month_inputs', 0, model_version()) }}
+{%- endmacro %}
