@@ -74,7 +74,7 @@ where line_choice = 1 and document_choice = 1
 
 {#- The words of a (upper-cased) text that could be a tax id, bare or with its country
     prefix: runs of letters and digits, dots and dashes inside them dropped (B-1234.5678
-    reads B12345678), of at least the 8 characters a tax id key has (int_bank_payers). -#}
+    reads B12345678), of at least the 8 characters a tax id key has (int_bank_payer_evidence). -#}
 {% macro tax_id_words(text) -%}
 list_filter(
     list_transform(regexp_extract_all({{ text }}, '[A-Z0-9]+(?:[.\-][A-Z0-9]+)*'), lambda word: regexp_replace(word, '[.\-]', '', 'g')),

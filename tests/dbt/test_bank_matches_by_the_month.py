@@ -8,11 +8,15 @@ Fixture tests/fixtures/cash_application_inbox (see test_cash_application.py) as 
 lines booked in February and March; R1 (L01) and R2 (L07) matched in February, R3 (L11)
 and R6 (L12) in March. As of 31 May throughout.
 - Day 2: ES69's May statement, one line of +640.00 booked 12 May from C1's account
-  ("TRANSFERENCIA"), and R7, C1's transfer of 640.00 of 11 May: May's match is computed;
-  February and March are a month and more away from May (window 5 days, months apart 1),
-  so theirs are day 1's rows.
+  ("TRANSFERENCIA B56789019", a tax id no client has yet), and R7, C1's transfer of
+  640.00 of 11 May: May's match is computed; February and March are a month and more
+  away from May (window 5 days, months apart 1), so theirs are day 1's rows.
 - Day 3: R2 re-exported dated 13 February (it was 12 February): L07 still carries it, a
   day apart now. February and March (beside February) are computed again; May is kept.
+  C5, a new client with tax id B56789019: the May line's text now names it
+  (int_bank_payer_evidence), though its payer stays C1, by C1's account. The clients'
+  tax ids are read by every month's evidence: all three months' evidence is computed
+  again.
 """
 
 import shutil
@@ -58,7 +62,7 @@ MAY_STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
           <TxDtls>
             <Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
             <RltdPties><Dbtr><Nm>Alfa Ebro S.L.</Nm></Dbtr><DbtrAcct><Id><IBAN>ES5721001111350000000001</IBAN></Id></DbtrAcct></RltdPties>
-            <RmtInf><Ustrd>TRANSFERENCIA</Ustrd></RmtInf>
+            <RmtInf><Ustrd>TRANSFERENCIA B56789019</Ustrd></RmtInf>
           </TxDtls>
         </NtryDtls>
       </Ntry>
@@ -79,6 +83,10 @@ def write_days(folder: Path) -> list[Path]:
     day_3.mkdir()
     redated = {**next(row for row in receipts if row["receipt_id"] == "R2"), "date": "2026-02-13"}
     write(day_3 / "receipts_2026-06-01.csv", header, [redated])
+    client_header, clients = rows_of(INBOX / "clients.csv")
+    new_client = {**clients[0], "client_id": "C5", "tax_id": "B56789019", "legal_name": "Epsilon Oeste S.L.",
+                  "updated_at": "2026-06-01T00:00:00"}
+    write(day_3 / "clients_2026-06-01.csv", client_header, [new_client])
     return [INBOX, day_2, day_3]
 
 
@@ -100,6 +108,15 @@ def builds(tmp_path_factory):
     return kept, full
 
 
+def evidence(database: Path, month: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute("""
+            select evidence.tax_id_client_id, payers.payer_client_id, payers.payer_source
+            from intermediate.int_bank_payer_evidence as evidence
+            inner join intermediate.int_bank_payers as payers using (bank_line_id)
+            where strftime(evidence._booking_month, '%Y-%m') = ?""", [month]).fetchall()
+
+
 def matches(database: Path) -> dict[str, tuple]:
     with duckdb.connect(str(database), read_only=True) as conn:
         rows = conn.execute(f"""
@@ -110,10 +127,10 @@ def matches(database: Path) -> dict[str, tuple]:
     return {receipt: (line, days, evidence, str(month)) for receipt, line, days, evidence, month in rows}
 
 
-def recomputed(before: Path, after: Path) -> set[str]:
-    """The receipts whose match was computed by the later build."""
-    old, new = positions(before, MATCHES, "receipt_id"), positions(after, MATCHES, "receipt_id")
-    return {receipt for receipt in new if new[receipt] != old.get(receipt)}
+def recomputed(before: Path, after: Path, table: str = MATCHES, key: str = "receipt_id") -> set[str]:
+    """The keys whose rows the later build computed."""
+    old, new = positions(before, table, key), positions(after, table, key)
+    return {row for row in new if new[row] != old.get(row)}
 
 
 @pytest.mark.parametrize("day", [2, 3])
@@ -144,3 +161,11 @@ def test_a_new_month_leaves_the_months_away_from_it_kept(builds):
 def test_a_corrected_receipt_computes_its_month_and_the_months_beside_it(builds):
     kept, _ = builds
     assert recomputed(kept[1], kept[2]) == {"R1", "R2", "R3", "R6"}
+
+
+def test_a_new_clients_tax_id_computes_every_months_payer_evidence(builds):
+    kept, _ = builds
+    assert evidence(kept[1], "2026-05") == [(None, "C1", "account")]
+    assert evidence(kept[2], "2026-05") == [("C5", "C1", "account")]
+    table = "intermediate.int_bank_payer_evidence"
+    assert recomputed(kept[1], kept[2], table, "bank_line_id") == set(positions(kept[2], table, "bank_line_id"))

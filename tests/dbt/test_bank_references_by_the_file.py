@@ -94,12 +94,14 @@ def test_an_old_line_finds_a_new_document_and_loses_a_renumbered_one(builds):
             ("B34567891 A CUENTA", "D14", "purchase_order"), ("PAGO PROVEEDOR B34567891", "D14", "purchase_order")]
 
 
-def test_the_references_of_the_months_the_day_reaches_are_computed_again(builds):
-    """int_bank_line_references is kept by the lines' booking month (DECISIONLOG: Bank
-    matches by the month): the day's candidates are all of March lines, so the references
-    of February's lines (L01, L07) are day 1's rows, March's are computed again."""
+@pytest.mark.parametrize("table", ["int_bank_line_references", "int_bank_payer_evidence"])
+def test_the_months_the_day_reaches_are_computed_again(builds, table):
+    """int_bank_line_references and int_bank_payer_evidence are kept by the lines'
+    booking month (DECISIONLOG: Bank matches by the month): the day's candidates are all
+    of March lines, so February's lines (L01, L07) keep day 1's rows, March's are
+    computed again."""
     day_1, kept, _ = builds
-    table = "intermediate.int_bank_line_references"
+    table = f"intermediate.{table}"
     before, after = positions(day_1, table, "bank_line_id"), positions(kept, table, "bank_line_id")
     with duckdb.connect(str(kept), read_only=True) as conn:
         months = dict(conn.execute("select bank_line_id, strftime(booking_date, '%Y-%m') "

@@ -8,7 +8,7 @@
 -- One row per incoming bank movement (amount > 0) of stg_bank__statement_lines, with what
 -- tells who paid: the payer's account (the line's counterparty account, else an IBAN
 -- written in the remittance text, as Norma 43 carries it) and the words of the text that
--- could be a tax id (int_bank_payers looks them up among the clients'). Debits never pay
+-- could be a tax id (int_bank_payer_evidence looks them up among the clients'). Debits never pay
 -- a receivable and are left out.
 --
 -- Kept by the file (DECISIONLOG: Models kept by the file): a row depends on its

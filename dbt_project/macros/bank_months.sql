@@ -125,3 +125,56 @@ month_inputs as (
     ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from candidate_lines'),
     'select * from month_inputs', 0, model_version()) }}
 {%- endmacro %}
+
+{#- int_bank_payer_evidence is kept by the booking month too: what a line's text tells of
+    who paid (a client's tax id among its words, a client's documents named) is a
+    function of its words and its reference candidates, and of the clients' tax ids. -#}
+
+{#- Every tax id a client ever had, bare and with its country prefix (ESB12345678), that
+    names one client alone (one shared by two clients names neither): tax_key, client_id. -#}
+{% macro unique_client_tax_ids() -%}
+select tax_key, min(client_id) as client_id
+from (
+    select client_id, {{ alphanumeric('tax_id') }} as tax_key
+    from {{ ref('int_clients_versioned') }}
+    union
+    select client_id, upper(country_code) || {{ alphanumeric('tax_id') }}
+    from {{ ref('int_clients_versioned') }}
+) as client_tax_ids
+where length(tax_key) >= {{ tax_id_key_length() }}
+group by tax_key
+having count(distinct client_id) = 1
+{%- endmacro %}
+
+{#- One fingerprint per booking month (booking_month_fingerprints): its lines' accounts and
+    words and their reference candidates, with the model's version and the clients' tax
+    ids (every month reads them all); with `months` those months only. -#}
+{% macro payer_evidence_month_fingerprints(months=none) -%}
+with lines as (
+    select bank_line_id, booking_date, payer_account, tax_id_words
+    from {{ ref('int_bank_incoming_lines') }}
+    {%- if months %}
+    where {{ month_of('booking_date') }} in (select booking_month from {{ months }})
+    {%- endif %}
+),
+
+month_inputs as (
+    select
+        {{ month_of('booking_date') }} as input_month,
+        {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'payer_account', 'tax_id_words']) }} as input_fingerprint
+    from lines
+    group by {{ month_of('booking_date') }}
+    union all
+    select
+        {{ month_of('booking_date') }},
+        {{ fingerprint_of_columns("'candidates'", ['bank_line_id', 'reference_no', 'start_position', 'document_id',
+            'client_id']) }}
+    from ({{ candidates_with_booking_dates(months) }}) as candidates
+    group by {{ month_of('booking_date') }}
+)
+
+{{ booking_month_fingerprints(
+    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from lines'),
+    'select * from month_inputs', 0,
+    dbt.concat([model_version(), "(select " ~ fingerprint_of_columns("''", ['tax_key', 'client_id']) ~ " from (" ~ unique_client_tax_ids() ~ ") as tax_ids)"])) }}
+{%- endmacro %}
