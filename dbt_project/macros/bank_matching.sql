@@ -102,7 +102,7 @@ list_filter(
 {%- endmacro %}
 
 {#- What int_bank_reference_candidates' rows depend on besides its code: the fewest digits
-    a key needs. -#}
+    a key needs, and the days a document may be issued after the line naming it. -#}
 {% macro reference_candidate_rules() -%}
-{{ return(reference_key_digits('key') ~ var('reference_min_digits')) }}
+{{ return(reference_key_digits('key') ~ var('reference_min_digits') ~ var('bank_match_window_days')) }}
 {%- endmacro %}

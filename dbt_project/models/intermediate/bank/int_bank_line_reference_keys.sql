@@ -9,13 +9,14 @@
 -- consecutive digit groups in it, as a key to look up among the documents' keys
 -- (int_bank_reference_candidates; DECISIONLOG: Cash application, rule 2). A written
 -- reference is a run of digit groups with the letters before it ("FRA 2025/123"); trying
--- every run finds a number followed by an amount or a date.
+-- every run finds a number followed by an amount or a date. booking_date is the line's:
+-- a line names no document issued later (int_bank_reference_candidates).
 --
 -- Kept by the file (DECISIONLOG: Models kept by the file): the keys depend on the
 -- line's text alone, so a build reads only the lines int_bank_incoming_lines read again
 -- since (a new line, a later copy of the statement describing it).
 with lines as (
-    select bank_line_id, remittance_text
+    select bank_line_id, booking_date, remittance_text
     from {{ ref('int_bank_incoming_lines') }} as lines
     where {{ read_again('lines', ['bank_statements'], rules=line_reference_key_rules()) }}
 ),
@@ -67,6 +68,9 @@ keys as (
 
 select
     keys.*,
+    lines.booking_date,
     {{ read_through_file_id() }} as _read_through_file_id,
     {{ model_version(rules=line_reference_key_rules()) }} as _model_version
 from keys
+inner join lines
+    on lines.bank_line_id = keys.bank_line_id

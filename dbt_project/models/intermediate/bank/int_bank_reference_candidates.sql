@@ -14,6 +14,10 @@
 -- groups is tried against the documents' keys (macros/bank_matching.sql), so a number
 -- followed by an amount or a date is still found. One place may fit several documents
 -- (F-2025-00012 and ND-2025-00012 share 2025/12): int_bank_line_references decides.
+-- A line names no document issued more than var bank_match_window_days after its
+-- booking date: its payer could not write a number that did not exist (a purchase
+-- order's digits are also those of older invoices' numbers: without it every day's new
+-- documents were found in years-old lines).
 --
 -- Kept by the file (DECISIONLOG: Models kept by the file): a row depends on its line's
 -- keys and its document's. A build deletes the rows of the lines read again since
@@ -63,6 +67,7 @@ fits as (
     from {{ lines }} as lines
     inner join {{ documents }} as documents
         on documents.reference_key = lines.reference_key
+        and documents.issue_date <= {{ dbt.dateadd('day', var('bank_match_window_days'), 'lines.booking_date') }}
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -14,7 +14,7 @@
 -- its latest version alone, whose file stg_invoicing__documents keeps (_file_id), so a
 -- build reads only the documents whose latest version came in a file registered since.
 with receivable_documents as (
-    select document_id, client_id, currency_code, document_number, purchase_order
+    select document_id, client_id, currency_code, issue_date, document_number, purchase_order
     from {{ ref('stg_invoicing__documents') }} as documents
     where not is_void
         and document_type in ('invoice', 'debit_note')
@@ -45,6 +45,7 @@ select
     keys.document_id,
     receivable_documents.client_id,
     receivable_documents.currency_code,
+    receivable_documents.issue_date,
     keys.matched_via,
     keys.key_prefix,
     keys.reference_key,
