@@ -36,8 +36,13 @@ KEPT_TABLES = {
 # pre-hook compares only the documents computed since when every row is of this version).
 KEPT_PERIODS = {("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")}
 # Kept by a fingerprint that holds the code's version, the position their rows were
-# computed at for the models reading them (Settlement events, Aging by the date).
-KEPT_BY_FINGERPRINT = {("intermediate", "int_settlement_events"), ("intermediate", "int_aging_by_client_currency")}
+# computed at for the models reading them (Settlement events, Aging by the date, Bank
+# matches by the month).
+KEPT_BY_FINGERPRINT = {
+    ("intermediate", "int_settlement_events"), ("intermediate", "int_aging_by_client_currency"),
+    ("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_bank_line_references"),
+    ("intermediate", "int_bank_payer_evidence"),
+}
 # The as-of marts kept by document (DECISIONLOG: Settled instalments by the day): the
 # position each document's rows were computed at and the code version.
 KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents")}
