@@ -13,7 +13,13 @@
 
 {#- The incoming lines as the matching reads them: with their payer. -#}
 {% macro matched_lines() -%}
-select lines.*, payers.payer_client_id
+select
+    lines.bank_line_id,
+    lines.booking_date,
+    lines.value_date,
+    lines.line_amount,
+    lines.currency_code,
+    payers.payer_client_id
 from {{ ref('int_bank_incoming_lines') }} as lines
 inner join {{ ref('int_bank_payers') }} as payers
     on payers.bank_line_id = lines.bank_line_id
@@ -37,18 +43,16 @@ inner join {{ ref('stg_invoicing__allocations') }} as allocations
     bank_match_months_apart() of it, with the model's version. A line and a named pair
     are hashed in their booking month, a receipt in its date's month. With `months` (a
     CTE of booking_month) only those months, hashing only the inputs of the months beside
-    them (`read_months`, a CTE of months_beside). -#}
+    them (`read_months`, a CTE of months_beside). Each input is read where it is hashed,
+    not through a shared CTE: DuckDB materialises one read twice whole (DECISIONLOG: Bank
+    matches by the month). -#}
 {% macro bank_match_month_fingerprints(months=none, read_months=none) -%}
-with lines as (
-    {{ matched_lines() }}
-),
-
-month_inputs as (
+with month_inputs as (
     select
         {{ month_of('booking_date') }} as input_month,
         {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'booking_date', 'value_date', 'line_amount',
             'currency_code', 'payer_client_id']) }} as input_fingerprint
-    from lines
+    from ({{ matched_lines() }}) as lines
     {{ in_read_months(month_of('booking_date'), read_months) }}
     group by {{ month_of('booking_date') }}
     union all
@@ -64,14 +68,13 @@ month_inputs as (
         {{ month_of('lines.booking_date') }},
         {{ fingerprint_of_columns("'named'", ['named.bank_line_id', 'named.receipt_id']) }}
     from ({{ named_receipts() }}) as named
-    inner join lines
+    inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = named.bank_line_id
     {{ in_read_months(month_of('lines.booking_date'), read_months) }}
     group by {{ month_of('lines.booking_date') }}
 )
 
-{{ booking_month_fingerprints(
-    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from lines'),
+{{ booking_month_fingerprints(months_of(months, ref('int_bank_incoming_lines')),
     'select * from month_inputs', bank_match_months_apart(), bank_match_version()) }}
 {%- endmacro %}
 
@@ -84,45 +87,42 @@ month_inputs as (
 {#- int_bank_line_references is kept by the booking month too: a line's references are a
     function of its reference candidates and its payer alone (months apart 0). -#}
 
-{#- The reference candidates with their line's booking date; with `months` (a CTE of
-    booking_month) those of the lines booked in them only. -#}
-{% macro candidates_with_booking_dates(months=none) -%}
-select candidates.*, lines.booking_date
-from {{ ref('int_bank_reference_candidates') }} as candidates
-inner join {{ ref('int_bank_incoming_lines') }} as lines
-    on lines.bank_line_id = candidates.bank_line_id
+{#- The reference candidates (they carry their line's booking date); with `months` (a CTE
+    of booking_month) those of the lines booked in them only. -#}
+{% macro candidates_of_months(months=none) -%}
+select *
+from {{ ref('int_bank_reference_candidates') }}
 {%- if months %}
-where {{ month_of('lines.booking_date') }} in (select booking_month from {{ months }})
+where {{ month_of('booking_date') }} in (select booking_month from {{ months }})
 {%- endif %}
 {%- endmacro %}
 
 {#- One fingerprint per booking month of lines with reference candidates
-    (booking_month_fingerprints): their candidates and their payers, with the model's
-    version; with `months` those months only. -#}
+    (booking_month_fingerprints): their candidates and the payers of the month's lines
+    (all of them: a payer moving on a line without candidates computes the month again,
+    needlessly, never wrongly), with the model's version; with `months` those months only. -#}
 {% macro line_reference_month_fingerprints(months=none) -%}
-with candidate_lines as (
-    {{ candidates_with_booking_dates(months) }}
-),
-
-month_inputs as (
+with month_inputs as (
     select
         {{ month_of('booking_date') }} as input_month,
         {{ fingerprint_of_columns("'candidates'", ['bank_line_id', 'reference_no', 'start_position', 'document_id',
             'client_id', 'prefix_matches', 'matched_via']) }} as input_fingerprint
-    from candidate_lines
+    from ({{ candidates_of_months(months) }}) as candidates
     group by {{ month_of('booking_date') }}
     union all
     select
         {{ month_of('lines.booking_date') }},
         {{ fingerprint_of_columns("'payers'", ['payers.bank_line_id', 'payers.payer_client_id']) }}
     from {{ ref('int_bank_payers') }} as payers
-    inner join (select distinct bank_line_id, booking_date from candidate_lines) as lines
+    inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = payers.bank_line_id
+    {%- if months %}
+    where {{ month_of('lines.booking_date') }} in (select booking_month from {{ months }})
+    {%- endif %}
     group by {{ month_of('lines.booking_date') }}
 )
 
-{{ booking_month_fingerprints(
-    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from candidate_lines'),
+{{ booking_month_fingerprints(months_of(months, ref('int_bank_reference_candidates')),
     'select * from month_inputs', 0, model_version()) }}
 {%- endmacro %}
 
@@ -150,31 +150,25 @@ having count(distinct client_id) = 1
     words and their reference candidates, with the model's version and the clients' tax
     ids (every month reads them all); with `months` those months only. -#}
 {% macro payer_evidence_month_fingerprints(months=none) -%}
-with lines as (
-    select bank_line_id, booking_date, payer_account, tax_id_words
+with month_inputs as (
+    select
+        {{ month_of('booking_date') }} as input_month,
+        {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'payer_account', 'tax_id_words']) }} as input_fingerprint
     from {{ ref('int_bank_incoming_lines') }}
     {%- if months %}
     where {{ month_of('booking_date') }} in (select booking_month from {{ months }})
     {%- endif %}
-),
-
-month_inputs as (
-    select
-        {{ month_of('booking_date') }} as input_month,
-        {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'payer_account', 'tax_id_words']) }} as input_fingerprint
-    from lines
     group by {{ month_of('booking_date') }}
     union all
     select
         {{ month_of('booking_date') }},
         {{ fingerprint_of_columns("'candidates'", ['bank_line_id', 'reference_no', 'start_position', 'document_id',
             'client_id']) }}
-    from ({{ candidates_with_booking_dates(months) }}) as candidates
+    from ({{ candidates_of_months(months) }}) as candidates
     group by {{ month_of('booking_date') }}
 )
 
-{{ booking_month_fingerprints(
-    ('select booking_month from ' ~ months) if months else ('select distinct ' ~ month_of('booking_date') ~ ' as booking_month from lines'),
+{{ booking_month_fingerprints(months_of(months, ref('int_bank_incoming_lines')),
     'select * from month_inputs', 0,
     dbt.concat([model_version(), "(select " ~ fingerprint_of_columns("''", ['tax_key', 'client_id']) ~ " from (" ~ unique_client_tax_ids() ~ ") as tax_ids)"])) }}
 {%- endmacro %}

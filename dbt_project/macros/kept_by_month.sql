@@ -45,6 +45,16 @@ inner join ({{ month_inputs }}) as month_inputs
 group by booking_months.booking_month
 {%- endmacro %}
 
+{#- The booking months to fingerprint, as a query of booking_month: those of `months` (a
+    CTE of booking_month), or every month of `relation`'s booking_date. -#}
+{% macro months_of(months, relation) -%}
+{%- if months -%}
+select booking_month from {{ months }}
+{%- else -%}
+select distinct {{ month_of('booking_date') }} as booking_month from {{ relation }}
+{%- endif -%}
+{%- endmacro %}
+
 {#- The pre-hook of a model kept by booking month: `fingerprints` (a query of
     booking_month_fingerprints over every month). -#}
 {% macro drop_changed_booking_months(fingerprints) -%}

@@ -14,12 +14,8 @@
 -- its candidates and its payer alone, so a build computes only the booking months the
 -- table does not hold; the pre-hook has deleted those whose candidates or payers moved
 -- (line_reference_month_fingerprints).
-with candidate_lines as (
-    {{ candidates_with_booking_dates() }}
-),
-
-computed_months as (
-    {{ booking_months_to_compute('candidate_lines') }}
+with computed_months as (
+    {{ booking_months_to_compute(ref('int_bank_reference_candidates')) }}
 ),
 
 fingerprints as (
@@ -37,10 +33,9 @@ candidates as (
                 candidates.prefix_matches desc,
                 (candidates.matched_via = 'document_number') desc
         ) as fit_rank
-    from candidate_lines as candidates
+    from ({{ candidates_of_months('computed_months') }}) as candidates
     inner join {{ ref('int_bank_payers') }} as payers
         on payers.bank_line_id = candidates.bank_line_id
-    where {{ month_of('candidates.booking_date') }} in (select booking_month from computed_months)
 ),
 
 best as (

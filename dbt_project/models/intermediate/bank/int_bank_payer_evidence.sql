@@ -42,7 +42,7 @@ tax_id_payers as (
 
 unambiguous_references as (
     select bank_line_id, min(client_id) as client_id
-    from ({{ candidates_with_booking_dates('computed_months') }}) as candidates
+    from ({{ candidates_of_months('computed_months') }}) as candidates
     group by bank_line_id, reference_no, start_position
     having count(distinct document_id) = 1
 ),

@@ -54,6 +54,7 @@ fits as (
     {%- for lines, documents in lookups %}
     select
         lines.bank_line_id,
+        lines.booking_date,
         lines.reference_no,
         lines.start_position,
         lines.reference_key,
