@@ -53,7 +53,7 @@ with month_inputs as (
         {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'booking_date', 'value_date', 'line_amount',
             'currency_code', 'payer_client_id']) }} as input_fingerprint
     from ({{ matched_lines() }}) as lines
-    {{ in_read_months(month_of('booking_date'), read_months) }}
+    {{ where_in_months('booking_date', read_months, 'input_month') }}
     group by {{ month_of('booking_date') }}
     union all
     select
@@ -61,7 +61,7 @@ with month_inputs as (
         {{ fingerprint_of_columns("'receipts'", ['receipt_id', 'client_id', 'receipt_date', 'currency_code',
             'receipt_amount', 'payment_method']) }}
     from {{ ref('stg_invoicing__receipts') }}
-    {{ in_read_months(month_of('receipt_date'), read_months) }}
+    {{ where_in_months('receipt_date', read_months, 'input_month') }}
     group by {{ month_of('receipt_date') }}
     union all
     select
@@ -70,7 +70,7 @@ with month_inputs as (
     from ({{ named_receipts() }}) as named
     inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = named.bank_line_id
-    {{ in_read_months(month_of('lines.booking_date'), read_months) }}
+    {{ where_in_months('lines.booking_date', read_months, 'input_month') }}
     group by {{ month_of('lines.booking_date') }}
 )
 
@@ -92,9 +92,7 @@ with month_inputs as (
 {% macro candidates_of_months(months=none) -%}
 select *
 from {{ ref('int_bank_reference_candidates') }}
-{%- if months %}
-where {{ month_of('booking_date') }} in (select booking_month from {{ months }})
-{%- endif %}
+{{ where_in_months('booking_date', months) }}
 {%- endmacro %}
 
 {#- One fingerprint per booking month of lines with reference candidates
@@ -116,9 +114,7 @@ with month_inputs as (
     from {{ ref('int_bank_payers') }} as payers
     inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = payers.bank_line_id
-    {%- if months %}
-    where {{ month_of('lines.booking_date') }} in (select booking_month from {{ months }})
-    {%- endif %}
+    {{ where_in_months('lines.booking_date', months) }}
     group by {{ month_of('lines.booking_date') }}
 )
 
@@ -155,9 +151,7 @@ with month_inputs as (
         {{ month_of('booking_date') }} as input_month,
         {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'payer_account', 'tax_id_words']) }} as input_fingerprint
     from {{ ref('int_bank_incoming_lines') }}
-    {%- if months %}
-    where {{ month_of('booking_date') }} in (select booking_month from {{ months }})
-    {%- endif %}
+    {{ where_in_months('booking_date', months) }}
     group by {{ month_of('booking_date') }}
     union all
     select

@@ -18,10 +18,10 @@ from {{ months }} as months
 cross join range(-{{ apart }}, {{ apart }} + 1) as offsets(month_offset)
 {%- endmacro %}
 
-{#- The filter on a month expression that keeps the months of `read_months` (a CTE of
-    months_beside), or nothing when every month is read (none). -#}
-{% macro in_read_months(month_expression, read_months) -%}
-{%- if read_months %}where {{ month_expression }} in (select input_month from {{ read_months }}){% endif -%}
+{#- The filter that keeps the rows whose `date_column` falls in a month of `months` (a CTE
+    whose `column` holds months), or nothing when `months` is none (every month). -#}
+{% macro where_in_months(date_column, months, column='booking_month') -%}
+{%- if months %}where {{ month_of(date_column) }} in (select {{ column }} from {{ months }}){% endif -%}
 {%- endmacro %}
 
 {#- One fingerprint per booking month of `booking_months` (a query of booking_month):

@@ -24,7 +24,7 @@ fingerprints as (
 lines as (
     select bank_line_id, booking_date, payer_account, tax_id_words
     from {{ ref('int_bank_incoming_lines') }}
-    where {{ month_of('booking_date') }} in (select booking_month from computed_months)
+    {{ where_in_months('booking_date', 'computed_months') }}
 ),
 
 -- The one client whose tax id is a word of the line's text.

@@ -38,7 +38,7 @@ fingerprints as (
 lines as (
     select *
     from ({{ matched_lines() }}) as lines
-    {{ in_read_months(month_of('booking_date'), 'read_months') }}
+    {{ where_in_months('booking_date', 'read_months', 'input_month') }}
 ),
 
 receipts as (
@@ -50,7 +50,7 @@ receipts as (
         receipt_amount,
         {{ is_bank_receipt_method('payment_method') }} as is_bank_method
     from {{ ref('stg_invoicing__receipts') }}
-    {{ in_read_months(month_of('receipt_date'), 'read_months') }}
+    {{ where_in_months('receipt_date', 'read_months', 'input_month') }}
 ),
 
 named_receipts as (
