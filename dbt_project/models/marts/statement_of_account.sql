@@ -53,40 +53,30 @@ document_values as (
 ),
 
 -- A document's settled reporting value is shared over the reductions that settled it
--- in date order: each takes the rounded cumulative less what the earlier ones took, the
--- last one takes the remainder, so the shares add up to the aging's figure to the cent.
+-- in date order: each takes the rounded cumulative less the rounded cumulative before it
+-- (what the earlier ones took), the last one takes the remainder, so the shares add up to
+-- the aging's figure to the cent. One window (one sort per document) gives the cumulative,
+-- the position and the count; the cumulative before a reduction is its cumulative less
+-- its own amount.
 cumulative_reductions as (
     select
         reductions.reduction_type,
         reductions.reduction_id,
         reductions.receipt_id,
-        reductions.document_id,
+        reductions.reduction_amount,
         document_values.settled_reporting_amount,
-        {{ to_reporting(
-            'sum(reductions.reduction_amount) over (partition by reductions.document_id order by reductions.effective_date, reductions.reduction_type, reductions.reduction_id rows between unbounded preceding and current row)',
-            'document_values.to_reporting_factor'
-        ) }} as cumulative_reporting_amount,
-        row_number() over (
-            partition by reductions.document_id
-            order by reductions.effective_date desc, reductions.reduction_type desc, reductions.reduction_id desc
-        ) as reverse_order
+        document_values.to_reporting_factor,
+        sum(reductions.reduction_amount) over settlement_order as cumulative_amount,
+        row_number() over settlement_order as settlement_seq,
+        count(*) over (partition by reductions.document_id) as settlements
     from reductions
     inner join document_values
         on document_values.document_id = reductions.document_id
-),
-
-settled_cumulative as (
-    select
-        reduction_type,
-        reduction_id,
-        receipt_id,
-        document_id,
-        case
-            when reverse_order = 1 then settled_reporting_amount
-            else cumulative_reporting_amount
-        end as cumulative_reporting_amount,
-        reverse_order
-    from cumulative_reductions
+    window settlement_order as (
+        partition by reductions.document_id
+        order by reductions.effective_date, reductions.reduction_type, reductions.reduction_id
+        rows between unbounded preceding and current row
+    )
 ),
 
 reduction_values as (
@@ -94,10 +84,11 @@ reduction_values as (
         reduction_type,
         reduction_id,
         receipt_id,
-        cumulative_reporting_amount - coalesce(lag(cumulative_reporting_amount) over (
-            partition by document_id order by reverse_order desc
-        ), 0) as reduction_reporting_amount
-    from settled_cumulative
+        case
+            when settlement_seq = settlements then settled_reporting_amount
+            else {{ to_reporting('cumulative_amount', 'to_reporting_factor') }}
+        end - {{ to_reporting('cumulative_amount - reduction_amount', 'to_reporting_factor') }} as reduction_reporting_amount
+    from cumulative_reductions
 ),
 
 -- A receipt is worth its applied shares plus its unapplied rest at the payment date's rate.
