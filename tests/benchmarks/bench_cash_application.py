@@ -32,9 +32,11 @@ MATCHING_MODELS = (
     "int_bank_incoming_lines",
     "int_bank_line_reference_keys",
     "int_bank_reference_candidates",
+    "int_bank_payer_evidence",
     "int_bank_payers",
     "int_bank_line_references",
     "int_bank_receipt_matches",
+    "int_bank_lines_matched",
     "cash_application",
 )
 DOWNSTREAM_MODELS = ("bank_reconciliation", "bank_account_reconciliation")

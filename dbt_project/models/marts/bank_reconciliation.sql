@@ -5,27 +5,17 @@ with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
 
+-- The receipts as registered: staging holds every column the reconciliation shows.
 receipts as (
-    select
-        receipts.receipt_id,
-        receipts.client_id,
-        receipts.receipt_date,
-        receipts.currency_code,
-        receipts.receipt_amount,
-        registered.payment_method
-    from {{ ref('int_receipts') }} as receipts
-    inner join {{ ref('stg_invoicing__receipts') }} as registered
-        on registered.receipt_id = receipts.receipt_id
-    where receipts.receipt_date <= (select as_of_date from as_of)
+    select receipt_id, client_id, receipt_date, currency_code, receipt_amount, payment_method
+    from {{ ref('stg_invoicing__receipts') }}
+    where receipt_date <= (select as_of_date from as_of)
 ),
 
+-- Every incoming line with its payer and the receipt it carried, if any: the receipts'
+-- rows and the unregistered lines' both read it.
 lines as (
-    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount
-    from {{ ref('int_bank_incoming_lines') }}
-),
-
-matches as (
-    select * from {{ ref('int_bank_receipt_matches') }}
+    select * from {{ ref('int_bank_lines_matched') }}
 ),
 
 -- The days and currencies the loaded statements cover: a receipt outside them cannot be
@@ -54,8 +44,8 @@ registered as (
     select
         'receipt' as row_source,
         case
-            when matches.bank_line_id is not null and matches.difference_amount = 0 then 'matched'
-            when matches.bank_line_id is not null then 'amount_difference'
+            when lines.bank_line_id is not null and lines.difference_amount = 0 then 'matched'
+            when lines.bank_line_id is not null then 'amount_difference'
             when {{ is_bank_receipt_method('receipts.payment_method') }}
                 and receipts.receipt_date between coverage.first_date and coverage.last_date then 'registered_not_in_bank'
             else 'not_expected_in_bank'
@@ -71,13 +61,11 @@ registered as (
         lines.booking_date,
         lines.value_date,
         lines.line_amount,
-        matches.match_evidence,
-        matches.days_apart
+        lines.match_evidence,
+        lines.days_apart
     from receipts
-    left join matches
-        on matches.receipt_id = receipts.receipt_id
     left join lines
-        on lines.bank_line_id = matches.bank_line_id
+        on lines.receipt_id = receipts.receipt_id
     left join coverage
         on coverage.currency_code = receipts.currency_code
 ),
@@ -87,7 +75,7 @@ unregistered as (
         'bank_line' as row_source,
         'in_bank_not_registered' as reconciliation_status,
         cast(null as {{ dbt.type_string() }}) as receipt_id,
-        payers.payer_client_id as client_id,
+        lines.payer_client_id as client_id,
         cast(null as {{ dbt.type_string() }}) as payment_method,
         cast(null as date) as receipt_date,
         lines.currency_code,
@@ -100,10 +88,8 @@ unregistered as (
         cast(null as {{ dbt.type_string() }}) as match_evidence,
         cast(null as integer) as days_apart
     from lines
-    inner join {{ ref('int_bank_payers') }} as payers
-        on payers.bank_line_id = lines.bank_line_id
     where lines.booking_date <= (select as_of_date from as_of)
-        and lines.bank_line_id not in (select bank_line_id from matches)
+        and lines.receipt_id is null
 ),
 
 reconciled as (

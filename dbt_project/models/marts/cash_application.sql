@@ -8,22 +8,10 @@ with as_of as (
 ),
 
 lines as (
-    select
-        lines.bank_line_id,
-        lines.bank_account,
-        lines.booking_date,
-        lines.value_date,
-        lines.currency_code,
-        lines.line_amount,
-        payers.payer_client_id,
-        payers.payer_source,
-        matches.receipt_id
-    from {{ ref('int_bank_incoming_lines') }} as lines
-    inner join {{ ref('int_bank_payers') }} as payers
-        on payers.bank_line_id = lines.bank_line_id
-    left join {{ ref('int_bank_receipt_matches') }} as matches
-        on matches.bank_line_id = lines.bank_line_id
-    where lines.booking_date <= (select as_of_date from as_of)
+    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount,
+        payer_client_id, payer_source, receipt_id
+    from {{ ref('int_bank_lines_matched') }}
+    where booking_date <= (select as_of_date from as_of)
 ),
 
 open_documents as (
