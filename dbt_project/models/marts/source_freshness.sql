@@ -20,15 +20,23 @@ with data_dates as (
     from {{ ref('stg_bank__statements') }}
 ),
 
+-- Each date's last file first (a few thousand rows), so the ranking below sorts dates,
+-- not every row of the sources (15.9 M rows at 100,000 clients x 5 years).
+dated_files as (
+    select source, part, data_date, max(file_name) as file_name
+    from data_dates
+    where data_date is not null
+    group by source, part, data_date
+),
+
 newest as (
     select
         source,
         part,
         data_date,
         file_name,
-        row_number() over (partition by source, part order by data_date desc, file_name desc) as recency
-    from data_dates
-    where data_date is not null
+        row_number() over (partition by source, part order by data_date desc) as recency
+    from dated_files
 ),
 
 loads as (
