@@ -268,8 +268,11 @@ select 1
 
 {#- What int_installment_settlements reads of each instalment and its document besides the
     waterfall: one row per instalment of an issued invoice or debit note. The model
-    computes from it and its pre-hook compares kept rows with it, so both read the same. -#}
-{% macro installment_settlement_inputs() -%}
+    computes from it and its pre-hook compares kept rows with it, so both read the same.
+    `only` (a relation or CTE with a document_id column) limits it to those documents
+    before the join and the conversion: filtered after them, at L the pre-hook joined and
+    converted all 9.4 M instalments to compare 0.4 M. -#}
+{% macro installment_settlement_inputs(only=none) -%}
 select
     items.document_id,
     items.installment_no,
@@ -289,6 +292,9 @@ from {{ ref('int_receivable_items') }} as items
 inner join {{ ref('stg_invoicing__documents') }} as documents
     on documents.document_id = items.document_id
 where items.item_type = 'installment'
+{%- if only is not none %}
+    and items.document_id in (select document_id from {{ only }})
+{%- endif %}
 {%- endmacro %}
 
 {#- A document's settlement rows' fingerprint: its waterfall inputs' (int_settlement_events'
@@ -325,7 +331,7 @@ where document_id in (
 
     select stored.document_id
     from (select * from {{ this }} {{ only }}) as stored
-    left join (select * from ({{ installment_settlement_inputs() }}) as inputs {{ only }}) as inputs
+    left join ({{ installment_settlement_inputs(only='candidates') }}) as inputs
         on inputs.document_id = stored.document_id
         and inputs.installment_no = stored.installment_no
     left join (
@@ -341,9 +347,19 @@ where document_id in (
         {%- endfor %}
     union
     select stored.document_id
-    from (select distinct document_id, computed_as_of_date from {{ this }}) as stored
+    from {{ this }} as stored
     cross join {{ ref('int_as_of_date') }} as as_of
-    inner join {{ ref('int_document_reductions') }} as reductions
+    inner join (
+        {#- The reductions between the earliest and the latest of those as-of dates first (a
+            few days' at most, usually): joined whole, every reduction met every stored row
+            (2.3 s at L). #}
+        select document_id, effective_date
+        from {{ ref('int_document_reductions') }}
+        where effective_date > (
+                select least(min(computed_as_of_date), (select as_of_date from {{ ref('int_as_of_date') }})) from {{ this }})
+            and effective_date <= (
+                select greatest(max(computed_as_of_date), (select as_of_date from {{ ref('int_as_of_date') }})) from {{ this }})
+    ) as reductions
         on reductions.document_id = stored.document_id
     where reductions.effective_date > least(stored.computed_as_of_date, as_of.as_of_date)
         and reductions.effective_date <= greatest(stored.computed_as_of_date, as_of.as_of_date)
