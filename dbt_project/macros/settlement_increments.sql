@@ -1,7 +1,8 @@
 {#- What int_settlement_events computes a document from, as one fingerprint per document:
     its instalments (number, due order, count, amount) and its reductions (type, id,
-    receipt, named instalment, effective date, amount), hashed in a fixed order with the
-    model's own code, so a changed rule recomputes every document. Equal fingerprints,
+    receipt, named instalment, effective date, amount), hashed whatever their order
+    (fingerprint_of_columns) with the model's own code, so a changed rule recomputes every
+    document. Equal fingerprints,
     equal events: a build keeps those rows (DECISIONLOG: Settlement events by the day).
     not_in (a relation with a document_id column) leaves its documents out: the model
     fingerprints only the documents it computes, the pre-hook every document. -#}
