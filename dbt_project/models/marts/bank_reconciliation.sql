@@ -27,6 +27,8 @@ coverage as (
 ),
 
 -- What the cash application suggests for money nobody registered: its first document.
+-- Joined to the unregistered lines alone: joined to every reconciled row, DuckDB built its
+-- hash table on the 8.2 M rows at L rather than on the suggestions (11.7 s of 13.2).
 suggestions as (
     select
         bank_line_id,
@@ -62,7 +64,12 @@ registered as (
         lines.value_date,
         lines.line_amount,
         lines.match_evidence,
-        lines.days_apart
+        lines.days_apart,
+        cast(null as {{ dbt.type_string() }}) as suggested_document_id,
+        cast(null as {{ dbt.type_string() }}) as suggested_document_number,
+        cast(null as {{ dbt.type_string() }}) as suggested_rule,
+        cast(null as decimal(3, 2)) as suggested_confidence,
+        cast(null as {{ dbt.type_bigint() }}) as suggested_documents
     from receipts
     left join lines
         on lines.receipt_id = receipts.receipt_id
@@ -86,8 +93,16 @@ unregistered as (
         lines.value_date,
         lines.line_amount,
         cast(null as {{ dbt.type_string() }}) as match_evidence,
-        cast(null as integer) as days_apart
+        cast(null as integer) as days_apart,
+        suggestions.document_id as suggested_document_id,
+        suggestions.document_number as suggested_document_number,
+        suggestions.match_rule as suggested_rule,
+        suggestions.confidence as suggested_confidence,
+        suggestions.suggested_documents
     from lines
+    left join suggestions
+        on suggestions.bank_line_id = lines.bank_line_id
+        and suggestions.suggestion_rank = 1
     where lines.booking_date <= (select as_of_date from as_of)
         and lines.receipt_id is null
 ),
@@ -126,14 +141,10 @@ select
         when date_diff('day', reconciled.receipt_date, (select as_of_date from as_of)) <= 90 then '31_to_90_days'
         else 'over_90_days'
     end as unseen_age_band,
-    suggestions.document_id as suggested_document_id,
-    suggestions.document_number as suggested_document_number,
-    suggestions.match_rule as suggested_rule,
-    suggestions.confidence as suggested_confidence,
-    suggestions.suggested_documents,
+    reconciled.suggested_document_id,
+    reconciled.suggested_document_number,
+    reconciled.suggested_rule,
+    reconciled.suggested_confidence,
+    reconciled.suggested_documents,
     (select as_of_date from as_of) as as_of_date
 from reconciled
-left join suggestions
-    on suggestions.bank_line_id = reconciled.bank_line_id
-    and suggestions.suggestion_rank = 1
-    and reconciled.row_source = 'bank_line'
