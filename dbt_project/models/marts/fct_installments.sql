@@ -44,6 +44,7 @@ select
     due_date,
     item_amount as installment_amount,
     {{ to_reporting('item_amount', 'to_reporting_factor') }} as installment_reporting_amount,
+    to_reporting_factor,
     settled_amount,
     outstanding_amount,
     outstanding_reporting_amount,

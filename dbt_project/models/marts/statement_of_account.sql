@@ -41,15 +41,12 @@ reductions as (
 -- instalments converted one by one at the issue date's rate.
 document_values as (
     select
-        installments.document_id,
-        sum(installments.installment_reporting_amount) as document_reporting_amount,
-        sum(installments.installment_reporting_amount - installments.outstanding_reporting_amount) as settled_reporting_amount,
-        max(items.to_reporting_factor) as to_reporting_factor
-    from {{ ref('fct_installments') }} as installments
-    inner join {{ ref('int_receivable_items') }} as items
-        on items.document_id = installments.document_id
-        and items.installment_no = installments.installment_no
-    group by installments.document_id
+        document_id,
+        sum(installment_reporting_amount) as document_reporting_amount,
+        sum(installment_reporting_amount - outstanding_reporting_amount) as settled_reporting_amount,
+        max(to_reporting_factor) as to_reporting_factor
+    from {{ ref('fct_installments') }}
+    group by document_id
 ),
 
 -- A document's settled reporting value is shared over the reductions that settled it
@@ -163,13 +160,16 @@ statement_fingerprints as (
 
 -- The clients this build numbers again (every statement of theirs: the table is replaced
 -- by client): one of their statements is not the one stored. A statement with no
--- movement left goes in the post-hook.
+-- movement left goes in the post-hook. Every row of a stored statement carries its
+-- fingerprint, so its first row alone is read: the except built its hash table on every
+-- stored row (15.8 M at L, 6.8 s) rather than on one per statement.
 computed as (
     select distinct client_id
     from (
         select client_id, currency_code, movements_fingerprint from statement_fingerprints
         except
         select client_id, currency_code, _movements_fingerprint from {{ this }}
+        where movement_seq = 1
     ) as changed
 ),
 {%- endif %}
