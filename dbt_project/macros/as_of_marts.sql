@@ -1,6 +1,6 @@
 {#- As-of marts kept from build to build (DECISIONLOG: Settled instalments by the day,
-    Statements by the day): fct_installments and fct_documents by document,
-    statement_of_account by client. A kept row answers for the as-of date of the build
+    Statements by the day): fct_installments, fct_documents and fct_installment_payments
+    by document, statement_of_account by client. A kept row answers for the as-of date of the build
     that computed it (as_of_date); a build deletes the documents that may stand otherwise
     at its own date (the first pre-hook of the two by document; the statement compares
     each statement's fingerprint, per client and currency, in the model), moves the
@@ -93,6 +93,25 @@ where _model_version <> {{ installments_as_of_version() }}
              select {{ terms }} from {{ this }} where {{ with_terms }})
         ) as exported_otherwise
     )
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- fct_installment_payments' first pre-hook: on an incremental build, deletes the rows of
+    the documents int_installment_settlements computed since this table's last build (it
+    deleted and computed again every document whose settlement may have moved) and of
+    those it holds no more. Every row when another version of the code computed them, or
+    the table is from before the positions (the model copies them all again). -#}
+{% macro drop_payments_computed_again() -%}
+{%- set settlements = ref('int_installment_settlements') %}
+{%- if is_incremental() and not holds_positions() %}
+delete from {{ this }}
+{%- elif is_incremental() %}
+delete from {{ this }}
+where _model_version <> {{ model_version() }}
+    or document_id in ({{ computed_since_last_build(settlements) }})
+    or document_id not in (select document_id from {{ settlements }})
 {%- else %}
 select 1
 {%- endif %}

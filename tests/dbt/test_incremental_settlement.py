@@ -242,6 +242,7 @@ def builds(tmp_path_factory):
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
         "installments": as_of_kept(incremental, "fct_installments"),
         "documents": as_of_kept(incremental, "fct_documents"),
+        "payments": as_of_kept(incremental, "fct_installment_payments"),
         "statements": statements_kept(incremental),
         "periods": periods_kept(incremental),
         "backtest": backtest_kept(incremental),
@@ -413,6 +414,16 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
     ]
     day_2_sql = builds["day_2_kept"]["sql"]["int_installment_settlements"]
     assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')
+
+
+def test_the_payment_facts_copy_only_the_documents_the_settlement_facts_computed(builds):
+    """fct_installment_payments is kept by document, as int_installment_settlements is: day
+    2 copies again the documents that table computed (D1, D6, D7: their rows carry day 2's
+    position) and keeps D5's, D9's and D10's rows of day 1, moved to day 2's as-of date."""
+    position, payments = builds["day_2_kept"]["position"], builds["day_2_kept"]["payments"]
+    assert sorted(document for document, (at, _) in payments.items() if at > position) == ["D1", "D6", "D7"]
+    assert sorted(document for document, (at, _) in payments.items() if at <= position) == ["D10", "D5", "D9"]
+    assert {answers_for for _, answers_for in payments.values()} == {"2025-06-30"}
 
 
 def test_the_settled_instalments_are_kept_and_the_open_ones_computed_again(builds):

@@ -45,7 +45,7 @@ KEPT_BY_FINGERPRINT = {
 }
 # The as-of marts kept by document (DECISIONLOG: Settled instalments by the day): the
 # position each document's rows were computed at and the code version.
-KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents")}
+KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents"), ("marts", "fct_installment_payments")}
 # Kept by client by a fingerprint that holds the code's version: no _model_version.
 KEPT_STATEMENTS = {("marts", "statement_of_account")}
 # Kept by document fingerprint, compared by position when every row is of this version
