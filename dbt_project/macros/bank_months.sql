@@ -11,8 +11,10 @@
 {{ return(((4 * var('bank_match_window_days') | int) / 28) | round(0, 'ceil') | int) }}
 {%- endmacro %}
 
-{#- The incoming lines as the matching reads them: with their payer. -#}
-{% macro matched_lines() -%}
+{#- The incoming lines as the matching reads them: with their payer; with `months` (a CTE
+    of input_month) those booked in them only, filtered before the payers are joined (after
+    the join, DuckDB joined all of L's 6.3 M lines first). -#}
+{% macro matched_lines(months=none) -%}
 select
     lines.bank_line_id,
     lines.booking_date,
@@ -23,17 +25,32 @@ select
 from {{ ref('int_bank_incoming_lines') }} as lines
 inner join {{ ref('int_bank_payers') }} as payers
     on payers.bank_line_id = lines.bank_line_id
+{{ where_in_months('lines.booking_date', months, 'input_month') }}
 {%- endmacro %}
 
 {#- The (line, receipt) pairs whose line's text names a document the receipt was allocated
     to; with `once=false` a pair as many times as the line names documents the receipt
     paid (enough for a fingerprint: that multiset moves whenever the set does, and its
-    distinct cost 8.7 s of CPU at L's 10.5 M pairs). -#}
-{% macro named_receipts(once=true) -%}
+    distinct cost 8.7 s of CPU at L's 10.5 M pairs). With `lines` (a query of bank_line_id)
+    the pairs of those lines only, chosen before the join and the distinct (after them,
+    every pair of L's was found and deduplicated, then most dropped). -#}
+{% macro named_receipts(once=true, lines=none) -%}
 select {{ 'distinct ' if once }}line_references.bank_line_id, allocations.receipt_id
 from {{ ref('int_bank_line_references') }} as line_references
 inner join {{ ref('stg_invoicing__allocations') }} as allocations
     on allocations.document_id = line_references.document_id
+{%- if lines is not none %}
+where line_references.bank_line_id in ({{ lines }})
+{%- endif %}
+{%- endmacro %}
+
+{#- The incoming lines booked in the months of `months` (a CTE of input_month), as a query
+    of bank_line_id; none (every line) without `months`. -#}
+{% macro lines_of_months(months) -%}
+{%- if months is none -%}
+{{ return(none) }}
+{%- endif -%}
+select bank_line_id from {{ ref('int_bank_incoming_lines') }} {{ where_in_months('booking_date', months, 'input_month') }}
 {%- endmacro %}
 
 {#- The model's version: its code and the rules its pairs are found with. -#}
@@ -55,8 +72,7 @@ with month_inputs as (
         {{ month_of('booking_date') }} as input_month,
         {{ fingerprint_of_columns("'lines'", ['bank_line_id', 'booking_date', 'value_date', 'line_amount',
             'currency_code', 'payer_client_id']) }} as input_fingerprint
-    from ({{ matched_lines() }}) as lines
-    {{ where_in_months('booking_date', read_months, 'input_month') }}
+    from ({{ matched_lines(read_months) }}) as lines
     group by {{ month_of('booking_date') }}
     union all
     select
@@ -70,7 +86,7 @@ with month_inputs as (
     select
         {{ month_of('lines.booking_date') }},
         {{ fingerprint_of_columns("'named'", ['named.bank_line_id', 'named.receipt_id']) }}
-    from ({{ named_receipts(once=false) }}) as named
+    from ({{ named_receipts(once=false, lines=lines_of_months(read_months)) }}) as named
     inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = named.bank_line_id
     {{ where_in_months('lines.booking_date', read_months, 'input_month') }}

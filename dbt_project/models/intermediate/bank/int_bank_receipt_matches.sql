@@ -36,9 +36,7 @@ fingerprints as (
 ),
 
 lines as (
-    select *
-    from ({{ matched_lines() }}) as lines
-    {{ where_in_months('booking_date', 'read_months', 'input_month') }}
+    {{ matched_lines('read_months') }}
 ),
 
 receipts as (
@@ -54,9 +52,7 @@ receipts as (
 ),
 
 named_receipts as (
-    select named.*
-    from ({{ named_receipts() }}) as named
-    where named.bank_line_id in (select bank_line_id from lines)
+    {{ named_receipts(lines='select bank_line_id from lines') }}
 ),
 
 -- Each receipt on every day within the window, so the amount pairs are found on an
