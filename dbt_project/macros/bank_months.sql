@@ -89,7 +89,6 @@ with month_inputs as (
     from ({{ named_receipts(once=false, lines=lines_of_months(read_months)) }}) as named
     inner join {{ ref('int_bank_incoming_lines') }} as lines
         on lines.bank_line_id = named.bank_line_id
-    {{ where_in_months('lines.booking_date', read_months, 'input_month') }}
     group by {{ month_of('lines.booking_date') }}
 )
 

@@ -324,7 +324,7 @@ where items.item_type = 'installment'
 {%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
-{%- set only = 'where document_id in (select document_id from candidates)' %}
+{%- set of_candidates = 'where document_id in (select document_id from candidates)' %}
 delete from {{ this }}
 where document_id in (
     with candidates as (
@@ -332,13 +332,13 @@ where document_id in (
     )
 
     select stored.document_id
-    from (select * from {{ this }} {{ only }}) as stored
+    from (select * from {{ this }} {{ of_candidates }}) as stored
     left join ({{ installment_settlement_inputs(only='candidates') }}) as inputs
         on inputs.document_id = stored.document_id
         and inputs.installment_no = stored.installment_no
     left join (
         select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }} {{ only }}) as documents
+        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }} {{ of_candidates }}) as documents
     ) as events
         on events.document_id = stored.document_id
     where inputs.document_id is null
