@@ -1,25 +1,38 @@
 """int_bank_receipt_matches is kept by month (DECISIONLOG: Bank matches by the month): a
 build computes the matches of the lines booked in a month only when the inputs of that
 month or of the months beside it changed; every other month's matches are the rows an
-earlier build computed. After each day the whole selection must equal a build of the same
-files from nothing, table for table.
+earlier build computed. cash_application keeps its registered lines' rows by month the
+same way (DECISIONLOG: Cash application by the month). After each day the whole
+selection must equal a build of the same files from nothing, table for table.
 
 Fixture tests/fixtures/cash_application_inbox (see test_cash_application.py) as day 1:
 lines booked in February and March; R1 (L01) and R2 (L07) matched in February, R3 (L11)
-and R6 (L12) in March. As of 31 May throughout.
+and R6 (L12) in March. As of 31 May on days 1-3.
 - Day 2: ES69's May statement, one line of +640.00 booked 12 May from C1's account
   ("TRANSFERENCIA B56789019", a tax id no client has yet), and R7, C1's transfer of
   640.00 of 11 May: May's match is computed; February and March are a month and more
-  away from May (window 5 days, months apart 1), so theirs are day 1's rows.
+  away from May (window 5 days, months apart 1), so theirs are day 1's rows. R6
+  re-allocated (D13 450.00, D9 50.00; no line names D9, so no match moves): the
+  application computes March (L12 pays D13 450.00, then D9 the 49.50 left of its
+  499.50) and May, and keeps February.
 - Day 3: R2 re-exported dated 13 February (it was 12 February): L07 still carries it, a
   day apart now. February and March (beside February) are computed again; May is kept.
+  The application keeps March and May (the same lines carry the same receipts) and
+  computes February: D1 (L01's) is re-exported in dispute, and a document read again
+  may have a new number or client.
   C5, a new client with tax id B56789019: the May line's text now names it
   (int_bank_payer_evidence), though its payer stays C1, by C1's account. The clients'
   tax ids are read by every month's evidence: all three months' evidence is computed
   again.
+- Day 4: as of 15 March: March's registered lines (24 and 26 March) and May's are after
+  it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
+  names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
+  C2 by its reference instead: February's application is computed again for its payer.
 """
 
 import shutil
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -29,9 +42,11 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
-SELECT = "+int_receipts"
+SELECT = "+int_receipts +cash_application"
 AS_OF = {"as_of_date": "2026-05-31"}
+EARLIER_AS_OF = {"as_of_date": "2026-03-15"}
 MATCHES = "intermediate.int_bank_receipt_matches"
+APPLICATION = "marts.cash_application"
 
 MAY_STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
@@ -72,14 +87,30 @@ MAY_STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def write_days(folder: Path) -> list[Path]:
+JUNE_STATEMENT = (MAY_STATEMENT
+    .replace("ES69-2026-05", "ES69-2026-06").replace("<ElctrncSeqNb>2", "<ElctrncSeqNb>3")
+    .replace("2026-05-31T23:00:00", "2026-06-30T23:00:00").replace("2026-05-01T00:00:00", "2026-06-01T00:00:00")
+    .replace("2026-05-31T23:59:59", "2026-06-30T23:59:59")
+    .replace("<Amt Ccy=\"EUR\">14545.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-05-31", "<Amt Ccy=\"EUR\">14555.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-30")
+    .replace("<Amt Ccy=\"EUR\">13905.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-05-01", "<Amt Ccy=\"EUR\">14545.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-01")
+    .replace("<Amt Ccy=\"EUR\">640.00</Amt>", "<Amt Ccy=\"EUR\">10.00</Amt>")
+    .replace("2026-05-12", "2026-06-02").replace("ES69-2026-L13", "ES69-2026-L14")
+    .replace("Alfa Ebro S.L.", "Beta Norte S.L.").replace("ES5721001111350000000001", "ES3100492222510000000002")
+    .replace("TRANSFERENCIA B56789019", "PAGO F-2026-000102"))
+
+
+def write_days(folder: Path) -> list[tuple[Path, dict]]:
     header, receipts = rows_of(INBOX / "receipts.csv")
-    day_2, day_3 = folder / "day_2", folder / "day_3"
+    day_2, day_3, day_4 = folder / "day_2", folder / "day_3", folder / "day_4"
     day_2.mkdir()
     (day_2 / "extracto_es69_2026-05.xml").write_text(MAY_STATEMENT)
     write(day_2 / "receipts_2026-05-31.csv", header, [
         {"receipt_id": "R7", "client_id": "C1", "date": "2026-05-11", "currency": "EUR", "amount": "640.00",
          "method": "transfer", "reference": "A cuenta"}])
+    allocation_header, _ = rows_of(INBOX / "allocations.csv")
+    write(day_2 / "allocations_2026-05-31.csv", allocation_header, [
+        {"receipt_id": "R6", "document_id": "D13", "installment_no": "", "amount": "450.00"},
+        {"receipt_id": "R6", "document_id": "D9", "installment_no": "", "amount": "50.00"}])
     day_3.mkdir()
     redated = {**next(row for row in receipts if row["receipt_id"] == "R2"), "date": "2026-02-13"}
     write(day_3 / "receipts_2026-06-01.csv", header, [redated])
@@ -87,24 +118,30 @@ def write_days(folder: Path) -> list[Path]:
     new_client = {**clients[0], "client_id": "C5", "tax_id": "B56789019", "legal_name": "Epsilon Oeste S.L.",
                   "updated_at": "2026-06-01T00:00:00"}
     write(day_3 / "clients_2026-06-01.csv", client_header, [new_client])
-    return [INBOX, day_2, day_3]
+    document_header, documents = rows_of(INBOX / "documents.csv")
+    disputed = {**next(row for row in documents if row["document_id"] == "D1"), "in_dispute": "true",
+                "dispute_reason": "Precio", "updated_at": "2026-06-01T00:00:00"}
+    write(day_3 / "documents_2026-06-01.csv", document_header, [disputed])
+    day_4.mkdir()
+    (day_4 / "extracto_es69_2026-06.xml").write_text(JUNE_STATEMENT)
+    return [(INBOX, AS_OF), (day_2, AS_OF), (day_3, AS_OF), (day_4, EARLIER_AS_OF)]
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """Each day built on the one before (the kept builds, a copy after each) and, for days 2
-    and 3, the same files built from nothing."""
+    """Each day built on the one before (the kept builds, a copy after each) and, from day
+    2, the same files built from nothing at the day's as-of date."""
     folder = tmp_path_factory.mktemp("bank_matches_by_the_month")
     days = write_days(folder)
     home, kept, full = folder / "kept", [], [None]
-    for number, day in enumerate(days, start=1):
-        kept.append(Path(shutil.copy(build_warehouse(day, home, AS_OF, select=SELECT),
+    for number, (day, as_of) in enumerate(days, start=1):
+        kept.append(Path(shutil.copy(build_warehouse(day, home, as_of, select=SELECT),
                                      folder / f"day_{number}.duckdb")))
         if number > 1:
             together = folder / f"days_to_{number}"
-            for earlier in days[:number]:
+            for earlier, _ in days[:number]:
                 shutil.copytree(earlier, together, dirs_exist_ok=True)
-            full.append(build_warehouse(together, folder / f"full_{number}", AS_OF, select=SELECT))
+            full.append(build_warehouse(together, folder / f"full_{number}", as_of, select=SELECT))
     return kept, full
 
 
@@ -133,11 +170,35 @@ def recomputed(before: Path, after: Path, table: str = MATCHES, key: str = "rece
     return {row for row in new if new[row] != old.get(row)}
 
 
-@pytest.mark.parametrize("day", [2, 3])
+def registered_applications(database: Path) -> dict[str, list[tuple]]:
+    """The cash application of each registered line (by its bank reference): the
+    documents it pays and the amounts, and the build position of its rows."""
+    with duckdb.connect(str(database), read_only=True) as conn:
+        rows = conn.execute(f"""
+            select lines.bank_reference, application.document_id, application.applied_amount,
+                application.unapplied_amount, application._read_through_file_id
+            from {APPLICATION} as application
+            inner join staging.stg_bank__statement_lines as lines using (bank_line_id)
+            where application.is_registered
+            order by all""").fetchall()
+    applications = {}
+    for line, *row in rows:
+        applications.setdefault(line, []).append(tuple(row))
+    return applications
+
+
+def applications_recomputed(before: Path, after: Path) -> set[str]:
+    """The registered lines whose application the later build computed (a later position)."""
+    old, new = registered_applications(before), registered_applications(after)
+    return {line for line in new if new[line] != old.get(line)}
+
+
+@pytest.mark.parametrize("day", [2, 3, 4])
 def test_each_day_equals_a_build_from_nothing(builds, day):
     kept, full = builds
     tables, differing = tables_of(kept[day - 1], full[day - 1])
-    assert {("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_receipts")} <= tables
+    assert {("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_receipts"),
+            ("marts", "cash_application")} <= tables
     assert differing == []
 
 
@@ -169,3 +230,38 @@ def test_a_new_clients_tax_id_computes_every_months_payer_evidence(builds):
     assert evidence(kept[2], "2026-05") == [("C5", "C1", "account")]
     table = "intermediate.int_bank_payer_evidence"
     assert recomputed(kept[1], kept[2], table, "bank_line_id") == set(positions(kept[2], table, "bank_line_id"))
+
+
+def test_a_reallocated_receipt_computes_its_lines_month_of_the_application(builds):
+    kept, _ = builds
+    assert sorted(registered_applications(kept[0])) == ["ES69-2026-L01", "ES69-2026-L07", "ES69-2026-L11", "ES69-2026-L12"]
+    assert applications_recomputed(kept[0], kept[1]) == {"ES69-2026-L11", "ES69-2026-L12", "ES69-2026-L13"}
+    l12 = registered_applications(kept[1])["ES69-2026-L12"]
+    assert [row[:3] for row in l12] == [("D13", Decimal("450.00"), None), ("D9", Decimal("49.50"), None)]
+    # R7 is on account: its line's 640.00 is the unapplied rest.
+    assert [row[:3] for row in registered_applications(kept[1])["ES69-2026-L13"]] == [(None, None, Decimal("640.00"))]
+
+
+def test_a_redated_receipt_keeps_the_application_and_a_document_read_again_computes_its_month(builds):
+    kept, _ = builds
+    assert recomputed(kept[1], kept[2]) == {"R1", "R2", "R3", "R6"}
+    assert applications_recomputed(kept[1], kept[2]) == {"ES69-2026-L01", "ES69-2026-L07"}
+
+
+def payer_sources(database: Path) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute(f"""
+            select lines.bank_reference, application.payer_client_id, application.payer_source
+            from {APPLICATION} as application
+            inner join staging.stg_bank__statement_lines as lines using (bank_line_id)
+            where application.is_registered and lines.bank_reference in ('ES69-2026-L01', 'ES69-2026-L07')
+            order by all""").fetchall()
+
+
+def test_an_earlier_as_of_date_keeps_the_months_before_it_and_a_payer_told_otherwise_computes_its_month(builds):
+    kept, _ = builds
+    assert sorted(registered_applications(kept[3])) == ["ES69-2026-L01", "ES69-2026-L07"]
+    with duckdb.connect(str(kept[3]), read_only=True) as conn:
+        assert conn.execute(f"select distinct as_of_date from {APPLICATION}").fetchall() == [(date(2026, 3, 15),)]
+    assert payer_sources(kept[2]) == [("ES69-2026-L01", "C1", "account"), ("ES69-2026-L07", "C2", "account")]
+    assert payer_sources(kept[3]) == [("ES69-2026-L01", "C1", "account"), ("ES69-2026-L07", "C2", "reference")]

@@ -1,17 +1,60 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=[
+        "{{ drop_cash_application_read_again() }}",
+        "{{ drop_changed_booking_months(cash_application_month_fingerprints()) }}",
+        "{{ move_kept_rows_to_as_of_date() }}",
+    ]
+) }}
 {#- One row per incoming bank line booked by the as-of date and document it pays, plus one
     row for whatever part of the line no rule applied. The rules run in order on what the
-    rules before left (DECISIONLOG: Cash application). -#}
+    rules before left (DECISIONLOG: Cash application).
+
+    Kept by month (DECISIONLOG: Cash application by the month): the rows of the registered
+    lines booked in a month depend on that month's lines, payers and matched receipts
+    (cash_application_month_fingerprints) and on the allocations and documents they name
+    (drop_cash_application_read_again), so a build computes the registered lines of the
+    months the table does not hold, and every line nobody registered. -#}
 {%- set max_in_sum = var('cash_application_max_documents_in_sum') | int %}
 {%- set searched = var('cash_application_documents_searched') | int %}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
 
-lines as (
+-- The months whose registered lines this build computes: those the table does not hold.
+computed_months as (
+    {{ booking_months_to_compute('(select booking_date from ' ~ ref('int_bank_incoming_lines')
+        ~ ' where booking_date <= (' ~ build_as_of_date() ~ '))') }}
+),
+
+fingerprints as (
+    {{ cash_application_month_fingerprints('computed_months') }}
+),
+
+registered_lines as (
     select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount,
         payer_client_id, payer_source, receipt_id
     from {{ ref('int_bank_lines_matched') }}
-    where booking_date <= (select as_of_date from as_of)
+    where receipt_id is not null
+        and booking_date <= (select as_of_date from as_of)
+        and {{ month_of('booking_date') }} in (select booking_month from computed_months)
+),
+
+unregistered_lines as (
+    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount,
+        payer_client_id, payer_source, receipt_id
+    from {{ ref('int_bank_lines_matched') }}
+    where receipt_id is null
+        and booking_date <= (select as_of_date from as_of)
+),
+
+-- The lines whose rows this build writes.
+lines as (
+    select * from registered_lines
+    union all
+    select * from unregistered_lines
 ),
 
 open_documents as (
@@ -45,7 +88,7 @@ registered_allocations as (
             partition by lines.bank_line_id order by allocations.allocation_id
             rows between unbounded preceding and current row
         ) as allocated_to_here
-    from lines
+    from registered_lines as lines
     inner join {{ ref('stg_invoicing__allocations') }} as allocations
         on allocations.receipt_id = lines.receipt_id
 ),
@@ -59,10 +102,6 @@ rule_1 as (
         sum(least(allocated_amount, greatest(line_amount - (allocated_to_here - allocated_amount), 0))) as applied_amount
     from registered_allocations
     group by bank_line_id, document_id, receipt_id
-),
-
-unregistered_lines as (
-    select * from lines where receipt_id is null
 ),
 
 -- Rule 2: the text names the document. A line pays the documents it names in the order
@@ -387,7 +426,11 @@ select
         when lines.payer_client_id is null then 'payer_unknown'
         else 'nothing_open'
     end as unapplied_reason,
-    (select as_of_date from as_of) as as_of_date
+    (select as_of_date from as_of) as as_of_date,
+    {{ month_of('lines.booking_date') }} as _booking_month,
+    fingerprints._window_fingerprint,
+    {{ cash_application_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from (
     select * from applications where applied_amount > 0
     union all
@@ -397,3 +440,7 @@ inner join lines
     on lines.bank_line_id = applied.bank_line_id
 left join {{ ref('stg_invoicing__documents') }} as documents
     on documents.document_id = applied.document_id
+-- The registered lines' rows carry their month's fingerprint; the others are not kept.
+left join fingerprints
+    on fingerprints._booking_month = {{ month_of('lines.booking_date') }}
+    and lines.receipt_id is not null
