@@ -11,11 +11,12 @@
 select as_of_date from {{ ref('int_as_of_date') }}
 {%- endmacro %}
 
-{#- The documents of `relation` (a kept table with positions) computed since this table's
-    last build: a later position than this table's latest, or the same one when no file
-    came since (a build with nothing new stamps the position the table holds). -#}
-{% macro computed_since_last_build(relation) -%}
-select document_id from {{ relation }}
+{#- The documents (or other `key`) of `relation` (a kept table with positions) computed
+    since this table's last build: a later position than this table's latest, or the same
+    one when no file came since (a build with nothing new stamps the position the table
+    holds). -#}
+{% macro computed_since_last_build(relation, key='document_id') -%}
+select {{ key }} from {{ relation }}
 where _read_through_file_id > (select max(_read_through_file_id) from {{ this }})
     or (_read_through_file_id = (select max(_read_through_file_id) from {{ this }})
         and {{ read_through_file_id() }} = (select max(_read_through_file_id) from {{ this }}))

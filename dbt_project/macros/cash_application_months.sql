@@ -82,17 +82,3 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The keyword that has a CTE computed once, before the joins that read it: DuckDB inlines
-    a CTE and orders its joins with the query's own, so at L it joined all 6.3 M incoming
-    lines to their payers before the anti-join that leaves the 38 k nobody registered
-    (3.0-3.5 s against 6.2-7.2 s for a day's query). Elsewhere, nothing. -#}
-{% macro computed_once() -%}
-{{ return(adapter.dispatch('computed_once', 'cartera')()) }}
-{%- endmacro %}
-
-{% macro default__computed_once() -%}
-{%- endmacro %}
-
-{% macro duckdb__computed_once() -%}
-materialized
-{%- endmacro %}

@@ -2,7 +2,8 @@
 build computes the matches of the lines booked in a month only when the inputs of that
 month or of the months beside it changed; every other month's matches are the rows an
 earlier build computed. cash_application keeps its registered lines' rows by month the
-same way (DECISIONLOG: Cash application by the month). After each day the whole
+same way (DECISIONLOG: Cash application by the month), and bank_reconciliation its
+receipts' rows by the file (DECISIONLOG: Bank reconciliation by the file). After each day the whole
 selection must equal a build of the same files from nothing, table for table.
 
 Fixture tests/fixtures/cash_application_inbox (see test_cash_application.py) as day 1:
@@ -24,6 +25,9 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   (int_bank_payer_evidence), though its payer stays C1, by C1's account. The clients'
   tax ids are read by every month's evidence: all three months' evidence is computed
   again.
+- bank_reconciliation computes, each day, the receipts staging read or the matching paired
+  again, the unmatched transfers (R4: its status reads the statements' coverage) and the
+  unregistered lines (receipt_id null); R5, a cheque, stays day 1's.
 - Day 4: as of 15 March: March's registered lines (24 and 26 March) and May's are after
   it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
   names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
@@ -42,11 +46,12 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
-SELECT = "+int_receipts +cash_application"
+SELECT = "+int_receipts +cash_application +bank_reconciliation"
 AS_OF = {"as_of_date": "2026-05-31"}
 EARLIER_AS_OF = {"as_of_date": "2026-03-15"}
 MATCHES = "intermediate.int_bank_receipt_matches"
 APPLICATION = "marts.cash_application"
+RECONCILIATION = "marts.bank_reconciliation"
 
 MAY_STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
@@ -198,7 +203,7 @@ def test_each_day_equals_a_build_from_nothing(builds, day):
     kept, full = builds
     tables, differing = tables_of(kept[day - 1], full[day - 1])
     assert {("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_receipts"),
-            ("marts", "cash_application")} <= tables
+            ("marts", "cash_application"), ("marts", "bank_reconciliation")} <= tables
     assert differing == []
 
 
@@ -265,3 +270,13 @@ def test_an_earlier_as_of_date_keeps_the_months_before_it_and_a_payer_told_other
         assert conn.execute(f"select distinct as_of_date from {APPLICATION}").fetchall() == [(date(2026, 3, 15),)]
     assert payer_sources(kept[2]) == [("ES69-2026-L01", "C1", "account"), ("ES69-2026-L07", "C2", "account")]
     assert payer_sources(kept[3]) == [("ES69-2026-L01", "C1", "account"), ("ES69-2026-L07", "C2", "reference")]
+
+
+def test_the_reconciliation_computes_the_receipts_read_or_matched_again(builds):
+    kept, _ = builds
+    assert recomputed(kept[0], kept[1], RECONCILIATION) == {None, "R4", "R7"}
+    assert recomputed(kept[1], kept[2], RECONCILIATION) == {None, "R1", "R2", "R3", "R4", "R6"}
+    with duckdb.connect(str(kept[3]), read_only=True) as conn:
+        receipts = conn.execute(f"select receipt_id, reconciliation_status from {RECONCILIATION} "
+                                "where receipt_id is not null order by all").fetchall()
+    assert receipts == [("R1", "matched"), ("R2", "matched"), ("R5", "not_expected_in_bank")]

@@ -1,21 +1,54 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=[
+        "{{ drop_reconciliation_rows_read_again() }}",
+        "{{ move_kept_rows_to_as_of_date() }}",
+    ]
+) }}
 {#- One row per receipt registered by the as-of date and per incoming bank line booked by
-    then that no registered receipt explains (DECISIONLOG: Bank reconciliation). -#}
+    then that no registered receipt explains (DECISIONLOG: Bank reconciliation).
+
+    Kept by the file (DECISIONLOG: Bank reconciliation by the file): a receipt's row
+    depends on its staging row and the line that carried it, if any; the pre-hook deletes
+    those read or matched again since (drop_reconciliation_rows_read_again) and the rows
+    that read the statements' coverage or the as-of date (the unmatched transfers and
+    direct debits, the unregistered lines), and a build computes the receipts the table
+    does not hold. -#}
 {%- set window_days = var('bank_match_window_days') | int %}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
 
--- The receipts as registered: staging holds every column the reconciliation shows.
+-- The receipts as registered that the table does not hold: staging holds every column
+-- the reconciliation shows.
 receipts as (
     select receipt_id, client_id, receipt_date, currency_code, receipt_amount, payment_method
     from {{ ref('stg_invoicing__receipts') }}
     where receipt_date <= (select as_of_date from as_of)
+    {%- if is_incremental() %}
+        and receipt_id not in (select receipt_id from {{ this }} where receipt_id is not null)
+    {%- endif %}
 ),
 
--- Every incoming line with its payer and the receipt it carried, if any: the receipts'
--- rows and the unregistered lines' both read it.
-lines as (
-    select * from {{ ref('int_bank_lines_matched') }}
+-- The line that carried each receipt, read by the receipt (through int_bank_lines_matched
+-- every line was joined to its payer first).
+matched_lines as (
+    select
+        matches.receipt_id,
+        matches.bank_line_id,
+        lines.bank_account,
+        lines.booking_date,
+        lines.value_date,
+        lines.line_amount,
+        matches.difference_amount,
+        matches.match_evidence,
+        matches.days_apart
+    from {{ ref('int_bank_receipt_matches') }} as matches
+    inner join {{ ref('int_bank_incoming_lines') }} as lines
+        on lines.bank_line_id = matches.bank_line_id
+    where matches.receipt_id in (select receipt_id from receipts)
 ),
 
 -- The days and currencies the loaded statements cover: a receipt outside them cannot be
@@ -71,7 +104,7 @@ registered as (
         cast(null as decimal(3, 2)) as suggested_confidence,
         cast(null as {{ dbt.type_bigint() }}) as suggested_documents
     from receipts
-    left join lines
+    left join matched_lines as lines
         on lines.receipt_id = receipts.receipt_id
     left join coverage
         on coverage.currency_code = receipts.currency_code
@@ -99,12 +132,11 @@ unregistered as (
         suggestions.match_rule as suggested_rule,
         suggestions.confidence as suggested_confidence,
         suggestions.suggested_documents
-    from lines
+    from {{ ref('int_bank_lines_unregistered') }} as lines
     left join suggestions
         on suggestions.bank_line_id = lines.bank_line_id
         and suggestions.suggestion_rank = 1
     where lines.booking_date <= (select as_of_date from as_of)
-        and lines.receipt_id is null
 ),
 
 reconciled as (
@@ -146,5 +178,7 @@ select
     reconciled.suggested_rule,
     reconciled.suggested_confidence,
     reconciled.suggested_documents,
-    (select as_of_date from as_of) as as_of_date
+    (select as_of_date from as_of) as as_of_date,
+    {{ reconciliation_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from reconciled

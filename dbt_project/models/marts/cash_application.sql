@@ -42,29 +42,11 @@ registered_lines as (
         and {{ month_of('booking_date') }} in (select booking_month from computed_months)
 ),
 
--- The lines no receipt explains, found before their payers are joined (through
--- int_bank_lines_matched, every line was joined to its payer first).
-unexplained_lines as {{ computed_once() }} (
-    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount
-    from {{ ref('int_bank_incoming_lines') }}
-    where booking_date <= (select as_of_date from as_of)
-        and bank_line_id not in (select bank_line_id from {{ ref('int_bank_receipt_matches') }})
-),
-
 unregistered_lines as (
-    select
-        lines.bank_line_id,
-        lines.bank_account,
-        lines.booking_date,
-        lines.value_date,
-        lines.currency_code,
-        lines.line_amount,
-        payers.payer_client_id,
-        payers.payer_source,
-        cast(null as {{ dbt.type_string() }}) as receipt_id
-    from unexplained_lines as lines
-    inner join {{ ref('int_bank_payers') }} as payers
-        on payers.bank_line_id = lines.bank_line_id
+    select bank_line_id, bank_account, booking_date, value_date, currency_code, line_amount,
+        payer_client_id, payer_source, cast(null as {{ dbt.type_string() }}) as receipt_id
+    from {{ ref('int_bank_lines_unregistered') }}
+    where booking_date <= (select as_of_date from as_of)
 ),
 
 -- The lines whose rows this build writes.
