@@ -32,6 +32,9 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
   names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
   C2 by its reference instead: February's application is computed again for its payer.
+  A statement of 5 March alone brings L15, +150.00 from IBAN B, "CHEQUE": it carries R5,
+  C2's cheque of 5 March (the same amount and day), which the reconciliation held
+  unmatched since day 1 and now computes again as matched.
 """
 
 import shutil
@@ -104,6 +107,17 @@ JUNE_STATEMENT = (MAY_STATEMENT
     .replace("TRANSFERENCIA B56789019", "PAGO F-2026-000102"))
 
 
+MARCH_5_STATEMENT = (JUNE_STATEMENT
+    .replace("ES69-2026-06", "ES69-2026-03-05").replace("<ElctrncSeqNb>3", "<ElctrncSeqNb>4")
+    .replace("2026-06-30T23:00:00", "2026-03-05T23:00:00").replace("2026-06-01T00:00:00", "2026-03-05T00:00:00")
+    .replace("2026-06-30T23:59:59", "2026-03-05T23:59:59")
+    .replace("<Amt Ccy=\"EUR\">14555.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-30", "<Amt Ccy=\"EUR\">7997.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-03-05")
+    .replace("<Amt Ccy=\"EUR\">14545.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-01", "<Amt Ccy=\"EUR\">7847.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-03-05")
+    .replace("<Amt Ccy=\"EUR\">10.00</Amt>", "<Amt Ccy=\"EUR\">150.00</Amt>")
+    .replace("2026-06-02", "2026-03-05").replace("ES69-2026-L14", "ES69-2026-L15")
+    .replace("PAGO F-2026-000102", "CHEQUE"))
+
+
 def write_days(folder: Path) -> list[tuple[Path, dict]]:
     header, receipts = rows_of(INBOX / "receipts.csv")
     day_2, day_3, day_4 = folder / "day_2", folder / "day_3", folder / "day_4"
@@ -129,6 +143,7 @@ def write_days(folder: Path) -> list[tuple[Path, dict]]:
     write(day_3 / "documents_2026-06-01.csv", document_header, [disputed])
     day_4.mkdir()
     (day_4 / "extracto_es69_2026-06.xml").write_text(JUNE_STATEMENT)
+    (day_4 / "extracto_es69_2026-03-05.xml").write_text(MARCH_5_STATEMENT)
     return [(INBOX, AS_OF), (day_2, AS_OF), (day_3, AS_OF), (day_4, EARLIER_AS_OF)]
 
 
@@ -264,8 +279,9 @@ def payer_sources(database: Path) -> list[tuple]:
 
 
 def test_an_earlier_as_of_date_keeps_the_months_before_it_and_a_payer_told_otherwise_computes_its_month(builds):
+    """And L15, on day 4's statement of 5 March, is a registered line of March (R5)."""
     kept, _ = builds
-    assert sorted(registered_applications(kept[3])) == ["ES69-2026-L01", "ES69-2026-L07"]
+    assert sorted(registered_applications(kept[3])) == ["ES69-2026-L01", "ES69-2026-L07", "ES69-2026-L15"]
     with duckdb.connect(str(kept[3]), read_only=True) as conn:
         assert conn.execute(f"select distinct as_of_date from {APPLICATION}").fetchall() == [(date(2026, 3, 15),)]
     assert payer_sources(kept[2]) == [("ES69-2026-L01", "C1", "account"), ("ES69-2026-L07", "C2", "account")]
@@ -279,4 +295,4 @@ def test_the_reconciliation_computes_the_receipts_read_or_matched_again(builds):
     with duckdb.connect(str(kept[3]), read_only=True) as conn:
         receipts = conn.execute(f"select receipt_id, reconciliation_status from {RECONCILIATION} "
                                 "where receipt_id is not null order by all").fetchall()
-    assert receipts == [("R1", "matched"), ("R2", "matched"), ("R5", "not_expected_in_bank")]
+    assert receipts == [("R1", "matched"), ("R2", "matched"), ("R5", "matched")]
