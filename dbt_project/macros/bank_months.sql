@@ -102,6 +102,18 @@ with month_inputs as (
 {{ drop_changed_booking_months(bank_match_month_fingerprints()) }}
 {%- endmacro %}
 
+{#- The condition on a kept table's rows (receipt_id, bank_line_id: the match a row read)
+    whose match may stand otherwise now: the receipts and lines int_bank_receipt_matches
+    paired since the table's last build (their months were computed again: for a new
+    file, or with none when code upstream changed, the position then stays:
+    computed_since_last_build) and the lines it pairs with no receipt any more. -#}
+{% macro matched_again() -%}
+{%- set matches = ref('int_bank_receipt_matches') -%}
+receipt_id in ({{ computed_since_last_build(matches, 'receipt_id') }})
+    or bank_line_id in ({{ computed_since_last_build(matches, 'bank_line_id') }})
+    or bank_line_id not in (select bank_line_id from {{ matches }})
+{%- endmacro %}
+
 {#- int_bank_line_references is kept by the booking month too: a line's references are a
     function of its reference candidates and its payer alone (months apart 0). -#}
 

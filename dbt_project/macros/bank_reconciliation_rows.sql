@@ -17,26 +17,20 @@
 {%- endmacro %}
 
 {#- The first pre-hook: deletes the rows computed again on every build, those of receipts
-    dated after the as-of date (it moved back), and the rows of the receipts staging read
-    again since the position the table reads after, the receipts and lines
-    int_bank_receipt_matches paired again since the table's last build (its months are
-    computed again for a new file, or with none for a change of the code upstream: the
-    position then stays, computed_since_last_build), and the lines no receipt is matched
-    to any more. Every row when the table reads everything (read_after: another version, a
+    dated after the as-of date (it moved back), the rows of the receipts staging read
+    again since the position the table reads after, and those matched again
+    (matched_again). Every row when the table reads everything (read_after: another version, a
     withdrawal of receipts or statements, a table from before the positions). -#}
 {% macro drop_reconciliation_rows_read_again() -%}
 {%- if is_incremental() %}
 {%- set position = read_after(['receipts', 'bank_statements'], rules=reconciliation_rules()) %}
-{%- set matches = ref('int_bank_receipt_matches') %}
 delete from {{ this }}
 {%- if position is not none %}
 where row_source = 'bank_line'
     or (bank_line_id is null and {{ is_bank_receipt_method('payment_method') }})
     or receipt_date > ({{ build_as_of_date() }})
     or receipt_id in (select receipt_id from {{ ref('stg_invoicing__receipts') }} where _read_through_file_id > {{ position }})
-    or receipt_id in ({{ computed_since_last_build(matches, 'receipt_id') }})
-    or bank_line_id in ({{ computed_since_last_build(matches, 'bank_line_id') }})
-    or bank_line_id not in (select bank_line_id from {{ matches }})
+    or {{ matched_again() }}
 {%- endif %}
 {%- else %}
 select 1

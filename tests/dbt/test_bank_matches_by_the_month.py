@@ -28,6 +28,8 @@ and R6 (L12) in March. As of 31 May on days 1-3.
 - bank_reconciliation computes, each day, the receipts staging read or the matching paired
   again, the unmatched transfers (R4: its status reads the statements' coverage) and the
   unregistered lines (receipt_id null); R5, a cheque, stays day 1's.
+- int_receipts follows the receipts read or matched again the same way (DECISIONLOG: Receipts
+  by the file).
 - Day 4: as of 15 March: March's registered lines (24 and 26 March) and May's are after
   it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
   names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
@@ -296,3 +298,14 @@ def test_the_reconciliation_computes_the_receipts_read_or_matched_again(builds):
         receipts = conn.execute(f"select receipt_id, reconciliation_status from {RECONCILIATION} "
                                 "where receipt_id is not null order by all").fetchall()
     assert receipts == [("R1", "matched"), ("R2", "matched"), ("R5", "matched")]
+
+
+def test_the_receipts_computed_are_those_read_or_matched_again(builds):
+    """int_receipts is kept by the file (DECISIONLOG: Receipts by the file): R6's new
+    allocations leave it kept; R2 re-dated and the months matched again compute R1, R2, R3
+    and R6 (R7 and R5, a cheque, stay); day 4's line carries R5, dated by it now."""
+    kept, _ = builds
+    table = "intermediate.int_receipts"
+    assert recomputed(kept[0], kept[1], table) == {"R7"}
+    assert recomputed(kept[1], kept[2], table) == {"R1", "R2", "R3", "R6"}
+    assert "R5" in recomputed(kept[2], kept[3], table)
