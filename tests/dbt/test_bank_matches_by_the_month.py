@@ -29,7 +29,8 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   again, the unmatched transfers (R4: its status reads the statements' coverage) and the
   unregistered lines (receipt_id null); R5, a cheque, stays day 1's.
 - int_receipts follows the receipts read or matched again the same way (DECISIONLOG: Receipts
-  by the file).
+  by the file), and int_ar_ledger the documents staging read and the receipts int_receipts
+  computed (DECISIONLOG: Ledger by the file).
 - Day 4: as of 15 March: March's registered lines (24 and 26 March) and May's are after
   it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
   names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
@@ -51,7 +52,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
-SELECT = "+int_receipts +cash_application +bank_reconciliation"
+SELECT = "+int_receipts +cash_application +bank_reconciliation +int_ar_ledger"
 AS_OF = {"as_of_date": "2026-05-31"}
 EARLIER_AS_OF = {"as_of_date": "2026-03-15"}
 MATCHES = "intermediate.int_bank_receipt_matches"
@@ -309,3 +310,14 @@ def test_the_receipts_computed_are_those_read_or_matched_again(builds):
     assert recomputed(kept[0], kept[1], table) == {"R7"}
     assert recomputed(kept[1], kept[2], table) == {"R1", "R2", "R3", "R6"}
     assert "R5" in recomputed(kept[2], kept[3], table)
+
+
+def test_the_ledger_computes_the_movements_read_again(builds):
+    """Day 2: R7's movement (a new receipt); day 3: D1's (re-exported in dispute) and the
+    receipts int_receipts computed again; day 4: R5's. The fixture has no withholding."""
+    kept, _ = builds
+    table, key = "intermediate.int_ar_ledger", "movement_source || ':' || movement_id"
+    assert recomputed(kept[0], kept[1], table, key) == {"receipt:R7"}
+    assert recomputed(kept[1], kept[2], table, key) == {"document:D1", "receipt:R1", "receipt:R2", "receipt:R3",
+                                                         "receipt:R6"}
+    assert "receipt:R5" in recomputed(kept[2], kept[3], table, key)

@@ -30,7 +30,7 @@ KEPT_TABLES = {
     ("staging", "stg_invoicing__allocations"), ("intermediate", "int_bank_incoming_lines"),
     ("intermediate", "int_bank_line_reference_keys"), ("intermediate", "int_document_reference_keys"),
     ("intermediate", "int_bank_reference_candidates"), ("intermediate", "int_receivable_items"),
-    ("intermediate", "int_receipts"),
+    ("intermediate", "int_receipts"), ("intermediate", "int_ar_ledger"),
 }
 # Kept by document fingerprint (DECISIONLOG: Item balances by the day): they carry the
 # position their periods were computed at and the balances' code version (the balances'

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_ledger_movements_read_again() }}"
+) }}
 -- One row per signed movement of a client's account, in document currency: issued
 -- invoices and debit notes (+), credit notes (-), withholdings the client applied (-),
 -- receipts (-, the whole amount, applied or not). The running balance is
@@ -6,10 +12,24 @@
 -- receipt's best payment date; a withholding or linked credit note dated before the
 -- document it reduces counts from that document's issue date (DECISIONLOG: instalments).
 -- recorded_date is the date in the exports. Void documents are left out.
+--
+-- Kept by the file (DECISIONLOG: Ledger by the file): the pre-hook deletes the movements
+-- of the documents and receipts read again since the table's latest rows
+-- (macros/ledger_kept.sql) and every withholding's; a build computes those.
+{%- set position = read_after(ledger_entities(), rules=money('amount')) %}
 with documents as (
     select *
     from {{ ref('stg_invoicing__documents') }}
     where not is_void
+),
+
+-- The documents whose movement this build computes.
+read_documents as (
+    select *
+    from documents
+    {%- if position is not none %}
+    where document_id in ({{ ledger_documents_read_again(position) }})
+    {%- endif %}
 ),
 
 receivable as (
@@ -29,7 +49,7 @@ movements as (
         documents.issue_date as recorded_date,
         documents.document_number as reference,
         case when documents.document_type = 'credit_note' then -documents.total_amount else documents.total_amount end as movement_amount
-    from documents
+    from read_documents as documents
     left join receivable as corrected
         on corrected.document_id = documents.related_document_id
         and documents.document_type = 'credit_note'
@@ -65,6 +85,9 @@ movements as (
     from {{ ref('int_receipts') }} as receipts
     inner join {{ ref('stg_invoicing__receipts') }} as payments
         on payments.receipt_id = receipts.receipt_id
+    {%- if position is not none %}
+    where receipts.receipt_id in ({{ ledger_receipts_read_again(position) }})
+    {%- endif %}
 )
 
 select
@@ -76,5 +99,7 @@ select
     movement_date,
     recorded_date,
     reference,
-    {{ money('movement_amount') }} as movement_amount
+    {{ money('movement_amount') }} as movement_amount,
+    {{ model_version(rules=money('amount')) }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from movements
