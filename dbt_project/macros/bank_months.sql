@@ -106,12 +106,14 @@ with month_inputs as (
     whose match may stand otherwise now: the receipts and lines int_bank_receipt_matches
     paired since the table's last build (their months were computed again: for a new
     file, or with none when code upstream changed, the position then stays:
-    computed_since_last_build) and the lines it pairs with no receipt any more. -#}
+    computed_since_last_build) and the lines it pairs with no receipt any more (a row with
+    no line is not among them: `not in` an empty table holds for a null too, and every
+    receipt of a business with no bank file was computed on every build). -#}
 {% macro matched_again() -%}
 {%- set matches = ref('int_bank_receipt_matches') -%}
 receipt_id in ({{ computed_since_last_build(matches, 'receipt_id') }})
     or bank_line_id in ({{ computed_since_last_build(matches, 'bank_line_id') }})
-    or bank_line_id not in (select bank_line_id from {{ matches }})
+    or (bank_line_id is not null and bank_line_id not in (select bank_line_id from {{ matches }}))
 {%- endmacro %}
 
 {#- int_bank_line_references is kept by the booking month too: a line's references are a

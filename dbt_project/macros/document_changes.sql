@@ -12,6 +12,12 @@
     ~ to_reporting('amount', 'factor')) }}
 {%- endmacro %}
 
+{#- The documents staging computed since `position` (a version came, or a note's related
+    document did): the ledger's and the reductions' documents read again. -#}
+{% macro documents_staged_since(position) -%}
+select document_id from {{ ref('stg_invoicing__documents') }} where _read_through_file_id > {{ position }}
+{%- endmacro %}
+
 {#- The documents a build reads again after `position`: those staging computed since (their
     rows carry a later position) and, when a rates file was registered since, every
     document in another currency (a few percent of them: their factor is read again

@@ -4,22 +4,6 @@
     its int_receipts and staging rows; the withholdings (a table computed whole, read with
     their documents' client, currency and issue date) are computed again on every build. -#}
 
-{#- The documents whose movement a build computes again: those staging read since
-    `position`. -#}
-{% macro ledger_documents_read_again(position) -%}
-select document_id from {{ ref('stg_invoicing__documents') }} where _read_through_file_id > {{ position }}
-{%- endmacro %}
-
-{#- The receipts whose movement a build computes again: those int_receipts computed since
-    `position` (the ledger's rows' latest), or at it when no file came since (int_receipts
-    computes receipts matched again with no file when code upstream changed:
-    computed_since_last_build). Staging's receipts read again are among them. -#}
-{% macro ledger_receipts_read_again(position) -%}
-select receipt_id from {{ ref('int_receipts') }}
-where _read_through_file_id > {{ position }}
-    or (_read_through_file_id = {{ position }} and {{ read_through_file_id() }} = {{ position }})
-{%- endmacro %}
-
 {#- The entities whose withdrawal reads everything: a document or receipt gone from
     staging would keep its movement (a withdrawn statement or rates file computes
     int_receipts' rows again, and so the receipts' movements). -#}
@@ -35,8 +19,8 @@ where _read_through_file_id > {{ position }}
 delete from {{ this }}
 {%- if position is not none %}
 where movement_source = 'withholding'
-    or (movement_source = 'document' and movement_id in ({{ ledger_documents_read_again(position) }}))
-    or (movement_source = 'receipt' and movement_id in ({{ ledger_receipts_read_again(position) }}))
+    or (movement_source = 'document' and movement_id in ({{ documents_staged_since(position) }}))
+    or (movement_source = 'receipt' and movement_id in ({{ receipts_computed_since(position) }}))
 {%- endif %}
 {%- else %}
 select 1

@@ -29,3 +29,13 @@ where receipt_id in (select receipt_id from {{ ref('stg_invoicing__receipts') }}
 select 1
 {%- endif %}
 {%- endmacro %}
+
+{#- The receipts int_receipts computed since `position` (a kept table's latest rows'), or
+    at it when no file came since (int_receipts computes receipts matched again with no
+    file when code upstream changed: computed_since_last_build). Staging's receipts read
+    again are among them. The ledger's and the reductions' receipts read again. -#}
+{% macro receipts_computed_since(position) -%}
+select receipt_id from {{ ref('int_receipts') }}
+where _read_through_file_id > {{ position }}
+    or (_read_through_file_id = {{ position }} and {{ read_through_file_id() }} = {{ position }})
+{%- endmacro %}

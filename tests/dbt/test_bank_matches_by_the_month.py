@@ -30,7 +30,9 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   unregistered lines (receipt_id null); R5, a cheque, stays day 1's.
 - int_receipts follows the receipts read or matched again the same way (DECISIONLOG: Receipts
   by the file), and int_ar_ledger the documents staging read and the receipts int_receipts
-  computed (DECISIONLOG: Ledger by the file).
+  computed (DECISIONLOG: Ledger by the file), int_document_reductions and
+  int_receipt_balances those and the receipts whose allocations staging read
+  (DECISIONLOG: Reductions by the file).
 - Day 4: as of 15 March: March's registered lines (24 and 26 March) and May's are after
   it, and only February's rows stay. A June statement's line from C2's account (IBAN B)
   names D2, C1's: the account tells nobody now, and L07 (IBAN B, "F2026000107") is told
@@ -52,7 +54,7 @@ from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
 INBOX = Path(__file__).parent.parent / "fixtures" / "cash_application_inbox"
-SELECT = "+int_receipts +cash_application +bank_reconciliation +int_ar_ledger"
+SELECT = "+int_receipts +cash_application +bank_reconciliation +int_ar_ledger +int_receipt_balances"
 AS_OF = {"as_of_date": "2026-05-31"}
 EARLIER_AS_OF = {"as_of_date": "2026-03-15"}
 MATCHES = "intermediate.int_bank_receipt_matches"
@@ -221,7 +223,8 @@ def test_each_day_equals_a_build_from_nothing(builds, day):
     kept, full = builds
     tables, differing = tables_of(kept[day - 1], full[day - 1])
     assert {("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_receipts"),
-            ("marts", "cash_application"), ("marts", "bank_reconciliation")} <= tables
+            ("marts", "cash_application"), ("marts", "bank_reconciliation"),
+            ("intermediate", "int_document_reductions"), ("intermediate", "int_receipt_balances")} <= tables
     assert differing == []
 
 
@@ -321,3 +324,25 @@ def test_the_ledger_computes_the_movements_read_again(builds):
     assert recomputed(kept[1], kept[2], table, key) == {"document:D1", "receipt:R1", "receipt:R2", "receipt:R3",
                                                          "receipt:R6"}
     assert "receipt:R5" in recomputed(kept[2], kept[3], table, key)
+
+
+def test_the_reductions_computed_are_those_read_again(builds):
+    """int_document_reductions and int_receipt_balances are kept by the file (DECISIONLOG:
+    Reductions by the file). Day 2: R6's allocations read again (to D13 and D9 now), R7's
+    balance (a new receipt allocated to nothing); day 3: the receipts int_receipts computed
+    again (R3 allocates nothing), R1's allocation to D1 (re-exported) among them; day 4:
+    those int_receipts computed again, R5 among them. R4's allocation to D11, never read
+    again, stays day 1's. The fixture has no withholding or credit note."""
+    kept, _ = builds
+    table, key = "intermediate.int_document_reductions", "reduction_type || ':' || reduction_id"
+    balances = "intermediate.int_receipt_balances"
+    assert recomputed(kept[0], kept[1], table, key) == {"receipt:R6|D13|", "receipt:R6|D9|"}
+    assert recomputed(kept[0], kept[1], balances) == {"R6", "R7"}
+    assert recomputed(kept[1], kept[2], table, key) == {"receipt:R1|D1|", "receipt:R2|D7|", "receipt:R6|D13|",
+                                                         "receipt:R6|D9|"}
+    assert recomputed(kept[1], kept[2], balances) == {"R1", "R2", "R3", "R6"}
+    receipts_of_day_4 = recomputed(kept[2], kept[3], "intermediate.int_receipts")
+    assert "R5" in receipts_of_day_4 and "R4" not in receipts_of_day_4
+    assert recomputed(kept[2], kept[3], balances) == receipts_of_day_4
+    assert {reduction.split("|")[0] for reduction in recomputed(kept[2], kept[3], table, key)} == {
+        f"receipt:{receipt}" for receipt in receipts_of_day_4} - {"receipt:R3", "receipt:R7"}

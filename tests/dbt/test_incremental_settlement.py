@@ -141,9 +141,15 @@ def write_day_3(day_3: Path) -> None:
 
 
 def write_day_4(day_4: Path) -> None:
-    """A clients file renaming C2, and R5's allocations re-exported: its 200.00 of 03-01
-    pays D1 now, no longer D5 (D5's only payment: its events are gone, its items stay)."""
+    """A clients file renaming C2, R5's allocations re-exported: its 200.00 of 03-01 pays
+    D1 now, no longer D5 (D5's only payment: its events are gone, its items stay), and
+    CN1, D1's credit note, re-exported alone for 60.50 (121.00 before): its reduction is
+    read again though D1 is not (DECISIONLOG: Reductions by the file)."""
     day_4.mkdir()
+    header, documents = rows_of(FIXTURE / "documents.csv")
+    write(day_4 / "documents_2025-07-02.csv", header, [
+        {**row, "net": "50.00", "tax": "10.50", "total": "60.50", "updated_at": "2025-07-02T10:00:00"}
+        for row in documents if row["document_id"] == "CN1"])
     header, clients = rows_of(FIXTURE / "clients.csv")
     write(day_4 / "clients_2025-07-02.csv", header,
           [{**client, "legal_name": RENAMED_C2} for client in clients if client["client_id"] == "C2"])
@@ -575,7 +581,7 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
 
 
 def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
-    """Day 4 moves R5's 200.00 (03-01) from D5 to D1 and renames C2. D5 keeps its items but
+    """Day 4 moves R5's 200.00 (03-01) from D5 to D1, halves CN1 (D1's) and renames C2. D5 keeps its items but
     loses its events: its periods are computed again (open from its issue date on), as
     are D1's. The aging keeps January 31 and February 28 (R5 is dated March 1) and shows
     C2's new name there; the tables equal a full build."""
@@ -588,6 +594,9 @@ def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
         assert conn.execute("select distinct as_of_date, client_name from intermediate.int_aging_by_client_currency "
                             "where client_id = 'C2' and as_of_date <= '2025-02-28' order by all").fetchall() == [
             (date(2025, 1, 31), RENAMED_C2), (date(2025, 2, 28), RENAMED_C2)]
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        assert conn.execute("select reduction_amount from intermediate.int_document_reductions "
+                            "where reduction_id = 'CN1'").fetchall() == [(Decimal("60.50"),)]
     tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert ("intermediate", "int_aging_by_client_currency") in tables
     assert differing == []

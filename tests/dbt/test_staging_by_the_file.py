@@ -9,7 +9,10 @@ is read as unlinked (DECISIONLOG: Cross-client links). Day 2:
 - D2 re-exported for C2 (a corrected client): CN2, not in the day's files, now relates
   to its own client's document and is linked;
 - D2 split in two instalments (300.00 and 305.00);
-- R3, a new receipt of C1 (100.00 on 25 June), allocated to D1.
+- R3, a new receipt of C1 (100.00 on 25 June), allocated to D1;
+- D1's instalments alone re-exported in four: R2's 50.00 (in day 1's allocations) names
+  D1's instalment 4, which D1 had not on day 1, and names it from day 2 on, though
+  neither R2 nor D1 is read again (DECISIONLOG: Reductions by the file).
 """
 
 import shutil
@@ -30,12 +33,16 @@ KEPT_TABLES = {
     ("staging", "stg_invoicing__allocations"), ("intermediate", "int_bank_incoming_lines"),
     ("intermediate", "int_bank_line_reference_keys"), ("intermediate", "int_document_reference_keys"),
     ("intermediate", "int_bank_reference_candidates"), ("intermediate", "int_receivable_items"),
-    ("intermediate", "int_receipts"), ("intermediate", "int_ar_ledger"),
+    ("intermediate", "int_receipts"), ("intermediate", "int_ar_ledger"), ("intermediate", "int_document_reductions"),
+    ("intermediate", "int_receipt_balances"),
 }
 # Kept by document fingerprint (DECISIONLOG: Item balances by the day): they carry the
 # position their periods were computed at and the balances' code version (the balances'
 # pre-hook compares only the documents computed since when every row is of this version).
 KEPT_PERIODS = {("intermediate", "int_receivable_item_balances"), ("intermediate", "int_open_item_months")}
+# Computed whole from a kept table by periods_by_month, which passes every column of the
+# periods on: the unapplied months carry their receipt balances' position and version.
+PASSED_ON = {("intermediate", "int_unapplied_receipt_months")}
 # Kept by a fingerprint that holds the code's version, the position their rows were
 # computed at for the models reading them (Settlement events, Aging by the date, Bank
 # matches by the month).
@@ -65,7 +72,14 @@ def make_days(day_1: Path, day_2: Path) -> None:
     header, _ = rows_of(FIXTURE / "installments.csv")
     write(day_2 / "installments_2025-06-21.csv", header, [
         {"document_id": "D2", "installment_no": "1", "due_date": "2025-07-10", "amount": "300.00"},
-        {"document_id": "D2", "installment_no": "2", "due_date": "2025-08-10", "amount": "305.00"}])
+        {"document_id": "D2", "installment_no": "2", "due_date": "2025-08-10", "amount": "305.00"},
+        {"document_id": "D1", "installment_no": "1", "due_date": "2025-03-31", "amount": "400.00"},
+        {"document_id": "D1", "installment_no": "2", "due_date": "2025-04-30", "amount": "400.00"},
+        {"document_id": "D1", "installment_no": "3", "due_date": "2025-05-30", "amount": "205.00"},
+        {"document_id": "D1", "installment_no": "4", "due_date": "2025-06-29", "amount": "205.00"}])
+    header, allocations = rows_of(FIXTURE / "allocations.csv")
+    write(day_1 / "allocations.csv", header, allocations + [
+        {"receipt_id": "R2", "document_id": "D1", "installment_no": "4", "amount": "50.00"}])
     header, _ = rows_of(FIXTURE / "receipts.csv")
     write(day_2 / "receipts_2025-06-25.csv", header, [
         {"receipt_id": "R3", "client_id": "C1", "date": "2025-06-25", "currency": "EUR", "amount": "100.00",
@@ -120,15 +134,26 @@ def test_a_note_is_read_again_with_the_document_it_relates_to(builds):
 def test_only_the_keys_of_the_day_are_read_again(builds):
     first, kept, _ = builds
     assert read_again(first, kept, "stg_invoicing__documents", "document_id") == {"D2", "CN2"}
-    assert read_again(first, kept, "stg_invoicing__installments", "document_id") == {"D2"}
+    assert read_again(first, kept, "stg_invoicing__installments", "document_id") == {"D1", "D2"}
     assert read_again(first, kept, "stg_invoicing__receipts", "receipt_id") == {"R3"}
     assert read_again(first, kept, "stg_invoicing__allocations", "receipt_id") == {"R3"}
 
 
+def test_a_named_instalment_is_read_with_its_documents_instalments(builds):
+    """R2's allocation names D1's instalment 4: none on day 1 (D1 had three), 4 on day 2."""
+    first, kept, _ = builds
+    query = "select installment_no from intermediate.int_document_reductions where reduction_id = 'R2|D1|4'"
+    with duckdb.connect(str(first), read_only=True) as conn:
+        assert conn.execute(query).fetchall() == [(None,)]
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        assert conn.execute(query).fetchall() == [(4,)]
+
+
 def test_positions_stay_in_the_kept_tables(builds):
     """Only the kept tables carry the position and code version they were read at: no
-    other model passes them on (a downstream `select *`). The open months carry their
-    periods' position and version (periods_by_month passes every column of the periods on)."""
+    other model passes them on (a downstream `select *`). The open months and the
+    unapplied months carry their periods' position and version (periods_by_month passes
+    every column of the periods on)."""
     _, kept, _ = builds
     with duckdb.connect(str(kept), read_only=True) as conn:
         carrying = {
@@ -139,5 +164,5 @@ def test_positions_stay_in_the_kept_tables(builds):
         }
     assert carrying == {
         "_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_BY_FINGERPRINT
-        | KEPT_SETTLEMENTS,
-        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_SETTLEMENTS}
+        | KEPT_SETTLEMENTS | PASSED_ON,
+        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_SETTLEMENTS | PASSED_ON}

@@ -28,7 +28,7 @@ read_documents as (
     select *
     from documents
     {%- if position is not none %}
-    where document_id in ({{ ledger_documents_read_again(position) }})
+    where document_id in ({{ documents_staged_since(position) }})
     {%- endif %}
 ),
 
@@ -86,7 +86,7 @@ movements as (
     inner join {{ ref('stg_invoicing__receipts') }} as payments
         on payments.receipt_id = receipts.receipt_id
     {%- if position is not none %}
-    where receipts.receipt_id in ({{ ledger_receipts_read_again(position) }})
+    where receipts.receipt_id in ({{ receipts_computed_since(position) }})
     {%- endif %}
 )
 

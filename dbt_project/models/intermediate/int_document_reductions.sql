@@ -1,8 +1,21 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ drop_reductions_read_again() }}"
+) }}
 -- One row per amount that reduces a receivable document: money of a receipt allocated
 -- to it, a withholding the client applied, a credit note that corrects it. installment_no
 -- is set only when an allocation names an instalment the document has; otherwise the
 -- amount pays the open instalments oldest due date first (int_settlement_events applies them).
 -- A reduction dated before its document counts from the document's issue date.
+--
+-- Kept by the file (DECISIONLOG: Reductions by the file): the pre-hook deletes the rows of
+-- the documents and receipts read again since the table's latest rows, of the credit notes
+-- staging read again and every withholding's (macros/reductions_kept.sql); a build
+-- computes those.
+-- depends_on: {{ ref('stg_invoicing__installments') }}, {{ ref('stg_invoicing__allocations') }}, {{ ref('int_receipts') }}
+{%- set position = read_after(reduction_entities()) %}
 with receivable_documents as (
     select document_id, issue_date
     from {{ ref('stg_invoicing__documents') }}
@@ -30,6 +43,10 @@ allocated_receipts as (
     left join installments
         on installments.document_id = allocations.document_id
         and installments.installment_no = allocations.installment_no
+    {%- if position is not none %}
+    where allocations.document_id in ({{ reduced_documents_read_again(position) }})
+        or allocations.receipt_id in ({{ allocated_receipts_read_again(position) }})
+    {%- endif %}
 ),
 
 withholdings as (
@@ -55,6 +72,12 @@ credit_notes as (
         total_amount as reduction_amount
     from {{ ref('stg_invoicing__documents') }}
     where document_type = 'credit_note' and not is_void
+    {%- if position is not none %}
+        and (
+            related_document_id in ({{ reduced_documents_read_again(position) }})
+            or document_id in ({{ documents_staged_since(position) }})
+        )
+    {%- endif %}
 ),
 
 reductions as (
@@ -76,7 +99,9 @@ select
         when reductions.reduction_date < receivable_documents.issue_date then receivable_documents.issue_date
         else reductions.reduction_date
     end as effective_date,
-    reductions.reduction_amount
+    reductions.reduction_amount,
+    {{ model_version() }} as _model_version,
+    {{ read_through_file_id() }} as _read_through_file_id
 from reductions
 inner join receivable_documents
     on receivable_documents.document_id = reductions.document_id
