@@ -128,10 +128,10 @@ def test_a_new_committee_decision_makes_the_next_refresh_run_and_publish_it(home
 # documents (their days past due move with the date), the cash application's lines
 # nobody registered (the open documents they are shared among move), the reconciliation's
 # unregistered lines and unmatched transfers (the statements' coverage, the days unseen),
-# the ledger's withholdings (their staging model is computed whole).
+# the ledger's and the reductions' withholdings (their staging model is computed whole).
 RECOMPUTED_EVERY_BUILD = {
     "marts.fct_installments", "marts.fct_documents", "marts.cash_application", "marts.bank_reconciliation",
-    "intermediate.int_ar_ledger",
+    "intermediate.int_ar_ledger", "intermediate.int_document_reductions",
 }
 
 
