@@ -31,19 +31,26 @@ union
 select receipt_id from {{ ref('stg_invoicing__allocations') }} where _read_through_file_id > {{ position }}
 {%- endmacro %}
 
-{#- int_document_reductions' pre-hook: deletes every withholding's row, the rows of the
-    documents and receipts read again and of the credit notes staging read again (a note
-    read again may relate to another document now); every row when the table reads
-    everything (read_after). -#}
+{#- The condition on a row holding a reduction (its reduction_type, reduction_id,
+    receipt_id and document_id) whose reduction a build reads again after `position`:
+    every withholding, the reductions of the documents and receipts read again, and the
+    credit notes staging read again (a note read again may relate to another document
+    now). A reduction gone since is among them. -#}
+{% macro reduction_read_again(position) -%}
+reduction_type = 'withholding'
+    or document_id in ({{ reduced_documents_read_again(position) }})
+    or receipt_id in ({{ allocated_receipts_read_again(position) }})
+    or (reduction_type = 'credit_note' and reduction_id in ({{ documents_staged_since(position) }}))
+{%- endmacro %}
+
+{#- int_document_reductions' pre-hook: deletes the rows read again (reduction_read_again);
+    every row when the table reads everything (read_after). -#}
 {% macro drop_reductions_read_again() -%}
 {%- if is_incremental() %}
 {%- set position = read_after(reduction_entities()) %}
 delete from {{ this }}
 {%- if position is not none %}
-where reduction_type = 'withholding'
-    or document_id in ({{ reduced_documents_read_again(position) }})
-    or receipt_id in ({{ allocated_receipts_read_again(position) }})
-    or (reduction_type = 'credit_note' and reduction_id in ({{ documents_staged_since(position) }}))
+where {{ reduction_read_again(position) }}
 {%- endif %}
 {%- else %}
 select 1

@@ -5,8 +5,9 @@
     document. Equal fingerprints,
     equal events: a build keeps those rows (DECISIONLOG: Settlement events by the day).
     not_in (a relation with a document_id column) leaves its documents out: the model
-    fingerprints only the documents it computes, the pre-hook every document. -#}
-{% macro settlement_input_fingerprints(not_in=none) -%}
+    fingerprints only the documents it computes; only (one too) fingerprints only its
+    documents: the pre-hook's candidates. -#}
+{% macro settlement_input_fingerprints(not_in=none, only=none) -%}
 {%- set code_version = "'" ~ local_md5(model.raw_code) ~ "'" -%}
 {%- set columns = ['input_kind', 'installment_no', 'due_order', 'item_count', 'amount',
     'reduction_type', 'reduction_id', 'receipt_id', 'effective_date'] -%}
@@ -31,6 +32,8 @@ from (
     where item_type = 'installment'
     {%- if not_in is not none %}
         and document_id not in (select document_id from {{ not_in }})
+    {%- elif only is not none %}
+        and document_id in (select document_id from {{ only }})
     {%- endif %}
     union all
     select
@@ -47,6 +50,8 @@ from (
     from {{ ref('int_document_reductions') }}
     {%- if not_in is not none %}
     where document_id not in (select document_id from {{ not_in }})
+    {%- elif only is not none %}
+    where document_id in (select document_id from {{ only }})
     {%- endif %}
 ) as inputs
 group by document_id
@@ -93,9 +98,42 @@ cast(hash({{ prefix }}, count(*){{ tail }}, sum(hash({{ columns | join(', ') }})
 
 {#- int_settlement_events' pre-hook: on an incremental build, deletes the rows of every
     document whose inputs' fingerprint is not the one its rows carry (changed or gone);
-    the model then computes the documents the table no longer holds. -#}
+    the model then computes the documents the table no longer holds. A table whose rows
+    all carry this version (the model's code and its inputs': model_version) compares only
+    the documents whose inputs may have changed since its latest rows: those whose items
+    or reductions were computed since (their positions) and those holding a reduction
+    read again since (reduction_read_again: a reduction gone leaves no position behind; a
+    document gone from the items was read again, or withdrawn, which computes every
+    reduction again). A table with rows of another version, or from before the versions,
+    is emptied. Fingerprinting every document cost 4.9-5.2 s of L's +1 day. -#}
 {% macro drop_changed_settlement_events() -%}
-{{ drop_documents_fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints()) }}
+{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
+delete from {{ this }}
+{%- elif is_incremental() %}
+delete from {{ this }}
+where document_id in (
+    with candidates as (
+        {{ computed_since_last_build(ref('int_receivable_items')) }}
+        union
+        {{ computed_since_last_build(ref('int_document_reductions')) }}
+        union
+        select document_id from {{ this }}
+        where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this ~ ')') }}
+    )
+
+    select document_id
+    from (
+        select document_id, input_fingerprint
+        from {{ this }}
+        where document_id in (select document_id from candidates)
+        except
+        select document_id, input_fingerprint
+        from ({{ settlement_input_fingerprints(only='candidates') }}) as fingerprints
+    ) as changed
+)
+{%- else %}
+select 1
+{%- endif %}
 {%- endmacro %}
 
 {#- The pre-hook of a model kept by fingerprint: on an incremental build, deletes the rows

@@ -244,7 +244,8 @@ def builds(tmp_path_factory):
     day_2_kept = {
         "position": day_1_position,
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
-        "positions": {model: documents_positions(incremental, model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS)},
+        "positions": {model: documents_positions(incremental, model)
+                      for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS, "int_settlement_events")},
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
         "installments": as_of_kept(incremental, "fct_installments"),
         "documents": as_of_kept(incremental, "fct_documents"),
@@ -344,6 +345,19 @@ def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(bui
     months = day_2["positions"]["int_open_item_months"]
     assert all(months[document] == balances[document] for document in months)
     assert {"D5", "D6", "D7"} <= set(months)
+
+
+def test_the_day_computed_again_only_the_events_of_the_documents_it_touched(builds):
+    """int_settlement_events compares only the documents whose items or reductions were
+    computed since, or that hold a reduction read again (DECISIONLOG: Reductions by the
+    file), and computes again those whose inputs moved: of the documents day 2's files
+    reach, D1 (W1, a new withholding). D2 and D3 have no events (nothing reduced them);
+    D6's re-export moved its due date, which its events do not read (its instalment's
+    number, order and amount are the same): kept from day 1, as every other document's."""
+    day_2 = builds["day_2_kept"]
+    events = day_2["positions"]["int_settlement_events"]
+    assert sorted(document for document, position in events.items() if position > day_2["position"]) == ["D1"]
+    assert {"D5", "D7", "D9", "D10"} <= set(events)
 
 
 @pytest.mark.parametrize("model", KEPT_DOCUMENTS)

@@ -47,7 +47,7 @@ PASSED_ON = {("intermediate", "int_unapplied_receipt_months")}
 # computed at for the models reading them (Settlement events, Aging by the date, Bank
 # matches by the month).
 KEPT_BY_FINGERPRINT = {
-    ("intermediate", "int_settlement_events"), ("intermediate", "int_aging_by_client_currency"),
+    ("intermediate", "int_aging_by_client_currency"),
     ("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_bank_line_references"),
     ("intermediate", "int_bank_payer_evidence"),
 }
@@ -57,8 +57,8 @@ KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents"), ("marts
 # Kept by client by a fingerprint that holds the code's version: no _model_version.
 KEPT_STATEMENTS = {("marts", "statement_of_account")}
 # Kept by document fingerprint, compared by position when every row is of this version
-# (DECISIONLOG: Settlement facts by the day).
-KEPT_SETTLEMENTS = {("intermediate", "int_installment_settlements")}
+# (DECISIONLOG: Settlement facts by the day, Reductions by the file).
+KEPT_SETTLEMENTS = {("intermediate", "int_installment_settlements"), ("intermediate", "int_settlement_events")}
 
 
 def make_days(day_1: Path, day_2: Path) -> None:

@@ -28,6 +28,17 @@ installments as (
     where item_type = 'installment'
 ),
 
+-- The allocations this build computes, picked before the joins: DuckDB joined all 9.0 M
+-- of L's allocations to their receipts and instalments and filtered after (4.1 s).
+allocations as (
+    select allocation_id, receipt_id, document_id, installment_no, allocated_amount
+    from {{ ref('stg_invoicing__allocations') }}
+    {%- if position is not none %}
+    where document_id in ({{ reduced_documents_read_again(position) }})
+        or receipt_id in ({{ allocated_receipts_read_again(position) }})
+    {%- endif %}
+),
+
 allocated_receipts as (
     select
         'receipt' as reduction_type,
@@ -37,16 +48,12 @@ allocated_receipts as (
         installments.installment_no,
         receipts.payment_date as reduction_date,
         allocations.allocated_amount as reduction_amount
-    from {{ ref('stg_invoicing__allocations') }} as allocations
+    from allocations
     inner join {{ ref('int_receipts') }} as receipts
         on receipts.receipt_id = allocations.receipt_id
     left join installments
         on installments.document_id = allocations.document_id
         and installments.installment_no = allocations.installment_no
-    {%- if position is not none %}
-    where allocations.document_id in ({{ reduced_documents_read_again(position) }})
-        or allocations.receipt_id in ({{ allocated_receipts_read_again(position) }})
-    {%- endif %}
 ),
 
 withholdings as (

@@ -29,6 +29,7 @@
 -- a new reduction or a corrected re-export touched, and (cheaply) unpaid ones. Rows carry
 -- the registry's position when computed (_read_through_file_id), so the models reading
 -- them can tell the documents computed since their own last build.
+-- depends_on: {{ ref('stg_invoicing__documents') }}, {{ ref('stg_invoicing__installments') }}, {{ ref('stg_invoicing__allocations') }}, {{ ref('int_receipts') }}
 with installments as (
     select document_id, installment_no, due_order, item_count, item_amount
     from {{ ref('int_receivable_items') }}
@@ -198,6 +199,7 @@ select
     {{ money('events.applied_amount') }} as applied_amount,
     {{ money('events.outstanding_amount') }} as outstanding_amount,
     fingerprints.input_fingerprint,
+    {{ model_version() }} as _model_version,
     {{ read_through_file_id() }} as _read_through_file_id
 from events
 inner join ({{ settlement_input_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
