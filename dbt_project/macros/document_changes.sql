@@ -19,16 +19,12 @@ select document_id from {{ ref('stg_invoicing__documents') }} where _read_throug
 {%- endmacro %}
 
 {#- The documents a build reads again after `position`: those staging computed since (their
-    rows carry a later position) and, when a rates file was registered since, every
-    document in another currency (a few percent of them: their factor is read again
-    rather than tracked by rate interval). -#}
+    rows carry a later position) and those whose factor at their issue date rates read
+    since may move (rated_again). -#}
 {% macro staged_documents_read_again(position) -%}
 select document_id from {{ ref('stg_invoicing__documents') }}
 where _read_through_file_id > {{ position }}
-    or (
-        currency_code <> '{{ var("reporting_currency") }}'
-        and exists (select 1 from {{ file_registry() }} where entity = 'fx_rates' and file_id > {{ position }})
-    )
+    or {{ rated_again('currency_code', 'issue_date', position) }}
 {%- endmacro %}
 
 {#- The documents whose items a build reads again: those above and those whose instalments

@@ -27,3 +27,23 @@ case
     else {{ alias }}.to_reporting_factor
 end
 {%- endmacro %}
+
+{#- The condition on a row in `currency_column` whose factor, read at `date_column`, may
+    read otherwise after `position`: in another currency than the reporting one and dated
+    on or after the earliest rate staging read since (a rate is the factor from its date
+    on, and int_fx_rates carries each currency's last rate to every date any currency is
+    quoted, so every currency counts from it), or any date after a withdrawal of rates.
+    A daily rates file reads again the rows of its day, not every row in another currency
+    (L's +1 day read 292,086 documents and 332,488 receipts again for it). -#}
+{% macro rated_again(currency_column, date_column, position) -%}
+(
+    {{ currency_column }} <> '{{ var("reporting_currency") }}'
+    and (
+        {{ date_column }} >= (select min(rate_date) from {{ ref('stg_fx__rates') }} where _file_id > {{ position }})
+        or exists (
+            select 1 from {{ file_registry() }}
+            where entity = 'fx_rates' and status = 'withdrawal' and file_id > {{ position }}
+        )
+    )
+)
+{%- endmacro %}

@@ -107,28 +107,41 @@ cast(hash({{ prefix }}, count(*){{ tail }}, sum(hash({{ columns | join(', ') }})
     reduction again). A table with rows of another version, or from before the versions,
     is emptied. Fingerprinting every document cost 4.9-5.2 s of L's +1 day. -#}
 {% macro drop_changed_settlement_events() -%}
+{%- set candidates %}
+{{ computed_since_last_build(ref('int_receivable_items')) }}
+union
+{{ computed_since_last_build(ref('int_document_reductions')) }}
+union
+select document_id from {{ this }}
+where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this ~ ')') }}
+{%- endset %}
+{{ drop_candidates_fingerprinted_otherwise('input_fingerprint', candidates, settlement_input_fingerprints) }}
+{%- endmacro %}
+
+{#- The pre-hook of a model kept by document fingerprint that knows which documents may
+    have changed: a table whose rows all carry this version (model_version) compares only
+    `candidates` (a query of document_id): it deletes the rows of those whose stored
+    `column` is not the one `fingerprints` (a macro taking `only`, the candidates' CTE,
+    and giving document_id and `column`) gives them now. A table with rows of another
+    version, or from before the versions, is emptied. -#}
+{% macro drop_candidates_fingerprinted_otherwise(column, candidates, fingerprints) -%}
 {%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
 delete from {{ this }}
 {%- elif is_incremental() %}
 delete from {{ this }}
 where document_id in (
     with candidates as (
-        {{ computed_since_last_build(ref('int_receivable_items')) }}
-        union
-        {{ computed_since_last_build(ref('int_document_reductions')) }}
-        union
-        select document_id from {{ this }}
-        where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this ~ ')') }}
+        {{ candidates }}
     )
 
     select document_id
     from (
-        select document_id, input_fingerprint
+        select document_id, {{ column }}
         from {{ this }}
         where document_id in (select document_id from candidates)
         except
-        select document_id, input_fingerprint
-        from ({{ settlement_input_fingerprints(only='candidates') }}) as fingerprints
+        select document_id, {{ column }}
+        from ({{ fingerprints(only='candidates') }}) as fingerprints
     ) as changed
 )
 {%- else %}
@@ -232,28 +245,8 @@ union
     old version) or from before the versions is emptied. The model computes the documents
     the table no longer holds (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_item_balances() -%}
-{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-delete from {{ this }}
-where document_id in (
-    with candidates as (
-        {{ documents_reached_since_last_build(had_events='events_fingerprint is not null') }}
-    )
-
-    select document_id
-    from (
-        select document_id, balance_fingerprint
-        from {{ this }}
-        where document_id in (select document_id from candidates)
-        except
-        select document_id, balance_fingerprint
-        from ({{ item_balance_fingerprints(only='candidates') }}) as fingerprints
-    ) as changed
-)
-{%- else %}
-select 1
-{%- endif %}
+{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint',
+    documents_reached_since_last_build(had_events='events_fingerprint is not null'), item_balance_fingerprints) }}
 {%- endmacro %}
 
 {#- int_open_item_months' pre-hooks: the months of every document whose periods

@@ -18,6 +18,7 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   499.50) and May, and keeps February.
 - Day 3: R2 re-exported dated 13 February (it was 12 February): L07 still carries it, a
   day apart now. February and March (beside February) are computed again; May is kept.
+  int_receipts computes R2 alone: the months matched again pair R1, R3 and R6 as before.
   The application keeps March and May (the same lines carry the same receipts) and
   computes February: D1 (L01's) is re-exported in dispute, and a document read again
   may have a new number or client.
@@ -28,8 +29,8 @@ and R6 (L12) in March. As of 31 May on days 1-3.
 - bank_reconciliation computes, each day, the receipts staging read or the matching paired
   again, the unmatched transfers (R4: its status reads the statements' coverage) and the
   unregistered lines (receipt_id null); R5, a cheque, stays day 1's.
-- int_receipts follows the receipts read or matched again the same way (DECISIONLOG: Receipts
-  by the file), and int_ar_ledger the documents staging read and the receipts int_receipts
+- int_receipts follows the receipts read again or paired otherwise (DECISIONLOG: Receipts
+  by the file; Rates and matches that move), and int_ar_ledger the documents staging read and the receipts int_receipts
   computed (DECISIONLOG: Ledger by the file), int_document_reductions and
   int_receipt_balances those and the receipts whose allocations staging read
   (DECISIONLOG: Reductions by the file).
@@ -306,43 +307,39 @@ def test_the_reconciliation_computes_the_receipts_read_or_matched_again(builds):
 
 def test_the_receipts_computed_are_those_read_or_matched_again(builds):
     """int_receipts is kept by the file (DECISIONLOG: Receipts by the file): R6's new
-    allocations leave it kept; R2 re-dated and the months matched again compute R1, R2, R3
-    and R6 (R7 and R5, a cheque, stay); day 4's line carries R5, dated by it now."""
+    allocations leave it kept; day 3 computes R2 alone, re-dated: the months matched again
+    pair R1, R3 and R6 with the lines and value dates their rows hold (DECISIONLOG: Rates
+    and matches that move); day 4's line carries R5, dated by it now."""
     kept, _ = builds
     table = "intermediate.int_receipts"
     assert recomputed(kept[0], kept[1], table) == {"R7"}
-    assert recomputed(kept[1], kept[2], table) == {"R1", "R2", "R3", "R6"}
-    assert "R5" in recomputed(kept[2], kept[3], table)
+    assert recomputed(kept[1], kept[2], table) == {"R2"}
+    assert recomputed(kept[2], kept[3], table) == {"R5"}
 
 
 def test_the_ledger_computes_the_movements_read_again(builds):
-    """Day 2: R7's movement (a new receipt); day 3: D1's (re-exported in dispute) and the
-    receipts int_receipts computed again; day 4: R5's. The fixture has no withholding."""
+    """Day 2: R7's movement (a new receipt); day 3: D1's (re-exported in dispute) and R2's,
+    the receipt int_receipts computed again; day 4: R5's. The fixture has no withholding."""
     kept, _ = builds
     table, key = "intermediate.int_ar_ledger", "movement_source || ':' || movement_id"
     assert recomputed(kept[0], kept[1], table, key) == {"receipt:R7"}
-    assert recomputed(kept[1], kept[2], table, key) == {"document:D1", "receipt:R1", "receipt:R2", "receipt:R3",
-                                                         "receipt:R6"}
+    assert recomputed(kept[1], kept[2], table, key) == {"document:D1", "receipt:R2"}
     assert "receipt:R5" in recomputed(kept[2], kept[3], table, key)
 
 
 def test_the_reductions_computed_are_those_read_again(builds):
     """int_document_reductions and int_receipt_balances are kept by the file (DECISIONLOG:
     Reductions by the file). Day 2: R6's allocations read again (to D13 and D9 now), R7's
-    balance (a new receipt allocated to nothing); day 3: the receipts int_receipts computed
-    again (R3 allocates nothing), R1's allocation to D1 (re-exported) among them; day 4:
-    those int_receipts computed again, R5 among them. R4's allocation to D11, never read
-    again, stays day 1's. The fixture has no withholding or credit note."""
+    balance (a new receipt allocated to nothing); day 3: R2's (int_receipts computed it
+    again) and R1's allocation to D1 (re-exported); day 4: those of the receipts
+    int_receipts computed again (R5). R4's allocation to D11, never read again, stays day
+    1's. The fixture has no withholding or credit note."""
     kept, _ = builds
     table, key = "intermediate.int_document_reductions", "reduction_type || ':' || reduction_id"
     balances = "intermediate.int_receipt_balances"
     assert recomputed(kept[0], kept[1], table, key) == {"receipt:R6|D13|", "receipt:R6|D9|"}
     assert recomputed(kept[0], kept[1], balances) == {"R6", "R7"}
-    assert recomputed(kept[1], kept[2], table, key) == {"receipt:R1|D1|", "receipt:R2|D7|", "receipt:R6|D13|",
-                                                         "receipt:R6|D9|"}
-    assert recomputed(kept[1], kept[2], balances) == {"R1", "R2", "R3", "R6"}
-    receipts_of_day_4 = recomputed(kept[2], kept[3], "intermediate.int_receipts")
-    assert "R5" in receipts_of_day_4 and "R4" not in receipts_of_day_4
-    assert recomputed(kept[2], kept[3], balances) == receipts_of_day_4
-    assert {reduction.split("|")[0] for reduction in recomputed(kept[2], kept[3], table, key)} == {
-        f"receipt:{receipt}" for receipt in receipts_of_day_4} - {"receipt:R3", "receipt:R7"}
+    assert recomputed(kept[1], kept[2], table, key) == {"receipt:R1|D1|", "receipt:R2|D7|"}
+    assert recomputed(kept[1], kept[2], balances) == {"R1", "R2"}
+    assert recomputed(kept[2], kept[3], table, key) == {"receipt:R5|D12|"}
+    assert recomputed(kept[2], kept[3], balances) == {"R5"}

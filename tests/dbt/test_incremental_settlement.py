@@ -144,8 +144,11 @@ def write_day_4(day_4: Path) -> None:
     """A clients file renaming C2, R5's allocations re-exported: its 200.00 of 03-01 pays
     D1 now, no longer D5 (D5's only payment: its events are gone, its items stay), and
     CN1, D1's credit note, re-exported alone for 60.50 (121.00 before): its reduction is
-    read again though D1 is not (DECISIONLOG: Reductions by the file)."""
+    read again though D1 is not (DECISIONLOG: Reductions by the file); and a rates file
+    quoting USD on 01-05, before D3's issue date (01-10): D3 is read again (DECISIONLOG:
+    Rates and matches that move), its figures the same (its factor is 01-10's rate)."""
     day_4.mkdir()
+    (day_4 / "fx_rates_2025-07-02.csv").write_text("Date,USD\n2025-01-05,1.0800\n", encoding="utf-8")
     header, documents = rows_of(FIXTURE / "documents.csv")
     write(day_4 / "documents_2025-07-02.csv", header, [
         {**row, "net": "50.00", "tax": "10.50", "total": "60.50", "updated_at": "2025-07-02T10:00:00"}
@@ -365,8 +368,9 @@ def test_the_day_read_again_the_documents_staging_read_again(builds, model):
     """int_receivable_items and int_documents_signed are kept by the file (DECISIONLOG:
     Models kept by the file): day 2 reads again D2 (new), D3 and D6 (re-exported). D1's
     withholding changes neither its items nor its sales: D1's rows are day 1's. Day 3
-    reads again D8 (new), D5 (re-exported) and, after its rates file, D3 (in USD) alone of
-    the others; D9, void, has no rows left."""
+    reads again D8 (new) and D5 (re-exported); its rates file quotes USD from 07-01, after
+    D3's issue date (01-10): D3's factor cannot move, and it is kept (DECISIONLOG: Rates
+    and matches that move). D9, void, has no rows left."""
     day_2 = builds["day_2_kept"]
     rows = day_2["positions"][model]
     read_again = sorted(document for document, position in rows.items() if position > day_2["position"])
@@ -374,7 +378,7 @@ def test_the_day_read_again_the_documents_staging_read_again(builds, model):
     assert rows["D1"] == day_2["position"]
     day_3 = builds["day_3_kept"]
     rows = day_3["positions"][model]
-    assert sorted(document for document, position in rows.items() if position > day_3["position"]) == ["D3", "D5", "D8"]
+    assert sorted(document for document, position in rows.items() if position > day_3["position"]) == ["D5", "D8"]
     assert "D9" not in rows
 
 
@@ -595,11 +599,16 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
 
 
 def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
-    """Day 4 moves R5's 200.00 (03-01) from D5 to D1, halves CN1 (D1's) and renames C2. D5 keeps its items but
+    """Day 4 moves R5's 200.00 (03-01) from D5 to D1, halves CN1 (D1's), quotes USD on 01-05
+    (D3, in USD, is read again) and renames C2. D5 keeps its items but
     loses its events: its periods are computed again (open from its issue date on), as
     are D1's. The aging keeps January 31 and February 28 (R5 is dated March 1) and shows
     C2's new name there; the tables equal a full build."""
     kept, full, position = renamed
+    read_again = {model: sorted(document for document, at in documents_positions(kept, model).items() if at > position)
+                  for model in KEPT_DOCUMENTS}
+    # D3 for the rate before its issue date; CN1 re-exported (a credit note has no items).
+    assert read_again == {"int_receivable_items": ["D3"], "int_documents_signed": ["CN1", "D3"]}
     balances = documents_positions(kept, "int_receivable_item_balances")
     assert sorted(document for document, at in balances.items() if at > position) == ["D1", "D5"]
     dates = aging_dates_kept(kept)

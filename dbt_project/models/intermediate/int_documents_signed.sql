@@ -4,6 +4,7 @@
     on_schema_change='append_new_columns',
     pre_hook="{{ drop_keys_read_again('document_id', staged_documents_read_again, ['documents'], rules=document_fx_rules()) }}"
 ) }}
+-- depends_on: {{ ref('stg_fx__rates') }}
 -- One row per issued (not void) invoice, debit note and credit note: its net and total
 -- signed as sales (credit notes negative), in document currency and in the reporting
 -- currency at the issue date's rate (DECISIONLOG: FX). Net is the taxable base, the

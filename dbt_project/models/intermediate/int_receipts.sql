@@ -4,6 +4,7 @@
     on_schema_change='sync_all_columns',
     pre_hook="{{ drop_receipts_read_again() }}"
 ) }}
+-- depends_on: {{ ref('stg_fx__rates') }}
 -- One row per receipt registered in the invoicing system, dated by its best payment date
 -- (DECISIONLOG: Best payment date): the value date of the bank line that carried it,
 -- else the receipt date the invoicing system recorded. The factor converts it to the

@@ -5,6 +5,7 @@
     pre_hook="{{ drop_keys_read_again('document_id', staged_items_read_again, ['documents', 'installments'],
         rules=document_fx_rules()) }}"
 ) }}
+-- depends_on: {{ ref('stg_fx__rates') }}
 -- One row per receivable item: each instalment of an issued invoice or debit note (a
 -- document without instalment rows has one: its total at its due date), and each
 -- unlinked credit note as a negative item dated its issue date (DECISIONLOG: credit

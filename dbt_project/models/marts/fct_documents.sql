@@ -4,6 +4,7 @@
     on_schema_change='sync_all_columns',
     pre_hook=["{{ drop_changed_documents_as_of() }}", "{{ move_kept_rows_to_as_of_date() }}"]
 ) }}
+-- depends_on: {{ ref('stg_fx__rates') }}
 -- One row per issued (not void) invoice, credit note and debit note dated by the as-of
 -- date: amounts in document and reporting currency, what has been paid, withheld and
 -- credited by then, what is outstanding, and how late its oldest open instalment is.
