@@ -21,7 +21,10 @@ receipt_id in (
         from (
             {{ paired_since }}
             except
-            select receipt_id, bank_line_id, payment_date from {{ this }} where bank_line_id is not null
+            {#- Only the receipts paired since: against every matched receipt (6.25 M at L)
+                the except cost 2.6 s more. #}
+            select receipt_id, bank_line_id, payment_date from {{ this }}
+            where receipt_id in (select receipt_id from ({{ paired_since }}) as since)
         ) as paired_otherwise
     )
     or receipt_id in (
