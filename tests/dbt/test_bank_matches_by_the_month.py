@@ -41,6 +41,8 @@ and R6 (L12) in March. As of 31 May on days 1-3.
   A statement of 5 March alone brings L15, +150.00 from IBAN B, "CHEQUE": it carries R5,
   C2's cheque of 5 March (the same amount and day), which the reconciliation held
   unmatched since day 1 and now computes again as matched.
+- Day 5, as of 15 March: R8, C2's transfer of 300.00 on 13 February allocated to D7, whose
+  number L07 carries, and R2 re-allocated to D3: L07 carries R8 now, and R2 none.
 """
 
 import shutil
@@ -150,7 +152,15 @@ def write_days(folder: Path) -> list[tuple[Path, dict]]:
     day_4.mkdir()
     (day_4 / "extracto_es69_2026-06.xml").write_text(JUNE_STATEMENT)
     (day_4 / "extracto_es69_2026-03-05.xml").write_text(MARCH_5_STATEMENT)
-    return [(INBOX, AS_OF), (day_2, AS_OF), (day_3, AS_OF), (day_4, EARLIER_AS_OF)]
+    day_5 = folder / "day_5"
+    day_5.mkdir()
+    write(day_5 / "receipts_2026-06-03.csv", header, [
+        {"receipt_id": "R8", "client_id": "C2", "date": "2026-02-13", "currency": "EUR", "amount": "300.00",
+         "method": "transfer", "reference": "F-2026-000107"}])
+    write(day_5 / "allocations_2026-06-03.csv", allocation_header, [
+        {"receipt_id": "R8", "document_id": "D7", "installment_no": "", "amount": "300.00"},
+        {"receipt_id": "R2", "document_id": "D3", "installment_no": "", "amount": "300.00"}])
+    return [(INBOX, AS_OF), (day_2, AS_OF), (day_3, AS_OF), (day_4, EARLIER_AS_OF), (day_5, EARLIER_AS_OF)]
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +229,7 @@ def applications_recomputed(before: Path, after: Path) -> set[str]:
     return {line for line in new if new[line] != old.get(line)}
 
 
-@pytest.mark.parametrize("day", [2, 3, 4])
+@pytest.mark.parametrize("day", [2, 3, 4, 5])
 def test_each_day_equals_a_build_from_nothing(builds, day):
     kept, full = builds
     tables, differing = tables_of(kept[day - 1], full[day - 1])
@@ -343,3 +353,18 @@ def test_the_reductions_computed_are_those_read_again(builds):
     assert recomputed(kept[1], kept[2], balances) == {"R1", "R2"}
     assert recomputed(kept[2], kept[3], table, key) == {"receipt:R5|D12|"}
     assert recomputed(kept[2], kept[3], balances) == {"R5"}
+
+
+def test_a_line_paired_with_another_receipt_computes_the_receipt_it_left(builds):
+    """Day 5: R8 (C2, 300.00 of 13 February) allocated to D7, whose number L07's text
+    carries, and R2 re-allocated to D3: L07 carries R8 now. R2, which staging did not read
+    again, is computed again with no line (DECISIONLOG: Rates and matches that move)."""
+    kept, _ = builds
+    assert recomputed(kept[3], kept[4], "intermediate.int_receipts") == {"R2", "R8"}
+    with duckdb.connect(str(kept[4]), read_only=True) as conn:
+        assert conn.execute("""
+            select receipts.receipt_id, lines.bank_reference
+            from intermediate.int_receipts as receipts
+            left join staging.stg_bank__statement_lines as lines using (bank_line_id)
+            where receipts.receipt_id in ('R2', 'R8')
+            order by all""").fetchall() == [("R2", None), ("R8", "ES69-2026-L07")]
