@@ -34,7 +34,9 @@ not move, its last payment date does); and C1's legal name corrected in the same
 (its documents' name at issue).
 
 Day 4, on a copy of day 3's home at day 3's as-of date: C2 renamed, and R5's allocations
-re-exported, its 200.00 paying D1 instead of D5 (D5 left with no payment)."""
+re-exported, its 200.00 paying D1 instead of D5 (D5 left with no payment).
+
+Day 5, on a copy of day 4's home at the same date: D3's instalments alone, in three."""
 
 import shutil
 from datetime import date
@@ -313,6 +315,34 @@ def renamed(builds):
     shutil.copytree(folder / "three_days", four_days)
     shutil.copytree(folder / "day_4", four_days, dirs_exist_ok=True)
     full = build_warehouse(four_days, folder / "full_4", DAY_3, select=SELECT)
+    return kept, full, position
+
+
+def write_day_5(day_5: Path) -> None:
+    """D3's instalments alone, in three (1,000.00 USD: 333.33, 333.33, 333.34): neither D3
+    nor any movement of C2 is read again, but each instalment is converted on its own, so
+    D3's reporting value moves a cent (909.09 -> 303.03 + 303.03 + 303.04 = 909.10 EUR)."""
+    day_5.mkdir()
+    header, _ = rows_of(FIXTURE / "installments.csv")
+    write(day_5 / "installments_2025-07-03.csv", header, [
+        {"document_id": "D3", "installment_no": "1", "due_date": "2025-02-09", "amount": "333.33"},
+        {"document_id": "D3", "installment_no": "2", "due_date": "2025-03-11", "amount": "333.33"},
+        {"document_id": "D3", "installment_no": "3", "due_date": "2025-04-10", "amount": "333.34"}])
+
+
+@pytest.fixture(scope="module")
+def split(builds, renamed):
+    """After day 4 (a copy of its home), day 5's instalments of D3 at day 3's as-of date;
+    and a full build of the five days' files."""
+    folder = builds["folder"]
+    write_day_5(folder / "day_5")
+    home = Path(shutil.copytree(folder / "after_day_3", folder / "after_day_4"))
+    position = registry_position(home / "build" / "cartera.duckdb")
+    kept = build_warehouse(folder / "day_5", home, DAY_3, select=SELECT)
+    five_days = folder / "five_days"
+    shutil.copytree(folder / "four_days", five_days)
+    shutil.copytree(folder / "day_5", five_days, dirs_exist_ok=True)
+    full = build_warehouse(five_days, folder / "full_5", DAY_3, select=SELECT)
     return kept, full, position
 
 
@@ -622,4 +652,28 @@ def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
                             "where reduction_id = 'CN1'").fetchall() == [(Decimal("60.50"),)]
     tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert ("intermediate", "int_aging_by_client_currency") in tables
+    assert differing == []
+
+
+def test_a_statement_moves_with_its_documents_periods_alone(renamed, split):
+    """statement_of_account reads by rule the clients whose statement may have moved
+    (DECISIONLOG: Statements by the day): day 5 re-exports D3's instalments alone (C2's
+    USD invoice, 1,000.00 in three), which moves no movement of the ledger, only D3's
+    items and periods, and D3's reporting value by a cent (instalments converted one by
+    one, 909.09 -> 909.10 EUR). C2 is numbered again from D3's periods, C1 and C3 kept;
+    the tables equal a full build."""
+    kept, full, position = split
+    statements = statements_kept(kept)
+    assert sorted(client for client, (at, _, _) in statements.items() if at > position) == ["C2"]
+    assert sorted(client for client, (at, _, _) in statements.items() if at <= position) == ["C1", "C3"]
+    query = "select movement_reporting_amount from marts.statement_of_account where movement_id = 'D3'"
+    for database, value in [(renamed[0], "909.09"), (kept, "909.10")]:
+        with duckdb.connect(str(database), read_only=True) as conn:
+            assert conn.execute(query).fetchall() == [(Decimal(value),)]
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        # The withholdings alone, which the ledger computes on every build (W1, C1's).
+        assert conn.execute("select movement_source, client_id from intermediate.int_ar_ledger "
+                            "where _read_through_file_id > ?", [position]).fetchall() == [("withholding", "C1")]
+    tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    assert ("marts", "statement_of_account") in tables
     assert differing == []

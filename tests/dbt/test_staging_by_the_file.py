@@ -54,7 +54,8 @@ KEPT_BY_FINGERPRINT = {
 # The as-of marts kept by document (DECISIONLOG: Settled instalments by the day): the
 # position each document's rows were computed at and the code version.
 KEPT_AS_OF = {("marts", "fct_installments"), ("marts", "fct_documents"), ("marts", "fct_installment_payments")}
-# Kept by client by a fingerprint that holds the code's version: no _model_version.
+# Kept by client by a fingerprint that holds the code's version; _model_version says
+# whether the candidates can be read by position (DECISIONLOG: Statements by the day).
 KEPT_STATEMENTS = {("marts", "statement_of_account")}
 # Kept by document fingerprint, compared by position when every row is of this version
 # (DECISIONLOG: Settlement facts by the day, Reductions by the file).
@@ -165,4 +166,4 @@ def test_positions_stay_in_the_kept_tables(builds):
     assert carrying == {
         "_read_through_file_id": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_BY_FINGERPRINT
         | KEPT_SETTLEMENTS | PASSED_ON,
-        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_SETTLEMENTS | PASSED_ON}
+        "_model_version": KEPT_TABLES | KEPT_PERIODS | KEPT_AS_OF | KEPT_STATEMENTS | KEPT_SETTLEMENTS | PASSED_ON}
