@@ -4,10 +4,9 @@
     (fingerprint_of_columns) with the model's own code, so a changed rule recomputes every
     document. Equal fingerprints,
     equal events: a build keeps those rows (DECISIONLOG: Settlement events by the day).
-    not_in (a relation with a document_id column) leaves its documents out: the model
-    fingerprints only the documents it computes; only (one too) fingerprints only its
-    documents: the pre-hook's candidates. -#}
-{% macro settlement_input_fingerprints(not_in=none, only=none) -%}
+    only (a relation with a document_id column), when given, fingerprints only its
+    documents: the pre-hook's candidates, or those the model computes. -#}
+{% macro settlement_input_fingerprints(only=none) -%}
 {%- set code_version = "'" ~ local_md5(model.raw_code) ~ "'" -%}
 {%- set columns = ['input_kind', 'installment_no', 'due_order', 'item_count', 'amount',
     'reduction_type', 'reduction_id', 'receipt_id', 'effective_date'] -%}
@@ -30,9 +29,7 @@ from (
         cast(null as date) as effective_date
     from {{ ref('int_receivable_items') }}
     where item_type = 'installment'
-    {%- if not_in is not none %}
-        and document_id not in (select document_id from {{ not_in }})
-    {%- elif only is not none %}
+    {%- if only is not none %}
         and document_id in (select document_id from {{ only }})
     {%- endif %}
     union all
@@ -48,9 +45,7 @@ from (
         receipt_id,
         effective_date
     from {{ ref('int_document_reductions') }}
-    {%- if not_in is not none %}
-    where document_id not in (select document_id from {{ not_in }})
-    {%- elif only is not none %}
+    {%- if only is not none %}
     where document_id in (select document_id from {{ only }})
     {%- endif %}
 ) as inputs
@@ -96,57 +91,92 @@ group by document_id
 cast(hash({{ prefix }}, count(*){{ tail }}, sum(hash({{ columns | join(', ') }})){{ tail }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{#- int_settlement_events' pre-hook: on an incremental build, deletes the rows of every
-    document whose inputs' fingerprint is not the one its rows carry (changed or gone);
-    the model then computes the documents the table no longer holds. A table whose rows
-    all carry this version (the model's code and its inputs': model_version) compares only
-    the documents whose inputs may have changed since its latest rows: those whose items
-    or reductions were computed since (their positions) and those holding a reduction
-    read again since (reduction_read_again: a reduction gone leaves no position behind; a
+{#- int_settlement_events' candidates (its pre-hooks: write_candidates, then
+    drop_candidates_fingerprinted_otherwise, which deletes the rows of every candidate
+    whose inputs' fingerprint is not the one its rows carry, changed or gone): the
+    documents whose inputs may have changed since its latest rows, those whose items or
+    reductions were computed since (their positions) and those holding a reduction read
+    again since (reduction_read_again: a reduction gone leaves no position behind; a
     document gone from the items was read again, or withdrawn, which computes every
-    reduction again). A table with rows of another version, or from before the versions,
-    is emptied. Fingerprinting every document cost 4.9-5.2 s of L's +1 day. -#}
-{% macro drop_changed_settlement_events() -%}
-{%- set candidates %}
+    reduction again). Fingerprinting every document cost 4.9-5.2 s of L's +1 day. -#}
+{% macro settlement_event_candidates() -%}
 {{ computed_since_last_build(ref('int_receivable_items')) }}
 union
 {{ computed_since_last_build(ref('int_document_reductions')) }}
 union
 select document_id from {{ this }}
 where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this ~ ')') }}
-{%- endset %}
-{{ drop_candidates_fingerprinted_otherwise('input_fingerprint', candidates, settlement_input_fingerprints) }}
 {%- endmacro %}
 
-{#- The pre-hook of a model kept by document fingerprint that knows which documents may
-    have changed: a table whose rows all carry this version (model_version) compares only
-    `candidates` (a query of document_id): it deletes the rows of those whose stored
-    `column` is not the one `fingerprints` (a macro taking `only`, the candidates' CTE,
-    and giving document_id and `column`) gives them now. A table with rows of another
-    version, or from before the versions, is emptied. -#}
-{% macro drop_candidates_fingerprinted_otherwise(column, candidates, fingerprints) -%}
-{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
-delete from {{ this }}
-{%- elif is_incremental() %}
+{#- A model kept by document fingerprint that knows which documents may have changed
+    compares only those, its candidates, when its rows all carry this version
+    (model_version); a table with rows of another version, or from before the versions,
+    is emptied and computed whole. Decided from the table as it is before the pre-hooks,
+    so the pre-hooks and the model's query (compiled first) agree. -#}
+{% macro compares_candidates() -%}
+{{ return(is_incremental() and holds_column('_model_version') and not holds_other_versions(model_version())) }}
+{%- endmacro %}
+
+{#- The temp table the first pre-hook writes the candidates to: the second compares them and
+    the model computes those of them the table no longer holds (the same connection runs a
+    model's hooks and query). Anti-joining every upstream document against the whole table
+    instead cost L's +1 day 12.6 of the balances' 17.4 s of query under load (1.2 s from
+    the candidates). -#}
+{% macro candidates_table() -%}
+{{ return(this.identifier ~ '__candidates') }}
+{%- endmacro %}
+
+{#- The first pre-hook of such a model: `candidates` (a query of document_id) into the temp
+    table, when it compares candidates. -#}
+{% macro write_candidates(candidates) -%}
+{%- if compares_candidates() %}
+create or replace temp table {{ candidates_table() }} as
+{{ candidates }}
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- The second: deletes the rows of the candidates whose stored `column` is not the one
+    `fingerprints` (a macro taking `only`, a relation of document_id, and giving
+    document_id and `column`) gives them now; every row of a table it does not compare
+    candidates of. -#}
+{% macro drop_candidates_fingerprinted_otherwise(column, fingerprints) -%}
+{%- if compares_candidates() %}
 delete from {{ this }}
 where document_id in (
-    with candidates as (
-        {{ candidates }}
-    )
-
     select document_id
     from (
         select document_id, {{ column }}
         from {{ this }}
-        where document_id in (select document_id from candidates)
+        where document_id in (select document_id from {{ candidates_table() }})
         except
         select document_id, {{ column }}
-        from ({{ fingerprints(only='candidates') }}) as fingerprints
+        from ({{ fingerprints(only=candidates_table()) }}) as fingerprints
     ) as changed
 )
+{%- elif is_incremental() %}
+delete from {{ this }}
 {%- else %}
 select 1
 {%- endif %}
+{%- endmacro %}
+
+{#- The documents such a model computes, a condition on `column`: the candidates it no
+    longer holds (changed, or new: a new document is computed since upstream, so a
+    candidate) when `candidates` is the temp table (the model gives candidates_table() when
+    compares_candidates(), decided once); none left out when it is none (a full build, or
+    a table the pre-hook emptied). -#}
+{% macro not_held_candidates(candidates, column) -%}
+{%- if candidates is not none -%}
+{{ column }} in (
+    select document_id from {{ candidates }}
+    where document_id not in (
+        select document_id from {{ this }}
+        where document_id in (select document_id from {{ candidates }})))
+{%- else -%}
+1 = 1
+{%- endif -%}
 {%- endmacro %}
 
 {#- The pre-hook of a model kept by fingerprint: on an incremental build, deletes the rows
@@ -182,8 +212,8 @@ select 1
     document: its items (every column the model passes on, the FX factor and dispute flag
     too) and its waterfall (int_settlement_events' input_fingerprint; none while nothing
     reduced it), with the model's own code. Equal fingerprints, equal periods
-    (DECISIONLOG: Item balances by the day). not_in as in settlement_input_fingerprints. -#}
-{% macro item_balance_fingerprints(not_in=none, only=none) -%}
+    (DECISIONLOG: Item balances by the day). only as in settlement_input_fingerprints. -#}
+{% macro item_balance_fingerprints(only=none) -%}
 {%- set item_columns = ['items.item_type', 'items.installment_no', 'items.document_type', 'items.document_number',
     'items.client_id', 'items.currency_code', 'items.issue_date', 'items.due_date', 'items.item_amount',
     'items.is_in_dispute', 'items.to_reporting_factor'] -%}
@@ -196,16 +226,12 @@ from {{ ref('int_receivable_items') }} as items
 left join (
     select distinct document_id, input_fingerprint
     from {{ ref('int_settlement_events') }}
-    {%- if not_in is not none %}
-    where document_id not in (select document_id from {{ not_in }})
-    {%- elif only is not none %}
+    {%- if only is not none %}
     where document_id in (select document_id from {{ only }})
     {%- endif %}
 ) as events
     on events.document_id = items.document_id
-{%- if not_in is not none %}
-where items.document_id not in (select document_id from {{ not_in }})
-{%- elif only is not none %}
+{%- if only is not none %}
 where items.document_id in (select document_id from {{ only }})
 {%- endif %}
 group by items.document_id
@@ -234,19 +260,15 @@ union
 )
 {%- endmacro %}
 
-{#- int_receivable_item_balances' pre-hook: deletes the periods of every document whose
-    fingerprint (item_balance_fingerprints) changed or is gone. Its rows change only with
-    its items or its waterfall, so a table whose rows all carry this version (their code
-    is in the fingerprint) compares only the documents that may have changed: those whose
-    items or events were computed since its last build (their positions), those whose
-    events are gone (a withdrawn or moved payment: events_fingerprint stored, no event
-    now) and those gone from the items. A table with rows of another version (this code's
-    or a kept model's it reads: their fingerprints need not differ, so they would keep the
-    old version) or from before the versions is emptied. The model computes the documents
-    the table no longer holds (DECISIONLOG: Item balances by the day). -#}
-{% macro drop_changed_item_balances() -%}
-{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint',
-    documents_reached_since_last_build(had_events='events_fingerprint is not null'), item_balance_fingerprints) }}
+{#- int_receivable_item_balances' candidates (its pre-hooks as int_settlement_events'; the
+    periods of a document whose fingerprint, item_balance_fingerprints, changed or is gone
+    are deleted). Its rows change only with its items or its waterfall, so the documents
+    that may have changed are those whose items or events were computed since its last
+    build (their positions), those whose events are gone (a withdrawn or moved payment:
+    events_fingerprint stored, no event now) and those gone from the items
+    (DECISIONLOG: Item balances by the day). -#}
+{% macro item_balance_candidates() -%}
+{{ documents_reached_since_last_build(had_events='events_fingerprint is not null') }}
 {%- endmacro %}
 
 {#- int_open_item_months' pre-hooks: the months of every document whose periods

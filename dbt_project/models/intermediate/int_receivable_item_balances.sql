@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_changed_item_balances() }}"
+    pre_hook=["{{ write_candidates(item_balance_candidates()) }}",
+              "{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints) }}"]
 ) }}
 -- One row per receivable item and period its outstanding amount holds: from the item's
 -- issue date, then from each day a reduction paid part of it (int_settlement_events, the
@@ -13,13 +14,12 @@
 -- Kept by document (DECISIONLOG: Item balances by the day): every row carries its
 -- document's fingerprint (items, waterfall, code: item_balance_fingerprints). A build
 -- deletes the periods of the documents whose fingerprint changed or that are gone (the
--- pre-hook: by the positions of the items and events computed since, when every row is
--- of this version) and computes the documents the table no longer holds.
+-- pre-hooks: by the positions of the items and events computed since, when every row is
+-- of this version) and computes the candidates the table no longer holds.
+{%- set candidates = candidates_table() if compares_candidates() else none %}
 with items as (
     select * from {{ ref('int_receivable_items') }}
-    {%- if is_incremental() %}
-    where document_id not in (select document_id from {{ this }})
-    {%- endif %}
+    where {{ not_held_candidates(candidates, 'document_id') }}
 ),
 
 -- What each item owed at the end of each day something paid part of it.
@@ -32,9 +32,7 @@ day_ends as (
                 partition by document_id, installment_no, effective_date order by reduction_order desc
             ) as later_events
         from {{ ref('int_settlement_events') }} as events
-        {%- if is_incremental() %}
-        where events.document_id not in (select document_id from {{ this }})
-        {%- endif %}
+        where {{ not_held_candidates(candidates, 'events.document_id') }}
     ) as events
     where later_events = 1
 ),
@@ -89,5 +87,5 @@ from periods
 inner join items
     on items.document_id = periods.document_id
     and items.installment_no = periods.installment_no
-inner join ({{ item_balance_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
+inner join ({{ item_balance_fingerprints(only=candidates) }}) as fingerprints
     on fingerprints.document_id = items.document_id

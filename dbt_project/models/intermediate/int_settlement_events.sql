@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ drop_changed_settlement_events() }}"
+    pre_hook=["{{ write_candidates(settlement_event_candidates()) }}",
+              "{{ drop_candidates_fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints) }}"]
 ) }}
 -- One row per instalment of an issued invoice or debit note and reduction that paid part
 -- of it (DECISIONLOG: Instalments and the order money is applied in): the amount applied
@@ -24,19 +25,18 @@
 --
 -- Incremental by document (DECISIONLOG: Settlement events by the day): every row carries
 -- the fingerprint of its document's inputs (instalments and reductions). A build first
--- deletes the rows of each document whose fingerprint changed or that is gone (the
--- pre-hook), then computes only the documents the table no longer holds: new ones, ones
--- a new reduction or a corrected re-export touched, and (cheaply) unpaid ones. Rows carry
+-- deletes the rows of each candidate document whose fingerprint changed or that is gone
+-- (the pre-hooks: settlement_event_candidates), then computes only the candidates the
+-- table no longer holds: new ones, ones a new reduction or a corrected re-export touched
+-- (an unpaid document has no row to compute). Rows carry
 -- the registry's position when computed (_read_through_file_id), so the models reading
 -- them can tell the documents computed since their own last build.
 -- depends_on: {{ ref('stg_invoicing__documents') }}, {{ ref('stg_invoicing__installments') }}, {{ ref('stg_invoicing__allocations') }}, {{ ref('int_receipts') }}
+{%- set candidates = candidates_table() if compares_candidates() else none %}
 with installments as (
     select document_id, installment_no, due_order, item_count, item_amount
     from {{ ref('int_receivable_items') }}
-    where item_type = 'installment'
-    {%- if is_incremental() %}
-        and document_id not in (select document_id from {{ this }})
-    {%- endif %}
+    where item_type = 'installment' and {{ not_held_candidates(candidates, 'document_id') }}
 ),
 
 -- Within a day, allocations naming an instalment go first: they claim their instalment
@@ -51,9 +51,7 @@ reductions as (
             over document_order as unnamed_running_amount,
         sum(reductions.reduction_amount) over document_order as running_amount
     from {{ ref('int_document_reductions') }} as reductions
-    {%- if is_incremental() %}
-    where reductions.document_id not in (select document_id from {{ this }})
-    {%- endif %}
+    where {{ not_held_candidates(candidates, 'reductions.document_id') }}
     window document_order as (
         partition by reductions.document_id
         order by
@@ -202,6 +200,6 @@ select
     {{ model_version() }} as _model_version,
     {{ read_through_file_id() }} as _read_through_file_id
 from events
-inner join ({{ settlement_input_fingerprints(not_in=this if is_incremental() else none) }}) as fingerprints
+inner join ({{ settlement_input_fingerprints(only=candidates) }}) as fingerprints
     on fingerprints.document_id = events.document_id
 where events.applied_amount <> 0
