@@ -308,13 +308,18 @@ def renamed(builds):
     at day 3's as-of date; and a full build of the four days' files."""
     folder = builds["folder"]
     write_day_4(folder / "day_4")
-    home = folder / "after_day_3"
+    return one_more_day(folder, "day_4", folder / "after_day_3", "three_days", "four_days")
+
+
+def one_more_day(folder: Path, day: str, home: Path, days_before: str, days_to_it: str) -> tuple[Path, Path, int]:
+    """The day's files built on `home` at day 3's as-of date, a full build of every day's
+    files to it (the folder `days_before` and the day's, copied into `days_to_it`), and the
+    registry's position before the day."""
     position = registry_position(home / "build" / "cartera.duckdb")
-    kept = build_warehouse(folder / "day_4", home, DAY_3, select=SELECT)
-    four_days = folder / "four_days"
-    shutil.copytree(folder / "three_days", four_days)
-    shutil.copytree(folder / "day_4", four_days, dirs_exist_ok=True)
-    full = build_warehouse(four_days, folder / "full_4", DAY_3, select=SELECT)
+    kept = build_warehouse(folder / day, home, DAY_3, select=SELECT)
+    shutil.copytree(folder / days_before, folder / days_to_it)
+    shutil.copytree(folder / day, folder / days_to_it, dirs_exist_ok=True)
+    full = build_warehouse(folder / days_to_it, folder / f"full_{days_to_it}", DAY_3, select=SELECT)
     return kept, full, position
 
 
@@ -337,13 +342,7 @@ def split(builds, renamed):
     folder = builds["folder"]
     write_day_5(folder / "day_5")
     home = Path(shutil.copytree(folder / "after_day_3", folder / "after_day_4"))
-    position = registry_position(home / "build" / "cartera.duckdb")
-    kept = build_warehouse(folder / "day_5", home, DAY_3, select=SELECT)
-    five_days = folder / "five_days"
-    shutil.copytree(folder / "four_days", five_days)
-    shutil.copytree(folder / "day_5", five_days, dirs_exist_ok=True)
-    full = build_warehouse(five_days, folder / "full_5", DAY_3, select=SELECT)
-    return kept, full, position
+    return one_more_day(folder, "day_5", home, "four_days", "five_days")
 
 
 KEPT_PERIODS = ("int_receivable_item_balances", "int_open_item_months")
