@@ -75,10 +75,11 @@ inner join {{ ref('int_receivable_item_balances') }} as balances
     finds by the row groups' min/max of period_month instead of scanning the history
     (DECISIONLOG: Aging at any past date); a client's rows arriving together make the
     sums by client about a third cheaper at L (DECISIONLOG: Answers at L). A model kept
-    by `kept_key` (its pre-hook deletes the keys whose periods changed, and the months past
-    the horizon) computes, on an incremental build, the keys its table no longer holds,
-    and the months a later horizon adds to the kept periods still holding. -#}
-{% macro periods_by_month(periods_relation, open_condition, kept_key=none) -%}
+    by `kept_key` (its pre-hooks delete the keys whose periods changed, and the months past
+    the horizon) computes, on an incremental build, the `candidates` (the temp table its
+    pre-hook wrote; none when it emptied the table: all) its table no longer holds, and
+    the months a later horizon adds to the kept periods still holding. -#}
+{% macro periods_by_month(periods_relation, open_condition, kept_key=none, candidates=none) -%}
 {%- set first_valid_from = "coalesce(min(valid_from), cast('1970-01-01' as date))" %}
 {%- set last_valid_from = "coalesce(max(valid_from), cast('1970-01-01' as date))" %}
 with months as (
@@ -104,9 +105,7 @@ open_periods as (
     select *
     from {{ periods_relation }}
     where {{ open_condition }}
-    {%- if kept %}
-        and {{ kept_key }} not in (select {{ kept_key }} from {{ this }})
-    {%- endif %}
+        and {{ not_held_candidates(candidates, kept_key) }}
 )
 
 select

@@ -127,9 +127,10 @@ where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this 
 {%- endmacro %}
 
 {#- The first pre-hook of such a model: `candidates` (a query of document_id) into the temp
-    table, when it compares candidates. -#}
-{% macro write_candidates(candidates) -%}
-{%- if compares_candidates() %}
+    table, when it compares candidates (`compared`: compares_candidates() unless the model
+    decides otherwise). -#}
+{% macro write_candidates(candidates, compared=none) -%}
+{%- if (compares_candidates() if compared is none else compared) %}
 create or replace temp table {{ candidates_table() }} as
 {{ candidates }}
 {%- else %}
@@ -281,32 +282,40 @@ union
     there: their months past it go (DECISIONLOG: Item balances by the day). -#}
 {% macro drop_changed_open_item_months() -%}
 {%- set balances = ref('int_receivable_item_balances') %}
-{%- if is_incremental() and holds_column('balance_fingerprint') %}
+{%- if compares_open_item_month_candidates() %}
 delete from {{ this }}
 where document_id in (
-    with candidates as (
-        {{ computed_since_last_build(balances) }}
-        union
-        (
-            select document_id from {{ this }}
-            except
-            select document_id from {{ balances }}
-        )
-    )
-
     select document_id
     from (
         select document_id, balance_fingerprint from {{ this }}
-        where document_id in (select document_id from candidates)
+        where document_id in (select document_id from {{ candidates_table() }})
         except
         select document_id, balance_fingerprint from {{ balances }}
-        where document_id in (select document_id from candidates)
+        where document_id in (select document_id from {{ candidates_table() }})
     ) as changed
 )
 {%- else %}
 {{ drop_documents_fingerprinted_otherwise(
     'balance_fingerprint', 'select distinct document_id, balance_fingerprint from ' ~ balances) }}
 {%- endif %}
+{%- endmacro %}
+
+{#- int_open_item_months' candidates (written by its first pre-hook when its rows carry the
+    balances' fingerprint): the documents the balances computed since the periods it holds,
+    and those gone from the balances. -#}
+{% macro open_item_month_candidates() -%}
+{%- set balances = ref('int_receivable_item_balances') %}
+{{ computed_since_last_build(balances) }}
+union
+(
+    select document_id from {{ this }}
+    except
+    select document_id from {{ balances }}
+)
+{%- endmacro %}
+
+{% macro compares_open_item_month_candidates() -%}
+{{ return(is_incremental() and holds_column('balance_fingerprint')) }}
 {%- endmacro %}
 
 {% macro drop_open_item_months_past_the_horizon() -%}
