@@ -36,7 +36,8 @@ not move, its last payment date does); and C1's legal name corrected in the same
 Day 4, on a copy of day 3's home at day 3's as-of date: C2 renamed, and R5's allocations
 re-exported, its 200.00 paying D1 instead of D5 (D5 left with no payment).
 
-Day 5, on a copy of day 4's home at the same date: D3's instalments alone, in three."""
+Day 5, on a copy of day 4's home at the same date: D3's instalments alone, in three, and
+CN1 renumbered."""
 
 import shutil
 from datetime import date
@@ -326,8 +327,15 @@ def one_more_day(folder: Path, day: str, home: Path, days_before: str, days_to_i
 def write_day_5(day_5: Path) -> None:
     """D3's instalments alone, in three (1,000.00 USD: 333.33, 333.33, 333.34): neither D3
     nor any movement of C2 is read again, but each instalment is converted on its own, so
-    D3's reporting value moves a cent (909.09 -> 303.03 + 303.03 + 303.04 = 909.10 EUR)."""
+    D3's reporting value moves a cent (909.09 -> 303.03 + 303.03 + 303.04 = 909.10 EUR).
+    And CN1 (C1's note on D1, 60.50 since day 4) renumbered R-001-B: its movement alone
+    moves, nothing its reduction or D1's periods are computed from."""
     day_5.mkdir()
+    header, documents = rows_of(FIXTURE / "documents.csv")
+    write(day_5 / "documents_2025-07-03.csv", header, [
+        {**row, "number": "R-001-B", "net": "50.00", "tax": "10.50", "total": "60.50",
+         "updated_at": "2025-07-03T10:00:00"}
+        for row in documents if row["document_id"] == "CN1"])
     header, _ = rows_of(FIXTURE / "installments.csv")
     write(day_5 / "installments_2025-07-03.csv", header, [
         {"document_id": "D3", "installment_no": "1", "due_date": "2025-02-09", "amount": "333.33"},
@@ -654,25 +662,30 @@ def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
     assert differing == []
 
 
-def test_a_statement_moves_with_its_documents_periods_alone(renamed, split):
+def test_a_statement_moves_with_its_documents_periods_or_its_own_movement(renamed, split):
     """statement_of_account reads by rule the clients whose statement may have moved
     (DECISIONLOG: Statements by the day): day 5 re-exports D3's instalments alone (C2's
     USD invoice, 1,000.00 in three), which moves no movement of the ledger, only D3's
     items and periods, and D3's reporting value by a cent (instalments converted one by
-    one, 909.09 -> 909.10 EUR). C2 is numbered again from D3's periods, C1 and C3 kept;
-    the tables equal a full build."""
+    one, 909.09 -> 909.10 EUR); and renumbers CN1, C1's note, which moves its movement in
+    the ledger alone. C2 is numbered again from D3's periods, C1 from the ledger, C3
+    kept; the tables equal a full build."""
     kept, full, position = split
     statements = statements_kept(kept)
-    assert sorted(client for client, (at, _, _) in statements.items() if at > position) == ["C2"]
-    assert sorted(client for client, (at, _, _) in statements.items() if at <= position) == ["C1", "C3"]
-    query = "select movement_reporting_amount from marts.statement_of_account where movement_id = 'D3'"
-    for database, value in [(renamed[0], "909.09"), (kept, "909.10")]:
+    assert sorted(client for client, (at, _, _) in statements.items() if at > position) == ["C1", "C2"]
+    assert sorted(client for client, (at, _, _) in statements.items() if at <= position) == ["C3"]
+    query = ("select movement_id, reference, movement_reporting_amount from marts.statement_of_account "
+             "where movement_id in ('D3', 'CN1') order by movement_id")
+    for database, number, value in [(renamed[0], "R-001", "909.09"), (kept, "R-001-B", "909.10")]:
         with duckdb.connect(str(database), read_only=True) as conn:
-            assert conn.execute(query).fetchall() == [(Decimal(value),)]
+            assert conn.execute(query).fetchall() == [("CN1", number, Decimal("-60.50")), ("D3", "F-003", Decimal(value))]
     with duckdb.connect(str(kept), read_only=True) as conn:
-        # The withholdings alone, which the ledger computes on every build (W1, C1's).
-        assert conn.execute("select movement_source, client_id from intermediate.int_ar_ledger "
-                            "where _read_through_file_id > ?", [position]).fetchall() == [("withholding", "C1")]
+        # CN1, and the withholdings, which the ledger computes on every build (W1, C1's).
+        assert conn.execute("select movement_source, movement_id, client_id from intermediate.int_ar_ledger "
+                            "where _read_through_file_id > ? and movement_source = 'document'",
+                            [position]).fetchall() == [("document", "CN1", "C1")]
+        assert conn.execute("select count(*) from intermediate.int_receivable_item_balances "
+                            "where _read_through_file_id > ? and document_id <> 'D3'", [position]).fetchone() == (0,)
     tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
     assert ("marts", "statement_of_account") in tables
     assert differing == []
