@@ -131,6 +131,14 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
+{#- True when the model's table holds a row: an empty kept table has no position or as-of
+    date to tell what changed since, so it is computed whole. -#}
+{% macro holds_rows() -%}
+{%- if not execute %}{{ return(false) }}{% endif -%}
+{%- set held = run_query("select count(*) from (select 1 from " ~ this ~ " limit 1) as held").columns[0].values()[0] -%}
+{{- return(held > 0) }}
+{%- endmacro %}
+
 {#- True when a row of the model's table carries another `_model_version` than `version`
     (a SQL string). -#}
 {% macro holds_other_versions(version) -%}

@@ -109,12 +109,15 @@ where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this 
 {%- endmacro %}
 
 {#- A model kept by document fingerprint that knows which documents may have changed
-    compares only those, its candidates, when its rows all carry this version
-    (model_version); a table with rows of another version, or from before the versions,
-    is emptied and computed whole. Decided from the table as it is before the pre-hooks,
-    so the pre-hooks and the model's query (compiled first) agree. -#}
+    compares only those, its candidates, when it holds rows and they all carry this
+    version (model_version); an empty table (its candidates, read from its positions,
+    would be none: a first refresh with no payment kept int_settlement_events empty for
+    good), a table with rows of another version, or from before the versions, is emptied
+    and computed whole. Decided from the table as it is before the pre-hooks, so the
+    pre-hooks and the model's query (compiled first) agree. -#}
 {% macro compares_candidates() -%}
-{{ return(is_incremental() and holds_column('_model_version') and not holds_other_versions(model_version())) }}
+{{ return(is_incremental() and holds_column('_model_version') and holds_rows()
+    and not holds_other_versions(model_version())) }}
 {%- endmacro %}
 
 {#- The temp table the first pre-hook writes the candidates to: the second compares them and
@@ -204,11 +207,6 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The same by document: `fingerprints` gives document_id and `column`. -#}
-{% macro drop_documents_fingerprinted_otherwise(column, fingerprints) -%}
-{{ drop_keys_fingerprinted_otherwise(['document_id'], column, fingerprints) }}
-{%- endmacro %}
-
 {#- What int_receivable_item_balances computes a document from, as one fingerprint per
     document: its items (every column the model passes on, the FX factor and dispute flag
     too) and its waterfall (int_settlement_events' input_fingerprint; none while nothing
@@ -272,37 +270,16 @@ union
 {{ documents_reached_since_last_build(had_events='events_fingerprint is not null') }}
 {%- endmacro %}
 
-{#- int_open_item_months' pre-hooks: the months of every document whose periods
-    int_receivable_item_balances computed again (their fingerprint is not the one the rows
-    carry) go; the model computes those documents whole. Only the documents the balances
-    computed since the periods this table holds (their positions, which its rows carry)
-    and those gone from the balances are compared. A later horizon (the month of the last
-    valid_from, which periods still holding run to) only adds months to the kept periods
-    still holding (the model); an earlier one (the last payment withdrawn) ends them
-    there: their months past it go (DECISIONLOG: Item balances by the day). -#}
-{% macro drop_changed_open_item_months() -%}
-{%- set balances = ref('int_receivable_item_balances') %}
-{%- if compares_open_item_month_candidates() %}
-delete from {{ this }}
-where document_id in (
-    select document_id
-    from (
-        select document_id, balance_fingerprint from {{ this }}
-        where document_id in (select document_id from {{ candidates_table() }})
-        except
-        select document_id, balance_fingerprint from {{ balances }}
-        where document_id in (select document_id from {{ candidates_table() }})
-    ) as changed
-)
-{%- else %}
-{{ drop_documents_fingerprinted_otherwise(
-    'balance_fingerprint', 'select distinct document_id, balance_fingerprint from ' ~ balances) }}
-{%- endif %}
-{%- endmacro %}
-
-{#- int_open_item_months' candidates (written by its first pre-hook when its rows carry the
-    balances' fingerprint): the documents the balances computed since the periods it holds,
-    and those gone from the balances. -#}
+{#- int_open_item_months' candidates (its pre-hooks: write_candidates, then
+    drop_candidates_fingerprinted_otherwise with balance_fingerprints_held, which deletes
+    the months of every candidate whose periods int_receivable_item_balances computed
+    again, their fingerprint no longer the one the rows carry; the model computes those
+    documents whole): the documents the balances computed since the periods this table
+    holds (their positions, which its rows carry), and those gone from the balances. A
+    later horizon (the month of the last valid_from, which periods still holding run to)
+    only adds months to the kept periods still holding (the model); an earlier one (the
+    last payment withdrawn) ends them there: their months past it go (DECISIONLOG: Item
+    balances by the day). -#}
 {% macro open_item_month_candidates() -%}
 {%- set balances = ref('int_receivable_item_balances') %}
 {{ computed_since_last_build(balances) }}
@@ -314,8 +291,12 @@ union
 )
 {%- endmacro %}
 
-{% macro compares_open_item_month_candidates() -%}
-{{ return(is_incremental() and holds_column('balance_fingerprint')) }}
+{#- The fingerprint int_receivable_item_balances' periods of each document carry, for
+    `only`'s documents. -#}
+{% macro balance_fingerprints_held(only) -%}
+select distinct document_id, balance_fingerprint
+from {{ ref('int_receivable_item_balances') }}
+where document_id in (select document_id from {{ only }})
 {%- endmacro %}
 
 {% macro drop_open_item_months_past_the_horizon() -%}

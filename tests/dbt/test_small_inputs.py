@@ -23,21 +23,31 @@ bank_only: the July 2025 camt.053 statement of tests/fixtures/bank_inbox alone (
     a 20.00 fee debited on 1 July; closing 1,980.00). As of 2025-07-15, its latest
     booking date. The four credits (1,000.00) are unapplied: nothing is open and no
     payer is known; the account ties: 1,000.00 + 980.00 - 1,980.00 = 0.
+first_payments: invoices_without_receipts' home, then the first money of all: R1, C1's
+    1,210.00 on 2025-03-25 paying D1 (the kept models held no reduction before: empty
+    tables, which give no position to compare from, so they are computed whole). As of
+    2025-03-25: D1 settled 74 days after its issue (01-10), 44 beyond its terms (02-09);
+    C1 owes D3's 605.00, not due; C2's D2 is 13 days past due (1-30). Every table equals
+    a full build of both inboxes.
 single_day: everything on 2025-06-30. C1's D1 1,210.00 due 2025-07-30 (not due); C2's D2
     605.00 due the same day and paid by card the same day: days to pay 0, on time; the
     backtest has that one instalment. June's KPIs (2025-06-30 is a month end): credit
     sales 1,210.00 + 605.00 = 1,815.00, ending AR 1,210.00.
 """
 
+import json
+import shutil
 from datetime import date
 from decimal import Decimal as D
-
-import json
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.dbt.warehouse import dbt_manifest
+from tests.dbt.export_files import write
+from tests.dbt.warehouse import build_warehouse, dbt_manifest, tables_of
+
+SMALL_INBOXES = Path(__file__).resolve().parents[1] / "fixtures" / "small_inboxes"
 
 
 def rows(database, sql, params=()):
@@ -151,3 +161,37 @@ def test_every_mart_builds_and_answers_on_a_small_input(small_warehouse, case):
     built = {name for (name,) in rows(database, "select table_name from information_schema.tables where table_schema = 'marts'")}
     assert len(marts) >= 25 and marts == built
     CASES[case](database)
+
+
+def first_payments(inbox: Path) -> None:
+    write(inbox / "receipts.csv", ["receipt_id", "client_id", "date", "currency", "amount", "method", "reference"],
+          [{"receipt_id": "R1", "client_id": "C1", "date": "2025-03-25", "currency": "EUR", "amount": "1210.00",
+            "method": "transfer", "reference": "F-001"}])
+    write(inbox / "allocations.csv", ["receipt_id", "document_id", "installment_no", "amount"],
+          [{"receipt_id": "R1", "document_id": "D1", "installment_no": "", "amount": "1210.00"}])
+
+
+def test_the_first_payments_after_a_refresh_without_any(small_warehouse, tmp_path):
+    without_receipts = small_warehouse("invoices_without_receipts")
+    home = tmp_path / "incremental"
+    shutil.copytree(without_receipts.parents[1], home)
+    day_2 = tmp_path / "day_2"
+    day_2.mkdir()
+    first_payments(day_2)
+    incremental = build_warehouse(day_2, home, {})
+    both = tmp_path / "both"
+    shutil.copytree(SMALL_INBOXES / "invoices_without_receipts", both)
+    first_payments(both)
+    full = build_warehouse(both, tmp_path / "full", {})
+
+    assert rows(incremental, """
+        select document_id, paid_date, days_to_pay, days_beyond_terms
+        from marts.fct_installment_payments""") == [("D1", date(2025, 3, 25), 74, 44)]
+    assert aging(incremental) == {
+        "C1": (D("605.00"), D("0.00"), D("0.00"), D("605.00"), D("0.00"), D("0.00")),
+        "C2": (D("0.00"), D("1000.00"), D("0.00"), D("1000.00"), D("1000.00"), D("0.00")),
+    }
+    # When each file was loaded differs, as it should.
+    tables, differing = tables_of(incremental, full, exclude={
+        "int_installment_settlements": "computed_as_of_date", "source_freshness": "newest_file_loaded_at"})
+    assert len(tables) > 60 and differing == []

@@ -2,8 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook=["{{ write_candidates(open_item_month_candidates(), compares_open_item_month_candidates()) }}",
-              "{{ drop_changed_open_item_months() }}", "{{ drop_open_item_months_past_the_horizon() }}"]
+    pre_hook=["{{ write_candidates(open_item_month_candidates()) }}",
+              "{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint', balance_fingerprints_held) }}",
+              "{{ drop_open_item_months_past_the_horizon() }}"]
 ) }}
 -- One row per calendar month (period_month, its first day) and period of
 -- int_receivable_item_balances with something outstanding that holds on a day of that
@@ -16,4 +17,4 @@
 -- pre-hooks write the candidates and delete the months of those that moved: DECISIONLOG:
 -- Candidates into a temp table), and the months a later horizon adds to the others.
 {{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0', kept_key='document_id',
-    candidates=candidates_table() if compares_open_item_month_candidates() else none) }}
+    candidates=candidates_table() if compares_candidates() else none) }}
