@@ -348,40 +348,46 @@ where items.item_type = 'installment'
 {{ dbt.hash(dbt.concat([events_fingerprint, "'" ~ local_md5(model.raw_code) ~ "'"])) }}
 {%- endmacro %}
 
-{#- int_installment_settlements' pre-hook: on an incremental build, deletes the rows of every
-    document whose rows would not be computed the same now: its waterfall inputs changed or
-    are gone (fingerprint), an instalment or document attribute read there changed (a
-    re-export, the FX factor at the as-of date), or a reduction of it falls between the
-    as-of date its rows were computed at and this build's, either way (what is visible at
-    the as-of date changed). Every other read of the model is limited to the reductions up
-    to the as-of date, so a document passing all three gives the same rows. The first two
-    compare only the documents whose items or events were computed since the table's last
-    build (their positions: the attributes come with the items, which staging's and the
-    rates' changes recompute) and those gone from either; a table with rows of another
-    version, or from before the versions, is emptied (as int_receivable_item_balances). -#}
+{#- int_installment_settlements' candidates (written by its first pre-hook): the documents
+    whose rows may not be computed the same now, those documents_reached_since_last_build
+    gives (their items or waterfall computed since, or gone) and those with a reduction
+    between the as-of date the rows answer for and this build's, either way (what is
+    visible at the as-of date changed: an instalment it settles, or one a date moved back
+    opens). A document the table does not hold has no settled instalment: only a reduction
+    can settle one, so one that is no candidate still has none. -#}
+{% macro installment_settlement_candidates() -%}
+{{ documents_reached_since_last_build() }}
+union
+{{ dated_between_as_of_dates(ref('int_document_reductions'), 'effective_date') }}
+{%- endmacro %}
+
+{#- int_installment_settlements' second pre-hook: deletes the rows of every candidate whose
+    rows would not be computed the same now: its waterfall inputs changed or are gone
+    (fingerprint), an instalment or document attribute read there changed (a re-export,
+    the FX factor through the reporting amount), or a reduction of it falls between the
+    two as-of dates. Every other read of the model is limited to the reductions up to the
+    as-of date, so a document passing all three gives the same rows. Every row when the
+    table compares no candidates (another version of the code, or empty). -#}
 {% macro drop_changed_installment_settlements() -%}
 {%- set compared = [
     'document_type', 'document_number', 'client_id', 'currency_code', 'issue_date', 'due_date',
     'installment_amount', 'installment_reporting_amount', 'is_in_dispute',
     'early_discount_pct', 'early_discount_days', 'document_total_amount'] %}
-{%- if is_incremental() and (not holds_column('_model_version') or holds_other_versions(model_version())) %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-{%- set of_candidates = 'where document_id in (select document_id from candidates)' %}
+{%- if compares_candidates() %}
+{%- set candidates = candidates_table() %}
 delete from {{ this }}
 where document_id in (
-    with candidates as (
-        {{ documents_reached_since_last_build() }}
-    )
-
     select stored.document_id
-    from (select * from {{ this }} {{ of_candidates }}) as stored
-    left join ({{ installment_settlement_inputs(only='candidates') }}) as inputs
+    from (select * from {{ this }} where document_id in (select document_id from {{ candidates }})) as stored
+    left join ({{ installment_settlement_inputs(only=candidates) }}) as inputs
         on inputs.document_id = stored.document_id
         and inputs.installment_no = stored.installment_no
     left join (
         select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-        from (select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }} {{ of_candidates }}) as documents
+        from (
+            select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}
+            where document_id in (select document_id from {{ candidates }})
+        ) as documents
     ) as events
         on events.document_id = stored.document_id
     where inputs.document_id is null
@@ -391,24 +397,10 @@ where document_id in (
         or {{ is_changed('inputs.' ~ column, 'stored.' ~ column) }}
         {%- endfor %}
     union
-    select stored.document_id
-    from {{ this }} as stored
-    cross join {{ ref('int_as_of_date') }} as as_of
-    inner join (
-        {#- The reductions between the earliest and the latest of those as-of dates first (a
-            few days' at most, usually): joined whole, every reduction met every stored row
-            (2.3 s at L). #}
-        select document_id, effective_date
-        from {{ ref('int_document_reductions') }}
-        where effective_date > (
-                select least(min(computed_as_of_date), (select as_of_date from {{ ref('int_as_of_date') }})) from {{ this }})
-            and effective_date <= (
-                select greatest(max(computed_as_of_date), (select as_of_date from {{ ref('int_as_of_date') }})) from {{ this }})
-    ) as reductions
-        on reductions.document_id = stored.document_id
-    where reductions.effective_date > least(stored.computed_as_of_date, as_of.as_of_date)
-        and reductions.effective_date <= greatest(stored.computed_as_of_date, as_of.as_of_date)
+    {{ dated_between_as_of_dates(ref('int_document_reductions'), 'effective_date') }}
 )
+{%- elif is_incremental() %}
+delete from {{ this }}
 {%- else %}
 select 1
 {%- endif %}

@@ -363,7 +363,7 @@ def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
     # build creates it).
     assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_settlement_events"')
     # A kept settlement row says it was computed at day 1 (the next test reads it).
-    tables, differing = tables_of(incremental, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    tables, differing = tables_of(incremental, full)
     assert {("intermediate", "int_settlement_events"), ("intermediate", "int_installment_settlements"),
             *(("intermediate", model) for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS))} <= tables
     assert differing == []
@@ -427,7 +427,7 @@ def test_a_day_that_moves_the_horizon_equals_a_full_build(builds):
     incremental, full_3, day_3 = builds["day_3"], builds["full_3"], builds["day_3_kept"]
     assert ran_sql(incremental.parents[1], "int_open_item_months").lstrip().startswith(
         'insert into "cartera"."intermediate"."int_open_item_months"')
-    tables, differing = tables_of(incremental, full_3, exclude={"int_installment_settlements": "computed_as_of_date"})
+    tables, differing = tables_of(incremental, full_3)
     assert ("intermediate", "int_open_item_months") in tables
     assert differing == []
     with duckdb.connect(str(incremental), read_only=True) as conn:
@@ -458,20 +458,22 @@ def test_the_day_kept_the_settlement_facts_it_did_not_touch(builds):
     since R10 came before it: 30 days early) and rebuilt the others: D1 (W1 on it; #1
     paid by R1's 400.00 on 04-05, #2 still 400 - 100 - 121 - 60 = 119.00 open), D6
     (re-exported: paid 03-05, now due 02-28, so 5 days late, not 2) and D7 (R8 on 06-25
-    became visible: #2 settled 36 days early, due 07-31)."""
-    incremental = builds["day_2"]
+    became visible: #2 settled 36 days early, due 07-31). Every row answers for day 2's
+    as-of date."""
+    incremental, position = builds["day_2"], builds["day_2_kept"]["position"]
     with duckdb.connect(str(incremental), read_only=True) as conn:
         rows = conn.execute(
-            "select document_id, installment_no, paid_date, days_beyond_terms, cast(computed_as_of_date as varchar) "
-            "from intermediate.int_installment_settlements order by all").fetchall()
-    assert [(row[0], row[1], str(row[2]), row[3], row[4]) for row in rows] == [
-        ("D1", 1, "2025-04-05", 5, "2025-06-30"),
-        ("D10", 1, "2025-02-01", -30, "2025-06-19"),
-        ("D5", 1, "2025-03-01", -2, "2025-06-19"),
-        ("D6", 1, "2025-03-05", 5, "2025-06-30"),
-        ("D7", 1, "2025-03-10", 7, "2025-06-30"),
-        ("D7", 2, "2025-06-25", -36, "2025-06-30"),
-        ("D9", 1, "2025-03-02", -1, "2025-06-19"),
+            "select document_id, installment_no, cast(paid_date as varchar), days_beyond_terms, "
+            "_read_through_file_id > ? as computed_on_day_2, cast(as_of_date as varchar) "
+            "from intermediate.int_installment_settlements order by all", [position]).fetchall()
+    assert rows == [
+        ("D1", 1, "2025-04-05", 5, True, "2025-06-30"),
+        ("D10", 1, "2025-02-01", -30, False, "2025-06-30"),
+        ("D5", 1, "2025-03-01", -2, False, "2025-06-30"),
+        ("D6", 1, "2025-03-05", 5, True, "2025-06-30"),
+        ("D7", 1, "2025-03-10", 7, True, "2025-06-30"),
+        ("D7", 2, "2025-06-25", -36, True, "2025-06-30"),
+        ("D9", 1, "2025-03-02", -1, False, "2025-06-30"),
     ]
     day_2_sql = builds["day_2_kept"]["sql"]["int_installment_settlements"]
     assert day_2_sql.lstrip().startswith('insert into "cartera"."intermediate"."int_installment_settlements"')
@@ -514,7 +516,7 @@ def test_an_as_of_date_moved_back_equals_a_full_build(back_to_day_1):
     is open again (D7 was kept on day 3: a period of it starts between the two dates); every
     table equals a full build of the same files at that date."""
     incremental, full, kept = back_to_day_1
-    tables, differing = tables_of(incremental, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    tables, differing = tables_of(incremental, full)
     assert ("marts", "fct_installments") in tables
     assert differing == []
     installments = kept["installments"]
@@ -657,7 +659,7 @@ def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
     with duckdb.connect(str(kept), read_only=True) as conn:
         assert conn.execute("select reduction_amount from intermediate.int_document_reductions "
                             "where reduction_id = 'CN1'").fetchall() == [(Decimal("60.50"),)]
-    tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    tables, differing = tables_of(kept, full)
     assert ("intermediate", "int_aging_by_client_currency") in tables
     assert differing == []
 
@@ -686,6 +688,6 @@ def test_a_statement_moves_with_its_documents_periods_or_its_own_movement(rename
                             [position]).fetchall() == [("document", "CN1", "C1")]
         assert conn.execute("select count(*) from intermediate.int_receivable_item_balances "
                             "where _read_through_file_id > ? and document_id <> 'D3'", [position]).fetchone() == (0,)
-    tables, differing = tables_of(kept, full, exclude={"int_installment_settlements": "computed_as_of_date"})
+    tables, differing = tables_of(kept, full)
     assert ("marts", "statement_of_account") in tables
     assert differing == []

@@ -23,12 +23,16 @@ bank_only: the July 2025 camt.053 statement of tests/fixtures/bank_inbox alone (
     a 20.00 fee debited on 1 July; closing 1,980.00). As of 2025-07-15, its latest
     booking date. The four credits (1,000.00) are unapplied: nothing is open and no
     payer is known; the account ties: 1,000.00 + 980.00 - 1,980.00 = 0.
-first_payments: invoices_without_receipts' home, then the first money of all: R1, C1's
-    1,210.00 on 2025-03-25 paying D1 (the kept models held no reduction before: empty
-    tables, which give no position to compare from, so they are computed whole). As of
-    2025-03-25: D1 settled 74 days after its issue (01-10), 44 beyond its terms (02-09);
-    C1 owes D3's 605.00, not due; C2's D2 is 13 days past due (1-30). Every table equals
-    a full build of both inboxes.
+first_payments: invoices_without_receipts' home, then the first money of all: R0, C1's
+    605.00 on 2025-03-21 paying D3, and R1, C1's 1,210.00 on 2025-03-25 paying D1 (the
+    kept models held no reduction before: empty tables, which give no position to
+    compare from, so they are computed whole), built as of 2025-03-24: D3 settled the day
+    after its issue (03-20), 29 days before its due date (04-19); D1, paid after that
+    date, still open. Then a rates file alone (USD on 2025-03-25, after D2's issue date: no
+    document is read again), as of 2025-03-25 (the latest data date): R1 is visible, so
+    D1, which no settlement row held and nothing computed since, is settled 74 days after its
+    issue (01-10), 44 beyond its terms (02-09); C1 owes nothing (no aging row); C2's D2
+    is 13 days past due (1-30). Every table equals a full build of both inboxes.
 single_day: everything on 2025-06-30. C1's D1 1,210.00 due 2025-07-30 (not due); C2's D2
     605.00 due the same day and paid by card the same day: days to pay 0, on time; the
     backtest has that one instalment. June's KPIs (2025-06-30 is a month end): credit
@@ -164,34 +168,38 @@ def test_every_mart_builds_and_answers_on_a_small_input(small_warehouse, case):
 
 
 def first_payments(inbox: Path) -> None:
-    write(inbox / "receipts.csv", ["receipt_id", "client_id", "date", "currency", "amount", "method", "reference"],
-          [{"receipt_id": "R1", "client_id": "C1", "date": "2025-03-25", "currency": "EUR", "amount": "1210.00",
-            "method": "transfer", "reference": "F-001"}])
-    write(inbox / "allocations.csv", ["receipt_id", "document_id", "installment_no", "amount"],
-          [{"receipt_id": "R1", "document_id": "D1", "installment_no": "", "amount": "1210.00"}])
+    write(inbox / "receipts.csv", ["receipt_id", "client_id", "date", "currency", "amount", "method", "reference"], [
+        {"receipt_id": receipt, "client_id": "C1", "date": day, "currency": "EUR", "amount": amount,
+         "method": "transfer", "reference": number}
+        for receipt, day, amount, number in [("R0", "2025-03-21", "605.00", "F-003"),
+                                             ("R1", "2025-03-25", "1210.00", "F-001")]])
+    write(inbox / "allocations.csv", ["receipt_id", "document_id", "installment_no", "amount"], [
+        {"receipt_id": "R0", "document_id": "D3", "installment_no": "", "amount": "605.00"},
+        {"receipt_id": "R1", "document_id": "D1", "installment_no": "", "amount": "1210.00"}])
 
 
 def test_the_first_payments_after_a_refresh_without_any(small_warehouse, tmp_path):
     without_receipts = small_warehouse("invoices_without_receipts")
     home = tmp_path / "incremental"
     shutil.copytree(without_receipts.parents[1], home)
-    day_2 = tmp_path / "day_2"
+    day_2, day_3, both = tmp_path / "day_2", tmp_path / "day_3", tmp_path / "both"
     day_2.mkdir()
+    day_3.mkdir()
     first_payments(day_2)
-    incremental = build_warehouse(day_2, home, {})
-    both = tmp_path / "both"
+    (day_3 / "fx_rates_2025-03-25.csv").write_text("Date,USD\n2025-03-25,1.1200\n", encoding="utf-8")
+    payments = "select document_id, paid_date, days_to_pay, days_beyond_terms from marts.fct_installment_payments order by all"
+
+    day_2_database = build_warehouse(day_2, home, {"as_of_date": "2025-03-24"})
+    assert rows(day_2_database, payments) == [("D3", date(2025, 3, 21), 1, -29)]
+
+    incremental = build_warehouse(day_3, home, {})
     shutil.copytree(SMALL_INBOXES / "invoices_without_receipts", both)
     first_payments(both)
+    shutil.copy(day_3 / "fx_rates_2025-03-25.csv", both)
     full = build_warehouse(both, tmp_path / "full", {})
 
-    assert rows(incremental, """
-        select document_id, paid_date, days_to_pay, days_beyond_terms
-        from marts.fct_installment_payments""") == [("D1", date(2025, 3, 25), 74, 44)]
-    assert aging(incremental) == {
-        "C1": (D("605.00"), D("0.00"), D("0.00"), D("605.00"), D("0.00"), D("0.00")),
-        "C2": (D("0.00"), D("1000.00"), D("0.00"), D("1000.00"), D("1000.00"), D("0.00")),
-    }
+    assert rows(incremental, payments) == [("D1", date(2025, 3, 25), 74, 44), ("D3", date(2025, 3, 21), 1, -29)]
+    assert aging(incremental) == {"C2": (D("0.00"), D("1000.00"), D("0.00"), D("1000.00"), D("1000.00"), D("0.00"))}
     # When each file was loaded differs, as it should.
-    tables, differing = tables_of(incremental, full, exclude={
-        "int_installment_settlements": "computed_as_of_date", "source_freshness": "newest_file_loaded_at"})
+    tables, differing = tables_of(incremental, full, exclude={"source_freshness": "newest_file_loaded_at"})
     assert len(tables) > 60 and differing == []

@@ -2,7 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ drop_changed_installment_settlements() }}"
+    pre_hook=["{{ write_candidates(installment_settlement_candidates()) }}",
+              "{{ drop_changed_installment_settlements() }}",
+              "{{ move_kept_rows_to_as_of_date() }}"]
 ) }}
 -- One row per instalment of an issued invoice or debit note fully settled by the as-of
 -- date: when it was settled, how late, by what kind of money, and whether an early-payment
@@ -13,8 +15,11 @@
 -- Incremental by document (DECISIONLOG: Settlement facts by the day): a build keeps a
 -- document's rows while its waterfall inputs (int_settlement_events' fingerprint), its
 -- instalments' and document's attributes read here, and the reductions visible at the
--- as-of date are those its rows were computed from (the pre-hook deletes the others);
--- it computes the documents the table does not hold: touched ones and open ones.
+-- as-of date are those its rows were computed from; the kept rows then answer for the
+-- build's as-of date. The pre-hooks write the candidates (DECISIONLOG: Candidates into a
+-- temp table), delete those that changed and move the others; the model computes the
+-- candidates the table does not hold.
+{%- set candidates = candidates_table() if compares_candidates() else none %}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -23,18 +28,14 @@ reductions as (
     select *
     from {{ ref('int_document_reductions') }}
     where effective_date <= (select as_of_date from as_of)
-    {%- if is_incremental() %}
-        and document_id not in (select document_id from {{ this }})
-    {%- endif %}
+        and {{ not_held_candidates(candidates, 'document_id') }}
 ),
 
 events as (
     select *
     from {{ ref('int_settlement_events') }}
     where effective_date <= (select as_of_date from as_of)
-    {%- if is_incremental() %}
-        and document_id not in (select document_id from {{ this }})
-    {%- endif %}
+        and {{ not_held_candidates(candidates, 'document_id') }}
 ),
 
 -- Reductions only ever lower an instalment, so the first day it reaches zero is the day
@@ -121,7 +122,7 @@ payments as (
         coalesce(inputs.early_discount_pct, 0) > 0 and inputs.early_discount_days is not null as early_discount_offered,
         coalesce(discount_credit_notes.credited_amount, 0) as discount_window_credited_amount
     from settlements
-    inner join ({{ installment_settlement_inputs() }}) as inputs
+    inner join ({{ installment_settlement_inputs(only=candidates) }}) as inputs
         on inputs.document_id = settlements.document_id
         and inputs.installment_no = settlements.installment_no
     left join settled_by
@@ -172,7 +173,7 @@ select
     payments.is_in_dispute,
     payments.document_total_amount,
     fingerprints.settlement_fingerprint,
-    (select as_of_date from as_of) as computed_as_of_date,
+    (select as_of_date from as_of) as as_of_date,
     {{ model_version() }} as _model_version,
     {{ read_through_file_id() }} as _read_through_file_id
 from payments
