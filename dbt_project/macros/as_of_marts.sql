@@ -51,9 +51,10 @@ where {{ installment_terms() | join(' is not null or ') }} is not null
 {{ model_version(rules=receivable_items_as_of(build_as_of_date())) }}
 {%- endmacro %}
 
-{#- fct_installments' first pre-hook: on an incremental build, deletes the rows of every
-    document that may not stand the same at this build's as-of date as at the date its
-    rows answer for (as_of_date, before the second pre-hook moves it):
+{#- fct_installments' candidates (written by its first pre-hook; the second deletes their
+    rows, the model computes them): the documents that may not stand the same at this
+    build's as-of date as at the date the rows answer for (as_of_date, before the third
+    pre-hook moves it):
     - one of its items is open there (the days past due and bucket move with the date);
     - int_receivable_item_balances computed its periods again since the table's last
       build (a later position than the table's; the same one when no file came since: a
@@ -62,60 +63,54 @@ where {{ installment_terms() | join(' is not null or ') }} is not null
     - one of its periods starts between the two dates, either way (settled, or issued,
       between them);
     - its terms were exported otherwise.
-    Every row when another version of the code computed them, or the table is from before
-    the positions (the model computes them all again). -#}
-{% macro drop_changed_installments_as_of() -%}
+    A new document is computed since by the balances. -#}
+{% macro installment_as_of_candidates() -%}
 {%- set periods = ref('int_receivable_item_balances') %}
 {%- set terms = 'document_id, ' ~ installment_terms() | join(', ') %}
 {%- set with_terms = installment_terms() | join(' is not null or ') ~ ' is not null' %}
-{%- if is_incremental() and not holds_positions() %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-delete from {{ this }}
-where _model_version <> {{ installments_as_of_version() }}
-    or document_id in (
-        select document_id from {{ this }} where is_open
-        union
-        {{ computed_since_last_build(periods) }}
-        union
-        select document_id from {{ this }}
-        where document_id not in (select document_id from {{ periods }})
-        union
-        {{ dated_between_as_of_dates(periods, 'valid_from') }}
-        union
-        -- Terms are few: the documents with any, on either side, compared as rows.
-        select document_id from (
-            (select {{ terms }} from {{ this }} where {{ with_terms }}
-             except
-             {{ installment_document_terms() }})
-            union all
-            ({{ installment_document_terms() }}
-             except
-             select {{ terms }} from {{ this }} where {{ with_terms }})
-        ) as exported_otherwise
-    )
-{%- else %}
-select 1
-{%- endif %}
+select document_id from {{ this }} where is_open
+union
+{{ computed_since_last_build(periods) }}
+union
+(
+    select document_id from {{ this }}
+    except
+    select document_id from {{ periods }}
+)
+union
+{{ dated_between_as_of_dates(periods, 'valid_from') }}
+union
+-- Terms are few: the documents with any, on either side, compared as rows.
+select document_id from (
+    (select {{ terms }} from {{ this }} where {{ with_terms }}
+     except
+     {{ installment_document_terms() }})
+    union all
+    ({{ installment_document_terms() }}
+     except
+     select {{ terms }} from {{ this }} where {{ with_terms }})
+) as exported_otherwise
 {%- endmacro %}
 
-{#- fct_installment_payments' first pre-hook: on an incremental build, deletes the rows of
-    the documents int_installment_settlements computed since this table's last build (it
-    deleted and computed again every document whose settlement may have moved) and of
-    those it holds no more. Every row when another version of the code computed them, or
-    the table is from before the positions (the model copies them all again). -#}
-{% macro drop_payments_computed_again() -%}
+{#- fct_installments compares candidates when every row is of this version of its code and
+    of the read of the periods; otherwise the table is emptied and computed whole. -#}
+{% macro compares_installments_as_of() -%}
+{{ return(compares_candidates(installments_as_of_version())) }}
+{%- endmacro %}
+
+{#- fct_installment_payments' candidates (written by its first pre-hook; the second deletes
+    their rows, the model copies those int_installment_settlements holds): the documents
+    that table computed since this one's last build (it deleted and computed again every
+    document whose settlement may have moved) and those it holds no more. -#}
+{% macro payment_candidates() -%}
 {%- set settlements = ref('int_installment_settlements') %}
-{%- if is_incremental() and not holds_positions() %}
-delete from {{ this }}
-{%- elif is_incremental() %}
-delete from {{ this }}
-where _model_version <> {{ model_version() }}
-    or document_id in ({{ computed_since_last_build(settlements) }})
-    or document_id not in (select document_id from {{ settlements }})
-{%- else %}
-select 1
-{%- endif %}
+{{ computed_since_last_build(settlements) }}
+union
+(
+    select document_id from {{ this }}
+    except
+    select document_id from {{ settlements }}
+)
 {%- endmacro %}
 
 {#- The second pre-hook of a kept as-of mart: the rows the first kept answer for this
@@ -136,9 +131,9 @@ select 1
 {{ model_version(rules=document_fx_rules()) }}
 {%- endmacro %}
 
-{#- fct_documents' first pre-hook: on an incremental build, deletes the row of every
-    document that may not stand the same at this build's as-of date as at the date it
-    answers for:
+{#- fct_documents' candidates (written by its first pre-hook; the second deletes their
+    rows, the model computes them): the documents that may not stand the same at this
+    build's as-of date as at the date they answer for:
     - fct_installments computed its instalments since this table's last build (every
       open one, and any whose periods changed: a reduction, a re-export, an FX factor);
     - staging read it again, or it is in another currency and a rates file came
@@ -147,39 +142,36 @@ select 1
     - it is issued between the two as-of dates, either way;
     - a payment dated on or before its issue date reduces it: the waterfall counts such a
       payment from the issue date, so a change of its date (last_payment_date) is not in
-      the periods.
-    Every row when another version of the code computed them, a file of documents or
-    clients was withdrawn since, or the table is from before the positions. -#}
-{% macro drop_changed_documents_as_of() -%}
-{%- if is_incremental() and not holds_positions() %}
-delete from {{ this }}
-{%- elif is_incremental() %}
+      the periods. -#}
+{% macro document_as_of_candidates() -%}
 {%- set position = '(select max(_read_through_file_id) from ' ~ this ~ ')' %}
-delete from {{ this }}
-where _model_version <> {{ documents_as_of_version() }}
-    or exists (
-        select 1 from {{ file_registry() }}
-        where status = 'withdrawal' and entity in ('documents', 'clients') and file_id > {{ position }}
-    )
-    or document_id in (
-        {{ computed_since_last_build(ref('fct_installments')) }}
-        union
-        {{ staged_documents_read_again(position) }}
-        union
-        select document_id from {{ ref('stg_invoicing__documents') }}
-        where client_id in (select client_id from {{ source('raw', 'clients') }} where _file_id > {{ position }})
-        union
-        {{ dated_between_as_of_dates(ref('stg_invoicing__documents'), 'issue_date') }}
-        union
-        select reductions.document_id
-        from {{ ref('int_document_reductions') }} as reductions
-        inner join {{ ref('stg_invoicing__documents') }} as documents
-            on documents.document_id = reductions.document_id
-        where reductions.reduction_type = 'receipt' and reductions.reduction_date <= documents.issue_date
-    )
-{%- else %}
-select 1
+{{ computed_since_last_build(ref('fct_installments')) }}
+union
+{{ staged_documents_read_again(position) }}
+union
+select document_id from {{ ref('stg_invoicing__documents') }}
+where client_id in (select client_id from {{ source('raw', 'clients') }} where _file_id > {{ position }})
+union
+{{ dated_between_as_of_dates(ref('stg_invoicing__documents'), 'issue_date') }}
+union
+select reductions.document_id
+from {{ ref('int_document_reductions') }} as reductions
+inner join {{ ref('stg_invoicing__documents') }} as documents
+    on documents.document_id = reductions.document_id
+where reductions.reduction_type = 'receipt' and reductions.reduction_date <= documents.issue_date
+{%- endmacro %}
+
+{#- fct_documents compares candidates when every row is of this version of its code and FX
+    rule and no file of documents or clients was withdrawn since its last build; otherwise
+    the table is emptied and computed whole. -#}
+{% macro compares_documents_as_of() -%}
+{%- if not compares_candidates(documents_as_of_version()) %}
+    {{- return(false) }}
 {%- endif %}
+{%- set withdrawn = run_query(
+    "select count(*) from " ~ file_registry() ~ " where status = 'withdrawal' and entity in ('documents', 'clients')"
+    ~ " and file_id > (select max(_read_through_file_id) from " ~ this ~ ")").columns[0].values()[0] %}
+{{- return(withdrawn == 0) }}
 {%- endmacro %}
 
 {#- statement_of_account's post-hook: a statement (client and currency) with no movement

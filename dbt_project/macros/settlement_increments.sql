@@ -115,9 +115,9 @@ where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this 
     good), a table with rows of another version, or from before the versions, is emptied
     and computed whole. Decided from the table as it is before the pre-hooks, so the
     pre-hooks and the model's query (compiled first) agree. -#}
-{% macro compares_candidates() -%}
+{% macro compares_candidates(version=none) -%}
 {{ return(is_incremental() and holds_column('_model_version') and holds_rows()
-    and not holds_other_versions(model_version())) }}
+    and not holds_other_versions(version or model_version())) }}
 {%- endmacro %}
 
 {#- The temp table the first pre-hook writes the candidates to: the second compares them and
@@ -136,6 +136,21 @@ where {{ reduction_read_again('(select max(_read_through_file_id) from ' ~ this 
 {%- if (compares_candidates() if compared is none else compared) %}
 create or replace temp table {{ candidates_table() }} as
 {{ candidates }}
+{%- else %}
+select 1
+{%- endif %}
+{%- endmacro %}
+
+{#- The second pre-hook of a model that keeps every row but its candidates' (the as-of
+    marts: their candidates are what may stand otherwise at the build's as-of date, by
+    rule): deletes the candidates' rows; every row of a table it does not compare
+    candidates of (`compared`, as write_candidates'). -#}
+{% macro drop_candidates(compared) -%}
+{%- if compared %}
+delete from {{ this }}
+where document_id in (select document_id from {{ candidates_table() }})
+{%- elif is_incremental() %}
+delete from {{ this }}
 {%- else %}
 select 1
 {%- endif %}

@@ -2,7 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook=["{{ drop_changed_documents_as_of() }}", "{{ move_kept_rows_to_as_of_date() }}"]
+    pre_hook=["{{ write_candidates(document_as_of_candidates(), compares_documents_as_of()) }}",
+              "{{ drop_candidates(compares_documents_as_of()) }}",
+              "{{ move_kept_rows_to_as_of_date() }}"]
 ) }}
 -- depends_on: {{ ref('stg_fx__rates') }}
 -- One row per issued (not void) invoice, credit note and debit note dated by the as-of
@@ -12,8 +14,10 @@
 -- Kept by document, as fct_installments is (DECISIONLOG: Settled instalments by the
 -- day): a build computes again the documents whose instalments fct_installments computed
 -- since, that staging read again, whose client's rows changed, issued between the two
--- as-of dates, or with a payment dated by their issue date (the pre-hook's rules), and
--- keeps the others' rows, moved to its as-of date.
+-- as-of dates, or with a payment dated by their issue date (the pre-hooks' rules: the
+-- candidates go to a temp table and their rows are deleted), and keeps the others' rows,
+-- moved to its as-of date.
+{%- set candidates = candidates_table() if compares_documents_as_of() else none %}
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
@@ -27,9 +31,7 @@ documents as (
     from {{ ref('stg_invoicing__documents') }} as documents
     where not documents.is_void
         and documents.issue_date <= (select as_of_date from as_of)
-        {%- if is_incremental() %}
-        and documents.document_id not in (select document_id from {{ this }})
-        {%- endif %}
+        and {{ not_held_candidates(candidates, 'documents.document_id') }}
 ),
 
 reductions as (

@@ -2,7 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook=["{{ drop_changed_installments_as_of() }}", "{{ move_kept_rows_to_as_of_date() }}"]
+    pre_hook=["{{ write_candidates(installment_as_of_candidates(), compares_installments_as_of()) }}",
+              "{{ drop_candidates(compares_installments_as_of()) }}",
+              "{{ move_kept_rows_to_as_of_date() }}"]
 ) }}
 -- One row per receivable item issued by the as-of date: each instalment of an invoice
 -- or debit note, and each unlinked credit note (negative), as it stands at the as-of date.
@@ -12,14 +14,13 @@
 -- while none is open, int_receivable_item_balances has not computed its periods again,
 -- none of its periods starts between the as-of date the rows answer for and this
 -- build's, and its terms are as exported; the kept rows move to the build's as-of date
--- (the pre-hooks) and the documents the table does not hold are computed: the open ones,
--- touched ones and new ones.
+-- (the pre-hooks: the candidates, those rules give, go to a temp table and their rows are
+-- deleted) and the candidates are computed: the open ones, touched ones and new ones.
+{%- set candidates = candidates_table() if compares_installments_as_of() else none %}
 with items as (
     select *
     from ({{ receivable_items_as_of(build_as_of_date()) }}) as items
-    {%- if is_incremental() %}
-    where document_id not in (select document_id from {{ this }})
-    {%- endif %}
+    where {{ not_held_candidates(candidates, 'document_id') }}
 ),
 
 -- The terms the client file shows beside each open instalment, here so that it reads
