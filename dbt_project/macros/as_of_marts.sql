@@ -72,11 +72,8 @@ select document_id from {{ this }} where is_open
 union
 {{ computed_since_last_build(periods) }}
 union
-(
-    select document_id from {{ this }}
-    except
-    select document_id from {{ periods }}
-)
+-- The balances hold periods for every item: a document gone from them is gone from the items.
+({{ held_documents_gone_from_items() }})
 union
 {{ dated_between_as_of_dates(periods, 'valid_from') }}
 union
@@ -165,13 +162,7 @@ where reductions.reduction_type = 'receipt' and reductions.reduction_date <= doc
     rule and no file of documents or clients was withdrawn since its last build; otherwise
     the table is emptied and computed whole. -#}
 {% macro compares_documents_as_of() -%}
-{%- if not compares_candidates(documents_as_of_version()) %}
-    {{- return(false) }}
-{%- endif %}
-{%- set withdrawn = run_query(
-    "select count(*) from " ~ file_registry() ~ " where status = 'withdrawal' and entity in ('documents', 'clients')"
-    ~ " and file_id > (select max(_read_through_file_id) from " ~ this ~ ")").columns[0].values()[0] %}
-{{- return(withdrawn == 0) }}
+{{ return(compares_candidates(documents_as_of_version()) and not withdrawn_since(['documents', 'clients'])) }}
 {%- endmacro %}
 
 {#- statement_of_account's post-hook: a statement (client and currency) with no movement

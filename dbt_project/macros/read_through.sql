@@ -131,6 +131,17 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
+{#- True when a file of one of `entities` was withdrawn after the position of the model's
+    latest rows (its documents left staging: nothing that reads positions says which). -#}
+{% macro withdrawn_since(entities) -%}
+{%- if not execute or not is_incremental() %}{{ return(false) }}{% endif -%}
+{%- set withdrawn = run_query(
+    "select count(*) from " ~ file_registry() ~ " where status = 'withdrawal' and entity in ('"
+    ~ entities | join("', '") ~ "') and file_id > (select max(_read_through_file_id) from " ~ this ~ ")"
+).columns[0].values()[0] -%}
+{{- return(withdrawn > 0) }}
+{%- endmacro %}
+
 {#- True when the model's table holds a row: an empty kept table has no position or as-of
     date to tell what changed since, so it is computed whole. -#}
 {% macro holds_rows() -%}

@@ -92,7 +92,7 @@ cast(hash({{ prefix }}, count(*){{ tail }}, sum(hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 {#- int_settlement_events' candidates (its pre-hooks: write_candidates, then
-    drop_candidates_fingerprinted_otherwise, which deletes the rows of every candidate
+    drop_candidates of those fingerprinted_otherwise, which deletes the rows of every candidate
     whose inputs' fingerprint is not the one its rows carry, changed or gone): the
     documents whose inputs may have changed since its latest rows, those whose items or
     reductions were computed since (their positions) and those holding a reduction read
@@ -141,14 +141,16 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The second pre-hook of a model that keeps every row but its candidates' (the as-of
-    marts: their candidates are what may stand otherwise at the build's as-of date, by
-    rule): deletes the candidates' rows; every row of a table it does not compare
-    candidates of (`compared`, as write_candidates'). -#}
-{% macro drop_candidates(compared) -%}
+{#- The second pre-hook: deletes the rows of the candidates that `changed` (a query of
+    document_id; all of them unless given) says may stand otherwise now; every row of a
+    table it does not compare candidates of (`compared`, as write_candidates'). The as-of
+    marts delete every candidate (their candidates are what may stand otherwise at the
+    build's as-of date, by rule); a model kept by fingerprint, those whose fingerprint
+    moved. -#}
+{% macro drop_candidates(compared, changed=none) -%}
 {%- if compared %}
 delete from {{ this }}
-where document_id in (select document_id from {{ candidates_table() }})
+where document_id in ({{ changed or 'select document_id from ' ~ candidates_table() }})
 {%- elif is_incremental() %}
 delete from {{ this }}
 {%- else %}
@@ -156,29 +158,19 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The second: deletes the rows of the candidates whose stored `column` is not the one
-    `fingerprints` (a macro taking `only`, a relation of document_id, and giving
-    document_id and `column`) gives them now; every row of a table it does not compare
-    candidates of. -#}
-{% macro drop_candidates_fingerprinted_otherwise(column, fingerprints) -%}
-{%- if compares_candidates() %}
-delete from {{ this }}
-where document_id in (
-    select document_id
-    from (
-        select document_id, {{ column }}
-        from {{ this }}
-        where document_id in (select document_id from {{ candidates_table() }})
-        except
-        select document_id, {{ column }}
-        from ({{ fingerprints(only=candidates_table()) }}) as fingerprints
-    ) as changed
-)
-{%- elif is_incremental() %}
-delete from {{ this }}
-{%- else %}
-select 1
-{%- endif %}
+{#- The candidates whose stored `column` is not the one `fingerprints` (a macro taking
+    `only`, a relation of document_id, and giving document_id and `column`) gives them
+    now: changed, or gone. -#}
+{% macro fingerprinted_otherwise(column, fingerprints) -%}
+select document_id
+from (
+    select document_id, {{ column }}
+    from {{ this }}
+    where document_id in (select document_id from {{ candidates_table() }})
+    except
+    select document_id, {{ column }}
+    from ({{ fingerprints(only=candidates_table()) }}) as fingerprints
+) as changed
 {%- endmacro %}
 
 {#- The documents such a model computes, a condition on `column`: the candidates it no
@@ -268,10 +260,27 @@ union
 )
 union
 (
-    select document_id from {{ this }}
-    except
-    select document_id from {{ ref('int_receivable_items') }}
+    {{ held_documents_gone_from_items() }}
 )
+{%- endmacro %}
+
+{#- The documents this table holds that int_receivable_items has no more. Only a document
+    whose items were read again since the table's last build can have gone from them (void,
+    or a credit note now linked to its invoice), so only those are looked up (the whole
+    table against every item cost 2.4 s of L's +1 day); after a withdrawal of a documents
+    or instalments file, whose documents leave staging unnamed, every document held is. -#}
+{% macro held_documents_gone_from_items() -%}
+{%- set items = ref('int_receivable_items') %}
+{%- if withdrawn_since(['documents', 'installments']) %}
+select document_id from {{ this }}
+except
+select document_id from {{ items }}
+{%- else %}
+{%- set read_again = staged_items_read_again('(select max(_read_through_file_id) from ' ~ this ~ ')') %}
+select document_id from {{ this }} where document_id in ({{ read_again }})
+except
+select document_id from {{ items }} where document_id in ({{ read_again }})
+{%- endif %}
 {%- endmacro %}
 
 {#- int_receivable_item_balances' candidates (its pre-hooks as int_settlement_events'; the
@@ -286,7 +295,7 @@ union
 {%- endmacro %}
 
 {#- int_open_item_months' candidates (its pre-hooks: write_candidates, then
-    drop_candidates_fingerprinted_otherwise with balance_fingerprints_held, which deletes
+    drop_candidates of those fingerprinted_otherwise by balance_fingerprints_held, which deletes
     the months of every candidate whose periods int_receivable_item_balances computed
     again, their fingerprint no longer the one the rows carry; the model computes those
     documents whole): the documents the balances computed since the periods this table
@@ -299,11 +308,8 @@ union
 {%- set balances = ref('int_receivable_item_balances') %}
 {{ computed_since_last_build(balances) }}
 union
-(
-    select document_id from {{ this }}
-    except
-    select document_id from {{ balances }}
-)
+-- The balances hold periods for every item: a document gone from them is gone from the items.
+({{ held_documents_gone_from_items() }})
 {%- endmacro %}
 
 {#- The fingerprint int_receivable_item_balances' periods of each document carry, for
@@ -388,35 +394,29 @@ union
     'document_type', 'document_number', 'client_id', 'currency_code', 'issue_date', 'due_date',
     'installment_amount', 'installment_reporting_amount', 'is_in_dispute',
     'early_discount_pct', 'early_discount_days', 'document_total_amount'] %}
-{%- if compares_candidates() %}
 {%- set candidates = candidates_table() %}
-delete from {{ this }}
-where document_id in (
-    select stored.document_id
-    from (select * from {{ this }} where document_id in (select document_id from {{ candidates }})) as stored
-    left join ({{ installment_settlement_inputs(only=candidates) }}) as inputs
-        on inputs.document_id = stored.document_id
-        and inputs.installment_no = stored.installment_no
-    left join (
-        select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
-        from (
-            select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}
-            where document_id in (select document_id from {{ candidates }})
-        ) as documents
-    ) as events
-        on events.document_id = stored.document_id
-    where inputs.document_id is null
-        or events.document_id is null
-        or stored.settlement_fingerprint <> events.settlement_fingerprint
-        {%- for column in compared %}
-        or {{ is_changed('inputs.' ~ column, 'stored.' ~ column) }}
-        {%- endfor %}
-    union
-    {{ dated_between_as_of_dates(ref('int_document_reductions'), 'effective_date') }}
-)
-{%- elif is_incremental() %}
-delete from {{ this }}
-{%- else %}
-select 1
-{%- endif %}
+{%- set changed %}
+select stored.document_id
+from (select * from {{ this }} where document_id in (select document_id from {{ candidates }})) as stored
+left join ({{ installment_settlement_inputs(only=candidates) }}) as inputs
+    on inputs.document_id = stored.document_id
+    and inputs.installment_no = stored.installment_no
+left join (
+    select document_id, {{ installment_settlement_fingerprint('input_fingerprint') }} as settlement_fingerprint
+    from (
+        select distinct document_id, input_fingerprint from {{ ref('int_settlement_events') }}
+        where document_id in (select document_id from {{ candidates }})
+    ) as documents
+) as events
+    on events.document_id = stored.document_id
+where inputs.document_id is null
+    or events.document_id is null
+    or stored.settlement_fingerprint <> events.settlement_fingerprint
+    {%- for column in compared %}
+    or {{ is_changed('inputs.' ~ column, 'stored.' ~ column) }}
+    {%- endfor %}
+union
+{{ dated_between_as_of_dates(ref('int_document_reductions'), 'effective_date') }}
+{%- endset %}
+{{ drop_candidates(compares_candidates(), changed) }}
 {%- endmacro %}

@@ -37,7 +37,7 @@ Day 4, on a copy of day 3's home at day 3's as-of date: C2 renamed, and R5's all
 re-exported, its 200.00 paying D1 instead of D5 (D5 left with no payment).
 
 Day 5, on a copy of day 4's home at the same date: D3's instalments alone, in three, and
-CN1 renumbered."""
+CN1 renumbered. Then, on a copy of day 5's home, day 3's documents export withdrawn."""
 
 import shutil
 from datetime import date
@@ -47,6 +47,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.ingest.loader import withdraw_file
 from tests.dbt.export_files import rows_of, write
 from tests.dbt.warehouse import build_warehouse, positions, tables_of
 
@@ -690,4 +691,40 @@ def test_a_statement_moves_with_its_documents_periods_or_its_own_movement(rename
                             "where _read_through_file_id > ? and document_id <> 'D3'", [position]).fetchone() == (0,)
     tables, differing = tables_of(kept, full)
     assert ("marts", "statement_of_account") in tables
+    assert differing == []
+
+
+@pytest.fixture(scope="module")
+def withdrawn(builds, split):
+    """After day 5 (a copy of its home), day 3's documents export withdrawn and a build with
+    nothing new at day 3's as-of date; and a full build of the five days' files without it."""
+    folder = builds["folder"]
+    home = Path(shutil.copytree(folder / "after_day_4", folder / "withdrawn"))
+    with duckdb.connect(str(home / "build" / "cartera.duckdb")) as conn:
+        withdraw_file(conn, DAY_3_DOCUMENTS)
+    (folder / "nothing_after_the_withdrawal").mkdir()
+    kept = build_warehouse(folder / "nothing_after_the_withdrawal", home, DAY_3, select=SELECT)
+    without = Path(shutil.copytree(folder / "five_days", folder / "five_days_without"))
+    (without / DAY_3_DOCUMENTS).unlink()
+    full = build_warehouse(without, folder / "full_without", DAY_3, select=SELECT)
+    return kept, full
+
+
+DAY_3_DOCUMENTS = "documents_2025-07-01.csv"
+
+
+def test_a_withdrawn_documents_export_takes_its_documents_out_of_every_kept_table(withdrawn):
+    """Day 3's documents export brought D8 (100.00, new), D5's discount terms and D9 void.
+    Withdrawn, D8 leaves staging without being read again by anything (nothing names it
+    any more): every kept table drops it (DECISIONLOG: Documents gone from the items, by
+    rule: after a withdrawal every held document is looked up); D9 is issued again and D5
+    has no terms; the tables equal a full build of the files left."""
+    kept, full = withdrawn
+    with duckdb.connect(str(kept), read_only=True) as conn:
+        for table in ("intermediate.int_receivable_item_balances", "intermediate.int_open_item_months",
+                      "marts.fct_installments", "marts.fct_documents"):
+            assert conn.execute(f"select count(*) from {table} where document_id = 'D8'").fetchone() == (0,), table
+        assert conn.execute("select count(*) from marts.fct_documents where document_id = 'D9'").fetchone() == (1,)
+    tables, differing = tables_of(kept, full)
+    assert ("intermediate", "int_receivable_item_balances") in tables
     assert differing == []

@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ write_candidates(open_item_month_candidates()) }}",
-              "{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint', balance_fingerprints_held) }}",
+              "{{ drop_candidates(compares_candidates(), fingerprinted_otherwise('balance_fingerprint', balance_fingerprints_held)) }}",
               "{{ drop_open_item_months_past_the_horizon() }}"]
 ) }}
 -- One row per calendar month (period_month, its first day) and period of

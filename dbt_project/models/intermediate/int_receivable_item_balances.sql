@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ write_candidates(item_balance_candidates()) }}",
-              "{{ drop_candidates_fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints) }}"]
+              "{{ drop_candidates(compares_candidates(), fingerprinted_otherwise('balance_fingerprint', item_balance_fingerprints)) }}"]
 ) }}
 -- One row per receivable item and period its outstanding amount holds: from the item's
 -- issue date, then from each day a reduction paid part of it (int_settlement_events, the

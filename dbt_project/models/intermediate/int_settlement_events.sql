@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ write_candidates(settlement_event_candidates()) }}",
-              "{{ drop_candidates_fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints) }}"]
+              "{{ drop_candidates(compares_candidates(), fingerprinted_otherwise('input_fingerprint', settlement_input_fingerprints)) }}"]
 ) }}
 -- One row per instalment of an issued invoice or debit note and reduction that paid part
 -- of it (DECISIONLOG: Instalments and the order money is applied in): the amount applied

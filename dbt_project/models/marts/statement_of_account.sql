@@ -19,11 +19,12 @@
 -- version values every movement, and numbers every client again.
 {%- set movement_columns = ['currency_code', 'movement_source', 'movement_type', 'movement_id', 'client_name',
     'movement_date', 'recorded_date', 'reference', 'movement_amount', 'movement_reporting_amount'] %}
-{%- set fingerprint_prefix = model_version(rules=var('reporting_currency') ~ money('amount')) %}
+{%- set rules = var('reporting_currency') ~ money('amount') %}
+{%- set fingerprint_prefix = model_version(rules=rules) %}
 {%- set kept = is_incremental() and holds_column('_movements_fingerprint') %}
 {#- The position the candidates are read after: none (value every movement) for an empty
     table, rows of another version, or a withdrawal of an invoicing file since. #}
-{%- set position = read_after(reduction_entities(), rules=var('reporting_currency') ~ money('amount'))
+{%- set position = read_after(reduction_entities(), rules=rules)
     if kept and holds_column('_model_version') else none %}
 {%- set by_candidates = position is not none %}
 -- Movements count from the ledger's movement_date, as the aging counts them, so the
