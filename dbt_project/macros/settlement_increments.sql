@@ -158,9 +158,9 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The candidates whose stored `column` is not the one `fingerprints` (a macro taking
-    `only`, a relation of document_id, and giving document_id and `column`) gives them
-    now: changed, or gone. -#}
+{#- The candidates whose stored `column` (or columns, comma-separated) is not what
+    `fingerprints` (a macro taking `only`, a relation of document_id, and giving
+    document_id and those columns) gives them now: changed, or gone. -#}
 {% macro fingerprinted_otherwise(column, fingerprints) -%}
 select document_id
 from (
@@ -312,12 +312,21 @@ union
 ({{ held_documents_gone_from_items() }})
 {%- endmacro %}
 
-{#- The fingerprint int_receivable_item_balances' periods of each document carry, for
-    `only`'s documents. -#}
+{#- The fingerprint int_receivable_item_balances' periods of each document carry, and the
+    version of the code that computed them, for `only`'s documents. -#}
 {% macro balance_fingerprints_held(only) -%}
-select distinct document_id, balance_fingerprint
+select distinct document_id, balance_fingerprint, _model_version
 from {{ ref('int_receivable_item_balances') }}
 where document_id in (select document_id from {{ only }})
+{%- endmacro %}
+
+{#- int_open_item_months' rows are the balances' periods, with their fingerprint, position
+    and version (_model_version: the balances' code, not this model's): it compares
+    candidates when it holds rows with the fingerprint, and a document whose periods
+    another version of the balances computed is computed again (balance_fingerprints_held),
+    so a build that computes every balance again with new code computes every month. -#}
+{% macro compares_open_item_month_candidates() -%}
+{{ return(is_incremental() and holds_column('balance_fingerprint') and holds_rows()) }}
 {%- endmacro %}
 
 {% macro drop_open_item_months_past_the_horizon() -%}

@@ -173,6 +173,20 @@ def ran_sql(home: Path, model: str) -> str:
     return (home / "dbt_target" / "run" / "cartera" / "models" / "intermediate" / f"{model}.sql").read_text()
 
 
+# The models that compute their candidates from the temp table their pre-hook writes
+# (DECISIONLOG: Candidates into a temp table), by folder.
+BY_CANDIDATES = {
+    "int_settlement_events": "intermediate", "int_receivable_item_balances": "intermediate",
+    "int_open_item_months": "intermediate", "int_installment_settlements": "intermediate",
+    "fct_installments": "marts", "fct_documents": "marts", "fct_installment_payments": "marts",
+}
+
+
+def compiled_sql(home: Path, model: str) -> str:
+    """The SQL the last build compiled for a model (its query, before the materialization)."""
+    return (home / "dbt_target" / "compiled" / "cartera" / "models" / BY_CANDIDATES[model] / f"{model}.sql").read_text()
+
+
 def documents_positions(database: Path, model: str) -> dict[str, int]:
     return positions(database, f"intermediate.{model}", "document_id")
 
@@ -251,6 +265,7 @@ def builds(tmp_path_factory):
     day_2_kept = {
         "position": day_1_position,
         "sql": {model: ran_sql(incremental_home, model) for model in (*KEPT_PERIODS, "int_installment_settlements")},
+        "compiled": {model: compiled_sql(incremental_home, model) for model in BY_CANDIDATES},
         "positions": {model: documents_positions(incremental, model)
                       for model in (*KEPT_PERIODS, *KEPT_DOCUMENTS, "int_settlement_events")},
         "several_positions": documents_of_several_positions(incremental, "int_receivable_item_balances"),
@@ -370,6 +385,13 @@ def test_an_incremental_day_equals_a_full_build_table_for_table(builds):
     assert differing == []
     for model in KEPT_PERIODS:
         assert day_2["sql"][model].lstrip().startswith(f'insert into "cartera"."intermediate"."{model}"')
+
+
+@pytest.mark.parametrize("model", BY_CANDIDATES)
+def test_the_day_computed_only_candidates(builds, model):
+    """Each model kept by candidates compared them on day 2 (a table it emptied would be
+    computed whole: still equal to a full build, but every row computed again)."""
+    assert f"{model}__candidates" in builds["day_2_kept"]["compiled"][model]
 
 
 def test_the_day_computed_again_only_the_periods_of_the_documents_it_touched(builds):

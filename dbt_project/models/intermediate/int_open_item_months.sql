@@ -2,8 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook=["{{ write_candidates(open_item_month_candidates()) }}",
-              "{{ drop_candidates(compares_candidates(), fingerprinted_otherwise('balance_fingerprint', balance_fingerprints_held)) }}",
+    pre_hook=["{{ write_candidates(open_item_month_candidates(), compares_open_item_month_candidates()) }}",
+              "{{ drop_candidates(compares_open_item_month_candidates(),
+                  fingerprinted_otherwise('balance_fingerprint, _model_version', balance_fingerprints_held)) }}",
               "{{ drop_open_item_months_past_the_horizon() }}"]
 ) }}
 -- One row per calendar month (period_month, its first day) and period of
@@ -17,4 +18,4 @@
 -- pre-hooks write the candidates and delete the months of those that moved: DECISIONLOG:
 -- Candidates into a temp table), and the months a later horizon adds to the others.
 {{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0', kept_key='document_id',
-    candidates=candidates_table() if compares_candidates() else none) }}
+    candidates=candidates_table() if compares_open_item_month_candidates() else none) }}
