@@ -59,12 +59,10 @@
     {{ return(none) }}
 {%- endif -%}
 {%- set state = run_query(
-    "select max(_read_through_file_id), count(*) filter (where _model_version <> " ~ model_version(rules) ~ "), "
-    ~ "(select coalesce(max(file_id), 0) from " ~ file_registry()
-    ~ " where entity in ('" ~ entities | join("', '") ~ "') and status = 'withdrawal') from " ~ this
+    "select max(_read_through_file_id), count(*) filter (where _model_version <> " ~ model_version(rules) ~ ") from " ~ this
 ).rows[0] -%}
-{%- set position, other_versions, last_withdrawal = state[0], state[1], state[2] -%}
-{%- if position is none or other_versions > 0 or position < last_withdrawal -%}
+{%- set position, other_versions = state[0], state[1] -%}
+{%- if position is none or other_versions > 0 or withdrawn_since(entities) -%}
     {{ return(none) }}
 {%- endif -%}
 {{ return(position) }}

@@ -158,9 +158,9 @@ select 1
 {%- endif %}
 {%- endmacro %}
 
-{#- The candidates whose stored `column` (or columns, comma-separated) is not what
-    `fingerprints` (a macro taking `only`, a relation of document_id, and giving
-    document_id and those columns) gives them now: changed, or gone. -#}
+{#- The candidates whose stored `column` is not what `fingerprints` (a macro taking `only`,
+    a relation of document_id, and giving document_id and `column`) gives them now:
+    changed, or gone. -#}
 {% macro fingerprinted_otherwise(column, fingerprints) -%}
 select document_id
 from (
@@ -312,21 +312,28 @@ union
 ({{ held_documents_gone_from_items() }})
 {%- endmacro %}
 
-{#- The fingerprint int_receivable_item_balances' periods of each document carry, and the
-    version of the code that computed them, for `only`'s documents. -#}
+{#- The fingerprint int_receivable_item_balances' periods of each document carry, for
+    `only`'s documents. -#}
 {% macro balance_fingerprints_held(only) -%}
-select distinct document_id, balance_fingerprint, _model_version
+select distinct document_id, balance_fingerprint
 from {{ ref('int_receivable_item_balances') }}
 where document_id in (select document_id from {{ only }})
 {%- endmacro %}
 
 {#- int_open_item_months' rows are the balances' periods, with their fingerprint, position
-    and version (_model_version: the balances' code, not this model's): it compares
-    candidates when it holds rows with the fingerprint, and a document whose periods
-    another version of the balances computed is computed again (balance_fingerprints_held),
-    so a build that computes every balance again with new code computes every month. -#}
+    and version (_model_version: the balances' code, not this model's). It compares
+    candidates when it holds rows with the fingerprint and the balances hold no version its
+    months do not carry: balances computed again under new code (theirs, or upstream's:
+    a first payment's events moved it) are read whole, as a document the new code dropped
+    from the items is named by no position (held_documents_gone_from_items). -#}
 {% macro compares_open_item_month_candidates() -%}
-{{ return(is_incremental() and holds_column('balance_fingerprint') and holds_rows()) }}
+{%- if not (is_incremental() and holds_column('balance_fingerprint') and holds_rows()) %}
+    {{- return(false) }}
+{%- endif %}
+{%- set new_versions = run_query(
+    "select count(*) from (select distinct _model_version from " ~ ref('int_receivable_item_balances')
+    ~ " except select distinct _model_version from " ~ this ~ ") as versions").columns[0].values()[0] %}
+{{- return(new_versions == 0) }}
 {%- endmacro %}
 
 {% macro drop_open_item_months_past_the_horizon() -%}

@@ -4,7 +4,7 @@
     on_schema_change='append_new_columns',
     pre_hook=["{{ write_candidates(open_item_month_candidates(), compares_open_item_month_candidates()) }}",
               "{{ drop_candidates(compares_open_item_month_candidates(),
-                  fingerprinted_otherwise('balance_fingerprint, _model_version', balance_fingerprints_held)) }}",
+                  fingerprinted_otherwise('balance_fingerprint', balance_fingerprints_held)) }}",
               "{{ drop_open_item_months_past_the_horizon() }}"]
 ) }}
 -- One row per calendar month (period_month, its first day) and period of
