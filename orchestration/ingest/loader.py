@@ -17,6 +17,8 @@ file's rows out of raw again.
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +28,7 @@ import duckdb
 from dashboards.i18n.messages import Message, as_text, cli_language, message, render
 from orchestration.config import Settings
 from orchestration.ingest.changes import known_rows, mark_repeated_rows
-from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, ensure_raw_schema
+from orchestration.ingest.raw_tables import LINEAGE_COLUMNS, WITHDRAWAL, ensure_raw_schema
 from orchestration.ingest.references import SCHEMA_DRIFT, IngestWarning, check_references, still_referenced
 from orchestration.ingest.tax_ids import refresh_tax_id_checks
 from orchestration.readers import ExportError, detect_entity, staged_export
@@ -37,7 +39,6 @@ LOADED = "loaded"
 DUPLICATE = "duplicate"
 QUARANTINED = "quarantined"
 WITHDRAWN = "withdrawn"
-WITHDRAWAL = "withdrawal"
 
 LOADED_FOLDER = "loaded"
 # A quarantined file's report, beside it; its lines as messages in <name>.report.json.
@@ -93,14 +94,17 @@ def _ingest_file(conn: duckdb.DuckDBPyConnection, settings: Settings, entity: st
         archive_loaded_file(settings, path)
         return FileOutcome(path.name, DUPLICATE, message="same content already loaded")
     try:
-        with staged_export(conn, entity, path, path.name, known=known_rows(entity)) as incoming:
-            problems, warnings = check_references(
-                conn, entity, incoming.relation, incoming.rows, settings.reporting_currency
-            )
+        with (
+            staged_export(conn, entity, path, path.name, known=known_rows(entity)) as incoming,
+            _repeated_rows_marked(conn, entity, incoming) as (changed, repeated),
+        ):
+            # The checks read which rows repeat raw's: those need checking only where
+            # what they read changed since (references.py).
+            problems, warnings = check_references(conn, entity, _MARKED, incoming.rows, settings.reporting_currency)
             if problems:
                 raise ExportError(path.name, problems)
             warnings = [IngestWarning(SCHEMA_DRIFT, problem) for problem in incoming.warnings] + warnings
-            changed = _load(conn, entity, path.name, sha256, size, incoming, warnings)
+            _load(conn, entity, path.name, sha256, size, incoming.rows, changed, repeated, warnings)
     except ExportError as error:
         return quarantine(conn, settings, entity, path, sha256, size, error)
     archive_loaded_file(settings, path)
@@ -135,22 +139,36 @@ def next_file_id(conn: duckdb.DuckDBPyConnection) -> int:
     return conn.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
 
 
+@contextmanager
+def _repeated_rows_marked(
+    conn: duckdb.DuckDBPyConnection, entity: str, incoming: StagedExport
+) -> Iterator[tuple[int, dict[int, int]]]:
+    """The temp table _MARKED while the context lasts: the file's rows, each with the file
+    whose row it repeats (changes.py); gives how many rows are new or changed and the
+    repeated rows per holder file."""
+    try:
+        yield mark_repeated_rows(conn, entity, incoming.relation, _MARKED)
+    finally:
+        conn.execute(f"drop table if exists {_MARKED}")
+
+
 def _load(
     conn: duckdb.DuckDBPyConnection,
     entity: str,
     file_name: str,
     sha256: str,
     size: int,
-    incoming: StagedExport,
+    rows: int,
+    changed: int,
+    repeated: dict[int, int],
     warnings: list[IngestWarning],
-) -> int:
-    """Loads the file's new or changed rows (changes.py) with its registry row, warnings
-    and confirmations in one transaction; returns how many rows reached raw."""
+) -> None:
+    """Loads the file's new or changed rows (those of _MARKED with no holder) with its
+    registry row, warnings and confirmations in one transaction."""
     loaded_at = datetime.now()
     conn.execute("begin transaction")
     try:
         file_id = next_file_id(conn)
-        changed, repeated = mark_repeated_rows(conn, entity, incoming.relation, _MARKED)
         # The file's lineage is the same on every row: given once as parameters rather
         # than copied into each row (a large export would hold every row twice).
         lineage = {"_file_id": file_id, "_source_file": file_name, "_sha256": sha256, "_loaded_at": loaded_at}
@@ -165,18 +183,15 @@ def _load(
         if repeated:
             conn.executemany(
                 "insert into raw.file_confirmations values (?, ?, ?)",
-                [[file_id, holder, rows] for holder, rows in repeated.items()],
+                [[file_id, holder, count] for holder, count in repeated.items()],
             )
         record_warnings(conn, file_id, file_name, entity, warnings, loaded_at)
-        loaded = message("registry.loaded", rows=incoming.rows, changed=changed)
-        register(conn, file_id, file_name, entity, sha256, size, incoming.rows, LOADED, loaded, loaded_at, changed)
+        loaded = message("registry.loaded", rows=rows, changed=changed)
+        register(conn, file_id, file_name, entity, sha256, size, rows, LOADED, loaded, loaded_at, changed)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
-    finally:
-        conn.execute(f"drop table if exists {_MARKED}")
-    return changed
 
 
 def record_warnings(

@@ -18,6 +18,10 @@ LINEAGE_COLUMNS = (
     ("_line_fingerprint", "UHUGEINT"),
 )
 
+# The registry row a withdrawal adds (orchestration/ingest/loader.py withdraw_file): its
+# file_id tells what loaded before it.
+WITHDRAWAL = "withdrawal"
+
 REGISTRY_DDL = """
 create table if not exists raw.file_registry (
     file_id BIGINT primary key,

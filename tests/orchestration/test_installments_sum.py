@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.changes import mark_repeated_rows
 from orchestration.ingest.raw_tables import ensure_raw_schema
 from orchestration.ingest.references import check_references
 from orchestration.readers import FieldError
@@ -24,7 +25,9 @@ def _problems(totals: dict[str, str]) -> list[FieldError]:
                 [document_id, Decimal(total)],
             )
         with staged_export(conn, "installments", FILE, FILE.name) as staged:
-            problems, warnings = check_references(conn, "installments", staged.relation, staged.rows, "EUR")
+            # No instalment in raw: every row is new, and checked.
+            mark_repeated_rows(conn, "installments", staged.relation, "marked")
+            problems, warnings = check_references(conn, "installments", "marked", staged.rows, "EUR")
     assert warnings == []
     return problems
 

@@ -14,7 +14,7 @@ import pytest
 
 from dashboards.i18n.messages import render
 from orchestration.config import load_settings
-from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity
+from orchestration.ingest.loader import LOADED, QUARANTINED, ingest_entity, withdraw_file
 from orchestration.ingest.raw_tables import ensure_raw_schema
 from orchestration.readers import ENTITIES
 
@@ -302,3 +302,68 @@ def test_a_later_receipts_export_raising_a_receipt_loads(conn, home):
     )
     # R1 stays at its 500.00 allocated; R2 has no allocation, any amount is its own.
     assert (outcome.status, outcome.rows) == (LOADED, 2)
+
+
+# A repeated row (one a later export lists again unchanged: orchestration/ingest/changes.py)
+# is checked again only where what its checks read changed since its holder file loaded.
+D1_OF_C2 = DOCUMENTS_HEADER + "D1,invoice,F-001,C2,2025-03-01,2025-05-30,EUR,1000.00,210.00,0.00,1210.00,,,issued,2025-03-02T10:00:00\n"
+
+
+def test_repeated_allocations_are_checked_again_after_their_document_moved_to_another_client(conn, home):
+    """allocations_2 adds R2's 300.00 to D2 (both C1's); documents_2 then gives D2 to C2,
+    and allocations_3 lists allocations_2's lines again (other order): nothing of it would
+    load, but R2 now pays another client's document."""
+    lines = ["R1,D1,1,400.00", "R1,D1,,100.00", "R2,D2,,300.00"]
+    allocations_2 = ALLOCATIONS_HEADER + "\n".join(lines) + "\n"
+    assert drop_and_ingest(conn, home, "allocations", "allocations_2.csv", allocations_2).status == LOADED
+    d2_of_c2 = DOCUMENTS_HEADER + "D2,invoice,F-002,C2,2025-06-10,2025-07-10,EUR,500.00,105.00,0.00,605.00,,,issued,2025-06-20T10:00:00\n"
+    assert drop_and_ingest(conn, home, "documents", "documents_2.csv", d2_of_c2).status == LOADED
+
+    outcome = drop_and_ingest(
+        conn, home, "allocations", "allocations_3.csv", ALLOCATIONS_HEADER + "\n".join(reversed(lines)) + "\n"
+    )
+
+    assert_quarantined(
+        conn, home, outcome, "allocations", 2, "document_id", "D2",
+        "document D2 belongs to client C2, but receipt R2 was paid by client C1",
+    )
+
+
+def test_repeated_instalments_are_checked_again_after_their_documents_total_changed(conn, home):
+    """installments_2 adds D2's split, 300.00 + 305.00 = 605.00; documents_2 then raises
+    D2 to 726.00, and installments_3 lists installments_2's lines again."""
+    header = "document_id,installment_no,due_date,amount\n"
+    d1 = "D1,1,2025-03-31,400.00\nD1,2,2025-04-30,400.00\nD1,3,2025-05-30,410.00\n"
+    d2 = "D2,1,2025-07-10,300.00\nD2,2,2025-08-10,305.00\n"
+    assert drop_and_ingest(conn, home, "installments", "installments_2.csv", header + d1 + d2).status == LOADED
+    raised = DOCUMENTS_HEADER + "D2,invoice,F-002,C1,2025-06-10,2025-07-10,EUR,600.00,126.00,0.00,726.00,,,issued,2025-06-20T10:00:00\n"
+    assert drop_and_ingest(conn, home, "documents", "documents_2.csv", raised).status == LOADED
+
+    outcome = drop_and_ingest(conn, home, "installments", "installments_3.csv", header + d2 + d1)
+
+    assert_quarantined(
+        conn, home, outcome, "installments", 2, "amount", "605.00",
+        "instalments of document D2 sum to 605.00 but its total is 726.00",
+    )
+
+
+def test_repeated_allocations_are_checked_again_after_a_withdrawal(conn, home):
+    """D1 and R1 both moved to C2 (documents_2, receipts_2) and R1 re-allocated to D1's
+    instalments 1 and 2 (allocations_2, checked then). Withdrawing documents_2 gives D1
+    back to C1: allocations_3, repeating allocations_2, pays C1's document with C2's
+    receipt, though no row it reads was loaded after allocations_2."""
+    assert drop_and_ingest(conn, home, "documents", "documents_2.csv", D1_OF_C2).status == LOADED
+    moved_receipt = RECEIPTS_HEADER + "R1,C2,2025-04-05,EUR,500.00,transfer,F-001\n"
+    assert drop_and_ingest(conn, home, "receipts", "receipts_2.csv", moved_receipt).status == LOADED
+    split = ALLOCATIONS_HEADER + "R1,D1,1,400.00\nR1,D1,2,100.00\n"
+    assert drop_and_ingest(conn, home, "allocations", "allocations_2.csv", split).status == LOADED
+    withdraw_file(conn, "documents_2.csv")
+
+    outcome = drop_and_ingest(
+        conn, home, "allocations", "allocations_3.csv", ALLOCATIONS_HEADER + "R1,D1,2,100.00\nR1,D1,1,400.00\n"
+    )
+
+    assert_quarantined(
+        conn, home, outcome, "allocations", 2, "document_id", "D1",
+        "document D1 belongs to client C1, but receipt R1 was paid by client C2",
+    )
