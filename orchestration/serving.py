@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.dbt_assets import cartera_dbt_assets
-from orchestration.publish import publish
+from orchestration.publish import publish, record_published_build
 from orchestration.resources import WarehouseResource
 from orchestration.retries import WRITE_RETRY_POLICY, only_transient_failures_retried
 
@@ -20,6 +20,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     settings = warehouse.settings()
     with only_transient_failures_retried("publishing"):
         published = publish(settings.build_db, settings.published_db)
+    with warehouse.connect() as conn:
+        record_published_build(conn)
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(published)), "size_bytes": published.stat().st_size}
     )

@@ -52,6 +52,17 @@ create table if not exists raw.file_confirmations (
 """
 
 
+# One row per build published (orchestration/publish.py): the raw file id it read through.
+# Every test of that build passed, so the uniqueness tests of the kept tables need count
+# only the keys of rows written since (dbt_project/macros/tests/keys_written_since_published.sql).
+PUBLISHED_BUILDS_DDL = """
+create table if not exists raw.published_builds (
+    read_through_file_id BIGINT not null,
+    published_at TIMESTAMP not null
+)
+"""
+
+
 # Written by orchestration/ingest/loader.py in the transaction that loads a file: one row
 # per thing worth telling about a file that loaded anyway. kind is schema_drift (columns
 # the contract does not know, not loaded), cross_client_link (a credit or debit note
@@ -196,6 +207,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for column in REGISTRY_ADDED:
         conn.execute(f"alter table raw.file_registry add column if not exists {column}")
     conn.execute(FILE_CONFIRMATIONS_DDL)
+    conn.execute(PUBLISHED_BUILDS_DDL)
     conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     for column in CREDIT_DECISIONS_ADDED:
