@@ -170,9 +170,12 @@ def _header(conn: duckdb.DuckDBPyConnection, cells: CellsTable) -> tuple[int, li
     with a thousand blank rows) in the whole file."""
     query = (
         f"select _line_number, {', '.join(cell_text(f'c{index}') for index in range(cells.width))} "
-        f"from {cells.name} where not ({_blank(cells)}) {{}} order by _line_number limit 1"
+        f"from {{}} where not ({_blank(cells)}) order by _line_number limit 1"
     )
-    found = conn.execute(query.format("and _line_number <= 1000")).fetchall() or conn.execute(query.format("")).fetchall()
+    # The first lines are set apart first (materialized): else DuckDB trims every cell of
+    # the file before it filters the lines (1 s at L's receipts.csv, 0.02 s so).
+    first_lines = f"(with first_lines as materialized (select * from {cells.name} where _line_number <= 1000) select * from first_lines)"
+    found = conn.execute(query.format(first_lines)).fetchall() or conn.execute(query.format(cells.name)).fetchall()
     if not found:
         raise UnreadableFile(message("reader.empty_file"))
     line, *header = found[0]

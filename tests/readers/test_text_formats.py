@@ -98,6 +98,15 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks():
     assert [row["_line_number"] for row in rows] == [3, 6]
 
 
+def test_a_header_after_more_than_a_thousand_blank_lines_is_found():
+    """The header is looked for among the first 1,000 lines, then in the whole file."""
+    data = ("\n" * 1_200 + CLIENTS_HEADER + "\nC1,B1,Uno,ES,30,EUR,2025-01-01\n").encode()
+
+    rows = read_export("clients", "clients.csv", data)
+
+    assert [(row["client_id"], row["_line_number"]) for row in rows] == [("C1", 1_202)]
+
+
 def large_receipts_file(path, lines: int, bad_line: int | None = None) -> None:
     """A receipts export without quotes: line n (from 2) is receipt R<n> of n cents, a
     blank line after the header and every 100,000th line; `bad_line`'s amount unreadable."""
