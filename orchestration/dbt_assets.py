@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.builds import record_build_started
 from orchestration.dbt_project import (
     UNIT_TESTS_RECORD_DIR,
     dbt_project,
@@ -53,6 +54,8 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     # threads are not part of the parse state (only the connection's keys are).
     threads = settings.dbt_threads_for(warehouse.raw_row_count())
     context.log.info(f"dbt builds {threads} model(s) at a time")
+    with warehouse.connect() as conn:
+        record_build_started(conn)
     invocation = dbt.cli(
         [
             "build",

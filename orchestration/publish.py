@@ -23,8 +23,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.raw_tables import ensure_raw_schema
-
 REQUIRED_TABLE = "marts.ar_aging"
 _COPY_CATALOG = "publishing"
 # Above this share of free blocks in the build file, the published copy is compacted.
@@ -61,16 +59,6 @@ def publish(build_db: Path, published_db: Path) -> Path:
         _remove(temporary)
     _fsync(published_db.parent)
     return published_db
-
-
-def record_published_build(conn: duckdb.DuckDBPyConnection) -> None:
-    """Notes in the build database the raw file id the build just published read through
-    (raw.published_builds): its tests all passed, so the next build's uniqueness tests of
-    the kept tables count only the rows written since."""
-    ensure_raw_schema(conn)
-    conn.execute(
-        "insert into raw.published_builds select coalesce(max(file_id), 0), current_timestamp from raw.file_registry"
-    )
 
 
 def _remove(database: Path) -> None:

@@ -3,7 +3,8 @@
 import dagster as dg
 
 from orchestration.dbt_assets import cartera_dbt_assets
-from orchestration.publish import publish, record_published_build
+from orchestration.builds import record_build_published
+from orchestration.publish import publish
 from orchestration.resources import WarehouseResource
 from orchestration.retries import WRITE_RETRY_POLICY, only_transient_failures_retried
 
@@ -21,7 +22,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     with only_transient_failures_retried("publishing"):
         published = publish(settings.build_db, settings.published_db)
     with warehouse.connect() as conn:
-        record_published_build(conn)
+        record_build_published(conn)
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(published)), "size_bytes": published.stat().st_size}
     )

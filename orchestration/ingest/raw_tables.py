@@ -52,13 +52,16 @@ create table if not exists raw.file_confirmations (
 """
 
 
-# One row per build published (orchestration/publish.py): the raw file id it read through.
-# Every test of that build passed, so the uniqueness tests of the kept tables need count
-# only the keys of rows written since (dbt_project/macros/tests/keys_written_since_published.sql).
-PUBLISHED_BUILDS_DDL = """
-create table if not exists raw.published_builds (
+# One row per dbt build of a refresh (orchestration/builds.py): the raw file id it reads
+# through, and when it was published, if it was. A published build passed every test, so
+# the uniqueness tests of the kept tables count only the keys of rows written since
+# (dbt_project/macros/tests/keys_written_since_published.sql).
+DBT_BUILDS_DDL = """
+create table if not exists raw.dbt_builds (
+    build_id BIGINT not null,
     read_through_file_id BIGINT not null,
-    published_at TIMESTAMP not null
+    started_at TIMESTAMP not null,
+    published_at TIMESTAMP
 )
 """
 
@@ -207,7 +210,7 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for column in REGISTRY_ADDED:
         conn.execute(f"alter table raw.file_registry add column if not exists {column}")
     conn.execute(FILE_CONFIRMATIONS_DDL)
-    conn.execute(PUBLISHED_BUILDS_DDL)
+    conn.execute(DBT_BUILDS_DDL)
     conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     for column in CREDIT_DECISIONS_ADDED:

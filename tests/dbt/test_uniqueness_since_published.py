@@ -1,32 +1,25 @@
 """The uniqueness tests of a kept table count, once a build has been published, only the
 keys of rows written since (dbt_project/macros/tests/keys_written_since_published.sql):
-a duplicate written by a later build is still found, and a table whose rows carry copied
-positions, or one rebuilt whole, is still counted whole."""
+a duplicate written by a later build, with or without a new file, is still found, and a
+table whose rows carry copied positions is still counted whole."""
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from orchestration.publish import record_published_build
+from orchestration.builds import record_build_published, record_build_started
+from orchestration.ingest.loader import QUARANTINED, next_file_id, register
 from tests.dbt.conftest import SMALL_INBOXES
 from tests.dbt.warehouse import build_warehouse, run_dbt
 
-KEPT_TESTS = [
-    "unique_fct_documents_document_id",
-    "unique_combination_int_settlement_events_document_id__installment_no__reduction_type__reduction_id",
-]
+KEPT = {
+    "marts.fct_documents": "unique_fct_documents_document_id",
+    "intermediate.int_settlement_events":
+        "unique_combination_int_settlement_events_document_id__installment_no__reduction_type__reduction_id",
+}
 OPEN_MONTHS_TEST = "unique_combination_int_open_item_months_period_month__document_id__installment_no__valid_from"
-
-
-def published(home: Path) -> tuple[Path, int]:
-    """partial_payment_single_client built in `home`, then recorded as published: the
-    build database and the position it read through."""
-    database = build_warehouse(SMALL_INBOXES / "partial_payment_single_client", home, {})
-    with duckdb.connect(str(database)) as conn:
-        record_published_build(conn)
-        (position,) = conn.execute("select max(read_through_file_id) from raw.published_builds").fetchall()[0]
-    return database, position
 
 
 def dbt_results(home: Path) -> dict[str, dict]:
@@ -35,33 +28,53 @@ def dbt_results(home: Path) -> dict[str, dict]:
     return {result["unique_id"].split(".")[2]: result for result in results}
 
 
-def compiled_tests(home: Path) -> dict[str, str]:
-    return {name: result["compiled_code"] for name, result in dbt_results(home).items()}
-
-
-def test_a_duplicate_written_since_the_published_build_fails_its_test(tmp_path):
-    database, position = published(tmp_path)
-
-    result = run_dbt(["test", "--select", *KEPT_TESTS, OPEN_MONTHS_TEST], tmp_path, {})
-
-    assert result.returncode == 0, result.stdout[-3000:]
-    compiled = compiled_tests(tmp_path)
-    assert position > 0
-    for kept in KEPT_TESTS:
-        assert f"written._read_through_file_id >= {position}" in compiled[kept]
-    # int_open_item_months' rows carry their balances' positions, not their build's.
-    assert "_read_through_file_id" not in compiled[OPEN_MONTHS_TEST]
-
-    # A row of fct_documents and one of int_settlement_events written again, as a wrong
-    # build would have, beside the rows the published build holds.
+def write_duplicates(database: Path) -> int:
+    """Writes again one row of each kept table, at the position of the build last started,
+    as a wrong build would have; returns that position."""
     with duckdb.connect(str(database)) as conn:
-        for table in ("marts.fct_documents", "intermediate.int_settlement_events"):
-            conn.execute(f"insert into {table} select * from {table} limit 1")
-            assert conn.execute(f"select min(_read_through_file_id) from {table}").fetchall() == [(position,)]
+        (position,) = conn.execute("select read_through_file_id from raw.dbt_builds order by build_id desc limit 1").fetchall()[0]
+        for table in KEPT:
+            conn.execute(f"insert into {table} select * replace ({position} as _read_through_file_id) from {table} limit 1")
+    return position
 
-    result = run_dbt(["test", "--select", *KEPT_TESTS], tmp_path, {})
 
+def test_testing_kept_tables_from_the_last_published_build(tmp_path):
+    database = build_warehouse(SMALL_INBOXES / "partial_payment_single_client", tmp_path, {})
+    with duckdb.connect(str(database)) as conn:
+        record_build_started(conn)
+        record_build_published(conn)
+        (published,) = conn.execute("select max(file_id) from raw.file_registry").fetchall()[0]
+
+    # A build with no new file stamps the published position: `>=` it.
+    with duckdb.connect(str(database)) as conn:
+        record_build_started(conn)
+    assert write_duplicates(database) == published
+    result = run_dbt(["test", "--select", *KEPT.values(), OPEN_MONTHS_TEST], tmp_path, {})
     assert result.returncode != 0
-    assert {name: (result["status"], result["failures"]) for name, result in dbt_results(tmp_path).items()} == {
-        kept: ("fail", 1) for kept in KEPT_TESTS
+    results = dbt_results(tmp_path)
+    assert {name: (results[name]["status"], results[name]["failures"]) for name in KEPT.values()} == {
+        name: ("fail", 1) for name in KEPT.values()
     }
+    for name in KEPT.values():
+        assert f"written._read_through_file_id >= {published}" in results[name]["compiled_code"]
+    # int_open_item_months' rows carry their balances' positions, not their build's.
+    assert (results[OPEN_MONTHS_TEST]["status"], "_read_through_file_id" in results[OPEN_MONTHS_TEST]["compiled_code"]) == (
+        "pass", False,
+    )
+
+    # The duplicates gone and that build published, a file comes (here a quarantined one)
+    # and the next build stamps a later position: `>` the published one.
+    with duckdb.connect(str(database)) as conn:
+        for table in KEPT:
+            conn.execute(f"delete from {table} where rowid = (select max(rowid) from {table})")
+        record_build_published(conn)
+        register(conn, next_file_id(conn), "documents_bad.csv", "documents", "0" * 64, 1, None, QUARANTINED, None, datetime.now())
+        record_build_started(conn)
+    assert run_dbt(["test", "--select", *KEPT.values()], tmp_path, {}).returncode == 0
+    assert write_duplicates(database) == published + 1
+    result = run_dbt(["test", "--select", *KEPT.values()], tmp_path, {})
+    assert result.returncode != 0
+    results = dbt_results(tmp_path)
+    for name in KEPT.values():
+        assert (results[name]["status"], results[name]["failures"]) == ("fail", 1)
+        assert f"written._read_through_file_id > {published}" in results[name]["compiled_code"]

@@ -188,6 +188,6 @@ def test_every_raw_table_exists_even_without_files(conn, home):
     ingest(conn, home, "clients")
     tables = {row[0] for row in conn.execute("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
     assert tables == {
-        "file_registry", "file_confirmations", "published_builds", "ingest_warnings", "credit_decisions", "client_tax_id_checks", "clients", "documents", "installments", "receipts", "allocations", "withholdings", "fx_rates",
+        "file_registry", "file_confirmations", "dbt_builds", "ingest_warnings", "credit_decisions", "client_tax_id_checks", "clients", "documents", "installments", "receipts", "allocations", "withholdings", "fx_rates",
         "bank_statements", "bank_statement_lines",
     }

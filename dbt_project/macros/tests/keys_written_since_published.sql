@@ -1,21 +1,22 @@
 {#- A WHERE clause for a uniqueness test on `model` (aliased `tested`): only the rows
-    whose key a row written since the last published build also has. Every build that
-    published passed these tests, so the rows of a kept table that it held, unchanged
-    since, are unique among themselves; a duplicate needs a row written since. Such a row
-    carries a position (_read_through_file_id) at least the published build's: every row a
-    kept model writes is stamped with its build's (read_through_file_id), file ids only
-    grow, and its hooks change in place only columns no key holds or, like as_of_date, all
-    rows alike. Not `>`: a build with no new file stamps the published position again.
+    whose key a row written since the last published build also has. A build is published
+    only when every test passed, so the rows of a kept table it held, unchanged since, are
+    unique among themselves: a duplicate needs a row written since. Every row a kept model
+    writes carries its build's position (_read_through_file_id: read_through_file_id()),
+    file ids only grow, and its hooks change in place only columns no key holds or, like
+    as_of_date, all rows alike. The rows written since are those above the published
+    build's position, or at it too when a build since (this one, or one that failed) had
+    no new file and stamped that same position (builds_since_published).
     Whole (every row) on a table rebuilt whole, on one whose rows carry positions they
-    copied (int_open_item_months: its balances'), and before a first publish
-    (raw.published_builds, written by orchestration/publish.py). `condition` is ANDed in. -#}
+    copied (int_open_item_months: its balances', so a row it writes today can carry last
+    month's), and before a first publish. `condition` is ANDed in. -#}
 {% macro keys_written_since_published(model, columns, condition=none) -%}
-{%- set position = published_read_through() if stamps_its_rows(model) else none %}
-{%- if position is not none %}
+{%- set since = builds_since_published() if stamps_its_rows(model) else none %}
+{%- if since is not none %}
 where exists (
     select 1
     from {{ model }} as written
-    where written._read_through_file_id >= {{ position }}
+    where written._read_through_file_id {{ since.operator }} {{ since.position }}
     {%- for column in columns %}
         and written.{{ column }} is not distinct from tested.{{ column }}
     {%- endfor %}
@@ -37,9 +38,17 @@ where {{ condition }}
 {{- return(false) }}
 {%- endmacro %}
 
-{#- The position (raw file id) the last published build read through, or none. -#}
-{% macro published_read_through() -%}
-{%- set relation = adapter.get_relation(database=target.database, schema='raw', identifier='published_builds') %}
+{#- The rows written since the last published build (raw.dbt_builds, recorded by
+    orchestration/builds.py), as {position, operator}: `>` its position, or `>=` when a
+    build started since read through that same position; none before a first publish. -#}
+{% macro builds_since_published() -%}
+{%- set relation = adapter.get_relation(database=target.database, schema='raw', identifier='dbt_builds') %}
 {%- if relation is none %}{{ return(none) }}{% endif -%}
-{{- return(run_query('select max(read_through_file_id) from ' ~ relation).columns[0].values()[0]) }}
+{%- set found = run_query(
+    "select published.read_through_file_id, exists (select 1 from " ~ relation ~ " as later"
+    ~ " where later.build_id > published.build_id and later.read_through_file_id = published.read_through_file_id)"
+    ~ " from " ~ relation ~ " as published where published.published_at is not null"
+    ~ " order by published.build_id desc limit 1").rows -%}
+{%- if found | length == 0 %}{{ return(none) }}{% endif -%}
+{{- return({'position': found[0][0], 'operator': '>=' if found[0][1] else '>'}) }}
 {%- endmacro %}
