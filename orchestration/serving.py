@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.builds import record_build_published
+from orchestration.dbt_assets import cartera_dbt_assets
 from orchestration.publish import publish
 from orchestration.resources import WarehouseResource
 from orchestration.retries import WRITE_RETRY_POLICY, only_transient_failures_retried

@@ -1,7 +1,9 @@
 """The checks across files: one export's rows against what raw already holds.
 
-Run before a file reaches raw, on the rows the reader returned and the raw tables as the
-warehouse will read them (latest export wins, the file being checked newest of all).
+Run before a file reaches raw, on the rows the reader returned that can fail them (new or
+changed rows, and repeated ones whose references changed since: _CHECKED_BY_CHANGE) and
+the raw tables as the warehouse will read them (latest export wins, the file being checked
+newest of all).
 Files load in dependency order (fx_rates and clients, then documents and receipts, then
 installments, withholdings and allocations: orchestration/ingest/assets.py), so raw
 already holds what this run loaded before. A problem quarantines the file whole; a row the contract can
