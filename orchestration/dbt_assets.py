@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.builds import record_build_started
+from orchestration.builds import record_build_passed, record_build_started
 from orchestration.dbt_project import (
     UNIT_TESTS_RECORD_DIR,
     dbt_project,
@@ -55,7 +55,7 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     threads = settings.dbt_threads_for(warehouse.raw_row_count())
     context.log.info(f"dbt builds {threads} model(s) at a time")
     with warehouse.connect() as conn:
-        record_build_started(conn)
+        build_id = record_build_started(conn)
     invocation = dbt.cli(
         [
             "build",
@@ -72,6 +72,9 @@ def cartera_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
     if invocation.is_successful() and not unit_tests_known and whole:
         remember_unit_tests_passed(UNIT_TESTS_RECORD_DIR, state)
-    if not invocation.is_successful():
+    if invocation.is_successful():
+        with warehouse.connect() as conn:
+            record_build_passed(conn, build_id)
+    else:
         # Retried only when dbt failed on I/O or a lock; a failing test is not retried.
         raise dbt_build_failure(invocation.get_artifact("run_results.json")["results"])

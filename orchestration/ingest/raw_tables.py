@@ -53,7 +53,7 @@ create table if not exists raw.file_confirmations (
 
 
 # One row per dbt build of a refresh (orchestration/builds.py): the raw file id it reads
-# through, and when it was published, if it was. A published build passed every test, so
+# through, when every model and test passed, if they did, and when it was published. A published build passed every test, so
 # the uniqueness tests of the kept tables count only the keys of rows written since
 # (dbt_project/macros/tests/keys_written_since_published.sql).
 DBT_BUILDS_DDL = """
@@ -61,9 +61,12 @@ create table if not exists raw.dbt_builds (
     build_id BIGINT not null,
     read_through_file_id BIGINT not null,
     started_at TIMESTAMP not null,
-    published_at TIMESTAMP
+    published_at TIMESTAMP,
+    passed_at TIMESTAMP
 )
 """
+# Added since raw.dbt_builds was first made.
+DBT_BUILDS_ADDED = ("passed_at TIMESTAMP",)
 
 
 # Written by orchestration/ingest/loader.py in the transaction that loads a file: one row
@@ -211,6 +214,8 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(f"alter table raw.file_registry add column if not exists {column}")
     conn.execute(FILE_CONFIRMATIONS_DDL)
     conn.execute(DBT_BUILDS_DDL)
+    for column in DBT_BUILDS_ADDED:
+        conn.execute(f"alter table raw.dbt_builds add column if not exists {column}")
     conn.execute(INGEST_WARNINGS_DDL)
     conn.execute(CREDIT_DECISIONS_DDL)
     for column in CREDIT_DECISIONS_ADDED:

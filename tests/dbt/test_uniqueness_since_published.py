@@ -41,13 +41,12 @@ def write_duplicates(database: Path) -> int:
 def test_testing_kept_tables_from_the_last_published_build(tmp_path):
     database = build_warehouse(SMALL_INBOXES / "partial_payment_single_client", tmp_path, {})
     with duckdb.connect(str(database)) as conn:
-        record_build_started(conn)
-        record_build_published(conn)
+        record_build_published(conn, record_build_started(conn))
         (published,) = conn.execute("select max(file_id) from raw.file_registry").fetchall()[0]
 
     # A build with no new file stamps the published position: `>=` it.
     with duckdb.connect(str(database)) as conn:
-        record_build_started(conn)
+        no_new_file = record_build_started(conn)
     assert write_duplicates(database) == published
     result = run_dbt(["test", "--select", *KEPT.values(), OPEN_MONTHS_TEST], tmp_path, {})
     assert result.returncode != 0
@@ -67,7 +66,7 @@ def test_testing_kept_tables_from_the_last_published_build(tmp_path):
     with duckdb.connect(str(database)) as conn:
         for table in KEPT:
             conn.execute(f"delete from {table} where rowid = (select max(rowid) from {table})")
-        record_build_published(conn)
+        record_build_published(conn, no_new_file)
         register(conn, next_file_id(conn), "documents_bad.csv", "documents", "0" * 64, 1, None, QUARANTINED, None, datetime.now())
         record_build_started(conn)
     assert run_dbt(["test", "--select", *KEPT.values()], tmp_path, {}).returncode == 0

@@ -118,6 +118,10 @@ def test_a_second_refresh_loads_nothing_twice(home, refresh, published):
         assert conn.execute("select count(*) from raw.documents").fetchall() == [(6,)]
         assert conn.execute("select count(*) from raw.file_registry where status = 'loaded'").fetchall() == [(7,)]
         assert aging_rows(conn, "marts.ar_aging")["C1"][6] == D("1134.00")
+    # Each dbt build of the two refreshes passed and was published (orchestration/builds.py).
+    with duckdb.connect(str(home / "build" / "cartera.duckdb"), read_only=True) as conn:
+        builds = conn.execute("select passed_at is not null, published_at is not null from raw.dbt_builds").fetchall()
+    assert builds and set(builds) == {(True, True)}
 
 
 def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refresh):
@@ -145,6 +149,9 @@ def test_a_failing_check_stops_the_publish_and_says_why_in_words(tmp_path, refre
     assert last_line == f"refresh failed: the published warehouse was left as it was: {because}"
     assert "  as of 2025-06-30" in result.stdout
     assert not (tmp_path / "cartera.duckdb").exists()
+    with duckdb.connect(str(tmp_path / "build" / "cartera.duckdb"), read_only=True) as conn:
+        builds = conn.execute("select passed_at is not null, published_at is not null from raw.dbt_builds").fetchall()
+    assert builds == [(False, False)]
     (record,) = [json.loads(line) for line in (tmp_path / "refresh_history.jsonl").read_text(encoding="utf-8").splitlines()]
     assert (record["outcome"], record["exit_code"], render(record["message"], "en")) == ("failed", 1, last_line)
     failed = [check for check in record["checks"] if not check["passed"]]

@@ -93,6 +93,49 @@ def test_publish_retries_an_io_error_and_then_publishes(tmp_path, monkeypatch, d
     assert len(attempts) == 2 and (tmp_path / "cartera.duckdb").read_bytes() == b"published"
 
 
+def test_publishing_alone_after_a_failed_build_publishes_nothing(tmp_path, defs):
+    """The publish step run alone (as from the Dagster UI) copies the build only when the
+    last dbt build passed; after a failed one it fails, the dashboards keep the warehouse
+    last published, and the failed build is not marked published (the next build's
+    uniqueness tests would skip its rows: orchestration/builds.py)."""
+    import duckdb
+
+    import orchestration.serving as serving
+    from orchestration.builds import record_build_passed, record_build_started
+    from orchestration.resources import WarehouseResource
+
+    warehouse = WarehouseResource(home=str(tmp_path))
+
+    def publish_alone() -> bool:
+        return dg.materialize(
+            [serving.published_warehouse],
+            resources={"warehouse": warehouse},
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        ).success
+
+    def builds() -> list[tuple]:
+        with warehouse.connect() as conn:
+            return conn.execute(
+                "select build_id, passed_at is not null, published_at is not null from raw.dbt_builds order by build_id"
+            ).fetchall()
+
+    with warehouse.connect() as conn:
+        conn.execute("create schema marts")
+        conn.execute("create table marts.ar_aging as select 1 as first_version")
+        record_build_passed(conn, record_build_started(conn))
+    assert publish_alone()
+    assert builds() == [(1, True, True)]
+
+    with warehouse.connect() as conn:
+        conn.execute("create or replace table marts.ar_aging as select 2 as half_built")
+        record_build_started(conn)  # the build fails: never recorded as passed
+    assert not publish_alone()
+    assert builds() == [(1, True, True), (2, False, False)]
+    with duckdb.connect(str(tmp_path / "cartera.duckdb"), read_only=True) as published:
+        assert published.execute("select * from marts.ar_aging").fetchall() == [(1,)]
+
+
 def test_refresh_job_schedule_and_sensor_are_defined(defs):
     assert defs.resolve_job_def("refresh") is not None
     assert defs.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
