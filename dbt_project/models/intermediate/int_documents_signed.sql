@@ -14,17 +14,24 @@
 -- documents staging computed since and, after a rates file, those in another currency
 -- (macros/document_changes.sql).
 {%- set position = read_after(['documents'], rules=document_fx_rules()) %}
-with documents as (
+-- The documents read are chosen before the FX join: DuckDB does not push a filter below
+-- an as-of join, which then valued all 10 M documents at L for the day's 6,600 (7.9 s).
+with read_documents as (
+    select *
+    from {{ ref('stg_invoicing__documents') }}
+    where not is_void
+    {%- if position is not none %}
+        and document_id in ({{ staged_documents_read_again(position) }})
+    {%- endif %}
+),
+
+documents as (
     select
         documents.*,
         case when documents.document_type = 'credit_note' then -1 else 1 end as sales_sign,
         {{ fx_factor('fx', 'documents.currency_code') }} as to_reporting_factor
-    from {{ ref('stg_invoicing__documents') }} as documents
+    from read_documents as documents
     {{ join_fx_factor('fx', 'documents.currency_code', 'documents.issue_date') }}
-    where not documents.is_void
-    {%- if position is not none %}
-        and documents.document_id in ({{ staged_documents_read_again(position) }})
-    {%- endif %}
 )
 
 select
