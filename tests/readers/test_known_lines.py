@@ -78,3 +78,15 @@ def test_a_known_line_twice_is_still_a_duplicate_key(conn, tmp_path, first):
 
     with pytest.raises(ExportError, match=r"duplicate key \(receipt_id\) = \(R1\) also on line 2"):
         staged_rows(conn, path, known="known")
+
+
+def test_a_line_whose_fingerprint_two_known_rows_have_is_staged_once(conn, tmp_path, first):
+    """Raw holds a line's row twice when its version came back after another: the line
+    takes one of them (their values are the same)."""
+    conn.execute("insert into known select * from known where receipt_id = 'R1'")
+    path = tmp_path / "receipts_2.csv"
+    path.write_text(HEADER + R1 + R2, encoding="utf-8")
+
+    rows = staged_rows(conn, path, known="known")
+
+    assert [row[:4] for row in rows] == [("R1", Decimal("500.00"), "F-001", 2), ("R2", Decimal("300.00"), None, 3)]
