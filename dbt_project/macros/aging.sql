@@ -78,8 +78,9 @@ inner join {{ ref('int_receivable_item_balances') }} as balances
     by `kept_key` (its pre-hooks delete the keys whose periods changed, and the months past
     the horizon) computes, on an incremental build, the `candidates` (the temp table its
     pre-hook wrote; none when it emptied the table: all) its table no longer holds, and
-    the months a later horizon adds to the kept periods still holding. -#}
-{% macro periods_by_month(periods_relation, open_condition, kept_key=none, candidates=none) -%}
+    the months a later horizon adds to the kept periods still holding. With
+    `ordered=false` the model orders the rows itself (after adding columns). -#}
+{% macro periods_by_month(periods_relation, open_condition, kept_key=none, candidates=none, ordered=true) -%}
 {%- set first_valid_from = "coalesce(min(valid_from), cast('1970-01-01' as date))" %}
 {%- set last_valid_from = "coalesce(max(valid_from), cast('1970-01-01' as date))" %}
 with months as (
@@ -131,7 +132,9 @@ where holding.valid_to is null
     and {{ open_condition }}
     and holding.{{ kept_key }} in (select {{ kept_key }} from {{ this }})
 {%- endif %}
+{%- if ordered %}
 order by period_month, client_id
+{%- endif %}
 {%- endmacro %}
 
 {#- The FROM clause reading a periods_by_month table at each date of as_of_dates_sql:

@@ -90,7 +90,8 @@ def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = No
     """The (schema, table) pairs a full build wrote in intermediate and marts, and those of
     them whose rows differ (in either direction, duplicates counted) in an incremental build.
     `exclude` maps a table to the columns left out of its comparison; a kept table's
-    _read_through_file_id (when its row was read, not what it says) is always left out."""
+    positions (_read_through_file_id, _written_through_file_id: when its row was read or
+    written, not what it says) are always left out."""
     exclude = exclude or {}
     with duckdb.connect() as conn:
         conn.execute(f"attach '{incremental}' as incremental (read_only)")
@@ -101,10 +102,10 @@ def tables_of(incremental: Path, full: Path, exclude: dict[str, str] | None = No
         differing = []
         for schema, table in tables:
             left_out = [exclude[table]] if table in exclude else []
-            (read_through,) = conn.execute(
-                "select count(*) from duckdb_columns() where database_name = 'full_build' and schema_name = ? "
-                "and table_name = ? and column_name = '_read_through_file_id'", [schema, table]).fetchone()
-            left_out += ["_read_through_file_id"] if read_through else []
+            left_out += [column for (column,) in conn.execute(
+                "select column_name from duckdb_columns() where database_name = 'full_build' and schema_name = ? "
+                "and table_name = ? and column_name in ('_read_through_file_id', '_written_through_file_id')",
+                [schema, table]).fetchall()]
             columns = f"* exclude ({', '.join(left_out)})" if left_out else "*"
             one, other = f"incremental.{schema}.{table}", f"full_build.{schema}.{table}"
             (count,) = conn.execute(f"""

@@ -17,5 +17,16 @@
 -- computes the documents whose periods int_receivable_item_balances computed again (the
 -- pre-hooks write the candidates and delete the months of those that moved: DECISIONLOG:
 -- Candidates into a temp table), and the months a later horizon adds to the others.
-{{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0', kept_key='document_id',
-    candidates=candidates_table() if compares_open_item_month_candidates() else none) }}
+--
+-- The rows carry their balances' position (_read_through_file_id, which the candidates
+-- read) and their own build's (_written_through_file_id: a row written today can carry
+-- last month's balances' position), by which the uniqueness test counts only the keys
+-- of rows written since the last published build (macros/tests/keys_written_since_published.sql).
+select
+    periods.*,
+    {{ read_through_file_id() }} as _written_through_file_id
+from (
+    {{ periods_by_month(ref('int_receivable_item_balances'), 'outstanding_amount <> 0', kept_key='document_id',
+        candidates=candidates_table() if compares_open_item_month_candidates() else none, ordered=false) }}
+) as periods
+order by period_month, client_id
