@@ -267,6 +267,15 @@ left join {{ ref('int_clients_current') }} as clients
 {#- One row per as-of date and client with anything open (or unapplied cash): the rows of
     aging_by_client_currency (by_currency_sql selects them) added up in the reporting
     currency. Sums of cents, so the client figures equal a sum over the items. -#}
+{#- The columns aging_by_client gives, as the marts selecting from int_aging_by_client
+    show them (ar_aging_at gives the same; the table's fingerprint and position are its own). -#}
+{% macro aging_by_client_columns() -%}
+{%- set columns = ['as_of_date', 'client_id', 'client_name', 'branch', 'salesperson', 'currency_code']
+    + aging_buckets() | map(attribute='column') | list
+    + ['open_balance_amount', 'overdue_amount', 'in_dispute_amount', 'unapplied_cash_amount', 'net_balance_amount'] %}
+{{- columns | join(', ') }}
+{%- endmacro %}
+
 {% macro aging_by_client(by_currency_sql) -%}
 {%- set buckets = aging_buckets() -%}
 select

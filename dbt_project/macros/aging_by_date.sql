@@ -1,9 +1,9 @@
-{#- int_aging_by_client_currency kept by as-of date (DECISIONLOG: Aging by the date). The
-    aging of a date is a function of the rows it reads: the open items holding that day
-    (int_open_item_months, the date's month) and the receipts with money unapplied that
-    day (int_unapplied_receipt_months), the client names aside. A month end whose rows
-    read the same as when it was computed is kept; the clients' names are updated in
-    place. -#}
+{#- int_aging_by_client_currency kept by as-of date (DECISIONLOG: Aging by the date), and
+    int_aging_by_client by its dates' fingerprints there. The aging of a date is a
+    function of the rows it reads: the open items holding that day (int_open_item_months,
+    the date's month) and the receipts with money unapplied that day
+    (int_unapplied_receipt_months), the client names aside. A month end whose rows read
+    the same as when it was computed is kept; the clients' names are updated in place. -#}
 
 {#- The dates the model answers for: the build's as-of date and every month end. -#}
 {% macro aging_dates() -%}
@@ -63,6 +63,15 @@ left join unapplied
     from before the fingerprints is emptied. -#}
 {% macro drop_changed_aging_dates() -%}
 {{ drop_keys_fingerprinted_otherwise(['as_of_date'], '_date_fingerprint', aging_date_fingerprints(), 'date_fingerprint') }}
+{%- endmacro %}
+
+{#- int_aging_by_client's fingerprint of each date: int_aging_by_client_currency's, with
+    int_aging_by_client's version (its code and the sums it computes with). -#}
+{% macro client_aging_date_fingerprints() -%}
+select
+    as_of_date,
+    {{ dbt.hash(dbt.concat([model_version(rules=aging_by_client('select 1')), "';'", '_date_fingerprint'])) }} as _date_fingerprint
+from (select distinct as_of_date, _date_fingerprint from {{ ref('int_aging_by_client_currency') }}) as dates
 {%- endmacro %}
 
 {#- The second: the kept rows take their clients' current name, branch and salesperson

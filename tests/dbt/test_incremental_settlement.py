@@ -224,13 +224,16 @@ def periods_kept(database: Path) -> dict[tuple[str, str, str], tuple[int, int]]:
             "from marts.client_concentration group by all").fetchall()}
 
 
-def aging_dates_kept(database: Path) -> dict[str, tuple[int, int]]:
-    """Each date's position in int_aging_by_client_currency and how many positions its rows
-    hold (one: a date is computed whole)."""
+AGING_BY_DATE = ("int_aging_by_client_currency", "int_aging_by_client")
+
+
+def aging_dates_kept(database: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each date's position in the aging kept by date (AGING_BY_DATE) and how many
+    positions its rows hold (one: a date is computed whole)."""
     with duckdb.connect(str(database), read_only=True) as conn:
-        return {str(as_of): (position, positions) for as_of, position, positions in conn.execute(
+        return {table: {str(as_of): (position, positions) for as_of, position, positions in conn.execute(
             "select as_of_date, max(_read_through_file_id), count(distinct _read_through_file_id) "
-            "from intermediate.int_aging_by_client_currency group by all").fetchall()}
+            f"from intermediate.{table} group by all").fetchall()} for table in AGING_BY_DATE}
 
 
 def backtest_kept(database: Path) -> dict[str, tuple[int, str]]:
@@ -642,7 +645,8 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
     """int_aging_by_client_currency is kept by as-of date (DECISIONLOG: Aging by the date):
     a date is computed again only when the open items or unapplied receipts its aging
     sums are not those its rows were computed from; a renamed client is renamed in the
-    kept rows (test_a_fourth_day...). Day 2 re-exports D3 (C2, January 10, 1,100.00
+    kept rows (test_a_fourth_day...). int_aging_by_client, its sums by client, computes
+    the same dates again. Day 2 re-exports D3 (C2, January 10, 1,100.00
     -> 1,000.00 USD, open through June): every month end from January 31 reads it, and
     the as-of date moved; none is kept. Day 3 voids D9 (C2, open February 1 to March 2):
     February 28 loses it, and R9's 150.00 it paid is unapplied from March 2 on, so every
@@ -654,10 +658,11 @@ def test_the_aging_is_kept_by_date_unless_the_rows_it_reads_moved(builds):
         ("day_3_kept", ["2025-02-28", "2025-03-31", "2025-04-30", "2025-05-31", "2025-06-30", "2025-07-01"],
          ["2025-01-31"]),
     ]:
-        position, dates = builds[day]["position"], builds[day]["aging_dates"]
-        assert sorted(date for date, (at, _) in dates.items() if at > position) == computed
-        assert sorted(date for date, (at, _) in dates.items() if at <= position) == kept
-        assert {positions for _, positions in dates.values()} == {1}
+        for table in AGING_BY_DATE:
+            position, dates = builds[day]["position"], builds[day]["aging_dates"][table]
+            assert sorted(date for date, (at, _) in dates.items() if at > position) == computed
+            assert sorted(date for date, (at, _) in dates.items() if at <= position) == kept
+            assert {positions for _, positions in dates.values()} == {1}
 
 
 def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
@@ -673,12 +678,12 @@ def test_a_fourth_day_moves_a_payment_and_renames_a_client(renamed):
     assert read_again == {"int_receivable_items": ["D3"], "int_documents_signed": ["CN1", "D3"]}
     balances = documents_positions(kept, "int_receivable_item_balances")
     assert sorted(document for document, at in balances.items() if at > position) == ["D1", "D5"]
-    dates = aging_dates_kept(kept)
-    assert sorted(date for date, (at, _) in dates.items() if at <= position) == ["2025-01-31", "2025-02-28"]
-    with duckdb.connect(str(kept), read_only=True) as conn:
-        assert conn.execute("select distinct as_of_date, client_name from intermediate.int_aging_by_client_currency "
-                            "where client_id = 'C2' and as_of_date <= '2025-02-28' order by all").fetchall() == [
-            (date(2025, 1, 31), RENAMED_C2), (date(2025, 2, 28), RENAMED_C2)]
+    for table, dates in aging_dates_kept(kept).items():
+        assert sorted(date for date, (at, _) in dates.items() if at <= position) == ["2025-01-31", "2025-02-28"]
+        with duckdb.connect(str(kept), read_only=True) as conn:
+            assert conn.execute(f"select distinct as_of_date, client_name from intermediate.{table} "
+                                "where client_id = 'C2' and as_of_date <= '2025-02-28' order by all").fetchall() == [
+                (date(2025, 1, 31), RENAMED_C2), (date(2025, 2, 28), RENAMED_C2)]
     with duckdb.connect(str(kept), read_only=True) as conn:
         assert conn.execute("select reduction_amount from intermediate.int_document_reductions "
                             "where reduction_id = 'CN1'").fetchall() == [(Decimal("60.50"),)]

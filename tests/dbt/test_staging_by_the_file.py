@@ -47,7 +47,7 @@ PASSED_ON = {("intermediate", "int_unapplied_receipt_months")}
 # computed at for the models reading them (Settlement events, Aging by the date, Bank
 # matches by the month).
 KEPT_BY_FINGERPRINT = {
-    ("intermediate", "int_aging_by_client_currency"),
+    ("intermediate", "int_aging_by_client_currency"), ("intermediate", "int_aging_by_client"),
     ("intermediate", "int_bank_receipt_matches"), ("intermediate", "int_bank_line_references"),
     ("intermediate", "int_bank_payer_evidence"),
 }
