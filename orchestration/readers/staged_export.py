@@ -264,7 +264,9 @@ def _check(
         f"""
         create or replace temp table {lines} as
         with lines as (select _line_number, {fingerprint} as _line_fingerprint from {cells.name} where _line_number > {header_line})
-        select _line_number, _line_fingerprint, _line_fingerprint in (select _line_fingerprint from {known_rows}) as is_known
+        -- (`in` is NULL, not false, for a line no row has when a row has no fingerprint.)
+        select _line_number, _line_fingerprint,
+            coalesce(_line_fingerprint in (select _line_fingerprint from {known_rows}), false) as is_known
         from lines
         """
     )

@@ -90,3 +90,15 @@ def test_a_line_whose_fingerprint_two_known_rows_have_is_staged_once(conn, tmp_p
     rows = staged_rows(conn, path, known="known")
 
     assert [row[:4] for row in rows] == [("R1", Decimal("500.00"), "F-001", 2), ("R2", Decimal("300.00"), None, 3)]
+
+
+def test_a_known_row_without_a_fingerprint_leaves_every_other_line_read(conn, tmp_path, first):
+    """A known row of no fingerprint (one loaded before fingerprints were kept) matches no
+    line, and the lines no known row has are still read."""
+    conn.execute("insert into known select * replace (null::UHUGEINT as _line_fingerprint) from known where receipt_id = 'R1'")
+    path = tmp_path / "receipts_2.csv"
+    path.write_text(HEADER + R1 + R2.replace("300.00", "250.00"), encoding="utf-8")
+
+    rows = staged_rows(conn, path, known="known")
+
+    assert [row[:4] for row in rows] == [("R1", Decimal("500.00"), "F-001", 2), ("R2", Decimal("250.00"), None, 3)]
