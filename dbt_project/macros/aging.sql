@@ -264,9 +264,6 @@ left join {{ ref('int_clients_current') }} as clients
     on clients.client_id = per_currency.client_id
 {%- endmacro %}
 
-{#- One row per as-of date and client with anything open (or unapplied cash): the rows of
-    aging_by_client_currency (by_currency_sql selects them) added up in the reporting
-    currency. Sums of cents, so the client figures equal a sum over the items. -#}
 {#- The columns aging_by_client gives, as the marts selecting from int_aging_by_client
     show them (ar_aging_at gives the same; the table's fingerprint and position are its own). -#}
 {% macro aging_by_client_columns() -%}
@@ -276,6 +273,9 @@ left join {{ ref('int_clients_current') }} as clients
 {{- columns | join(', ') }}
 {%- endmacro %}
 
+{#- One row per as-of date and client with anything open (or unapplied cash): the rows of
+    aging_by_client_currency (by_currency_sql selects them) added up in the reporting
+    currency. Sums of cents, so the client figures equal a sum over the items. -#}
 {% macro aging_by_client(by_currency_sql) -%}
 {%- set buckets = aging_buckets() -%}
 select

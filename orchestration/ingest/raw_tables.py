@@ -53,9 +53,9 @@ create table if not exists raw.file_confirmations (
 
 
 # One row per dbt build of a refresh (orchestration/builds.py): the raw file id it reads
-# through, when every model and test passed, if they did, and when it was published. A published build passed every test, so
-# the uniqueness tests of the kept tables count only the keys of rows written since
-# (dbt_project/macros/tests/keys_written_since_published.sql).
+# through, when every model and test passed, if they did, and when it was published. A
+# published build passed every test, so the uniqueness tests of the kept tables count
+# only the keys of rows written since (dbt_project/macros/tests/keys_written_since_published.sql).
 DBT_BUILDS_DDL = """
 create table if not exists raw.dbt_builds (
     build_id BIGINT not null,
